@@ -1,0 +1,153 @@
+//! The check catalogue in `docs/checks/`, generated from the registry.
+//!
+//! `cargo test` fails with a diff when the committed catalogue is stale; regenerate it with
+//! `RAMPART_UPDATE_CATALOGUE=1 cargo test -p rampart-checks catalogue`.
+
+use crate::finding::Measure;
+use crate::frameworks::compliance_of;
+use crate::registry::{Check, all_checks};
+
+/// The sections every check's documentation must have, in order.
+pub const SECTIONS: [&str; 4] = ["What it checks", "Why it matters", "Remediation", "References"];
+
+/// The page of one check, as `rampart explain` prints it and `docs/checks/<id>.md` holds it.
+pub fn render_check(check: &Check) -> String {
+    let mut out = format!("# {}\n\n{}\n\n", check.id, check.title);
+    out.push_str(&format!("- Severity: {}\n- Measure: {}\n", check.severity, check.measure));
+    for (framework, controls) in compliance_of(check.id) {
+        out.push_str(&format!("- {framework}: {}\n", controls.join(", ")));
+    }
+    // Blank lines around the section headings, as Markdown wants them.
+    for line in check.doc().trim().lines() {
+        if line.starts_with("## ") {
+            out.push('\n');
+            out.push_str(line);
+            out.push_str("\n\n");
+        } else {
+            out.push_str(line);
+            out.push('\n');
+        }
+    }
+    out
+}
+
+/// The catalogue index: every check by measure.
+pub fn render_index() -> String {
+    let checks = all_checks();
+    let mut out = String::from("# Check catalogue\n\nGenerated from the registry; do not edit by hand.\n");
+    for measure in Measure::ALL {
+        let of: Vec<&&Check> = checks.iter().filter(|c| c.measure == measure).collect();
+        out.push_str(&format!("\n## {measure}: {}\n\n", measure.description()));
+        if of.is_empty() {
+            out.push_str("No checks yet.\n");
+            continue;
+        }
+        out.push_str("| id | severity | title | CIS 5.0 |\n|---|---|---|---|\n");
+        for check in of {
+            let cis = compliance_of(check.id).get("CIS-5.0").map(|c| c.join(", ")).unwrap_or_default();
+            out.push_str(&format!("| [{id}]({id}.md) | {} | {} | {cis} |\n", check.severity, check.title, id = check.id));
+        }
+    }
+    out
+}
+
+/// Every catalogue file as (file name, content).
+pub fn files() -> Vec<(String, String)> {
+    let mut files = vec![("README.md".to_string(), render_index())];
+    files.extend(all_checks().into_iter().map(|c| (format!("{}.md", c.id), render_check(c))));
+    files
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashSet;
+    use std::path::PathBuf;
+
+    use super::*;
+
+    #[test]
+    fn ids_are_unique_and_snake_case() {
+        let mut seen = HashSet::new();
+        for check in all_checks() {
+            assert!(seen.insert(check.id), "duplicate check id {}", check.id);
+            let ok = !check.id.is_empty()
+                && check.id.len() <= 100
+                && check.id.starts_with(|c: char| c.is_ascii_lowercase())
+                && check.id.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+                && !check.id.contains("__")
+                && !check.id.ends_with('_');
+            assert!(ok, "check id '{}' is not snake_case", check.id);
+            assert!(!check.title.is_empty() && !check.title.ends_with('.'), "{}: title", check.id);
+        }
+    }
+
+    #[test]
+    fn every_check_is_documented_with_every_section_in_order() {
+        for check in all_checks() {
+            let headings: Vec<String> = check
+                .doc()
+                .lines()
+                .filter_map(|l| l.strip_prefix("## ").map(|h| h.trim().to_string()))
+                .collect();
+            assert_eq!(headings, SECTIONS.to_vec(), "{}: doc sections", check.id);
+            for section in SECTIONS {
+                let body = check.doc_section(section).unwrap();
+                assert!(body.len() >= 20, "{}: section '{section}' is too short", check.id);
+            }
+        }
+    }
+
+    #[test]
+    fn every_check_maps_to_a_benchmark_control() {
+        for check in all_checks() {
+            assert!(!compliance_of(check.id).is_empty(), "{} maps to no framework control", check.id);
+        }
+    }
+
+    #[test]
+    fn catalogue_is_up_to_date() {
+        let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../docs/checks");
+        let expected = files();
+        if std::env::var_os("RAMPART_UPDATE_CATALOGUE").is_some() {
+            std::fs::create_dir_all(&dir).unwrap();
+            for entry in std::fs::read_dir(&dir).unwrap() {
+                std::fs::remove_file(entry.unwrap().path()).unwrap();
+            }
+            for (name, content) in &expected {
+                std::fs::write(dir.join(name), content).unwrap();
+            }
+            return;
+        }
+        let mut problems = Vec::new();
+        for (name, content) in &expected {
+            match std::fs::read_to_string(dir.join(name)) {
+                Err(_) => problems.push(format!("docs/checks/{name} is missing")),
+                Ok(actual) if &actual != content => {
+                    let diff: Vec<String> = content
+                        .lines()
+                        .zip(actual.lines().chain(std::iter::repeat("<end of file>")))
+                        .filter(|(want, got)| want != got)
+                        .take(3)
+                        .map(|(want, got)| format!("    expected: {want}\n    found:    {got}"))
+                        .collect();
+                    problems.push(format!("docs/checks/{name} is stale:\n{}", diff.join("\n")));
+                }
+                Ok(_) => {}
+            }
+        }
+        let names: HashSet<&str> = expected.iter().map(|(n, _)| n.as_str()).collect();
+        if let Ok(entries) = std::fs::read_dir(&dir) {
+            for entry in entries.flatten() {
+                let name = entry.file_name().to_string_lossy().to_string();
+                if !names.contains(name.as_str()) {
+                    problems.push(format!("docs/checks/{name} names no registered check"));
+                }
+            }
+        }
+        assert!(
+            problems.is_empty(),
+            "the check catalogue is stale; run `RAMPART_UPDATE_CATALOGUE=1 cargo test -p rampart-checks catalogue`\n{}",
+            problems.join("\n")
+        );
+    }
+}

@@ -1,0 +1,205 @@
+//! The configuration file: check thresholds and the mutelist.
+//!
+//! Every threshold defaults to the CIS AWS Foundations Benchmark's value. A file only
+//! needs the keys it changes:
+//!
+//! ```toml
+//! [iam]
+//! max_access_key_age_days = 90
+//! max_unused_credential_days = 45
+//! min_password_length = 14
+//! password_reuse_prevention = 24
+//! root_usage_window_days = 1
+//!
+//! [[mute]]
+//! check = "iam_user_mfa_enabled_console_access"
+//! resource = "break-glass-*"
+//! reason = "break-glass user, MFA token kept in the safe"
+//! ```
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Config {
+    pub iam: IamConfig,
+    /// Findings to mute: they keep their status and carry `muted: true` and the reason.
+    pub mute: Vec<MuteRule>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct IamConfig {
+    /// An active access key older than this fails `iam_rotate_access_key_90_days` (CIS 1.13).
+    pub max_access_key_age_days: i64,
+    /// Credentials unused this long fail the unused-credential checks (CIS 1.11).
+    pub max_unused_credential_days: i64,
+    /// Minimum password length the password policy must require (CIS 1.7).
+    pub min_password_length: i32,
+    /// How many previous passwords the policy must forbid reusing (CIS 1.8).
+    pub password_reuse_prevention: i32,
+    /// Root use within this many days fails `iam_avoid_root_usage` (CIS 1.6).
+    pub root_usage_window_days: i64,
+}
+
+impl Default for IamConfig {
+    fn default() -> Self {
+        Self {
+            max_access_key_age_days: 90,
+            max_unused_credential_days: 45,
+            min_password_length: 14,
+            password_reuse_prevention: 24,
+            root_usage_window_days: 1,
+        }
+    }
+}
+
+/// One mute rule. `check`, `account` and `resource` match exactly or with `*` wildcards;
+/// an omitted field matches everything.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MuteRule {
+    #[serde(default)]
+    pub check: Option<String>,
+    #[serde(default)]
+    pub account: Option<String>,
+    #[serde(default)]
+    pub resource: Option<String>,
+    pub reason: String,
+}
+
+impl MuteRule {
+    pub fn matches(&self, check_id: &str, account_id: &str, resource_id: &str, resource_arn: Option<&str>) -> bool {
+        let field = |pattern: &Option<String>, value: &str| pattern.as_deref().is_none_or(|p| wildcard_match(p, value));
+        field(&self.check, check_id)
+            && field(&self.account, account_id)
+            && (field(&self.resource, resource_id) || resource_arn.is_some_and(|arn| field(&self.resource, arn)))
+    }
+}
+
+/// Errors reading the configuration file.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("configuration: {0}")]
+    Parse(#[from] toml::de::Error),
+    #[error("configuration: {0}")]
+    Invalid(String),
+}
+
+impl Config {
+    pub fn from_toml(text: &str) -> Result<Self, ConfigError> {
+        let config: Config = toml::from_str(text)?;
+        config.validate()?;
+        Ok(config)
+    }
+
+    fn validate(&self) -> Result<(), ConfigError> {
+        let iam = &self.iam;
+        for (name, value) in [
+            ("iam.max_access_key_age_days", iam.max_access_key_age_days),
+            ("iam.max_unused_credential_days", iam.max_unused_credential_days),
+            ("iam.root_usage_window_days", iam.root_usage_window_days),
+        ] {
+            if value < 1 {
+                return Err(ConfigError::Invalid(format!("{name} must be at least 1, not {value}")));
+            }
+        }
+        if !(6..=128).contains(&iam.min_password_length) {
+            return Err(ConfigError::Invalid(format!(
+                "iam.min_password_length must be between 6 and 128 (what IAM allows), not {}",
+                iam.min_password_length
+            )));
+        }
+        if !(1..=24).contains(&iam.password_reuse_prevention) {
+            return Err(ConfigError::Invalid(format!(
+                "iam.password_reuse_prevention must be between 1 and 24 (what IAM allows), not {}",
+                iam.password_reuse_prevention
+            )));
+        }
+        for rule in &self.mute {
+            if rule.reason.trim().is_empty() {
+                return Err(ConfigError::Invalid("every [[mute]] rule needs a reason".into()));
+            }
+        }
+        Ok(())
+    }
+
+    /// The reason of the first mute rule that matches, if any.
+    pub fn mute_reason(&self, check_id: &str, account_id: &str, resource_id: &str, resource_arn: Option<&str>) -> Option<&str> {
+        self.mute
+            .iter()
+            .find(|r| r.matches(check_id, account_id, resource_id, resource_arn))
+            .map(|r| r.reason.as_str())
+    }
+}
+
+/// `*` matches any run of characters, everything else matches itself.
+pub fn wildcard_match(pattern: &str, value: &str) -> bool {
+    let parts: Vec<&str> = pattern.split('*').collect();
+    if parts.len() == 1 {
+        return pattern == value;
+    }
+    let (first, last) = (parts[0], parts[parts.len() - 1]);
+    if !value.starts_with(first) || value.len() < first.len() + last.len() || !value.ends_with(last) {
+        return false;
+    }
+    let mut rest = &value[first.len()..value.len() - last.len()];
+    for part in &parts[1..parts.len() - 1] {
+        match rest.find(part) {
+            Some(i) => rest = &rest[i + part.len()..],
+            None => return false,
+        }
+    }
+    true
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn empty_file_gives_benchmark_defaults() {
+        let config = Config::from_toml("").unwrap();
+        assert_eq!(config.iam.max_access_key_age_days, 90);
+        assert_eq!(config.iam.max_unused_credential_days, 45);
+        assert_eq!(config.iam.min_password_length, 14);
+        assert_eq!(config.iam.password_reuse_prevention, 24);
+    }
+
+    #[test]
+    fn partial_file_overrides_only_its_keys() {
+        let config = Config::from_toml("[iam]\nmin_password_length = 16\n").unwrap();
+        assert_eq!(config.iam.min_password_length, 16);
+        assert_eq!(config.iam.max_access_key_age_days, 90);
+    }
+
+    #[test]
+    fn unknown_keys_and_bad_values_are_errors() {
+        assert!(Config::from_toml("[iam]\nmin_pasword_length = 16\n").unwrap_err().to_string().contains("unknown field"));
+        assert!(Config::from_toml("[iam]\nmax_access_key_age_days = 0\n").is_err());
+        assert!(Config::from_toml("[iam]\npassword_reuse_prevention = 30\n").is_err());
+        assert!(Config::from_toml("[[mute]]\ncheck = \"x\"\nreason = \" \"\n").is_err());
+    }
+
+    #[test]
+    fn wildcards() {
+        assert!(wildcard_match("*", "anything"));
+        assert!(wildcard_match("break-glass-*", "break-glass-1"));
+        assert!(!wildcard_match("break-glass-*", "ops"));
+        assert!(wildcard_match("a*c*e", "abcde"));
+        assert!(!wildcard_match("a*c*e", "abde"));
+        assert!(!wildcard_match("ab*ba", "aba"));
+        assert!(wildcard_match("exact", "exact"));
+    }
+
+    #[test]
+    fn mute_rule_matches_by_id_or_arn() {
+        let config = Config::from_toml(
+            "[[mute]]\ncheck = \"iam_*\"\nresource = \"arn:aws:iam::*:user/ci\"\nreason = \"robot\"\n",
+        )
+        .unwrap();
+        assert_eq!(config.mute_reason("iam_x", "1", "ci", Some("arn:aws:iam::1:user/ci")), Some("robot"));
+        assert_eq!(config.mute_reason("s3_x", "1", "ci", Some("arn:aws:iam::1:user/ci")), None);
+        assert_eq!(config.mute_reason("iam_x", "1", "other", Some("arn:aws:iam::1:user/other")), None);
+    }
+}

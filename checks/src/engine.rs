@@ -1,0 +1,167 @@
+//! Runs the selected checks over an inventory and turns what they record into findings.
+
+use std::panic::{AssertUnwindSafe, catch_unwind};
+
+use crate::config::Config;
+use crate::finding::{Finding, Measure, Resource, Severity, Status};
+use crate::frameworks::compliance_of;
+use crate::inventory::{AccountInventory, Inventory};
+use crate::registry::{Check, Context, Findings, all_checks};
+
+/// Which checks to run. An empty list selects everything.
+#[derive(Debug, Clone, Default)]
+pub struct Selection {
+    pub check_ids: Vec<String>,
+    pub measures: Vec<Measure>,
+    /// Only checks of this severity or more severe.
+    pub min_severity: Option<Severity>,
+}
+
+impl Selection {
+    pub fn includes(&self, check: &Check) -> bool {
+        (self.check_ids.is_empty() || self.check_ids.iter().any(|id| id == check.id))
+            && (self.measures.is_empty() || self.measures.contains(&check.measure))
+            && self.min_severity.is_none_or(|min| check.severity >= min)
+    }
+
+    /// The selected checks, in registry order.
+    pub fn checks(&self) -> Vec<&'static Check> {
+        all_checks().into_iter().filter(|c| self.includes(c)).collect()
+    }
+
+    /// Ids in the selection that name no check.
+    pub fn unknown_ids(&self) -> Vec<&str> {
+        let all = all_checks();
+        self.check_ids.iter().filter(|id| !all.iter().any(|c| c.id == id.as_str())).map(String::as_str).collect()
+    }
+}
+
+/// Evaluates every selected check against every account of the inventory.
+pub fn evaluate(inventory: &Inventory, selection: &Selection, config: &Config) -> Vec<Finding> {
+    let ctx = Context { now: inventory.collected_at, config };
+    let checks = selection.checks();
+    let mut findings = Vec::new();
+    for account in &inventory.accounts {
+        for check in &checks {
+            findings.extend(run_check(check, account, &ctx));
+        }
+    }
+    findings
+}
+
+/// Runs one check on one account. A check that panics (a bug) yields an ERROR finding
+/// instead of ending the audit.
+pub fn run_check(check: &'static Check, account: &AccountInventory, ctx: &Context<'_>) -> Vec<Finding> {
+    let mut out = Findings::new();
+    let outcome = catch_unwind(AssertUnwindSafe(|| (check.eval)(account, ctx, &mut out)));
+    let mut recorded = out.into_recorded();
+    if let Err(panic) = outcome {
+        let what = panic
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| panic.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "unknown panic".to_string());
+        recorded.clear();
+        recorded.push(crate::registry::Recorded {
+            status: Status::Error,
+            resource: account.resource(),
+            message: format!("internal error in check {}: {what}", check.id),
+        });
+    }
+    let compliance = compliance_of(check.id);
+    let remediation = check.remediation();
+    recorded
+        .into_iter()
+        .map(|r| {
+            let mute_reason = ctx
+                .config
+                .mute_reason(check.id, &account.account_id, &r.resource.id, r.resource.arn.as_deref())
+                .map(str::to_string);
+            let Resource { id, arn, kind, region } = r.resource;
+            Finding {
+                check_id: check.id.to_string(),
+                title: check.title.to_string(),
+                status: r.status,
+                severity: check.severity,
+                measure: check.measure,
+                account_id: account.account_id.clone(),
+                region: region.unwrap_or_else(|| "global".to_string()),
+                resource_id: id,
+                resource_arn: arn,
+                resource_type: kind.to_string(),
+                message: r.message,
+                remediation: remediation.clone(),
+                compliance: compliance.clone(),
+                muted: mute_reason.is_some(),
+                mute_reason,
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::account_with_report;
+
+    #[test]
+    fn selection_filters_by_id_measure_and_severity() {
+        let all = Selection::default().checks();
+        assert!(all.len() >= 12);
+        let one = Selection { check_ids: vec!["iam_root_mfa_enabled".into()], ..Default::default() }.checks();
+        assert_eq!(one.len(), 1);
+        let critical = Selection { min_severity: Some(Severity::Critical), ..Default::default() }.checks();
+        assert!(!critical.is_empty() && critical.iter().all(|c| c.severity == Severity::Critical));
+        let network = Selection { measures: vec![Measure::Network], ..Default::default() }.checks();
+        assert!(network.iter().all(|c| c.measure == Measure::Network));
+        let bad = Selection { check_ids: vec!["nope".into(), "iam_root_mfa_enabled".into()], ..Default::default() };
+        assert_eq!(bad.unknown_ids(), vec!["nope"]);
+    }
+
+    #[test]
+    fn findings_carry_metadata_compliance_and_mutes() {
+        let mut inventory = Inventory::new(crate::testing::now());
+        inventory.accounts.push(account_with_report(&[crate::testing::user("alice").console(true).mfa(false)]));
+        let config = Config::from_toml(
+            "[[mute]]\ncheck = \"iam_user_mfa_enabled_console_access\"\nresource = \"alice\"\nreason = \"accepted\"\n",
+        )
+        .unwrap();
+        let selection = Selection { check_ids: vec!["iam_user_mfa_enabled_console_access".into()], ..Default::default() };
+        let findings = evaluate(&inventory, &selection, &config);
+        assert_eq!(findings.len(), 1);
+        let f = &findings[0];
+        assert_eq!(f.status, Status::Fail);
+        assert!(f.muted);
+        assert_eq!(f.mute_reason.as_deref(), Some("accepted"));
+        assert_eq!(f.region, "global");
+        assert_eq!(f.resource_type, "AwsIamUser");
+        assert_eq!(f.compliance["CIS-5.0"], vec!["1.9".to_string()]);
+        assert!(f.remediation.contains("enable-mfa-device"), "{}", f.remediation);
+    }
+
+    fn panicking(_: &AccountInventory, _: &Context<'_>, _: &mut Findings) {
+        panic!("boom");
+    }
+
+    #[test]
+    fn a_panicking_check_becomes_an_error_finding() {
+        static BAD: Check = Check {
+            id: "test_panics",
+            title: "panics",
+            measure: Measure::Access,
+            severity: Severity::Low,
+            raw_doc: "",
+            eval: panicking,
+        };
+        let config = Config::default();
+        let ctx = Context { now: crate::testing::now(), config: &config };
+        let account = account_with_report(&[]);
+        let prev = std::panic::take_hook();
+        std::panic::set_hook(Box::new(|_| {}));
+        let findings = run_check(&BAD, &account, &ctx);
+        std::panic::set_hook(prev);
+        assert_eq!(findings.len(), 1);
+        assert_eq!(findings[0].status, Status::Error);
+        assert!(findings[0].message.contains("boom"));
+    }
+}

@@ -1,0 +1,56 @@
+//! IAM checks (measure `access`).
+
+use chrono::{DateTime, Utc};
+
+use crate::inventory::AccountInventory;
+use crate::inventory::iam::CredentialReport;
+use crate::registry::{Check, Findings};
+
+mod iam_avoid_root_usage;
+mod iam_no_root_access_key;
+mod iam_password_policy_minimum_length_14;
+mod iam_password_policy_reuse_24;
+mod iam_root_hardware_mfa_enabled;
+mod iam_root_mfa_enabled;
+mod iam_rotate_access_key_90_days;
+mod iam_user_accesskey_unused;
+mod iam_user_console_access_unused;
+mod iam_user_mfa_enabled_console_access;
+mod iam_user_no_setup_initial_access_key;
+mod iam_user_two_active_access_key;
+
+/// The IAM checks, one line each.
+pub(crate) const CHECKS: &[&Check] = &[
+    &iam_root_mfa_enabled::CHECK,
+    &iam_root_hardware_mfa_enabled::CHECK,
+    &iam_no_root_access_key::CHECK,
+    &iam_avoid_root_usage::CHECK,
+    &iam_user_mfa_enabled_console_access::CHECK,
+    &iam_password_policy_minimum_length_14::CHECK,
+    &iam_password_policy_reuse_24::CHECK,
+    &iam_user_two_active_access_key::CHECK,
+    &iam_rotate_access_key_90_days::CHECK,
+    &iam_user_accesskey_unused::CHECK,
+    &iam_user_console_access_unused::CHECK,
+    &iam_user_no_setup_initial_access_key::CHECK,
+];
+
+/// The credential report, or an ERROR finding on the account saying why it is missing.
+fn credential_report<'a>(account: &'a AccountInventory, out: &mut Findings) -> Option<&'a CredentialReport> {
+    match account.iam.credential_report.as_result() {
+        Ok(report) => Some(report),
+        Err(why) => {
+            out.error(account.resource(), format!("IAM credential report could not be read: {why}"));
+            None
+        }
+    }
+}
+
+/// Whole days from `then` to `now` (negative if `then` is later).
+fn days_between(then: DateTime<Utc>, now: DateTime<Utc>) -> i64 {
+    (now - then).num_days()
+}
+
+fn date(t: DateTime<Utc>) -> String {
+    t.format("%Y-%m-%d").to_string()
+}
