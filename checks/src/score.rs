@@ -31,6 +31,15 @@ pub struct Counts {
 }
 
 impl Counts {
+    /// Counts of a group of findings.
+    pub fn of<'a>(findings: impl IntoIterator<Item = &'a Finding>) -> Self {
+        let mut counts = Counts::default();
+        for f in findings {
+            counts.add(f);
+        }
+        counts
+    }
+
     fn add(&mut self, f: &Finding) {
         if f.muted {
             self.muted += 1;

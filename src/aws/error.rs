@@ -1,0 +1,88 @@
+//! Classifies SDK errors once, into the reason an inventory value is `Unknown`.
+//!
+//! Codes that mean "not configured" are handled by each collector as data (for example
+//! IAM's NoSuchEntity for the password policy); everything else becomes a reason string:
+//! access denied, throttled after every retry, not supported by the endpoint, timed out.
+
+use aws_sdk_iam::error::{DisplayErrorContext, ProvideErrorMetadata, SdkError};
+use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
+
+const ACCESS_DENIED: &[&str] = &[
+    "AccessDenied",
+    "AccessDeniedException",
+    "UnauthorizedOperation",
+    "UnauthorizedAccess",
+    "AuthorizationError",
+    "Forbidden",
+];
+
+const THROTTLED: &[&str] = &[
+    "Throttling",
+    "ThrottlingException",
+    "ThrottledException",
+    "RequestLimitExceeded",
+    "TooManyRequestsException",
+    "RequestThrottled",
+    "RequestThrottledException",
+    "SlowDown",
+    "PriorRequestNotComplete",
+];
+
+const NOT_SUPPORTED: &[&str] = &["NotImplemented", "InvalidAction", "UnknownOperationException", "UnsupportedOperation"];
+
+/// What kind of failure an error code is.
+pub fn kind_of(code: &str, http_status: Option<u16>) -> &'static str {
+    if ACCESS_DENIED.contains(&code) || http_status == Some(403) {
+        "access denied"
+    } else if THROTTLED.contains(&code) || http_status == Some(429) {
+        "throttled after every retry"
+    } else if NOT_SUPPORTED.contains(&code) || matches!(http_status, Some(404) | Some(501)) {
+        "not supported by this endpoint"
+    } else {
+        "failed"
+    }
+}
+
+/// `Code: message` of a service error.
+pub fn service_error_text<E: ProvideErrorMetadata>(err: &E) -> String {
+    match (err.code(), err.message()) {
+        (Some(code), Some(message)) => format!("{code}: {message}"),
+        (Some(code), None) => code.to_string(),
+        (None, Some(message)) => message.to_string(),
+        (None, None) => "unknown error".to_string(),
+    }
+}
+
+/// A one-line reason for a failed call, naming the action (`iam:GetAccountSummary`).
+pub fn describe<E>(action: &str, err: &SdkError<E, HttpResponse>) -> String
+where
+    E: ProvideErrorMetadata + std::error::Error + 'static,
+{
+    match err {
+        SdkError::ServiceError(se) => {
+            let e = se.err();
+            let code = e.code().unwrap_or("");
+            let status = Some(se.raw().status().as_u16());
+            format!("{action} {}: {}", kind_of(code, status), service_error_text(e))
+        }
+        SdkError::TimeoutError(_) => format!("{action} timed out"),
+        SdkError::DispatchFailure(_) => format!("{action} could not be sent: {}", DisplayErrorContext(err)),
+        SdkError::ResponseError(_) => format!("{action} gave an unreadable response: {}", DisplayErrorContext(err)),
+        _ => format!("{action} failed: {}", DisplayErrorContext(err)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kinds() {
+        assert_eq!(kind_of("AccessDenied", Some(403)), "access denied");
+        assert_eq!(kind_of("UnauthorizedOperation", Some(400)), "access denied");
+        assert_eq!(kind_of("Throttling", Some(400)), "throttled after every retry");
+        assert_eq!(kind_of("RequestLimitExceeded", Some(503)), "throttled after every retry");
+        assert_eq!(kind_of("", Some(404)), "not supported by this endpoint");
+        assert_eq!(kind_of("InternalFailure", Some(500)), "failed");
+    }
+}

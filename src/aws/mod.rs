@@ -1,0 +1,104 @@
+//! AWS sessions: one configuration load, the caller's identity, and per-service clients.
+
+pub mod error;
+
+use std::time::Duration;
+
+use aws_config::meta::region::RegionProviderChain;
+use aws_config::retry::RetryConfig;
+use aws_config::timeout::TimeoutConfig;
+use aws_config::{BehaviorVersion, Region, SdkConfig};
+use aws_credential_types::provider::ProvideCredentials;
+use aws_sdk_iam::error::DisplayErrorContext;
+use aws_smithy_runtime::client::retries::RetryPartition;
+use tracing::info;
+
+use crate::cli::AwsArgs;
+use crate::error::RunError;
+
+/// Attempts per request with adaptive retries (throttling, 5xx, transient network errors).
+const MAX_ATTEMPTS: u32 = 8;
+
+/// A resolved AWS session for one account.
+#[derive(Debug, Clone)]
+pub struct Session {
+    config: SdkConfig,
+    pub account_id: String,
+    pub partition: String,
+    pub regions: Vec<String>,
+}
+
+/// Loads configuration exactly as the AWS CLI does (environment, profiles, SSO, `role_arn`,
+/// `credential_process`, container and instance roles), then asks STS who we are.
+pub async fn connect(args: &AwsArgs) -> Result<Session, RunError> {
+    let region_chain = RegionProviderChain::first_try(args.regions.first().cloned().map(Region::new))
+        .or_default_provider()
+        .or_else(Region::from_static("us-east-1"));
+    let mut loader = aws_config::defaults(BehaviorVersion::latest())
+        .region(region_chain)
+        .retry_config(RetryConfig::adaptive().with_max_attempts(MAX_ATTEMPTS))
+        .timeout_config(
+            TimeoutConfig::builder()
+                .connect_timeout(Duration::from_secs(5))
+                .operation_attempt_timeout(Duration::from_secs(60))
+                .build(),
+        );
+    if let Some(profile) = &args.profile {
+        loader = loader.profile_name(profile);
+    }
+    if let Some(url) = &args.endpoint_url {
+        loader = loader.endpoint_url(url);
+    }
+    let config = loader.load().await;
+
+    let provider = config
+        .credentials_provider()
+        .ok_or_else(|| RunError::Credentials("no credential provider is configured".into()))?;
+    provider
+        .provide_credentials()
+        .await
+        .map_err(|e| RunError::Credentials(DisplayErrorContext(&e).to_string()))?;
+
+    // Few attempts here: an unreachable endpoint should be reported promptly.
+    let sts_config = aws_sdk_sts::config::Builder::from(&config)
+        .retry_config(RetryConfig::standard().with_max_attempts(2))
+        .build();
+    let identity = aws_sdk_sts::Client::from_conf(sts_config)
+        .get_caller_identity()
+        .send()
+        .await
+        .map_err(|e| match &e {
+            aws_sdk_sts::error::SdkError::ServiceError(se) => {
+                RunError::Identity(error::service_error_text(se.err()))
+            }
+            _ => RunError::Unreachable(error::describe("sts:GetCallerIdentity", &e)),
+        })?;
+    let account_id = identity.account().unwrap_or_default().to_string();
+    let caller_arn = identity.arn().unwrap_or_default().to_string();
+    let partition = caller_arn.split(':').nth(1).filter(|p| !p.is_empty()).unwrap_or("aws").to_string();
+    let regions = if args.regions.is_empty() {
+        vec![config.region().map(|r| r.to_string()).unwrap_or_else(|| "us-east-1".to_string())]
+    } else {
+        let mut regions = args.regions.clone();
+        regions.dedup();
+        regions
+    };
+    info!(account = %account_id, caller = %caller_arn, regions = ?regions, "connected");
+    Ok(Session { config, account_id, partition, regions })
+}
+
+impl Session {
+    /// A retry partition per (service, account, region): one account's throttling never
+    /// slows another's requests.
+    fn partition_for(&self, service: &str, region: &str) -> RetryPartition {
+        RetryPartition::new(format!("{service}-{}-{region}", self.account_id))
+    }
+
+    /// The IAM client (IAM is global: one per account).
+    pub fn iam(&self) -> aws_sdk_iam::Client {
+        let config = aws_sdk_iam::config::Builder::from(&self.config)
+            .retry_partition(self.partition_for("iam", "global"))
+            .build();
+        aws_sdk_iam::Client::from_conf(config)
+    }
+}

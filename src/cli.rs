@@ -1,0 +1,172 @@
+//! Command-line definitions (clap derive).
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use rampart_checks::{Measure, Severity};
+
+/// Audits AWS accounts for the security posture of their infrastructure.
+#[derive(Debug, Parser)]
+#[command(name = "rampart", version, about, propagate_version = true)]
+pub struct Cli {
+    /// More log output on stderr (-v info, -vv debug, -vvv trace).
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    pub verbose: u8,
+
+    /// Print nothing but the report and errors.
+    #[arg(short, long, global = true)]
+    pub quiet: bool,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Collect the inventory, evaluate the checks and report.
+    Audit(AuditArgs),
+    /// Collect the inventory and write it as a JSON snapshot, without evaluating.
+    Collect(CollectArgs),
+    /// List the registered checks.
+    Checks(ChecksArgs),
+    /// Print the documentation of one check.
+    Explain(ExplainArgs),
+}
+
+/// Where and how to reach AWS.
+#[derive(Debug, Args, Clone, Default)]
+pub struct AwsArgs {
+    /// Named profile from ~/.aws/config and ~/.aws/credentials (SSO and role_arn profiles included).
+    #[arg(long)]
+    pub profile: Option<String>,
+
+    /// Region to audit; repeat for several. Default: the profile's region, else us-east-1.
+    #[arg(long = "region", value_name = "REGION")]
+    pub regions: Vec<String>,
+
+    /// Send every request to this endpoint (an emulator such as LocalStack or moto).
+    #[arg(long, value_name = "URL")]
+    pub endpoint_url: Option<String>,
+}
+
+/// Which checks to run.
+#[derive(Debug, Args, Clone, Default)]
+pub struct SelectArgs {
+    /// Only these check ids (comma-separated or repeated).
+    #[arg(long, value_delimiter = ',', value_name = "ID")]
+    pub checks: Vec<String>,
+
+    /// Only checks of these measures (comma-separated or repeated).
+    #[arg(long, value_delimiter = ',', value_name = "MEASURE", value_parser = parse_measure)]
+    pub measure: Vec<Measure>,
+
+    /// Only checks of this severity or higher.
+    #[arg(long, value_name = "SEVERITY", value_parser = parse_severity)]
+    pub severity: Option<Severity>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Table,
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct AuditArgs {
+    #[command(flatten)]
+    pub aws: AwsArgs,
+
+    #[command(flatten)]
+    pub select: SelectArgs,
+
+    /// Evaluate a snapshot written by `rampart collect` instead of calling AWS.
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["profile", "regions", "endpoint_url"])]
+    pub snapshot: Option<PathBuf>,
+
+    /// Report format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+
+    /// Write the report to this file instead of stdout.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
+    /// Exit with code 3 when an unmuted finding of this severity or higher fails.
+    #[arg(long, value_name = "SEVERITY", value_parser = parse_severity, default_value = "informational")]
+    pub fail_on: Severity,
+
+    /// Configuration file: thresholds and mutelist (see docs/configuration.md).
+    #[arg(long, value_name = "FILE", env = "RAMPART_CONFIG")]
+    pub config: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct CollectArgs {
+    #[command(flatten)]
+    pub aws: AwsArgs,
+
+    #[command(flatten)]
+    pub select: SelectArgs,
+
+    /// File to write the snapshot to ("-" for stdout).
+    #[arg(short, long, value_name = "FILE")]
+    pub output: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct ChecksArgs {
+    #[command(flatten)]
+    pub select: SelectArgs,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+}
+
+#[derive(Debug, Args)]
+pub struct ExplainArgs {
+    /// The check id, as `rampart checks` lists it.
+    pub id: String,
+}
+
+fn parse_measure(s: &str) -> Result<Measure, String> {
+    s.parse()
+}
+
+fn parse_severity(s: &str) -> Result<Severity, String> {
+    s.parse()
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    use super::*;
+
+    #[test]
+    fn cli_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn parses_repeated_and_comma_separated_lists() {
+        let cli = Cli::try_parse_from([
+            "rampart", "audit", "--region", "us-east-1", "--region", "eu-west-1", "--checks", "a,b", "--measure", "access",
+            "--severity", "high", "--fail-on", "critical", "--format", "json",
+        ])
+        .unwrap();
+        let Command::Audit(args) = cli.command else { panic!() };
+        assert_eq!(args.aws.regions, vec!["us-east-1", "eu-west-1"]);
+        assert_eq!(args.select.checks, vec!["a", "b"]);
+        assert_eq!(args.select.measure, vec![Measure::Access]);
+        assert_eq!(args.select.severity, Some(Severity::High));
+        assert_eq!(args.fail_on, Severity::Critical);
+        assert_eq!(args.format, Format::Json);
+    }
+
+    #[test]
+    fn rejects_unknown_severity_and_snapshot_with_aws_options() {
+        assert!(Cli::try_parse_from(["rampart", "audit", "--fail-on", "huge"]).is_err());
+        assert!(Cli::try_parse_from(["rampart", "audit", "--snapshot", "s.json", "--endpoint-url", "http://x"]).is_err());
+    }
+}

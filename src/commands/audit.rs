@@ -1,0 +1,120 @@
+//! `rampart audit`: collect (or load a snapshot), evaluate, report, and choose the exit code.
+
+use std::io::IsTerminal;
+use std::path::Path;
+use std::process::ExitCode;
+
+use chrono::Utc;
+use rampart_checks::inventory::{Inventory, SNAPSHOT_VERSION};
+use rampart_checks::{Config, Finding, Severity, Status, evaluate};
+
+use crate::cli::{AuditArgs, Format};
+use crate::error::{RunError, exit};
+use crate::report::{self, Report, Scope};
+
+pub fn run(args: AuditArgs, quiet: bool) -> Result<ExitCode, RunError> {
+    let started_at = Utc::now();
+    let selection = super::selection(&args.select)?;
+    let config = load_config(args.config.as_deref())?;
+    let checks = selection.checks();
+    let inventory = match &args.snapshot {
+        Some(path) => load_snapshot(path)?,
+        None => super::runtime().block_on(async {
+            let session = crate::aws::connect(&args.aws).await?;
+            Ok::<_, RunError>(crate::collect::collect(&session, &checks).await)
+        })?,
+    };
+    let findings = evaluate(&inventory, &selection, &config);
+    let scope = Scope {
+        accounts: inventory.accounts.iter().map(|a| a.account_id.clone()).collect(),
+        regions: inventory.regions(),
+        checks: checks.iter().map(|c| c.id.to_string()).collect(),
+    };
+    let report = Report::new(started_at, inventory.collected_at, scope, findings);
+    let text = match args.format {
+        Format::Json => report::json::render(&report),
+        Format::Table => {
+            let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();
+            let color = to_terminal && std::env::var_os("NO_COLOR").is_none();
+            report::table::render(&report, color, if to_terminal { None } else { Some(120) })
+        }
+    };
+    super::write_output(args.output.as_deref(), &text)?;
+    if !quiet && let Some(path) = &args.output {
+        eprintln!("report written to {}", path.display());
+    }
+    Ok(ExitCode::from(exit_code(&report.findings, args.fail_on)))
+}
+
+/// 3 when an unmuted finding at or above `fail_on` failed, else 4 when an unmuted check
+/// could not be evaluated, else 0.
+pub fn exit_code(findings: &[Finding], fail_on: Severity) -> u8 {
+    let unmuted = || findings.iter().filter(|f| !f.muted);
+    if unmuted().any(|f| f.status == Status::Fail && f.severity >= fail_on) {
+        exit::FAILED
+    } else if unmuted().any(|f| f.status == Status::Error) {
+        exit::INCOMPLETE
+    } else {
+        exit::OK
+    }
+}
+
+fn load_config(path: Option<&Path>) -> Result<Config, RunError> {
+    let Some(path) = path else { return Ok(Config::default()) };
+    let err = |message: String| RunError::Config { path: path.to_path_buf(), message };
+    let text = std::fs::read_to_string(path).map_err(|e| err(e.to_string()))?;
+    Config::from_toml(&text).map_err(|e| err(e.to_string()))
+}
+
+fn load_snapshot(path: &Path) -> Result<Inventory, RunError> {
+    let err = |message: String| RunError::Snapshot { path: path.to_path_buf(), message };
+    let text = std::fs::read_to_string(path).map_err(|e| err(e.to_string()))?;
+    let version: Option<u64> = serde_json::from_str::<serde_json::Value>(&text)
+        .map_err(|e| err(format!("not JSON: {e}")))?
+        .get("snapshot_version")
+        .and_then(|v| v.as_u64());
+    match version {
+        Some(v) if v == u64::from(SNAPSHOT_VERSION) => {}
+        Some(v) => return Err(err(format!("snapshot version {v} is not supported (this Rampart reads version {SNAPSHOT_VERSION})"))),
+        None => return Err(err("not a Rampart snapshot (no snapshot_version)".into())),
+    }
+    serde_json::from_str(&text).map_err(|e| err(format!("invalid snapshot: {e}")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn finding(status: Status, severity: Severity, muted: bool) -> Finding {
+        Finding {
+            check_id: "x".into(),
+            title: "x".into(),
+            status,
+            severity,
+            measure: rampart_checks::Measure::Access,
+            account_id: "1".into(),
+            region: "global".into(),
+            resource_id: "r".into(),
+            resource_arn: None,
+            resource_type: "AwsAccount".into(),
+            message: String::new(),
+            remediation: String::new(),
+            compliance: Default::default(),
+            muted,
+            mute_reason: None,
+        }
+    }
+
+    #[test]
+    fn exit_codes() {
+        use Severity::*;
+        use Status::*;
+        assert_eq!(exit_code(&[finding(Pass, High, false)], Informational), 0);
+        assert_eq!(exit_code(&[finding(Fail, Low, false)], Informational), 3);
+        assert_eq!(exit_code(&[finding(Fail, Low, false)], High), 0);
+        assert_eq!(exit_code(&[finding(Fail, Low, false), finding(Error, Low, false)], High), 4);
+        assert_eq!(exit_code(&[finding(Fail, Critical, true)], Informational), 0);
+        assert_eq!(exit_code(&[finding(Error, Critical, true)], Informational), 0);
+        assert_eq!(exit_code(&[finding(Fail, High, false), finding(Error, Low, false)], High), 3);
+    }
+}

@@ -1,0 +1,44 @@
+//! `rampart checks`: list the registry.
+
+use std::process::ExitCode;
+
+use comfy_table::presets::UTF8_FULL_CONDENSED;
+use comfy_table::{ContentArrangement, Table};
+use rampart_checks::frameworks::compliance_of;
+use serde::Serialize;
+
+use crate::cli::{ChecksArgs, Format};
+use crate::error::{RunError, exit};
+
+#[derive(Serialize)]
+struct Entry<'a> {
+    id: &'a str,
+    severity: rampart_checks::Severity,
+    measure: rampart_checks::Measure,
+    title: &'a str,
+    compliance: std::collections::BTreeMap<String, Vec<String>>,
+}
+
+pub fn run(args: ChecksArgs) -> Result<ExitCode, RunError> {
+    let checks = super::selection(&args.select)?.checks();
+    let text = match args.format {
+        Format::Json => {
+            let entries: Vec<Entry> = checks
+                .iter()
+                .map(|c| Entry { id: c.id, severity: c.severity, measure: c.measure, title: c.title, compliance: compliance_of(c.id) })
+                .collect();
+            serde_json::to_string_pretty(&entries).expect("serialises") + "\n"
+        }
+        Format::Table => {
+            let mut table = Table::new();
+            table.load_preset(UTF8_FULL_CONDENSED).set_content_arrangement(ContentArrangement::Dynamic);
+            table.set_header(["id", "severity", "measure", "title"]);
+            for c in &checks {
+                table.add_row([c.id, c.severity.as_str(), c.measure.as_str(), c.title]);
+            }
+            format!("{table}\n{} checks\n", checks.len())
+        }
+    };
+    super::write_output(None, &text)?;
+    Ok(ExitCode::from(exit::OK))
+}

@@ -1,0 +1,68 @@
+//! One module per subcommand. Each returns the process exit code or a [`RunError`].
+
+mod audit;
+mod checks;
+mod collect;
+mod explain;
+
+use std::path::Path;
+use std::process::ExitCode;
+
+use rampart_checks::Selection;
+
+use crate::cli::{Cli, Command, SelectArgs};
+use crate::error::RunError;
+
+pub fn run(cli: Cli) -> Result<ExitCode, RunError> {
+    match cli.command {
+        Command::Audit(args) => audit::run(args, cli.quiet),
+        Command::Collect(args) => collect::run(args, cli.quiet),
+        Command::Checks(args) => checks::run(args),
+        Command::Explain(args) => explain::run(args),
+    }
+}
+
+/// The check selection, with unknown ids rejected.
+fn selection(args: &SelectArgs) -> Result<Selection, RunError> {
+    let selection = Selection {
+        check_ids: args.checks.iter().map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect(),
+        measures: args.measure.clone(),
+        min_severity: args.severity,
+    };
+    let unknown = selection.unknown_ids();
+    if !unknown.is_empty() {
+        return Err(RunError::Usage(format!(
+            "unknown check id{} {} (`rampart checks` lists them)",
+            if unknown.len() == 1 { "" } else { "s" },
+            unknown.join(", ")
+        )));
+    }
+    if selection.checks().is_empty() {
+        return Err(RunError::Usage("the selection matches no check".into()));
+    }
+    Ok(selection)
+}
+
+fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("the async runtime starts")
+}
+
+/// Writes `text` to `path`, or to stdout when there is no path or it is `-`.
+fn write_output(path: Option<&Path>, text: &str) -> Result<(), RunError> {
+    use std::io::Write;
+    match path {
+        Some(p) if p != Path::new("-") => {
+            std::fs::write(p, text).map_err(|source| RunError::Write { path: p.to_path_buf(), source })
+        }
+        _ => {
+            let mut stdout = std::io::stdout().lock();
+            // A closed pipe (`rampart … | head`) is not an error worth a message.
+            match stdout.write_all(text.as_bytes()).and_then(|_| stdout.flush()) {
+                Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+                    Err(RunError::Write { path: "stdout".into(), source: e })
+                }
+                _ => Ok(()),
+            }
+        }
+    }
+}

@@ -1,0 +1,46 @@
+//! Why Rampart could not run, and the exit codes, in one place.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// The exit codes Rampart documents (README, DESIGN).
+pub mod exit {
+    /// Every selected check was evaluated and nothing failed at or above `--fail-on`.
+    pub const OK: u8 = 0;
+    /// Rampart could not run: no credentials, unreachable endpoint, unreadable snapshot.
+    pub const CANNOT_RUN: u8 = 1;
+    /// Usage error (clap's own code).
+    pub const USAGE: u8 = 2;
+    /// Failing findings at or above `--fail-on`.
+    pub const FAILED: u8 = 3;
+    /// No failing finding, but some selected checks could not be evaluated (ERROR).
+    pub const INCOMPLETE: u8 = 4;
+}
+
+/// An error that stops Rampart before it can report (exit code 1).
+#[derive(Debug, thiserror::Error)]
+pub enum RunError {
+    #[error("no AWS credentials: {0}")]
+    Credentials(String),
+    #[error("cannot reach AWS: {0}")]
+    Unreachable(String),
+    #[error("AWS rejected the credentials: {0}")]
+    Identity(String),
+    #[error("cannot read snapshot {path}: {message}")]
+    Snapshot { path: PathBuf, message: String },
+    #[error("cannot read configuration {path}: {message}")]
+    Config { path: PathBuf, message: String },
+    #[error("cannot write {path}: {source}")]
+    Write { path: PathBuf, source: std::io::Error },
+    #[error("{0}")]
+    Usage(String),
+}
+
+impl RunError {
+    pub fn exit_code(&self) -> ExitCode {
+        match self {
+            RunError::Usage(_) => ExitCode::from(exit::USAGE),
+            _ => ExitCode::from(exit::CANNOT_RUN),
+        }
+    }
+}

@@ -1,0 +1,90 @@
+//! Reports: one [`Report`] built from the findings, rendered by one module per format.
+
+pub mod json;
+pub mod table;
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Utc};
+use rampart_checks::score::{Counts, Scores, score};
+use rampart_checks::{Finding, Severity, Status};
+use serde::Serialize;
+
+/// Version of the JSON report contract; bumped when a field is renamed or removed.
+pub const SCHEMA_VERSION: u32 = 1;
+
+#[derive(Debug, Serialize)]
+pub struct Tool {
+    pub name: &'static str,
+    pub version: &'static str,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Scope {
+    pub accounts: Vec<String>,
+    pub regions: Vec<String>,
+    pub checks: Vec<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Summary {
+    /// Unmuted findings by status; muted ones counted apart.
+    pub counts: Counts,
+    /// The same counts for each severity, most severe first.
+    pub by_severity: BTreeMap<Severity, Counts>,
+    /// Score per measure and overall (docs/scoring.md).
+    pub score: Scores,
+}
+
+/// Everything a report format renders.
+#[derive(Debug, Serialize)]
+pub struct Report {
+    pub schema_version: u32,
+    pub tool: Tool,
+    pub started_at: DateTime<Utc>,
+    pub finished_at: DateTime<Utc>,
+    /// When the inventory was read from AWS (earlier than `started_at` for a saved snapshot).
+    pub collected_at: DateTime<Utc>,
+    pub scope: Scope,
+    pub summary: Summary,
+    pub findings: Vec<Finding>,
+}
+
+impl Report {
+    pub fn new(
+        started_at: DateTime<Utc>,
+        collected_at: DateTime<Utc>,
+        scope: Scope,
+        mut findings: Vec<Finding>,
+    ) -> Self {
+        // Stable order: most severe first, then check, account, region, resource.
+        findings.sort_by(|a, b| {
+            b.severity
+                .cmp(&a.severity)
+                .then_with(|| a.check_id.cmp(&b.check_id))
+                .then_with(|| a.account_id.cmp(&b.account_id))
+                .then_with(|| a.region.cmp(&b.region))
+                .then_with(|| a.resource_id.cmp(&b.resource_id))
+        });
+        let score = score(&findings);
+        let by_severity = Severity::ALL
+            .into_iter()
+            .map(|sev| (sev, Counts::of(findings.iter().filter(|f| f.severity == sev))))
+            .collect();
+        Report {
+            schema_version: SCHEMA_VERSION,
+            tool: Tool { name: "rampart", version: env!("CARGO_PKG_VERSION") },
+            started_at,
+            finished_at: Utc::now(),
+            collected_at,
+            scope,
+            summary: Summary { counts: score.overall.counts.clone(), by_severity, score },
+            findings,
+        }
+    }
+
+    /// Unmuted findings with this status.
+    pub fn unmuted(&self, status: Status) -> impl Iterator<Item = &Finding> {
+        self.findings.iter().filter(move |f| !f.muted && f.status == status)
+    }
+}

@@ -1,0 +1,151 @@
+//! The terminal report: header, scores per measure, counts, failing findings by severity,
+//! and the findings that could not be evaluated with their reason.
+
+use comfy_table::presets::UTF8_FULL_CONDENSED;
+use comfy_table::{Attribute, Cell, CellAlignment, Color, ContentArrangement, Table};
+use rampart_checks::score::Score;
+use rampart_checks::{Finding, Measure, Severity, Status};
+
+use super::Report;
+
+/// Renders the report. `color` is decided by the caller (a TTY, and NO_COLOR unset).
+pub fn render(report: &Report, color: bool, width: Option<u16>) -> String {
+    let mut out = String::new();
+    let seconds = (report.finished_at - report.started_at).num_milliseconds() as f64 / 1000.0;
+    out.push_str(&format!(
+        "Rampart {} · account{} {} · region{} {} · {} check{} · {:.1} s\n",
+        report.tool.version,
+        plural(report.scope.accounts.len()),
+        list_or_none(&report.scope.accounts),
+        plural(report.scope.regions.len()),
+        list_or_none(&report.scope.regions),
+        report.scope.checks.len(),
+        plural(report.scope.checks.len()),
+        seconds,
+    ));
+    out.push_str(&format!("Inventory collected {}\n\n", report.collected_at.format("%Y-%m-%d %H:%M:%S UTC")));
+
+    let mut scores = new_table(color, width);
+    scores.set_header(["measure", "score", "pass", "fail", "error", "manual", "muted", "coverage"]);
+    for measure in Measure::ALL {
+        let s = &report.summary.score.measures[&measure];
+        scores.add_row(score_row(measure.as_str(), s, color));
+    }
+    let mut overall = score_row("overall", &report.summary.score.overall, color);
+    overall[0] = Cell::new("overall").add_attribute(Attribute::Bold);
+    scores.add_row(overall);
+    out.push_str(&scores.to_string());
+    out.push('\n');
+
+    let failing: Vec<&Finding> = report.unmuted(Status::Fail).collect();
+    if failing.is_empty() {
+        out.push_str("\nNo failing findings.\n");
+    } else {
+        out.push_str(&format!("\nFailing findings ({})\n", failing.len()));
+        for severity in Severity::ALL {
+            let of: Vec<&&Finding> = failing.iter().filter(|f| f.severity == severity).collect();
+            if of.is_empty() {
+                continue;
+            }
+            out.push_str(&format!("\n{} ({})\n", paint(&severity.as_str().to_uppercase(), severity_color(severity), color), of.len()));
+            let mut table = new_table(color, width);
+            table.set_header(["check", "account", "region", "resource", "message"]);
+            for f in of {
+                table.add_row([&f.check_id, &f.account_id, &f.region, &f.resource_id, &f.message]);
+            }
+            out.push_str(&table.to_string());
+            out.push('\n');
+        }
+    }
+
+    let errors: Vec<&Finding> = report.unmuted(Status::Error).collect();
+    if !errors.is_empty() {
+        out.push_str(&format!("\n{} ({}): these checks could not be evaluated\n", paint("ERROR", Color::Magenta, color), errors.len()));
+        let mut table = new_table(color, width);
+        table.set_header(["check", "account", "region", "resource", "reason"]);
+        for f in errors {
+            table.add_row([&f.check_id, &f.account_id, &f.region, &f.resource_id, &f.message]);
+        }
+        out.push_str(&table.to_string());
+        out.push('\n');
+    }
+    let muted = report.findings.iter().filter(|f| f.muted).count();
+    if muted > 0 {
+        out.push_str(&format!("\n{muted} muted finding{} not shown (see the JSON report).\n", plural(muted)));
+    }
+    out
+}
+
+fn new_table(color: bool, width: Option<u16>) -> Table {
+    let mut table = Table::new();
+    table.load_preset(UTF8_FULL_CONDENSED).set_content_arrangement(ContentArrangement::Dynamic);
+    if let Some(w) = width {
+        table.set_width(w);
+    }
+    if color {
+        table.enforce_styling();
+    } else {
+        table.force_no_tty();
+    }
+    table
+}
+
+fn score_row(name: &str, s: &Score, color: bool) -> Vec<Cell> {
+    let score_cell = match s.score {
+        None => Cell::new("n/a"),
+        Some(v) => {
+            let cell = Cell::new(format!("{v:.1}"));
+            if color {
+                cell.fg(if v >= 90.0 {
+                    Color::Green
+                } else if v >= 60.0 {
+                    Color::Yellow
+                } else {
+                    Color::Red
+                })
+            } else {
+                cell
+            }
+        }
+    };
+    let c = &s.counts;
+    let mut row = vec![Cell::new(name), score_cell.set_alignment(CellAlignment::Right)];
+    for n in [c.pass, c.fail, c.error, c.manual, c.muted] {
+        row.push(Cell::new(n).set_alignment(CellAlignment::Right));
+    }
+    row.push(Cell::new(s.coverage.map(|v| format!("{v:.0}%")).unwrap_or_else(|| "-".into())).set_alignment(CellAlignment::Right));
+    row
+}
+
+fn severity_color(severity: Severity) -> Color {
+    match severity {
+        Severity::Critical => Color::Red,
+        Severity::High => Color::DarkRed,
+        Severity::Medium => Color::Yellow,
+        Severity::Low => Color::Blue,
+        Severity::Informational => Color::Grey,
+    }
+}
+
+fn paint(text: &str, color: Color, enabled: bool) -> String {
+    if !enabled {
+        return text.to_string();
+    }
+    let code = match color {
+        Color::Red => "1;31",
+        Color::DarkRed => "31",
+        Color::Yellow => "33",
+        Color::Blue => "34",
+        Color::Magenta => "35",
+        _ => "37",
+    };
+    format!("\x1b[{code}m{text}\x1b[0m")
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 { "" } else { "s" }
+}
+
+fn list_or_none(items: &[String]) -> String {
+    if items.is_empty() { "none".to_string() } else { items.join(", ") }
+}
