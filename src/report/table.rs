@@ -2,7 +2,7 @@
 //! and the findings that could not be evaluated with their reason.
 
 use comfy_table::presets::UTF8_FULL_CONDENSED;
-use comfy_table::{Attribute, Cell, CellAlignment, Color, ContentArrangement, Table};
+use comfy_table::{Attribute, Cell, CellAlignment, Color, ColumnConstraint, ContentArrangement, Table};
 use rampart_checks::score::Score;
 use rampart_checks::{Finding, Measure, Severity, Status};
 
@@ -48,12 +48,7 @@ pub fn render(report: &Report, color: bool, width: Option<u16>) -> String {
                 continue;
             }
             out.push_str(&format!("\n{} ({})\n", paint(&severity.as_str().to_uppercase(), severity_color(severity), color), of.len()));
-            let mut table = new_table(color, width);
-            table.set_header(["check", "account", "region", "resource", "message"]);
-            for f in of {
-                table.add_row([&f.check_id, &f.account_id, &f.region, &f.resource_id, &f.message]);
-            }
-            out.push_str(&table.to_string());
+            out.push_str(&findings_table(report, &of.into_iter().copied().collect::<Vec<_>>(), "message", color, width));
             out.push('\n');
         }
     }
@@ -61,12 +56,7 @@ pub fn render(report: &Report, color: bool, width: Option<u16>) -> String {
     let errors: Vec<&Finding> = report.unmuted(Status::Error).collect();
     if !errors.is_empty() {
         out.push_str(&format!("\n{} ({}): these checks could not be evaluated\n", paint("ERROR", Color::Magenta, color), errors.len()));
-        let mut table = new_table(color, width);
-        table.set_header(["check", "account", "region", "resource", "reason"]);
-        for f in errors {
-            table.add_row([&f.check_id, &f.account_id, &f.region, &f.resource_id, &f.message]);
-        }
-        out.push_str(&table.to_string());
+        out.push_str(&findings_table(report, &errors, "reason", color, width));
         out.push('\n');
     }
     let muted = report.findings.iter().filter(|f| f.muted).count();
@@ -74,6 +64,31 @@ pub fn render(report: &Report, color: bool, width: Option<u16>) -> String {
         out.push_str(&format!("\n{muted} muted finding{} not shown (see the JSON report).\n", plural(muted)));
     }
     out
+}
+
+/// A table of findings; the account column only when the report covers several accounts.
+fn findings_table(report: &Report, findings: &[&Finding], message: &str, color: bool, width: Option<u16>) -> String {
+    let many_accounts = report.scope.accounts.len() > 1;
+    let mut table = new_table(color, width);
+    let mut header = vec!["check"];
+    if many_accounts {
+        header.push("account");
+    }
+    header.extend(["region", "resource", message]);
+    table.set_header(header);
+    for f in findings {
+        let mut row = vec![f.check_id.as_str()];
+        if many_accounts {
+            row.push(&f.account_id);
+        }
+        row.extend([f.region.as_str(), &f.resource_id, &f.message]);
+        table.add_row(row);
+    }
+    // Check ids are what users grep and mute by: never wrap them.
+    if let Some(column) = table.column_mut(0) {
+        column.set_constraint(ColumnConstraint::ContentWidth);
+    }
+    table.to_string()
 }
 
 fn new_table(color: bool, width: Option<u16>) -> Table {
