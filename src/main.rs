@@ -26,9 +26,9 @@ fn main() -> ExitCode {
 fn init_logging(verbose: u8, quiet: bool) {
     let default = match (quiet, verbose) {
         (true, _) => "error",
-        (false, 0) => "warn",
-        (false, 1) => "rampart=info",
-        (false, 2) => "rampart=debug,aws_config=info",
+        (false, 0) => "error,rampart=warn",
+        (false, 1) => "error,rampart=info",
+        (false, 2) => "warn,rampart=debug,aws_config=info",
         _ => "trace",
     };
     let filter = tracing_subscriber::EnvFilter::try_from_env("RAMPART_LOG").unwrap_or_else(|_| default.into());

@@ -4,7 +4,7 @@
 //! IAM's NoSuchEntity for the password policy); everything else becomes a reason string:
 //! access denied, throttled after every retry, not supported by the endpoint, timed out.
 
-use aws_sdk_iam::error::{DisplayErrorContext, ProvideErrorMetadata, SdkError};
+use aws_sdk_iam::error::{ProvideErrorMetadata, SdkError};
 use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
 
 const ACCESS_DENIED: &[&str] = &[
@@ -66,15 +66,47 @@ where
             format!("{action} {}: {}", kind_of(code, status), service_error_text(e))
         }
         SdkError::TimeoutError(_) => format!("{action} timed out"),
-        SdkError::DispatchFailure(_) => format!("{action} could not be sent: {}", DisplayErrorContext(err)),
-        SdkError::ResponseError(_) => format!("{action} gave an unreadable response: {}", DisplayErrorContext(err)),
-        _ => format!("{action} failed: {}", DisplayErrorContext(err)),
+        SdkError::DispatchFailure(_) => format!("{action} could not be sent: {}", error_chain(err)),
+        SdkError::ResponseError(_) => format!("{action} gave an unreadable response: {}", error_chain(err)),
+        _ => format!("{action} failed: {}", error_chain(err)),
     }
+}
+
+/// An error and its sources on one line: each message once, joined by ": ".
+pub fn error_chain(err: &(dyn std::error::Error + 'static)) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    let mut next: Option<&(dyn std::error::Error + 'static)> = Some(err);
+    while let Some(e) = next {
+        let text = e.to_string().split_whitespace().collect::<Vec<_>>().join(" ");
+        if !text.is_empty() && !parts.iter().any(|p| p.contains(&text)) {
+            parts.push(text);
+        }
+        next = e.source();
+    }
+    parts.join(": ")
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn chain_is_one_line_without_repeats() {
+        #[derive(Debug)]
+        struct Outer(std::io::Error);
+        impl std::fmt::Display for Outer {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("dispatch failure")
+            }
+        }
+        impl std::error::Error for Outer {
+            fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+                Some(&self.0)
+            }
+        }
+        let err = Outer(std::io::Error::new(std::io::ErrorKind::ConnectionRefused, "connection\n refused"));
+        assert_eq!(error_chain(&err), "dispatch failure: connection refused");
+    }
 
     #[test]
     fn kinds() {

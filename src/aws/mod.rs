@@ -9,7 +9,8 @@ use aws_config::retry::RetryConfig;
 use aws_config::timeout::TimeoutConfig;
 use aws_config::{BehaviorVersion, Region, SdkConfig};
 use aws_credential_types::provider::ProvideCredentials;
-use aws_sdk_iam::error::DisplayErrorContext;
+use aws_config::profile::ProfileFileCredentialsProvider;
+use aws_credential_types::provider::error::CredentialsError;
 use aws_smithy_runtime::client::retries::RetryPartition;
 use tracing::info;
 
@@ -54,10 +55,9 @@ pub async fn connect(args: &AwsArgs) -> Result<Session, RunError> {
     let provider = config
         .credentials_provider()
         .ok_or_else(|| RunError::Credentials("no credential provider is configured".into()))?;
-    provider
-        .provide_credentials()
-        .await
-        .map_err(|e| RunError::Credentials(DisplayErrorContext(&e).to_string()))?;
+    if let Err(e) = provider.provide_credentials().await {
+        return Err(RunError::Credentials(credentials_problem(args.profile.as_deref(), &e).await));
+    }
 
     // Few attempts here: an unreachable endpoint should be reported promptly.
     let sts_config = aws_sdk_sts::config::Builder::from(&config)
@@ -85,6 +85,23 @@ pub async fn connect(args: &AwsArgs) -> Result<Session, RunError> {
     };
     info!(account = %account_id, caller = %caller_arn, regions = ?regions, "connected");
     Ok(Session { config, account_id, partition, regions })
+}
+
+/// Why no credentials could be had, in one line.
+async fn credentials_problem(profile: Option<&str>, err: &CredentialsError) -> String {
+    let profile = profile.map(str::to_string).or_else(|| std::env::var("AWS_PROFILE").ok().filter(|p| !p.is_empty()));
+    if let Some(name) = profile {
+        // The chain only says the profile provider was "not enabled"; ask it directly.
+        let direct = ProfileFileCredentialsProvider::builder().profile_name(&name).build().provide_credentials().await;
+        let why = direct.err().map(|e| error::error_chain(&e)).unwrap_or_else(|| error::error_chain(err));
+        return format!("profile '{name}': {why}");
+    }
+    match err {
+        CredentialsError::CredentialsNotLoaded(_) => "none found in the environment, the shared config and credentials files, \
+web identity, container or instance metadata (set AWS_PROFILE or AWS_ACCESS_KEY_ID, or run `aws sso login`)"
+            .to_string(),
+        other => error::error_chain(other),
+    }
 }
 
 impl Session {

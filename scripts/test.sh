@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# Runs every test: starts the emulator (moto, no Docker), runs the workspace's tests
+# against it, and stops it again, whatever happens.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+endpoint="$(localstack/start.sh)"
+trap 'localstack/stop.sh' EXIT
+echo "emulator at $endpoint" >&2
+
+RAMPART_TEST_ENDPOINT="$endpoint" cargo test --workspace --locked "$@"

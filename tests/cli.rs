@@ -1,0 +1,197 @@
+//! The command line without AWS: listing, docs, snapshots, exit codes and error messages.
+
+mod common;
+
+use common::{fixture, rampart, run, status_of};
+use serde_json::Value;
+
+#[test]
+fn checks_lists_the_registry() {
+    let (code, out, _) = run(rampart().args(["checks", "--format", "json"]));
+    assert_eq!(code, 0);
+    let list: Value = serde_json::from_str(&out).unwrap();
+    let ids: Vec<&str> = list.as_array().unwrap().iter().map(|c| c["id"].as_str().unwrap()).collect();
+    for id in ["iam_root_mfa_enabled", "iam_user_mfa_enabled_console_access", "iam_user_no_setup_initial_access_key"] {
+        assert!(ids.contains(&id), "{id} missing from {ids:?}");
+    }
+    assert_eq!(list[0]["measure"], "access");
+    let (code, table, _) = run(rampart().args(["checks", "--severity", "critical"]));
+    assert_eq!(code, 0);
+    assert!(table.contains("iam_root_mfa_enabled") && !table.contains("iam_password_policy_reuse_24"), "{table}");
+}
+
+#[test]
+fn explain_prints_every_section() {
+    let (code, out, _) = run(rampart().args(["explain", "iam_user_mfa_enabled_console_access"]));
+    assert_eq!(code, 0);
+    for section in ["## What it checks", "## Why it matters", "## Remediation", "## References", "CIS-5.0: 1.9"] {
+        assert!(out.contains(section), "missing {section} in\n{out}");
+    }
+}
+
+#[test]
+fn unknown_check_ids_are_usage_errors() {
+    let (code, _, err) = run(rampart().args(["explain", "no_such_check"]));
+    assert_eq!(code, 2);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    let (code, _, err) = run(rampart().args(["audit", "--snapshot", "x.json", "--checks", "iam_root_mfa_enabled,bogus"]));
+    assert_eq!(code, 2);
+    assert!(err.contains("bogus"), "{err}");
+}
+
+#[test]
+fn bad_arguments_exit_2() {
+    let (code, _, err) = run(rampart().args(["audit", "--fail-on", "catastrophic"]));
+    assert_eq!(code, 2);
+    assert!(err.contains("catastrophic"));
+    let (code, _, _) = run(rampart().args(["audit", "--format", "yaml"]));
+    assert_eq!(code, 2);
+}
+
+#[test]
+fn snapshot_audit_judges_root_and_ages_from_the_snapshot_time() {
+    let (code, out, _) = run(rampart().args(["audit", "--format", "json", "--snapshot"]).arg(fixture("aged-account.json")));
+    assert_eq!(code, 3);
+    let report: Value = serde_json::from_str(&out).unwrap();
+    let acct = "210987654321";
+    for (check, resource, status) in [
+        ("iam_no_root_access_key", acct, "FAIL"),
+        ("iam_root_mfa_enabled", acct, "PASS"),
+        ("iam_root_hardware_mfa_enabled", acct, "FAIL"),
+        ("iam_avoid_root_usage", acct, "FAIL"),
+        ("iam_rotate_access_key_90_days", "bob-stale-key", "FAIL"),
+        ("iam_rotate_access_key_90_days", "alice", "PASS"),
+        ("iam_user_accesskey_unused", "dave-unused-key", "FAIL"),
+        ("iam_user_accesskey_unused", "bob-stale-key", "PASS"),
+        ("iam_user_console_access_unused", "carol-dormant", "FAIL"),
+        ("iam_user_console_access_unused", "erin-never-logged-in", "FAIL"),
+        ("iam_user_console_access_unused", "alice", "PASS"),
+        ("iam_password_policy_minimum_length_14", acct, "PASS"),
+    ] {
+        assert_eq!(status_of(&report, check, resource), status, "{check} on {resource}");
+    }
+    assert_eq!(report["schema_version"], 1);
+    assert_eq!(report["collected_at"], "2026-11-26T12:00:00Z");
+    assert_eq!(report["scope"]["accounts"][0], acct);
+    assert!(report["summary"]["score"]["measures"]["access"]["score"].is_f64());
+    let finding = &report["findings"][0];
+    for key in [
+        "check_id", "title", "status", "severity", "measure", "account_id", "region", "resource_id", "resource_arn",
+        "resource_type", "message", "remediation", "compliance", "muted", "mute_reason",
+    ] {
+        assert!(finding.get(key).is_some(), "finding lacks {key}: {finding}");
+    }
+}
+
+#[test]
+fn the_same_snapshot_always_gives_the_same_findings() {
+    let audit = || {
+        let (_, out, _) = run(rampart().args(["audit", "--format", "json", "--snapshot"]).arg(fixture("aged-account.json")));
+        let report: Value = serde_json::from_str(&out).unwrap();
+        report["findings"].clone()
+    };
+    assert_eq!(audit(), audit());
+}
+
+#[test]
+fn fail_on_and_selection_decide_the_exit_code() {
+    let snap = fixture("aged-account.json");
+    // Only medium failures among these checks: below --fail-on high.
+    let (code, _, _) = run(rampart()
+        .args(["audit", "--checks", "iam_rotate_access_key_90_days", "--fail-on", "high", "--snapshot"])
+        .arg(&snap));
+    assert_eq!(code, 0);
+    let (code, _, _) = run(rampart().args(["audit", "--measure", "access", "--fail-on", "critical", "--snapshot"]).arg(&snap));
+    assert_eq!(code, 3);
+    let (code, _, _) = run(rampart()
+        .args(["audit", "--checks", "iam_root_mfa_enabled,iam_password_policy_reuse_24", "--snapshot"])
+        .arg(&snap));
+    assert_eq!(code, 0);
+}
+
+#[test]
+fn config_changes_thresholds_and_mutes() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("rampart.toml");
+    std::fs::write(
+        &config,
+        "[iam]\nmax_access_key_age_days = 400\n\n[[mute]]\ncheck = \"iam_user_console_access_unused\"\nresource = \"carol-*\"\nreason = \"on leave\"\n",
+    )
+    .unwrap();
+    let (_, out, _) = run(rampart()
+        .args(["audit", "--format", "json", "--config"])
+        .arg(&config)
+        .arg("--snapshot")
+        .arg(fixture("aged-account.json")));
+    let report: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(status_of(&report, "iam_rotate_access_key_90_days", "dave-unused-key"), "PASS");
+    assert_eq!(status_of(&report, "iam_rotate_access_key_90_days", "bob-stale-key"), "FAIL");
+    let carol = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["check_id"] == "iam_user_console_access_unused" && f["resource_id"] == "carol-dormant")
+        .unwrap();
+    assert_eq!(carol["status"], "FAIL");
+    assert_eq!(carol["muted"], true);
+    assert_eq!(carol["mute_reason"], "on leave");
+
+    std::fs::write(&config, "[iam]\nmax_access_key_age = 10\n").unwrap();
+    let (code, _, err) = run(rampart().arg("audit").arg("--config").arg(&config).arg("--snapshot").arg(fixture("aged-account.json")));
+    assert_eq!(code, 1);
+    assert!(err.starts_with("rampart: cannot read configuration") && err.contains("max_access_key_age"), "{err}");
+}
+
+#[test]
+fn unreadable_snapshots_exit_1_with_one_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let garbage = dir.path().join("garbage.json");
+    std::fs::write(&garbage, "{ not json").unwrap();
+    let future = dir.path().join("future.json");
+    std::fs::write(&future, r#"{"snapshot_version": 99, "accounts": []}"#).unwrap();
+    let broken = dir.path().join("broken.json");
+    std::fs::write(&broken, r#"{"snapshot_version": 1, "collected_at": "2026-01-01T00:00:00Z", "accounts": [{"account_id": 1}]}"#).unwrap();
+    for (path, expect) in [
+        (dir.path().join("missing.json"), "No such file"),
+        (garbage, "not JSON"),
+        (future, "version 99"),
+        (broken, "invalid snapshot"),
+    ] {
+        let (code, out, err) = run(rampart().args(["audit", "--snapshot"]).arg(&path));
+        assert_eq!(code, 1, "{err}");
+        assert!(out.is_empty());
+        assert_eq!(err.lines().count(), 1, "{err}");
+        assert!(err.starts_with("rampart: cannot read snapshot") && err.contains(expect), "{err}");
+    }
+}
+
+#[test]
+fn missing_profile_is_one_clear_line() {
+    let (code, _, err) = run(rampart().args(["audit", "--profile", "does-not-exist"]));
+    assert_eq!(code, 1, "{err}");
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(err.contains("does-not-exist"), "{err}");
+    assert!(!err.contains("panicked"));
+}
+
+#[test]
+fn no_credentials_is_one_clear_line() {
+    let (code, _, err) = run(rampart().args(["audit", "--endpoint-url", "http://127.0.0.1:9"]));
+    assert_eq!(code, 1, "{err}");
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(err.starts_with("rampart: no AWS credentials"), "{err}");
+}
+
+#[test]
+fn unreachable_endpoint_is_one_clear_line() {
+    // Port 9 (discard) on loopback: nothing listens there.
+    let started = std::time::Instant::now();
+    let (code, _, err) = run(rampart()
+        .env("AWS_ACCESS_KEY_ID", "test")
+        .env("AWS_SECRET_ACCESS_KEY", "test")
+        .args(["audit", "--endpoint-url", "http://127.0.0.1:9"]));
+    assert_eq!(code, 1, "{err}");
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(err.starts_with("rampart: cannot reach AWS"), "{err}");
+    assert!(started.elapsed().as_secs() < 60, "took {:?}", started.elapsed());
+}
