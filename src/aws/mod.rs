@@ -10,6 +10,8 @@ use aws_config::timeout::TimeoutConfig;
 use aws_config::{BehaviorVersion, Region, SdkConfig};
 use aws_credential_types::provider::ProvideCredentials;
 use aws_config::profile::ProfileFileCredentialsProvider;
+use aws_runtime::env_config::file::EnvConfigFiles as ProfileFiles;
+use aws_types::os_shim_internal::{Env, Fs};
 use aws_credential_types::provider::error::CredentialsError;
 use aws_smithy_runtime::client::retries::RetryPartition;
 use tracing::info;
@@ -91,10 +93,28 @@ pub async fn connect(args: &AwsArgs) -> Result<Session, RunError> {
 async fn credentials_problem(profile: Option<&str>, err: &CredentialsError) -> String {
     let profile = profile.map(str::to_string).or_else(|| std::env::var("AWS_PROFILE").ok().filter(|p| !p.is_empty()));
     if let Some(name) = profile {
-        // The chain only says the profile provider was "not enabled"; ask it directly.
+        // The chain only says the profile provider was "not enabled": say whether the
+        // profile exists, then ask its provider directly.
+        let files = aws_config::profile::load(&Fs::real(), &Env::real(), &ProfileFiles::default(), None).await;
+        match files {
+            Err(e) => return format!("profile '{name}': the shared config files cannot be read: {}", error::error_chain(&e)),
+            Ok(set) if set.get_profile(&name).is_none() => {
+                return format!("profile '{name}' is not defined in the shared config or credentials file");
+            }
+            Ok(_) => {}
+        }
         let direct = ProfileFileCredentialsProvider::builder().profile_name(&name).build().provide_credentials().await;
-        let why = direct.err().map(|e| error::error_chain(&e)).unwrap_or_else(|| error::error_chain(err));
-        return format!("profile '{name}': {why}");
+        return match direct {
+            Err(CredentialsError::CredentialsNotLoaded(_)) => format!(
+                "profile '{name}' has no credentials (no aws_access_key_id, role_arn, sso_session or credential_process)"
+            ),
+            Err(e) => {
+                let why = error::error_chain(&e);
+                let hint = if why.contains("SSO") { format!(" (run `aws sso login --profile {name}`)") } else { String::new() };
+                format!("profile '{name}': {why}{hint}")
+            }
+            Ok(_) => format!("profile '{name}': {}", error::error_chain(err)),
+        };
     }
     match err {
         CredentialsError::CredentialsNotLoaded(_) => "none found in the environment, the shared config and credentials files, \
