@@ -88,3 +88,61 @@ impl Report {
         self.findings.iter().filter(move |f| !f.muted && f.status == status)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use rampart_checks::inventory::Inventory;
+    use rampart_checks::{Config, Selection, evaluate};
+
+    use super::*;
+
+    /// The report of the aged-account fixture, with fixed times.
+    fn fixture_report(selection: &Selection) -> Report {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/aged-account.json");
+        let inventory: Inventory = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+        let findings = evaluate(&inventory, selection, &Config::default());
+        let started = DateTime::parse_from_rfc3339("2026-11-26T12:30:00Z").unwrap().with_timezone(&Utc);
+        let scope = Scope {
+            accounts: inventory.accounts.iter().map(|a| a.account_id.clone()).collect(),
+            regions: inventory.regions(),
+            checks: selection.checks().iter().map(|c| c.id.to_string()).collect(),
+        };
+        let mut report = Report::new(started, inventory.collected_at, scope, findings);
+        report.finished_at = started + chrono::Duration::milliseconds(1234);
+        report
+    }
+
+    #[test]
+    fn json_report() {
+        let report = fixture_report(&Selection::default());
+        let value: serde_json::Value = serde_json::from_str(&json::render(&report)).unwrap();
+        insta::assert_json_snapshot!(value, {
+            ".started_at" => "[started_at]",
+            ".finished_at" => "[finished_at]",
+            ".tool.version" => "[version]",
+        });
+    }
+
+    #[test]
+    fn table_report() {
+        let report = fixture_report(&Selection::default());
+        let text = table::render(&report, false, Some(120)).replace(env!("CARGO_PKG_VERSION"), "[version]");
+        insta::assert_snapshot!(text);
+    }
+
+    #[test]
+    fn table_report_in_colour_marks_severities() {
+        let selection = Selection { check_ids: vec!["iam_no_root_access_key".into()], ..Default::default() };
+        let text = table::render(&fixture_report(&selection), true, Some(120));
+        assert!(text.contains("\x1b[1;31mCRITICAL\x1b[0m"), "{text}");
+    }
+
+    #[test]
+    fn findings_are_sorted_most_severe_first() {
+        let report = fixture_report(&Selection::default());
+        let severities: Vec<Severity> = report.findings.iter().map(|f| f.severity).collect();
+        let mut sorted = severities.clone();
+        sorted.sort_by(|a, b| b.cmp(a));
+        assert_eq!(severities, sorted);
+    }
+}
