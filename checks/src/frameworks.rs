@@ -9,7 +9,11 @@ use std::sync::LazyLock;
 use serde::Deserialize;
 
 /// The mapping files compiled into the binary.
-const SOURCES: &[(&str, &str)] = &[("cis-aws-5.0.toml", include_str!("../frameworks/cis-aws-5.0.toml"))];
+const SOURCES: &[(&str, &str)] = &[
+    ("cis-aws-5.0.toml", include_str!("../frameworks/cis-aws-5.0.toml")),
+    ("cis-aws-6.0.toml", include_str!("../frameworks/cis-aws-6.0.toml")),
+    ("aws-fsbp.toml", include_str!("../frameworks/aws-fsbp.toml")),
+];
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -25,6 +29,9 @@ pub struct Framework {
 #[serde(deny_unknown_fields)]
 pub struct Control {
     pub id: String,
+    /// For a later CIS version: the v5.0.0 id of the same control.
+    #[serde(default)]
+    pub v5: Option<String>,
     pub title: String,
     /// `automated` or `manual`, as the benchmark assesses the control.
     pub assessment: String,
@@ -90,9 +97,25 @@ mod tests {
     }
 
     #[test]
+    fn cis_6_maps_the_same_checks_as_cis_5() {
+        let by_key = |key: &str| frameworks().iter().find(|f| f.key == key).unwrap();
+        let (v5, v6) = (by_key("CIS-5.0"), by_key("CIS-6.0"));
+        for control in &v6.controls {
+            let old = control.v5.as_deref().unwrap_or_else(|| panic!("CIS 6.0 {} names no v5 id", control.id));
+            let source = v5.controls.iter().find(|c| c.id == old).unwrap_or_else(|| panic!("no CIS 5.0 control {old}"));
+            assert_eq!(control.checks, source.checks, "CIS 6.0 {} vs 5.0 {old}", control.id);
+        }
+        let v5_used: usize = v5.controls.iter().filter(|c| !c.checks.is_empty()).count();
+        let v6_used: usize = v6.controls.iter().filter(|c| !c.checks.is_empty()).count();
+        assert_eq!(v5_used, v6_used, "every mapped v5 control has its v6 twin");
+    }
+
+    #[test]
     fn compliance_lists_the_controls_of_a_check() {
         let c = compliance_of("iam_root_mfa_enabled");
         assert_eq!(c.get("CIS-5.0"), Some(&vec!["1.4".to_string()]));
+        assert_eq!(c.get("CIS-6.0"), Some(&vec!["2.4".to_string()]));
+        assert_eq!(c.get("AWS-FSBP"), Some(&vec!["IAM.9".to_string()]));
         let unused = compliance_of("iam_user_accesskey_unused");
         assert_eq!(unused.get("CIS-5.0"), Some(&vec!["1.11".to_string()]));
     }

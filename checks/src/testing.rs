@@ -118,20 +118,19 @@ fn summary(mfa: bool, keys: bool) -> BTreeMap<String, i64> {
 /// An account whose IAM data is all known: the given report rows, root MFA on, no root
 /// keys, no password policy, no virtual MFA devices.
 pub fn account_with_report(rows: &[UserBuilder]) -> AccountInventory {
-    AccountInventory {
-        account_id: ACCOUNT.to_string(),
-        partition: "aws".to_string(),
-        regions: vec!["us-east-1".to_string()],
-        iam: IamInventory {
-            credential_report: Collected::Known(CredentialReport {
-                generated_at: Some(now()),
-                rows: rows.iter().cloned().map(UserBuilder::row).collect(),
-            }),
-            account_summary: Collected::Known(summary(true, false)),
-            password_policy: Collected::Known(None),
-            virtual_mfa_devices: Collected::Known(Vec::new()),
-        },
-    }
+    let mut account = AccountInventory::new(ACCOUNT, "aws", vec!["us-east-1".to_string()]);
+    account.iam = IamInventory {
+        credential_report: Collected::Known(CredentialReport {
+            generated_at: Some(now()),
+            rows: rows.iter().cloned().map(UserBuilder::row).collect(),
+        }),
+        account_summary: Collected::Known(summary(true, false)),
+        password_policy: Collected::Known(None),
+        virtual_mfa_devices: Collected::Known(Vec::new()),
+        authorization_details: Collected::Known(Default::default()),
+        server_certificates: Collected::Known(Vec::new()),
+    };
+    account
 }
 
 pub fn set_summary(account: &mut AccountInventory, root_mfa: bool, root_keys: bool) {

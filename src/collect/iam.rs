@@ -8,7 +8,11 @@ use std::time::Duration;
 
 use aws_sdk_iam::Client;
 use aws_sdk_iam::types::{AssignmentStatusType, ReportStateType};
-use rampart_checks::inventory::iam::{CredentialReport, IamInventory, PasswordPolicy, VirtualMfaDevice};
+use aws_sdk_iam::types::{AttachedPolicy, EntityType, PolicyDetail};
+use rampart_checks::inventory::iam::{
+    AuthorizationDetails, CredentialReport, GroupDetail, IamInventory, InlinePolicy, ManagedPolicyDetail, PasswordPolicy,
+    RoleDetail, ServerCertificate, UserDetail, VirtualMfaDevice,
+};
 use rampart_checks::Collected;
 use tokio::time::Instant;
 use tracing::debug;
@@ -20,13 +24,22 @@ use crate::aws::error::describe;
 const REPORT_DEADLINE: Duration = Duration::from_secs(300);
 
 pub async fn collect(client: &Client) -> IamInventory {
-    let (credential_report, account_summary, password_policy, virtual_mfa_devices) = tokio::join!(
+    let (credential_report, account_summary, password_policy, virtual_mfa_devices, authorization_details, server_certificates) = tokio::join!(
         credential_report(client),
         account_summary(client),
         password_policy(client),
         virtual_mfa_devices(client),
+        authorization_details(client),
+        server_certificates(client),
     );
-    IamInventory { credential_report, account_summary, password_policy, virtual_mfa_devices }
+    IamInventory {
+        credential_report,
+        account_summary,
+        password_policy,
+        virtual_mfa_devices,
+        authorization_details,
+        server_certificates,
+    }
 }
 
 /// GenerateCredentialReport until it is COMPLETE, then GetCredentialReport.
@@ -120,4 +133,109 @@ async fn virtual_mfa_devices(client: &Client) -> Collected<Vec<VirtualMfaDevice>
         }
     }
     Collected::Known(devices)
+}
+
+/// GetAccountAuthorizationDetails: every user, group, role and managed policy, with the
+/// policy documents, in one paginated call.
+async fn authorization_details(client: &Client) -> Collected<AuthorizationDetails> {
+    let mut pages = client
+        .get_account_authorization_details()
+        .set_filter(Some(vec![
+            EntityType::User,
+            EntityType::Group,
+            EntityType::Role,
+            EntityType::LocalManagedPolicy,
+            EntityType::AwsManagedPolicy,
+        ]))
+        .into_paginator()
+        .send();
+    let mut details = AuthorizationDetails::default();
+    while let Some(page) = pages.next().await {
+        let page = match page {
+            Ok(p) => p,
+            Err(e) => return Collected::Unknown(describe("iam:GetAccountAuthorizationDetails", &e)),
+        };
+        details.users.extend(page.user_detail_list().iter().map(|u| UserDetail {
+            user_name: u.user_name().unwrap_or_default().to_string(),
+            arn: u.arn().unwrap_or_default().to_string(),
+            attached_managed_policies: attached(u.attached_managed_policies()),
+            user_policies: inline(u.user_policy_list()),
+            group_names: u.group_list().to_vec(),
+        }));
+        details.groups.extend(page.group_detail_list().iter().map(|g| GroupDetail {
+            group_name: g.group_name().unwrap_or_default().to_string(),
+            arn: g.arn().unwrap_or_default().to_string(),
+            attached_managed_policies: attached(g.attached_managed_policies()),
+            group_policies: inline(g.group_policy_list()),
+        }));
+        details.roles.extend(page.role_detail_list().iter().map(|r| RoleDetail {
+            role_name: r.role_name().unwrap_or_default().to_string(),
+            arn: r.arn().unwrap_or_default().to_string(),
+            attached_managed_policies: attached(r.attached_managed_policies()),
+            role_policies: inline(r.role_policy_list()),
+            assume_role_policy_document: r.assume_role_policy_document().map(decode_document),
+        }));
+        details.policies.extend(page.policies().iter().map(|p| ManagedPolicyDetail {
+            policy_name: p.policy_name().unwrap_or_default().to_string(),
+            arn: p.arn().unwrap_or_default().to_string(),
+            attachment_count: p.attachment_count().unwrap_or(0),
+            default_version_document: p
+                .policy_version_list()
+                .iter()
+                .find(|v| v.is_default_version())
+                .and_then(|v| v.document())
+                .map(decode_document),
+        }));
+    }
+    Collected::Known(details)
+}
+
+fn attached(policies: &[AttachedPolicy]) -> Vec<String> {
+    policies.iter().filter_map(|p| p.policy_arn().map(str::to_string)).collect()
+}
+
+fn inline(policies: &[PolicyDetail]) -> Vec<InlinePolicy> {
+    policies
+        .iter()
+        .map(|p| InlinePolicy {
+            policy_name: p.policy_name().unwrap_or_default().to_string(),
+            policy_document: p.policy_document().map(decode_document).unwrap_or_default(),
+        })
+        .collect()
+}
+
+/// IAM returns policy documents URL-encoded; emulators sometimes do not.
+pub(crate) fn decode_document(raw: &str) -> String {
+    if raw.trim_start().starts_with('{') {
+        return raw.to_string();
+    }
+    percent_encoding::percent_decode_str(raw).decode_utf8_lossy().into_owned()
+}
+
+async fn server_certificates(client: &Client) -> Collected<Vec<ServerCertificate>> {
+    let mut items = client.list_server_certificates().into_paginator().items().send();
+    let mut certificates = Vec::new();
+    while let Some(item) = items.next().await {
+        match item {
+            Ok(c) => certificates.push(ServerCertificate {
+                server_certificate_name: c.server_certificate_name().to_string(),
+                arn: c.arn().to_string(),
+                expiration: c.expiration().and_then(to_chrono),
+            }),
+            Err(e) => return Collected::Unknown(describe("iam:ListServerCertificates", &e)),
+        }
+    }
+    Collected::Known(certificates)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::decode_document;
+
+    #[test]
+    fn documents_are_url_decoded_once() {
+        assert_eq!(decode_document("%7B%22Version%22%3A%222012-10-17%22%7D"), r#"{"Version":"2012-10-17"}"#);
+        let plain = r#"{"Condition":{"StringLike":{"s3:prefix":"100%"}}}"#;
+        assert_eq!(decode_document(plain), plain);
+    }
 }

@@ -16,12 +16,9 @@ pub async fn collect(session: &Session, checks: &[&Check]) -> Inventory {
     let needs = |service: &str| checks.iter().any(|c| c.id.starts_with(service));
     let iam = if needs("iam_") { iam::collect(&session.iam()).await } else { IamInventory::default() };
     info!(elapsed_ms = started.elapsed().as_millis() as u64, "collected iam");
-    inventory.accounts.push(AccountInventory {
-        account_id: session.account_id.clone(),
-        partition: session.partition.clone(),
-        regions: session.regions.clone(),
-        iam,
-    });
+    let mut account = AccountInventory::new(&session.account_id, &session.partition, session.regions.clone());
+    account.iam = iam;
+    inventory.accounts.push(account);
     inventory
 }
 

@@ -21,6 +21,79 @@ pub struct IamInventory {
     pub password_policy: Collected<Option<PasswordPolicy>>,
     /// ListVirtualMFADevices(AssignmentStatus=Assigned).
     pub virtual_mfa_devices: Collected<Vec<VirtualMfaDevice>>,
+    /// GetAccountAuthorizationDetails: users, groups, roles and managed policies with
+    /// their documents, in one paginated call.
+    #[serde(default)]
+    pub authorization_details: Collected<AuthorizationDetails>,
+    /// ListServerCertificates.
+    #[serde(default)]
+    pub server_certificates: Collected<Vec<ServerCertificate>>,
+}
+
+/// GetAccountAuthorizationDetails. Policy documents are kept as the JSON text AWS gives
+/// (URL-decoded), and parsed by the checks that read them, so that a malformed document
+/// becomes an ERROR finding with the parser's message.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct AuthorizationDetails {
+    pub users: Vec<UserDetail>,
+    pub groups: Vec<GroupDetail>,
+    pub roles: Vec<RoleDetail>,
+    pub policies: Vec<ManagedPolicyDetail>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct InlinePolicy {
+    pub policy_name: String,
+    pub policy_document: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct UserDetail {
+    pub user_name: String,
+    pub arn: String,
+    pub attached_managed_policies: Vec<String>,
+    pub user_policies: Vec<InlinePolicy>,
+    pub group_names: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct GroupDetail {
+    pub group_name: String,
+    pub arn: String,
+    pub attached_managed_policies: Vec<String>,
+    pub group_policies: Vec<InlinePolicy>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RoleDetail {
+    pub role_name: String,
+    pub arn: String,
+    pub attached_managed_policies: Vec<String>,
+    pub role_policies: Vec<InlinePolicy>,
+    pub assume_role_policy_document: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ManagedPolicyDetail {
+    pub policy_name: String,
+    pub arn: String,
+    pub attachment_count: i32,
+    /// The document of the default version.
+    pub default_version_document: Option<String>,
+}
+
+impl ManagedPolicyDetail {
+    /// AWS managed policies live under `arn:<partition>:iam::aws:policy/`.
+    pub fn is_aws_managed(&self) -> bool {
+        self.arn.contains(":iam::aws:policy/")
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ServerCertificate {
+    pub server_certificate_name: String,
+    pub arn: String,
+    pub expiration: Option<DateTime<Utc>>,
 }
 
 /// Reads a boolean flag (0/1) of GetAccountSummary.

@@ -5,13 +5,25 @@
 //! (`Known`, which is an `Option` where AWS can say "not configured") or `Unknown` with the
 //! reason it could not be read. "Could not see" never turns into PASS or FAIL.
 
+pub mod cloudtrail;
+pub mod ec2;
 pub mod iam;
+pub mod kms;
+pub mod monitoring;
+pub mod s3;
+pub mod services;
+
+use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::finding::Resource;
+pub use cloudtrail::CloudTrailInventory;
+pub use ec2::Ec2Inventory;
 pub use iam::IamInventory;
+pub use kms::KmsInventory;
+pub use s3::S3Inventory;
 
 /// Version of the snapshot format; bumped when a field is renamed or removed.
 pub const SNAPSHOT_VERSION: u32 = 1;
@@ -47,10 +59,82 @@ pub struct AccountInventory {
     pub partition: String,
     /// The regions audited in this account.
     pub regions: Vec<String>,
+    /// Global: IAM.
+    #[serde(default)]
     pub iam: IamInventory,
+    /// Global listing: S3 buckets (each with its region) and account Block Public Access.
+    #[serde(default)]
+    pub s3: S3Inventory,
+    /// Trails of every audited region, deduplicated.
+    #[serde(default)]
+    pub cloudtrail: CloudTrailInventory,
+    /// Regional services, keyed by region name.
+    #[serde(default)]
+    pub regional: BTreeMap<String, RegionInventory>,
+}
+
+/// What one region of one account holds.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct RegionInventory {
+    pub ec2: Ec2Inventory,
+    pub kms: KmsInventory,
+    /// CloudWatch Logs DescribeMetricFilters.
+    pub metric_filters: Collected<Vec<monitoring::MetricFilter>>,
+    /// CloudWatch DescribeAlarms (metric alarms).
+    pub metric_alarms: Collected<Vec<monitoring::MetricAlarm>>,
+    /// SNS ListSubscriptions.
+    pub sns_subscriptions: Collected<Vec<monitoring::Subscription>>,
+    /// AWS Config DescribeConfigurationRecorders + status.
+    pub config_recorders: Collected<Vec<monitoring::ConfigRecorder>>,
+    /// GuardDuty ListDetectors + GetDetector.
+    pub guardduty_detectors: Collected<Vec<monitoring::GuardDutyDetector>>,
+    /// Security Hub DescribeHub; `None` when the account is not subscribed here.
+    pub securityhub: Collected<Option<monitoring::SecurityHub>>,
+    /// IAM Access Analyzer ListAnalyzers.
+    pub access_analyzers: Collected<Vec<monitoring::Analyzer>>,
+    /// SSM DescribeInstanceInformation.
+    pub ssm_managed_instances: Collected<Vec<services::ManagedInstance>>,
+    /// SSM ListResourceComplianceSummaries(ComplianceType=Patch).
+    pub ssm_patch_compliance: Collected<Vec<services::PatchCompliance>>,
+    /// RDS DescribeDBInstances.
+    pub rds_instances: Collected<Vec<services::DbInstance>>,
+    /// RDS DescribeDBClusters.
+    pub rds_clusters: Collected<Vec<services::DbCluster>>,
+    /// EFS DescribeFileSystems.
+    pub efs_file_systems: Collected<Vec<services::FileSystem>>,
 }
 
 impl AccountInventory {
+    /// An account with nothing collected yet.
+    pub fn new(account_id: impl Into<String>, partition: impl Into<String>, regions: Vec<String>) -> Self {
+        AccountInventory {
+            account_id: account_id.into(),
+            partition: partition.into(),
+            regions,
+            iam: IamInventory::default(),
+            s3: S3Inventory::default(),
+            cloudtrail: CloudTrailInventory::default(),
+            regional: BTreeMap::new(),
+        }
+    }
+
+    /// The regional inventories in region order.
+    pub fn regions(&self) -> impl Iterator<Item = (&str, &RegionInventory)> {
+        self.regional.iter().map(|(r, inv)| (r.as_str(), inv))
+    }
+
+    /// The account as the resource of a finding about one region (e.g. "EBS default
+    /// encryption in eu-west-1").
+    pub fn regional_resource(&self, region: &str, kind: &'static str) -> Resource {
+        Resource {
+            id: format!("{}/{region}", self.account_id),
+            arn: Some(format!("arn:{}:iam::{}:root", self.partition, self.account_id)),
+            kind,
+            region: Some(region.to_string()),
+        }
+    }
+
     /// The account itself as the resource of a finding.
     pub fn resource(&self) -> Resource {
         Resource {

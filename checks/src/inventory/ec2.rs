@@ -1,0 +1,211 @@
+//! EC2 and VPC networking, per region.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use super::Collected;
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Ec2Inventory {
+    /// GetEbsEncryptionByDefault.
+    pub ebs_encryption_by_default: Collected<bool>,
+    /// GetEbsDefaultKmsKeyId (`alias/aws/ebs` when never changed).
+    pub ebs_default_kms_key_id: Collected<Option<String>>,
+    /// DescribeVolumes.
+    pub volumes: Collected<Vec<Volume>>,
+    /// DescribeSnapshots(OwnerIds=self), each with its createVolumePermission.
+    pub snapshots: Collected<Vec<Snapshot>>,
+    /// DescribeSecurityGroups.
+    pub security_groups: Collected<Vec<SecurityGroup>>,
+    /// DescribeNetworkAcls.
+    pub network_acls: Collected<Vec<NetworkAcl>>,
+    /// DescribeVpcs.
+    pub vpcs: Collected<Vec<Vpc>>,
+    /// DescribeSubnets.
+    pub subnets: Collected<Vec<Subnet>>,
+    /// DescribeRouteTables.
+    pub route_tables: Collected<Vec<RouteTable>>,
+    /// DescribeInternetGateways.
+    pub internet_gateways: Collected<Vec<InternetGateway>>,
+    /// DescribeFlowLogs.
+    pub flow_logs: Collected<Vec<FlowLog>>,
+    /// DescribeInstances (every reservation flattened).
+    pub instances: Collected<Vec<Instance>>,
+    /// GetInstanceMetadataDefaults (account-level IMDS defaults for new instances).
+    pub instance_metadata_defaults: Collected<Option<InstanceMetadataDefaults>>,
+    /// DescribeManagedPrefixLists with their entries (GetManagedPrefixListEntries).
+    pub managed_prefix_lists: Collected<Vec<PrefixList>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Volume {
+    pub volume_id: String,
+    pub encrypted: bool,
+    pub kms_key_id: Option<String>,
+    pub state: Option<String>,
+    /// Instance ids the volume is attached to.
+    pub attached_instance_ids: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Snapshot {
+    pub snapshot_id: String,
+    pub volume_id: Option<String>,
+    pub encrypted: bool,
+    pub kms_key_id: Option<String>,
+    pub start_time: Option<DateTime<Utc>>,
+    /// DescribeSnapshotAttribute(createVolumePermission): `group: all` means public.
+    pub create_volume_permissions: Collected<Vec<CreateVolumePermission>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CreateVolumePermission {
+    /// `all` for public.
+    pub group: Option<String>,
+    pub user_id: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SecurityGroup {
+    pub group_id: String,
+    pub group_name: String,
+    pub vpc_id: Option<String>,
+    pub owner_id: Option<String>,
+    pub ip_permissions: Vec<IpPermission>,
+    pub ip_permissions_egress: Vec<IpPermission>,
+}
+
+/// One rule of a security group, as the API gives it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct IpPermission {
+    /// `tcp`, `udp`, `icmp`, `icmpv6`, `-1` (all), or a protocol number as text.
+    pub ip_protocol: String,
+    /// For tcp/udp the first port; for icmp the type; `-1`/absent with protocol `-1`.
+    pub from_port: Option<i32>,
+    pub to_port: Option<i32>,
+    /// IPv4 CIDRs (`IpRanges[].CidrIp`).
+    pub ip_ranges: Vec<String>,
+    /// IPv6 CIDRs (`Ipv6Ranges[].CidrIpv6`).
+    pub ipv6_ranges: Vec<String>,
+    /// Managed prefix list ids (`PrefixListIds[].PrefixListId`).
+    pub prefix_list_ids: Vec<String>,
+    /// Referenced security group ids (`UserIdGroupPairs[].GroupId`).
+    pub referenced_group_ids: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NetworkAcl {
+    pub network_acl_id: String,
+    pub vpc_id: Option<String>,
+    pub is_default: bool,
+    pub entries: Vec<NetworkAclEntry>,
+    pub associated_subnet_ids: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NetworkAclEntry {
+    pub rule_number: i32,
+    /// `-1` (all), `6` (tcp), `17` (udp), `1` (icmp), … as text, as the API gives it.
+    pub protocol: String,
+    /// `allow` or `deny`.
+    pub rule_action: String,
+    pub egress: bool,
+    pub cidr_block: Option<String>,
+    pub ipv6_cidr_block: Option<String>,
+    /// Inclusive port range for tcp/udp; absent for all-protocol rules.
+    pub port_range: Option<PortRange>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PortRange {
+    pub from: i32,
+    pub to: i32,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Vpc {
+    pub vpc_id: String,
+    pub is_default: bool,
+    pub cidr_block: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Subnet {
+    pub subnet_id: String,
+    pub vpc_id: Option<String>,
+    pub map_public_ip_on_launch: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RouteTable {
+    pub route_table_id: String,
+    pub vpc_id: Option<String>,
+    pub main: bool,
+    pub associated_subnet_ids: Vec<String>,
+    pub routes: Vec<Route>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Route {
+    pub destination_cidr_block: Option<String>,
+    pub destination_ipv6_cidr_block: Option<String>,
+    pub destination_prefix_list_id: Option<String>,
+    pub gateway_id: Option<String>,
+    pub vpc_peering_connection_id: Option<String>,
+    pub nat_gateway_id: Option<String>,
+    pub transit_gateway_id: Option<String>,
+    pub state: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct InternetGateway {
+    pub internet_gateway_id: String,
+    pub attached_vpc_ids: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FlowLog {
+    pub flow_log_id: String,
+    /// The VPC, subnet or network interface the flow log watches.
+    pub resource_id: Option<String>,
+    /// `ACTIVE` when it delivers.
+    pub flow_log_status: Option<String>,
+    /// `ACCEPT`, `REJECT` or `ALL`.
+    pub traffic_type: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Instance {
+    pub instance_id: String,
+    /// `pending`, `running`, `stopped`, `terminated`, …
+    pub state: Option<String>,
+    pub public_ip_address: Option<String>,
+    pub iam_instance_profile_arn: Option<String>,
+    /// `required` means IMDSv2 only.
+    pub metadata_http_tokens: Option<String>,
+    /// `disabled` means no metadata service at all.
+    pub metadata_http_endpoint: Option<String>,
+    pub security_group_ids: Vec<String>,
+    pub subnet_id: Option<String>,
+    pub vpc_id: Option<String>,
+    pub image_id: Option<String>,
+    pub platform: Option<String>,
+    pub launch_time: Option<DateTime<Utc>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct InstanceMetadataDefaults {
+    pub http_tokens: Option<String>,
+    pub http_endpoint: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PrefixList {
+    pub prefix_list_id: String,
+    pub prefix_list_name: Option<String>,
+    /// `IPv4` or `IPv6`.
+    pub address_family: Option<String>,
+    /// The CIDRs of the list (GetManagedPrefixListEntries).
+    pub entries: Collected<Vec<String>>,
+}
