@@ -7,12 +7,27 @@
 pub mod catalogue;
 pub mod config;
 pub mod engine;
+pub mod filter_pattern;
 pub mod finding;
 pub mod frameworks;
-pub mod iam;
 pub mod inventory;
+pub mod net;
+pub mod policy;
 pub mod registry;
 pub mod score;
+
+// Checks, one module per service.
+pub mod cloudtrail;
+pub mod cloudwatch;
+pub mod ebs;
+pub mod ec2;
+pub mod iam;
+pub mod kms;
+pub mod monitoring;
+pub mod rds;
+pub mod s3;
+pub mod ssm;
+pub mod vpc;
 
 #[cfg(test)]
 pub(crate) mod testing;

@@ -1,0 +1,6 @@
+//! ec2 checks.
+
+use crate::registry::Check;
+
+/// The checks of this service, one line each.
+pub(crate) const CHECKS: &[&Check] = &[];

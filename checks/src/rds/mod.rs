@@ -1,0 +1,6 @@
+//! rds checks.
+
+use crate::registry::Check;
+
+/// The checks of this service, one line each.
+pub(crate) const CHECKS: &[&Check] = &[];
