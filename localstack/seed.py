@@ -2,7 +2,10 @@
 """Build Rampart's deliberately misconfigured demo account in an AWS emulator.
 
 Usage:
-  seed.py --endpoint-url URL                 plant the demo (both accounts)
+  seed.py --endpoint-url URL [--manifest FILE]
+                                             plant the demo (both accounts, us-east-1 and
+                                             eu-west-1); FILE gets every planted finding
+                                             with the real resource ids
   seed.py --endpoint-url URL --credentials ACCOUNT
                                              print shell exports that audit ACCOUNT
 
@@ -20,13 +23,17 @@ import sys
 from urllib.parse import urlparse
 
 import boto3
+from botocore.config import Config
 from botocore.exceptions import ClientError
+
+# S3 Control puts the account id in front of the host, which a loopback emulator cannot take.
+LOCAL = Config(inject_host_prefix=False)
 
 TWIN_ACCOUNT = "111111111111"
 DEMO_PASSWORD = "Demo-Only-Passw0rd!-Not-Secret"
 
-# What each account should produce, by check id and resource: the integration tests and
-# the README read this list.
+# The planted IAM user findings, by account label; the infrastructure ones are added by
+# plant() as resources are made, with their real ids. --manifest writes them all.
 PLANTED = {
     "demo": [
         ("iam_user_mfa_enabled_console_access", "demo-console-no-mfa", "FAIL"),
@@ -46,6 +53,14 @@ PLANTED = {
 }
 
 
+# Findings planted with ids known only once the resources exist: (label, check, resource, status).
+PLANTS = []
+
+
+def plant(label, check, resource, status):
+    PLANTS.append((label, check, resource, status))
+
+
 def check_local(endpoint):
     host = urlparse(endpoint).hostname or ""
     if host not in ("localhost", "::1") and not host.startswith("127."):
@@ -53,10 +68,10 @@ def check_local(endpoint):
 
 
 def session_for(endpoint, region, account=None):
-    base = dict(endpoint_url=endpoint, region_name=region)
+    base = dict(endpoint_url=endpoint, region_name=region, config=LOCAL)
     creds = dict(aws_access_key_id="test", aws_secret_access_key="test")
     if account is None:
-        return lambda svc: boto3.client(svc, **base, **creds)
+        return lambda svc, r=region: boto3.client(svc, **{**base, "region_name": r}, **creds)
     sts = boto3.client("sts", **base, **creds)
     c = sts.assume_role(RoleArn=f"arn:aws:iam::{account}:role/rampart-demo", RoleSessionName="rampart-seed")[
         "Credentials"
@@ -66,7 +81,7 @@ def session_for(endpoint, region, account=None):
         aws_secret_access_key=c["SecretAccessKey"],
         aws_session_token=c["SessionToken"],
     )
-    return lambda svc: boto3.client(svc, **base, **assumed), assumed
+    return lambda svc, r=region: boto3.client(svc, **{**base, "region_name": r}, **assumed), assumed
 
 
 def ignore_exists(fn, **kwargs):
@@ -107,8 +122,370 @@ def seed_demo(client):
     iam.update_account_password_policy(MinimumPasswordLength=8, PasswordReusePrevention=3)
 
 
-def seed_twin(client):
+def seed_network(client, region, account):
+    """Security groups, NACLs, VPCs with and without flow logs, instances: each failure beside its twin."""
+    ec2 = client("ec2", region)
+    vpc = ec2.create_vpc(CidrBlock="10.20.0.0/16")["Vpc"]["VpcId"]
+    subnet = ec2.create_subnet(VpcId=vpc, CidrBlock="10.20.1.0/24", AvailabilityZone=f"{region}a")["Subnet"]["SubnetId"]
+    public_subnet = ec2.create_subnet(VpcId=vpc, CidrBlock="10.20.2.0/24", AvailabilityZone=f"{region}a")["Subnet"]["SubnetId"]
+    ec2.modify_subnet_attribute(SubnetId=public_subnet, MapPublicIpOnLaunch={"Value": True})
+
+    def group(name, rules):
+        gid = ec2.create_security_group(GroupName=name, Description=name, VpcId=vpc)["GroupId"]
+        if rules:
+            ec2.authorize_security_group_ingress(GroupId=gid, IpPermissions=rules)
+        return gid
+
+    v4 = lambda *cidrs: [{"CidrIp": c} for c in cidrs]
+    ssh_open = group("demo-ssh-open", [{"IpProtocol": "tcp", "FromPort": 22, "ToPort": 22, "IpRanges": v4("0.0.0.0/0")}])
+    rdp_halves = group("demo-rdp-halves", [{"IpProtocol": "tcp", "FromPort": 3389, "ToPort": 3389,
+                                             "IpRanges": v4("0.0.0.0/1", "128.0.0.0/1")}])
+    all_v6 = group("demo-all-open-v6", [{"IpProtocol": "-1", "Ipv6Ranges": [{"CidrIpv6": "::/0"}]}])
+    cifs = group("demo-cifs-open", [{"IpProtocol": "tcp", "FromPort": 440, "ToPort": 450, "IpRanges": v4("0.0.0.0/0")}])
+    office = group("demo-ssh-office", [{"IpProtocol": "tcp", "FromPort": 22, "ToPort": 22, "IpRanges": v4("198.51.100.0/24", "10.0.0.0/8")}])
+    sg = "ec2_securitygroup_allow_ingress_from_internet_to_"
+    plant("demo", sg + "tcp_port_22", ssh_open, "FAIL")
+    plant("demo", sg + "tcp_port_22", office, "PASS")
+    plant("demo", sg + "tcp_port_3389", rdp_halves, "FAIL")
+    plant("demo", sg + "tcp_port_3389", office, "PASS")
+    plant("demo", sg + "all_ports", all_v6, "FAIL")
+    plant("demo", sg + "all_ports", ssh_open, "PASS")
+    plant("demo", sg + "high_risk_tcp_ports", cifs, "FAIL")
+    plant("demo", sg + "high_risk_tcp_ports", office, "PASS")
+
+    # Default security groups: the new VPC's keeps AWS's allow-all egress; another VPC's is emptied.
+    default_of = lambda v: ec2.describe_security_groups(Filters=[
+        {"Name": "vpc-id", "Values": [v]}, {"Name": "group-name", "Values": ["default"]}])["SecurityGroups"][0]
+    locked = ec2.create_vpc(CidrBlock="10.40.0.0/16")["Vpc"]["VpcId"]
+    locked_default = default_of(locked)
+    if locked_default["IpPermissionsEgress"]:
+        ec2.revoke_security_group_egress(GroupId=locked_default["GroupId"], IpPermissions=locked_default["IpPermissionsEgress"])
+    if locked_default["IpPermissions"]:
+        ec2.revoke_security_group_ingress(GroupId=locked_default["GroupId"], IpPermissions=locked_default["IpPermissions"])
+    plant("demo", "ec2_securitygroup_default_restrict_traffic", default_of(vpc)["GroupId"], "FAIL")
+    plant("demo", "ec2_securitygroup_default_restrict_traffic", locked_default["GroupId"], "PASS")
+
+    # NACLs: one open to SSH from anywhere, one whose lower-numbered denies close everything,
+    # and the VPC's default NACL, which allows all traffic.
+    open_acl = ec2.create_network_acl(VpcId=vpc)["NetworkAcl"]["NetworkAclId"]
+    ec2.create_network_acl_entry(NetworkAclId=open_acl, RuleNumber=100, Protocol="6", RuleAction="allow", Egress=False,
+                                 CidrBlock="0.0.0.0/0", PortRange={"From": 22, "To": 22})
+    closed_acl = ec2.create_network_acl(VpcId=vpc)["NetworkAcl"]["NetworkAclId"]
+    for n, cidr in ((10, "0.0.0.0/1"), (20, "128.0.0.0/1")):
+        ec2.create_network_acl_entry(NetworkAclId=closed_acl, RuleNumber=n, Protocol="-1", RuleAction="deny", Egress=False,
+                                     CidrBlock=cidr)
+    ec2.create_network_acl_entry(NetworkAclId=closed_acl, RuleNumber=100, Protocol="6", RuleAction="allow", Egress=False,
+                                 CidrBlock="0.0.0.0/0", PortRange={"From": 22, "To": 3389})
+    default_acl = ec2.describe_network_acls(Filters=[{"Name": "vpc-id", "Values": [vpc]},
+                                                     {"Name": "default", "Values": ["true"]}])["NetworkAcls"][0]["NetworkAclId"]
+    plant("demo", "ec2_networkacl_allow_ingress_tcp_port_22", open_acl, "FAIL")
+    plant("demo", "ec2_networkacl_allow_ingress_tcp_port_22", closed_acl, "PASS")
+    plant("demo", "ec2_networkacl_allow_ingress_tcp_port_3389", default_acl, "FAIL")
+    plant("demo", "ec2_networkacl_allow_ingress_tcp_port_3389", open_acl, "PASS")
+    plant("demo", "ec2_networkacl_allow_ingress_any_port", open_acl, "FAIL")
+    plant("demo", "ec2_networkacl_allow_ingress_any_port", closed_acl, "PASS")
+
+    # Flow logs: the first VPC has none, a second one has.
+    logged = ec2.create_vpc(CidrBlock="10.30.0.0/16")["Vpc"]["VpcId"]
+    ec2.create_flow_logs(ResourceIds=[logged], ResourceType="VPC", TrafficType="ALL", LogGroupName="demo-flow-logs",
+                         DeliverLogsPermissionArn=f"arn:aws:iam::{account}:role/demo-flow-logs")
+    plant("demo", "vpc_flow_logs_enabled", vpc, "FAIL")
+    plant("demo", "vpc_flow_logs_enabled", logged, "PASS")
+
+    # Instances need an image of our own (default AMIs are not loaded).
+    image = ec2.register_image(Name=f"demo-image-{region}", RootDeviceName="/dev/xvda",
+                               BlockDeviceMappings=[{"DeviceName": "/dev/xvda", "Ebs": {"VolumeSize": 8}}])["ImageId"]
     iam = client("iam")
+    profile = f"demo-instance-profile-{region}"
+    ignore_exists(iam.create_instance_profile, InstanceProfileName=profile)
+
+    def instance(name, subnet_id, groups, tokens, profile_name=None):
+        extra = {"IamInstanceProfile": {"Name": profile_name}} if profile_name else {}
+        out = ec2.run_instances(ImageId=image, MinCount=1, MaxCount=1, SubnetId=subnet_id, SecurityGroupIds=groups,
+                                MetadataOptions={"HttpTokens": tokens, "HttpEndpoint": "enabled"},
+                                TagSpecifications=[{"ResourceType": "instance", "Tags": [{"Key": "Name", "Value": name}]}],
+                                **extra)
+        return out["Instances"][0]["InstanceId"]
+
+    weak = instance("demo-imdsv1-cifs", public_subnet, [office, cifs], "optional")
+    strong = instance("demo-imdsv2", subnet, [office], "required", profile)
+    plant("demo", "ec2_instance_imdsv2_enabled", weak, "FAIL")
+    plant("demo", "ec2_instance_imdsv2_enabled", strong, "PASS")
+    plant("demo", "ec2_instance_port_cifs_exposed_to_internet", weak, "FAIL")
+    plant("demo", "ec2_instance_port_cifs_exposed_to_internet", strong, "PASS")
+    plant("demo", "ec2_instance_public_ip", weak, "FAIL")
+    plant("demo", "ec2_instance_public_ip", strong, "PASS")
+    plant("demo", "ec2_instance_profile_attached", weak, "FAIL")
+    plant("demo", "ec2_instance_profile_attached", strong, "PASS")
+
+
+def seed_storage(client, region, account, encrypted_by_default):
+    ec2 = client("ec2", region)
+    if encrypted_by_default:
+        ec2.enable_ebs_encryption_by_default()
+    else:
+        ec2.disable_ebs_encryption_by_default()
+    plant("demo", "ec2_ebs_default_encryption", f"{account}/{region}", "PASS" if encrypted_by_default else "FAIL")
+    az = f"{region}a"
+    plain = ec2.create_volume(AvailabilityZone=az, Size=1, Encrypted=False)["VolumeId"]
+    sealed = ec2.create_volume(AvailabilityZone=az, Size=1, Encrypted=True)["VolumeId"]
+    plant("demo", "ec2_ebs_volume_encryption", plain, "FAIL")
+    plant("demo", "ec2_ebs_volume_encryption", sealed, "PASS")
+    public = ec2.create_snapshot(VolumeId=plain, Description="demo-public-snapshot")["SnapshotId"]
+    ec2.modify_snapshot_attribute(SnapshotId=public, Attribute="createVolumePermission", OperationType="add", GroupNames=["all"])
+    private = ec2.create_snapshot(VolumeId=sealed, Description="demo-private-encrypted-snapshot")["SnapshotId"]
+    plant("demo", "ec2_ebs_public_snapshot", public, "FAIL")
+    plant("demo", "ec2_ebs_public_snapshot", private, "PASS")
+    plant("demo", "ec2_ebs_snapshots_encrypted", public, "FAIL")
+    plant("demo", "ec2_ebs_snapshots_encrypted", private, "PASS")
+
+    kms = client("kms", region)
+    rotated = kms.create_key(Description="demo-rotated")["KeyMetadata"]["KeyId"]
+    kms.enable_key_rotation(KeyId=rotated)
+    unrotated = kms.create_key(Description="demo-not-rotated")["KeyMetadata"]["KeyId"]
+    doomed = kms.create_key(Description="demo-pending-deletion")["KeyMetadata"]["KeyId"]
+    kms.schedule_key_deletion(KeyId=doomed, PendingWindowInDays=7)
+    public_policy = json.dumps({"Version": "2012-10-17", "Statement": [
+        {"Sid": "open", "Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "kms:*", "Resource": "*"}]})
+    exposed = kms.create_key(Description="demo-public-key", Policy=public_policy)["KeyMetadata"]["KeyId"]
+    kms.enable_key_rotation(KeyId=exposed)
+    plant("demo", "kms_cmk_rotation_enabled", unrotated, "FAIL")
+    plant("demo", "kms_cmk_rotation_enabled", rotated, "PASS")
+    plant("demo", "kms_cmk_not_deleted_unintentionally", doomed, "FAIL")
+    plant("demo", "kms_cmk_not_deleted_unintentionally", rotated, "PASS")
+    plant("demo", "kms_key_not_publicly_accessible", exposed, "FAIL")
+    plant("demo", "kms_key_not_publicly_accessible", rotated, "PASS")
+
+    rds = client("rds", region)
+    for name, encrypted in ((f"demo-db-plain-{region}", False), (f"demo-db-encrypted-{region}", True)):
+        rds.create_db_instance(DBInstanceIdentifier=name, DBInstanceClass="db.t3.micro", Engine="postgres",
+                               MasterUsername="demo", MasterUserPassword=DEMO_PASSWORD, AllocatedStorage=20,
+                               StorageEncrypted=encrypted, PubliclyAccessible=not encrypted,
+                               AutoMinorVersionUpgrade=encrypted)
+        status = "PASS" if encrypted else "FAIL"
+        plant("demo", "rds_instance_storage_encrypted", name, status)
+        plant("demo", "rds_instance_no_public_access", name, status)
+        plant("demo", "rds_instance_minor_version_upgrade_enabled", name, status)
+    efs = client("efs", region)
+    for token, encrypted in ((f"demo-efs-plain-{region}", False), (f"demo-efs-encrypted-{region}", True)):
+        fs = efs.create_file_system(CreationToken=token, Encrypted=encrypted)["FileSystemId"]
+        plant("demo", "efs_encryption_at_rest_enabled", fs, "PASS" if encrypted else "FAIL")
+
+
+def seed_buckets(client, account):
+    s3 = client("s3", "us-east-1")
+    tls = lambda b: json.dumps({"Version": "2012-10-17", "Statement": [{
+        "Sid": "DenyInsecureTransport", "Effect": "Deny", "Principal": "*", "Action": "s3:*",
+        "Resource": [f"arn:aws:s3:::{b}", f"arn:aws:s3:::{b}/*"],
+        "Condition": {"Bool": {"aws:SecureTransport": "false"}}}]})
+    block = {"BlockPublicAcls": True, "IgnorePublicAcls": True, "BlockPublicPolicy": True, "RestrictPublicBuckets": True}
+
+    good = f"demo-compliant-{account}"
+    s3.create_bucket(Bucket=good)
+    s3.put_bucket_encryption(Bucket=good, ServerSideEncryptionConfiguration={
+        "Rules": [{"ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "aws:kms"}}]})
+    s3.put_bucket_policy(Bucket=good, Policy=tls(good))
+    s3.put_public_access_block(Bucket=good, PublicAccessBlockConfiguration=block)
+
+    bad = f"demo-public-{account}"
+    s3.create_bucket(Bucket=bad)
+    s3.put_bucket_policy(Bucket=bad, Policy=json.dumps({"Version": "2012-10-17", "Statement": [{
+        "Sid": "PublicRead", "Effect": "Allow", "Principal": "*", "Action": "s3:GetObject",
+        "Resource": f"arn:aws:s3:::{bad}/*"}]}))
+    access_logs = f"demo-access-logs-{account}"
+    s3.create_bucket(Bucket=access_logs)
+    s3.put_bucket_policy(Bucket=access_logs, Policy=json.dumps({"Version": "2012-10-17", "Statement": [{
+        "Sid": "S3ServerAccessLogs", "Effect": "Allow", "Principal": {"Service": "logging.s3.amazonaws.com"},
+        "Action": "s3:PutObject", "Resource": f"arn:aws:s3:::{access_logs}/*"}]}))
+    s3.put_bucket_logging(Bucket=bad, BucketLoggingStatus={"LoggingEnabled": {"TargetBucket": access_logs, "TargetPrefix": "logs/"}})
+
+    for check, good_status, bad_status in (
+        ("s3_bucket_default_encryption", "PASS", "FAIL"),
+        ("s3_bucket_secure_transport_policy", "PASS", "FAIL"),
+        ("s3_bucket_level_public_access_block", "PASS", "FAIL"),
+        ("s3_bucket_public_access", "PASS", "FAIL"),
+    ):
+        plant("demo", check, good, good_status)
+        plant("demo", check, bad, bad_status)
+    plant("demo", "s3_account_level_public_access_blocks", account, "FAIL")
+
+    trail_bucket = f"demo-trail-logs-{account}"
+    s3.create_bucket(Bucket=trail_bucket)
+    return trail_bucket, bad
+
+
+def seed_monitoring(client, account, trail_bucket, public_bucket):
+    logs = client("logs", "us-east-1")
+    group = "demo-cloudtrail"
+    logs.create_log_group(logGroupName=group)
+    group_arn = f"arn:aws:logs:us-east-1:{account}:log-group:{group}:*"
+    ct = client("cloudtrail", "us-east-1")
+    ct.create_trail(Name="demo-trail", S3BucketName=trail_bucket, IsMultiRegionTrail=True, EnableLogFileValidation=False,
+                    CloudWatchLogsLogGroupArn=group_arn, CloudWatchLogsRoleArn=f"arn:aws:iam::{account}:role/demo-trail")
+    ct.start_logging(Name="demo-trail")
+    ct.put_event_selectors(TrailName="demo-trail", EventSelectors=[{
+        "ReadWriteType": "All", "IncludeManagementEvents": True,
+        "DataResources": [{"Type": "AWS::S3::Object", "Values": ["arn:aws:s3"]}]}])
+    key = client("kms", "us-east-1").create_key(Description="demo-trail-key")["KeyMetadata"]["Arn"]
+    ct.create_trail(Name="demo-trail-validated", S3BucketName=public_bucket, EnableLogFileValidation=True, KmsKeyId=key)
+    ct.start_logging(Name="demo-trail-validated")
+    for check, first, second in (
+        ("cloudtrail_log_file_validation_enabled", "FAIL", "PASS"),
+        ("cloudtrail_kms_encryption_enabled", "FAIL", "PASS"),
+        ("cloudtrail_cloudwatch_logging_enabled", "PASS", "FAIL"),
+        ("cloudtrail_logs_s3_bucket_access_logging_enabled", "FAIL", "PASS"),
+        ("cloudtrail_logs_s3_bucket_is_not_publicly_accessible", "PASS", "FAIL"),
+    ):
+        plant("demo", check, "demo-trail", first)
+        plant("demo", check, "demo-trail-validated", second)
+    for check in ("cloudtrail_multi_region_enabled", "cloudtrail_s3_dataevents_read_enabled", "cloudtrail_s3_dataevents_write_enabled"):
+        plant("demo", check, account, "PASS")
+        plant("twin", check, "ACCOUNT", "FAIL")
+
+    sns = client("sns", "us-east-1")
+    topic = sns.create_topic(Name="demo-security-alarms")["TopicArn"]
+    # moto confirms e-mail subscriptions at once.
+    sns.subscribe(TopicArn=topic, Protocol="email", Endpoint="security@example.com")
+    cw = client("cloudwatch", "us-east-1")
+    filters = {
+        "demo-unauthorized": ('{ ($.errorCode = "*UnauthorizedOperation") || ($.errorCode = "AccessDenied*") }',
+                              "cloudwatch_log_metric_filter_unauthorized_api_calls", "PASS"),
+        # Vacuous: matches every event, so it must not count.
+        "demo-vacuous-root": ('{ $.eventName = * }', "cloudwatch_log_metric_filter_root_usage", "FAIL"),
+        "demo-security-groups": ('{ ($.eventName = AuthorizeSecurityGroupIngress) || ($.eventName = AuthorizeSecurityGroupEgress) || '
+                                 '($.eventName = RevokeSecurityGroupIngress) || ($.eventName = RevokeSecurityGroupEgress) || '
+                                 '($.eventName = CreateSecurityGroup) || ($.eventName = DeleteSecurityGroup) }',
+                                 "cloudwatch_log_metric_filter_security_group_changes", "PASS"),
+    }
+    for name, (pattern, check, status) in filters.items():
+        logs.put_metric_filter(logGroupName=group, filterName=name, filterPattern=pattern, metricTransformations=[
+            {"metricName": name, "metricNamespace": "CISBenchmark", "metricValue": "1"}])
+        cw.put_metric_alarm(AlarmName=f"{name}-alarm", MetricName=name, Namespace="CISBenchmark", Statistic="Sum",
+                            Period=300, EvaluationPeriods=1, Threshold=1, ComparisonOperator="GreaterThanOrEqualToThreshold",
+                            AlarmActions=[topic])
+        plant("demo", check, account, status)
+    # A filter for policy changes whose alarm notifies a topic nobody subscribed to.
+    lonely = sns.create_topic(Name="demo-unread-alarms")["TopicArn"]
+    logs.put_metric_filter(logGroupName=group, filterName="demo-policy-changes", metricTransformations=[
+        {"metricName": "demo-policy-changes", "metricNamespace": "CISBenchmark", "metricValue": "1"}],
+        filterPattern="{ ($.eventName=DeleteGroupPolicy) || ($.eventName=DeleteRolePolicy) || ($.eventName=DeleteUserPolicy) || "
+                      "($.eventName=PutGroupPolicy) || ($.eventName=PutRolePolicy) || ($.eventName=PutUserPolicy) || "
+                      "($.eventName=CreatePolicy) || ($.eventName=DeletePolicy) || ($.eventName=CreatePolicyVersion) || "
+                      "($.eventName=DeletePolicyVersion) || ($.eventName=AttachRolePolicy) || ($.eventName=DetachRolePolicy) || "
+                      "($.eventName=AttachUserPolicy) || ($.eventName=DetachUserPolicy) || ($.eventName=AttachGroupPolicy) || "
+                      "($.eventName=DetachGroupPolicy) }")
+    cw.put_metric_alarm(AlarmName="demo-policy-changes-alarm", MetricName="demo-policy-changes", Namespace="CISBenchmark",
+                        Statistic="Sum", Period=300, EvaluationPeriods=1, Threshold=1,
+                        ComparisonOperator="GreaterThanOrEqualToThreshold", AlarmActions=[lonely])
+    plant("demo", "cloudwatch_log_metric_filter_policy_changes", account, "FAIL")
+    # Every other CIS monitoring control has no filter at all in the demo account.
+    planted = {check for _, check, _ in filters.values()} | {"cloudwatch_log_metric_filter_policy_changes"}
+    for check in CIS_MONITORING_CHECKS:
+        if check not in planted:
+            plant("demo", check, account, "FAIL")
+
+    config = client("config", "us-east-1")
+    config.put_configuration_recorder(ConfigurationRecorder={
+        "name": "default", "roleARN": f"arn:aws:iam::{account}:role/config",
+        "recordingGroup": {"allSupported": True, "includeGlobalResourceTypes": True}})
+    config.put_delivery_channel(DeliveryChannel={"name": "default", "s3BucketName": trail_bucket})
+    config.start_configuration_recorder(ConfigurationRecorderName="default")
+    plant("demo", "config_recorder_all_regions_enabled", f"{account}/us-east-1", "PASS")
+    plant("demo", "config_recorder_all_regions_enabled", f"{account}/eu-west-1", "FAIL")
+    client("guardduty", "us-east-1").create_detector(Enable=True)
+    plant("demo", "guardduty_is_enabled", f"{account}/us-east-1", "PASS")
+    plant("demo", "guardduty_is_enabled", f"{account}/eu-west-1", "FAIL")
+
+
+CIS_MONITORING_CHECKS = [
+    "cloudwatch_log_metric_filter_unauthorized_api_calls",
+    "cloudwatch_log_metric_filter_sign_in_without_mfa",
+    "cloudwatch_log_metric_filter_root_usage",
+    "cloudwatch_log_metric_filter_policy_changes",
+    "cloudwatch_log_metric_filter_and_alarm_for_cloudtrail_configuration_changes_enabled",
+    "cloudwatch_log_metric_filter_authentication_failures",
+    "cloudwatch_log_metric_filter_disable_or_scheduled_deletion_of_kms_cmk",
+    "cloudwatch_log_metric_filter_for_s3_bucket_policy_changes",
+    "cloudwatch_log_metric_filter_and_alarm_for_aws_config_configuration_changes_enabled",
+    "cloudwatch_log_metric_filter_security_group_changes",
+    "cloudwatch_changes_to_network_acls_alarm_configured",
+    "cloudwatch_changes_to_network_gateways_alarm_configured",
+    "cloudwatch_changes_to_network_route_tables_alarm_configured",
+    "cloudwatch_changes_to_vpcs_alarm_configured",
+    "cloudwatch_log_metric_filter_aws_organizations_changes",
+]
+
+
+def seed_iam_policies(client, account):
+    iam = client("iam")
+    admin_doc = json.dumps({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]})
+    narrow_doc = json.dumps({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject",
+                                                                      "Resource": "arn:aws:s3:::demo/*"}]})
+    trust = json.dumps({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"},
+                                                                 "Action": "sts:AssumeRole"}]})
+    ignore_exists(iam.create_role, RoleName="demo-admin-role", AssumeRolePolicyDocument=trust)
+    ignore_exists(iam.create_role, RoleName="demo-reader-role", AssumeRolePolicyDocument=trust)
+    admin = iam.create_policy(PolicyName="demo-full-admin", PolicyDocument=admin_doc)["Policy"]["Arn"]
+    narrow = iam.create_policy(PolicyName="demo-narrow", PolicyDocument=narrow_doc)["Policy"]["Arn"]
+    iam.attach_role_policy(RoleName="demo-admin-role", PolicyArn=admin)
+    iam.attach_role_policy(RoleName="demo-reader-role", PolicyArn=narrow)
+    plant("demo", "iam_customer_attached_policy_no_administrative_privileges", "demo-full-admin", "FAIL")
+    plant("demo", "iam_customer_attached_policy_no_administrative_privileges", "demo-narrow", "PASS")
+    aws_admin, aws_reader = "arn:aws:iam::aws:policy/AdministratorAccess", "arn:aws:iam::aws:policy/ReadOnlyAccess"
+    iam.attach_role_policy(RoleName="demo-admin-role", PolicyArn=aws_admin)
+    iam.attach_role_policy(RoleName="demo-reader-role", PolicyArn=aws_reader)
+    plant("demo", "iam_aws_attached_policy_no_administrative_privileges", "AdministratorAccess", "FAIL")
+    plant("demo", "iam_aws_attached_policy_no_administrative_privileges", "ReadOnlyAccess", "PASS")
+    plant("demo", "iam_inline_policy_no_administrative_privileges", "user/demo-direct-perms/demo-inline-admin", "FAIL")
+    iam.put_role_policy(RoleName="demo-reader-role", PolicyName="demo-inline-narrow", PolicyDocument=narrow_doc)
+    plant("demo", "iam_inline_policy_no_administrative_privileges", "role/demo-reader-role/demo-inline-narrow", "PASS")
+    # A user with permissions of its own (attached and inline), and one that gets them from a group.
+    user(iam, "demo-direct-perms")
+    iam.attach_user_policy(UserName="demo-direct-perms", PolicyArn=narrow)
+    iam.put_user_policy(UserName="demo-direct-perms", PolicyName="demo-inline-admin", PolicyDocument=admin_doc)
+    iam.attach_user_policy(UserName="demo-direct-perms", PolicyArn="arn:aws:iam::aws:policy/AWSCloudShellFullAccess")
+    ignore_exists(iam.create_group, GroupName="demo-readers")
+    iam.attach_group_policy(GroupName="demo-readers", PolicyArn=narrow)
+    user(iam, "demo-group-member")
+    iam.add_user_to_group(GroupName="demo-readers", UserName="demo-group-member")
+    plant("demo", "iam_policy_attached_only_to_group_or_roles", "demo-direct-perms", "FAIL")
+    plant("demo", "iam_policy_attached_only_to_group_or_roles", "demo-group-member", "PASS")
+    plant("demo", "iam_support_role_created", account, "FAIL")
+    plant("twin", "iam_support_role_created", "ACCOUNT", "PASS")
+    plant("demo", "iam_policy_cloudshell_admin_not_attached", "demo-direct-perms", "FAIL")
+    plant("twin", "iam_policy_cloudshell_admin_not_attached", "ACCOUNT", "PASS")
+
+
+def seed_infrastructure(client, account):
+    for region, encrypted in (("us-east-1", True), ("eu-west-1", False)):
+        seed_network(client, region, account)
+        seed_storage(client, region, account, encrypted)
+    trail_bucket, public_bucket = seed_buckets(client, account)
+    seed_monitoring(client, account, trail_bucket, public_bucket)
+    seed_iam_policies(client, account)
+
+
+def s3control(client, account):
+    """An S3 Control client whose requests reach the emulator's own host, not
+    <account>.<host>, which does not resolve on loopback."""
+    control = client("s3control", "us-east-1")
+
+    def strip_account(request, **_):
+        request.url = request.url.replace(f"//{account}.", "//", 1)
+
+    control.meta.events.register("before-send.s3-control.*", strip_account)
+    return control
+
+
+def seed_twin(client, account):
+    s3control(client, account).put_public_access_block(AccountId=account, PublicAccessBlockConfiguration={
+        "BlockPublicAcls": True, "IgnorePublicAcls": True, "BlockPublicPolicy": True, "RestrictPublicBuckets": True})
+    plant("twin", "s3_account_level_public_access_blocks", "ACCOUNT", "PASS")
+    iam = client("iam")
+    trust = json.dumps({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{account}:root"},
+                                                                 "Action": "sts:AssumeRole"}]})
+    ignore_exists(iam.create_role, RoleName="twin-support", AssumeRolePolicyDocument=trust)
+    iam.attach_role_policy(RoleName="twin-support", PolicyArn="arn:aws:iam::aws:policy/AWSSupportAccess")
     user(iam, "twin-console-mfa", console=True, mfa=True)
     iam.update_account_password_policy(
         MinimumPasswordLength=14,
@@ -125,13 +502,10 @@ def main():
     parser.add_argument("--endpoint-url", required=True)
     parser.add_argument("--region", default="us-east-1")
     parser.add_argument("--credentials", metavar="ACCOUNT", help="print exports for auditing ACCOUNT")
-    parser.add_argument("--expected", action="store_true", help="print the planted findings as JSON")
+    parser.add_argument("--manifest", metavar="FILE", help="write every planted finding, with real resource ids, as JSON")
     args = parser.parse_args()
     check_local(args.endpoint_url)
 
-    if args.expected:
-        print(json.dumps(PLANTED, indent=2))
-        return
     if args.credentials:
         _, creds = session_for(args.endpoint_url, args.region, args.credentials)
         print(f"export AWS_ACCESS_KEY_ID={creds['aws_access_key_id']}")
@@ -139,13 +513,21 @@ def main():
         print(f"export AWS_SESSION_TOKEN={creds['aws_session_token']}")
         return
 
-    seed_demo(session_for(args.endpoint_url, args.region))
+    demo_client = session_for(args.endpoint_url, args.region)
+    seed_demo(demo_client)
     twin_client, _ = session_for(args.endpoint_url, args.region, TWIN_ACCOUNT)
-    seed_twin(twin_client)
+    seed_twin(twin_client, TWIN_ACCOUNT)
     demo_account = boto3.client(
         "sts", endpoint_url=args.endpoint_url, region_name=args.region,
         aws_access_key_id="test", aws_secret_access_key="test",
     ).get_caller_identity()["Account"]
+    seed_infrastructure(demo_client, demo_account)
+    if args.manifest:
+        manifest = {label: [list(t) for t in triples] for label, triples in PLANTED.items()}
+        for label, check, resource, status in PLANTS:
+            manifest.setdefault(label, []).append([check, resource, status])
+        with open(args.manifest, "w") as f:
+            json.dump(manifest, f, indent=2)
     print(f"seeded demo account {demo_account}: users without MFA, two active keys, a never-used setup key, a weak password policy", file=sys.stderr)
     print(f"seeded twin account {TWIN_ACCOUNT}: a compliant password policy and an MFA user", file=sys.stderr)
 

@@ -34,7 +34,7 @@ pub enum Command {
 }
 
 /// Where and how to reach AWS.
-#[derive(Debug, Args, Clone, Default)]
+#[derive(Debug, Args, Clone)]
 pub struct AwsArgs {
     /// Named profile from ~/.aws/config and ~/.aws/credentials (SSO and role_arn profiles included).
     #[arg(long)]
@@ -47,6 +47,10 @@ pub struct AwsArgs {
     /// Send every request to this endpoint (an emulator such as LocalStack or moto).
     #[arg(long, value_name = "URL")]
     pub endpoint_url: Option<String>,
+
+    /// Attempts per request, retries included (throttling, 5xx, network errors).
+    #[arg(long, value_name = "N", env = "RAMPART_MAX_ATTEMPTS", default_value_t = 6, value_parser = clap::value_parser!(u32).range(1..=20))]
+    pub max_attempts: u32,
 }
 
 /// Which checks to run.

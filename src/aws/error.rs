@@ -43,6 +43,15 @@ pub fn kind_of(code: &str, http_status: Option<u16>) -> &'static str {
     }
 }
 
+/// Whether a failed call is a service error with one of these codes (for the codes that
+/// mean "not configured", which collectors turn into data).
+pub fn has_code<E: ProvideErrorMetadata>(err: &SdkError<E, HttpResponse>, codes: &[&str]) -> bool {
+    match err {
+        SdkError::ServiceError(se) => se.err().code().is_some_and(|c| codes.contains(&c)),
+        _ => false,
+    }
+}
+
 /// `Code: message` of a service error.
 pub fn service_error_text<E: ProvideErrorMetadata>(err: &E) -> String {
     match (err.code(), err.message()) {
@@ -62,8 +71,13 @@ where
         SdkError::ServiceError(se) => {
             let e = se.err();
             let code = e.code().unwrap_or("");
-            let status = Some(se.raw().status().as_u16());
-            format!("{action} {}: {}", kind_of(code, status), service_error_text(e))
+            let status = se.raw().status().as_u16();
+            let text = if e.code().is_none() && e.message().is_none() {
+                format!("HTTP {status} without an error code")
+            } else {
+                service_error_text(e)
+            };
+            format!("{action} {}: {text}", kind_of(code, Some(status)))
         }
         SdkError::TimeoutError(_) => format!("{action} timed out"),
         SdkError::DispatchFailure(_) => format!("{action} could not be sent: {}", error_chain(err)),

@@ -19,8 +19,8 @@ use tracing::info;
 use crate::cli::AwsArgs;
 use crate::error::RunError;
 
-/// Attempts per request with adaptive retries (throttling, 5xx, transient network errors).
-const MAX_ATTEMPTS: u32 = 8;
+/// Longest wait between two attempts.
+const MAX_BACKOFF: Duration = Duration::from_secs(8);
 
 /// A resolved AWS session for one account.
 #[derive(Debug, Clone)]
@@ -29,6 +29,8 @@ pub struct Session {
     pub account_id: String,
     pub partition: String,
     pub regions: Vec<String>,
+    /// The emulator endpoint, when one was given.
+    pub endpoint_url: Option<String>,
 }
 
 /// Loads configuration exactly as the AWS CLI does (environment, profiles, SSO, `role_arn`,
@@ -39,7 +41,7 @@ pub async fn connect(args: &AwsArgs) -> Result<Session, RunError> {
         .or_else(Region::from_static("us-east-1"));
     let mut loader = aws_config::defaults(BehaviorVersion::latest())
         .region(region_chain)
-        .retry_config(RetryConfig::adaptive().with_max_attempts(MAX_ATTEMPTS))
+        .retry_config(RetryConfig::adaptive().with_max_attempts(args.max_attempts).with_max_backoff(MAX_BACKOFF))
         .timeout_config(
             TimeoutConfig::builder()
                 .connect_timeout(Duration::from_secs(5))
@@ -86,7 +88,7 @@ pub async fn connect(args: &AwsArgs) -> Result<Session, RunError> {
         regions
     };
     info!(account = %account_id, caller = %caller_arn, regions = ?regions, "connected");
-    Ok(Session { config, account_id, partition, regions })
+    Ok(Session { config, account_id, partition, regions, endpoint_url: args.endpoint_url.clone() })
 }
 
 /// Why no credentials could be had, in one line.
@@ -124,11 +126,81 @@ web identity, container or instance metadata (set AWS_PROFILE or AWS_ACCESS_KEY_
     }
 }
 
+/// An endpoint resolver that always answers the configured endpoint.
+#[derive(Debug)]
+struct FixedEndpoint(String);
+
+impl aws_sdk_s3control::config::endpoint::ResolveEndpoint for FixedEndpoint {
+    fn resolve_endpoint<'a>(
+        &'a self,
+        _params: &'a aws_sdk_s3control::config::endpoint::Params,
+    ) -> aws_sdk_s3control::config::endpoint::EndpointFuture<'a> {
+        let endpoint = aws_sdk_s3control::config::endpoint::Endpoint::builder().url(self.0.clone()).build();
+        aws_sdk_s3control::config::endpoint::EndpointFuture::ready(Ok(endpoint))
+    }
+}
+
+/// Regional clients, one method per service: `session.ec2("eu-west-1")`.
+macro_rules! regional_clients {
+    ($($method:ident => $krate:ident, $service:literal;)*) => {
+        impl Session {
+            $(
+                pub fn $method(&self, region: &str) -> $krate::Client {
+                    let config = $krate::config::Builder::from(&self.config)
+                        .region(Region::new(region.to_string()))
+                        .retry_partition(self.partition_for($service, region))
+                        .build();
+                    $krate::Client::from_conf(config)
+                }
+            )*
+        }
+    };
+}
+
+regional_clients! {
+    ec2 => aws_sdk_ec2, "ec2";
+    kms => aws_sdk_kms, "kms";
+    cloudtrail => aws_sdk_cloudtrail, "cloudtrail";
+    logs => aws_sdk_cloudwatchlogs, "logs";
+    cloudwatch => aws_sdk_cloudwatch, "cloudwatch";
+    sns => aws_sdk_sns, "sns";
+    config_service => aws_sdk_config, "config";
+    guardduty => aws_sdk_guardduty, "guardduty";
+    securityhub => aws_sdk_securityhub, "securityhub";
+    accessanalyzer => aws_sdk_accessanalyzer, "access-analyzer";
+    ssm => aws_sdk_ssm, "ssm";
+    rds => aws_sdk_rds, "rds";
+    efs => aws_sdk_efs, "efs";
+}
+
 impl Session {
     /// A retry partition per (service, account, region): one account's throttling never
     /// slows another's requests.
     fn partition_for(&self, service: &str, region: &str) -> RetryPartition {
         RetryPartition::new(format!("{service}-{}-{region}", self.account_id))
+    }
+
+    /// The S3 client for one region; path-style addressing against an emulator.
+    pub fn s3(&self, region: &str) -> aws_sdk_s3::Client {
+        let config = aws_sdk_s3::config::Builder::from(&self.config)
+            .region(Region::new(region.to_string()))
+            .retry_partition(self.partition_for("s3", region))
+            .force_path_style(self.endpoint_url.is_some())
+            .build();
+        aws_sdk_s3::Client::from_conf(config)
+    }
+
+    /// The S3 Control client. Against an emulator the account id would be put in front of
+    /// the endpoint's host (`123456789012.127.0.0.1`), which does not resolve: keep the
+    /// given endpoint as it is.
+    pub fn s3control(&self, region: &str) -> aws_sdk_s3control::Client {
+        let mut config = aws_sdk_s3control::config::Builder::from(&self.config)
+            .region(Region::new(region.to_string()))
+            .retry_partition(self.partition_for("s3control", region));
+        if let Some(url) = &self.endpoint_url {
+            config = config.endpoint_resolver(FixedEndpoint(url.clone()));
+        }
+        aws_sdk_s3control::Client::from_conf(config.build())
     }
 
     /// The IAM client (IAM is global: one per account).

@@ -176,7 +176,13 @@ async fn authorization_details(client: &Client) -> Collected<AuthorizationDetail
             assume_role_policy_document: r.assume_role_policy_document().map(decode_document),
         }));
         details.policies.extend(page.policies().iter().map(|p| ManagedPolicyDetail {
-            policy_name: p.policy_name().unwrap_or_default().to_string(),
+            // Some emulators omit the name; it is the last segment of the ARN.
+            policy_name: p
+                .policy_name()
+                .filter(|n| !n.is_empty())
+                .or_else(|| p.arn().and_then(|a| a.rsplit('/').next()))
+                .unwrap_or_default()
+                .to_string(),
             arn: p.arn().unwrap_or_default().to_string(),
             attachment_count: p.attachment_count().unwrap_or(0),
             default_version_document: p

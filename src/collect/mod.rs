@@ -1,28 +1,206 @@
 //! Collection: the only code that calls AWS. Fills an [`Inventory`] for the checks.
+//!
+//! Only the services the selected checks read are called. Global services (IAM, S3,
+//! CloudTrail's trail list) are read once per account; regional ones run as one task per
+//! service × region, all concurrently.
 
+/// Drains a paginator's items into `Collected<Vec<_>>`, mapping each item; the first
+/// error makes the whole list `Unknown` with the reason (a partial list would be a guess).
+macro_rules! collect_items {
+    ($action:literal, $paginator:expr, $map:expr) => {{
+        let mut items = $paginator.items().send();
+        let mut out = Vec::new();
+        loop {
+            match items.next().await {
+                None => break rampart_checks::Collected::Known(out),
+                Some(Ok(item)) => out.push(($map)(item)),
+                Some(Err(e)) => break rampart_checks::Collected::Unknown($crate::aws::error::describe($action, &e)),
+            }
+        }
+    }};
+}
+pub(crate) use collect_items;
+
+mod cloudtrail;
+mod ec2;
 mod iam;
+mod kms;
+mod monitoring;
+mod s3;
+mod services;
+
+use std::collections::BTreeSet;
 
 use chrono::{DateTime, Utc};
-use rampart_checks::inventory::{AccountInventory, IamInventory, Inventory};
 use rampart_checks::Check;
+use rampart_checks::inventory::{AccountInventory, Inventory, RegionInventory};
 use tracing::info;
 
 use crate::aws::Session;
 
+/// The AWS services Rampart reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Service {
+    Iam,
+    S3,
+    CloudTrail,
+    Ec2,
+    Kms,
+    Logs,
+    CloudWatch,
+    Sns,
+    Config,
+    GuardDuty,
+    SecurityHub,
+    AccessAnalyzer,
+    Ssm,
+    Rds,
+    Efs,
+}
+
+/// The services whose data a check reads, from its id.
+pub fn services_for(check_id: &str) -> &'static [Service] {
+    use Service::*;
+    let id = check_id;
+    if id.starts_with("cloudwatch_") {
+        &[CloudTrail, Logs, CloudWatch, Sns]
+    } else if id.starts_with("cloudtrail_logs_s3_bucket") {
+        &[CloudTrail, S3]
+    } else if id.starts_with("cloudtrail_") {
+        &[CloudTrail]
+    } else if id == "ec2_instance_managed_by_ssm" {
+        &[Ec2, Ssm]
+    } else if id.starts_with("ssm_") {
+        &[Ssm]
+    } else if id.starts_with("ec2_") || id.starts_with("vpc_") {
+        &[Ec2]
+    } else if id.starts_with("accessanalyzer_") {
+        &[AccessAnalyzer]
+    } else if id.starts_with("iam_") {
+        &[Iam]
+    } else if id.starts_with("s3_") {
+        &[S3]
+    } else if id.starts_with("kms_") {
+        &[Kms]
+    } else if id.starts_with("config_") {
+        &[Config]
+    } else if id.starts_with("guardduty_") {
+        &[GuardDuty]
+    } else if id.starts_with("securityhub_") {
+        &[SecurityHub]
+    } else if id.starts_with("rds_") {
+        &[Rds]
+    } else if id.starts_with("efs_") {
+        &[Efs]
+    } else {
+        &[]
+    }
+}
+
 /// Collects what the selected checks read, for the session's account and regions.
 pub async fn collect(session: &Session, checks: &[&Check]) -> Inventory {
-    let mut inventory = Inventory::new(Utc::now());
+    let needs: BTreeSet<Service> = checks.iter().flat_map(|c| services_for(c.id).iter().copied()).collect();
     let started = std::time::Instant::now();
-    let needs = |service: &str| checks.iter().any(|c| c.id.starts_with(service));
-    let iam = if needs("iam_") { iam::collect(&session.iam()).await } else { IamInventory::default() };
-    info!(elapsed_ms = started.elapsed().as_millis() as u64, "collected iam");
-    let mut account = AccountInventory::new(&session.account_id, &session.partition, session.regions.clone());
-    account.iam = iam;
+    let mut inventory = Inventory::new(Utc::now());
+    let regions = session.regions.clone();
+    let home = regions.first().cloned().unwrap_or_else(|| "us-east-1".to_string());
+    let mut account = AccountInventory::new(&session.account_id, &session.partition, regions.clone());
+
+    let global = async {
+        tokio::join!(
+            async {
+                if needs.contains(&Service::Iam) { Some(iam::collect(&session.iam()).await) } else { None }
+            },
+            async {
+                if needs.contains(&Service::S3) { Some(s3::collect(session, &home).await) } else { None }
+            },
+            async {
+                if needs.contains(&Service::CloudTrail) { Some(cloudtrail::collect(session, &regions).await) } else { None }
+            },
+        )
+    };
+    let regional = futures::future::join_all(regions.iter().map(|r| region(session, r, &needs)));
+    let ((iam, s3, trails), regional) = tokio::join!(global, regional);
+    if let Some(iam) = iam {
+        account.iam = iam;
+    }
+    if let Some(s3) = s3 {
+        account.s3 = s3;
+    }
+    if let Some(trails) = trails {
+        account.cloudtrail = trails;
+    }
+    account.regional = regions.iter().cloned().zip(regional).collect();
+    info!(elapsed_ms = started.elapsed().as_millis() as u64, services = needs.len(), regions = regions.len(), "collected");
     inventory.accounts.push(account);
     inventory
 }
 
+/// Every regional service the checks need, for one region, concurrently.
+async fn region(session: &Session, region: &str, needs: &BTreeSet<Service>) -> RegionInventory {
+    let need = |s: Service| needs.contains(&s);
+    let mut inv = RegionInventory::default();
+    macro_rules! when {
+        ($service:expr, $fut:expr) => {
+            async {
+                if need($service) { Some($fut.await) } else { None }
+            }
+        };
+    }
+    let ec2 = session.ec2(region);
+    let ssm = session.ssm(region);
+    let rds = session.rds(region);
+    let (ec2_inv, kms, filters, alarms, subs, recorders, detectors, hub, analyzers, managed, patches, dbs, clusters, efs) = tokio::join!(
+        when!(Service::Ec2, ec2::collect(&ec2)),
+        when!(Service::Kms, kms::collect(&session.kms(region))),
+        when!(Service::Logs, monitoring::metric_filters(&session.logs(region))),
+        when!(Service::CloudWatch, monitoring::metric_alarms(&session.cloudwatch(region))),
+        when!(Service::Sns, monitoring::subscriptions(&session.sns(region))),
+        when!(Service::Config, monitoring::config_recorders(&session.config_service(region))),
+        when!(Service::GuardDuty, monitoring::guardduty_detectors(&session.guardduty(region))),
+        when!(Service::SecurityHub, monitoring::securityhub(&session.securityhub(region))),
+        when!(Service::AccessAnalyzer, monitoring::access_analyzers(&session.accessanalyzer(region))),
+        when!(Service::Ssm, services::managed_instances(&ssm)),
+        when!(Service::Ssm, services::patch_compliance(&ssm)),
+        when!(Service::Rds, services::db_instances(&rds)),
+        when!(Service::Rds, services::db_clusters(&rds)),
+        when!(Service::Efs, services::file_systems(&session.efs(region))),
+    );
+    macro_rules! put {
+        ($($field:ident = $value:expr),* $(,)?) => { $( if let Some(v) = $value { inv.$field = v; } )* };
+    }
+    put!(
+        ec2 = ec2_inv,
+        kms = kms,
+        metric_filters = filters,
+        metric_alarms = alarms,
+        sns_subscriptions = subs,
+        config_recorders = recorders,
+        guardduty_detectors = detectors,
+        securityhub = hub,
+        access_analyzers = analyzers,
+        ssm_managed_instances = managed,
+        ssm_patch_compliance = patches,
+        rds_instances = dbs,
+        rds_clusters = clusters,
+        efs_file_systems = efs,
+    );
+    inv
+}
+
 /// SDK timestamps to chrono.
-pub(crate) fn to_chrono(t: &aws_sdk_iam::primitives::DateTime) -> Option<DateTime<Utc>> {
+pub(crate) fn to_chrono(t: &aws_smithy_types::DateTime) -> Option<DateTime<Utc>> {
     DateTime::from_timestamp(t.secs(), t.subsec_nanos())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::services_for;
+
+    #[test]
+    fn every_registered_check_says_which_services_it_reads() {
+        for check in rampart_checks::all_checks() {
+            assert!(!services_for(check.id).is_empty(), "{}: no service is collected for it", check.id);
+        }
+    }
 }

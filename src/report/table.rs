@@ -2,7 +2,7 @@
 //! and the findings that could not be evaluated with their reason.
 
 use comfy_table::presets::UTF8_FULL_CONDENSED;
-use comfy_table::{Attribute, Cell, CellAlignment, Color, ColumnConstraint, ContentArrangement, Table};
+use comfy_table::{Attribute, Cell, CellAlignment, Color, ContentArrangement, Table};
 use rampart_checks::score::Score;
 use rampart_checks::{Finding, Measure, Severity, Status};
 
@@ -43,21 +43,19 @@ pub fn render(report: &Report, color: bool, width: Option<u16>) -> String {
     } else {
         out.push_str(&format!("\nFailing findings ({})\n", failing.len()));
         for severity in Severity::ALL {
-            let of: Vec<&&Finding> = failing.iter().filter(|f| f.severity == severity).collect();
+            let of: Vec<&Finding> = failing.iter().copied().filter(|f| f.severity == severity).collect();
             if of.is_empty() {
                 continue;
             }
             out.push_str(&format!("\n{} ({})\n", paint(&severity.as_str().to_uppercase(), severity_color(severity), color), of.len()));
-            out.push_str(&findings_table(report, &of.into_iter().copied().collect::<Vec<_>>(), "message", color, width));
-            out.push('\n');
+            out.push_str(&by_check(report, &of, "message", color, width));
         }
     }
 
     let errors: Vec<&Finding> = report.unmuted(Status::Error).collect();
     if !errors.is_empty() {
         out.push_str(&format!("\n{} ({}): these checks could not be evaluated\n", paint("ERROR", Color::Magenta, color), errors.len()));
-        out.push_str(&findings_table(report, &errors, "reason", color, width));
-        out.push('\n');
+        out.push_str(&by_check(report, &errors, "reason", color, width));
     }
     let muted = report.findings.iter().filter(|f| f.muted).count();
     if muted > 0 {
@@ -66,29 +64,38 @@ pub fn render(report: &Report, color: bool, width: Option<u16>) -> String {
     out
 }
 
-/// A table of findings; the account column only when the report covers several accounts.
-fn findings_table(report: &Report, findings: &[&Finding], message: &str, color: bool, width: Option<u16>) -> String {
+/// Findings grouped by check: a line naming the check, then a table of its resources
+/// (the account column only when the report covers several accounts). Check ids stay on
+/// one line, whatever the width, because they are what users grep and mute by.
+fn by_check(report: &Report, findings: &[&Finding], message: &str, color: bool, width: Option<u16>) -> String {
     let many_accounts = report.scope.accounts.len() > 1;
-    let mut table = new_table(color, width);
-    let mut header = vec!["check"];
-    if many_accounts {
-        header.push("account");
-    }
-    header.extend(["region", "resource", message]);
-    table.set_header(header);
-    for f in findings {
-        let mut row = vec![f.check_id.as_str()];
+    let mut out = String::new();
+    let mut start = 0;
+    while start < findings.len() {
+        let id = &findings[start].check_id;
+        let end = start + findings[start..].iter().take_while(|f| &f.check_id == id).count();
+        let group = &findings[start..end];
+        out.push_str(&format!("\n{} — {} ({})\n", paint(id, Color::White, color), group[0].title, group.len()));
+        let mut table = new_table(color, width);
+        let mut header = Vec::new();
         if many_accounts {
-            row.push(&f.account_id);
+            header.push("account");
         }
-        row.extend([f.region.as_str(), &f.resource_id, &f.message]);
-        table.add_row(row);
+        header.extend(["region", "resource", message]);
+        table.set_header(header);
+        for f in group {
+            let mut row = Vec::new();
+            if many_accounts {
+                row.push(f.account_id.as_str());
+            }
+            row.extend([f.region.as_str(), &f.resource_id, &f.message]);
+            table.add_row(row);
+        }
+        out.push_str(&table.to_string());
+        out.push('\n');
+        start = end;
     }
-    // Check ids are what users grep and mute by: never wrap them.
-    if let Some(column) = table.column_mut(0) {
-        column.set_constraint(ColumnConstraint::ContentWidth);
-    }
-    table.to_string()
+    out
 }
 
 fn new_table(color: bool, width: Option<u16>) -> Table {
@@ -152,6 +159,7 @@ fn paint(text: &str, color: Color, enabled: bool) -> String {
         Color::Yellow => "33",
         Color::Blue => "34",
         Color::Magenta => "35",
+        Color::White => "1",
         _ => "37",
     };
     format!("\x1b[{code}m{text}\x1b[0m")

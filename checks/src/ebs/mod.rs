@@ -1,6 +1,39 @@
-//! ebs checks.
+//! EBS checks: default encryption per region, encrypted volumes and snapshots, public
+//! snapshots.
 
+use crate::finding::Resource;
+use crate::inventory::AccountInventory;
+use crate::inventory::ec2::{Snapshot, Volume};
 use crate::registry::Check;
 
+mod ec2_ebs_default_encryption;
+mod ec2_ebs_public_snapshot;
+mod ec2_ebs_snapshots_encrypted;
+mod ec2_ebs_volume_encryption;
+
 /// The checks of this service, one line each.
-pub(crate) const CHECKS: &[&Check] = &[];
+pub(crate) const CHECKS: &[&Check] = &[
+    &ec2_ebs_default_encryption::CHECK,
+    &ec2_ebs_volume_encryption::CHECK,
+    &ec2_ebs_snapshots_encrypted::CHECK,
+    &ec2_ebs_public_snapshot::CHECK,
+];
+
+fn volume_resource(account: &AccountInventory, region: &str, volume: &Volume) -> Resource {
+    Resource {
+        id: volume.volume_id.clone(),
+        arn: Some(format!("arn:{}:ec2:{region}:{}:volume/{}", account.partition, account.account_id, volume.volume_id)),
+        kind: "AwsEc2Volume",
+        region: Some(region.to_string()),
+    }
+}
+
+/// Snapshot ARNs carry no account id: `arn:aws:ec2:<region>::snapshot/<id>`.
+fn snapshot_resource(account: &AccountInventory, region: &str, snapshot: &Snapshot) -> Resource {
+    Resource {
+        id: snapshot.snapshot_id.clone(),
+        arn: Some(format!("arn:{}:ec2:{region}::snapshot/{}", account.partition, snapshot.snapshot_id)),
+        kind: "AwsEc2Snapshot",
+        region: Some(region.to_string()),
+    }
+}

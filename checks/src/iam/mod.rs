@@ -7,12 +7,19 @@ use crate::inventory::iam::CredentialReport;
 use crate::registry::{Check, Findings};
 
 mod iam_avoid_root_usage;
+mod iam_aws_attached_policy_no_administrative_privileges;
+mod iam_customer_attached_policy_no_administrative_privileges;
+mod iam_inline_policy_no_administrative_privileges;
+mod iam_no_expired_server_certificates_stored;
 mod iam_no_root_access_key;
 mod iam_password_policy_minimum_length_14;
 mod iam_password_policy_reuse_24;
+mod iam_policy_attached_only_to_group_or_roles;
+mod iam_policy_cloudshell_admin_not_attached;
 mod iam_root_hardware_mfa_enabled;
 mod iam_root_mfa_enabled;
 mod iam_rotate_access_key_90_days;
+mod iam_support_role_created;
 mod iam_user_accesskey_unused;
 mod iam_user_console_access_unused;
 mod iam_user_mfa_enabled_console_access;
@@ -33,6 +40,13 @@ pub(crate) const CHECKS: &[&Check] = &[
     &iam_user_accesskey_unused::CHECK,
     &iam_user_console_access_unused::CHECK,
     &iam_user_no_setup_initial_access_key::CHECK,
+    &iam_aws_attached_policy_no_administrative_privileges::CHECK,
+    &iam_customer_attached_policy_no_administrative_privileges::CHECK,
+    &iam_inline_policy_no_administrative_privileges::CHECK,
+    &iam_policy_attached_only_to_group_or_roles::CHECK,
+    &iam_support_role_created::CHECK,
+    &iam_no_expired_server_certificates_stored::CHECK,
+    &iam_policy_cloudshell_admin_not_attached::CHECK,
 ];
 
 /// The credential report, or an ERROR finding on the account saying why it is missing.

@@ -119,9 +119,15 @@ impl AccountInventory {
         }
     }
 
-    /// The regional inventories in region order.
+    /// The regional inventories of every audited region, in region order. A region that
+    /// was audited but has no inventory (a partial snapshot) yields an empty one whose
+    /// values are all "not collected", so its checks report ERROR instead of nothing.
     pub fn regions(&self) -> impl Iterator<Item = (&str, &RegionInventory)> {
-        self.regional.iter().map(|(r, inv)| (r.as_str(), inv))
+        static NOT_COLLECTED: std::sync::LazyLock<RegionInventory> = std::sync::LazyLock::new(RegionInventory::default);
+        let mut names: Vec<&str> = self.regions.iter().map(String::as_str).chain(self.regional.keys().map(String::as_str)).collect();
+        names.sort_unstable();
+        names.dedup();
+        names.into_iter().map(|r| (r, self.regional.get(r).unwrap_or(&NOT_COLLECTED)))
     }
 
     /// The account as the resource of a finding about one region (e.g. "EBS default

@@ -1,6 +1,8 @@
-//! ssm checks.
+//! SSM checks (patch compliance of managed nodes).
 
 use crate::registry::Check;
 
+mod ssm_managed_compliant_patching;
+
 /// The checks of this service, one line each.
-pub(crate) const CHECKS: &[&Check] = &[];
+pub(crate) const CHECKS: &[&Check] = &[&ssm_managed_compliant_patching::CHECK];

@@ -1,0 +1,299 @@
+//! CIDRs and sets of addresses, as inclusive intervals of `u128` per address family.
+//!
+//! "The internet" is the publicly routable space of a family: IPv4 without the
+//! special-purpose blocks that are never reachable from the internet (RFC 1918, loopback,
+//! link-local, CGNAT, documentation, multicast, reserved), IPv6 global unicast `2000::/3`
+//! without the documentation block. A set of sources "covers the internet" when its union
+//! contains all of that space: `0.0.0.0/0` does, so do `0.0.0.0/1` + `128.0.0.0/1`, and so
+//! does any list of ranges whose union is the whole public space.
+
+use std::fmt;
+use std::net::{Ipv4Addr, Ipv6Addr};
+
+use super::NetError;
+
+/// IPv4 or IPv6.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Family {
+    V4,
+    V6,
+}
+
+impl Family {
+    pub const ALL: [Family; 2] = [Family::V4, Family::V6];
+
+    /// Address width in bits.
+    pub fn bits(self) -> u8 {
+        match self {
+            Family::V4 => 32,
+            Family::V6 => 128,
+        }
+    }
+
+    /// The highest address of the family.
+    pub fn max(self) -> u128 {
+        match self {
+            Family::V4 => u128::from(u32::MAX),
+            Family::V6 => u128::MAX,
+        }
+    }
+}
+
+/// An address block such as `10.0.0.0/8` or `2001:db8::/32` (host bits cleared).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Cidr {
+    pub family: Family,
+    pub first: u128,
+    pub prefix: u8,
+}
+
+/// Mask of the host bits of a block of `prefix` in `family` (all ones for a /0).
+fn host_mask(family: Family, prefix: u8) -> u128 {
+    let host_bits = u32::from(family.bits() - prefix);
+    if host_bits == 128 { u128::MAX } else { (1u128 << host_bits) - 1 }
+}
+
+impl Cidr {
+    /// Parses `a.b.c.d/n` or `x:y::/n`. Host bits are cleared (`10.0.0.1/8` is `10.0.0.0/8`),
+    /// as AWS does; anything else that is not a CIDR is an error, never a panic.
+    pub fn parse(text: &str) -> Result<Cidr, NetError> {
+        let bad = |why: &'static str| NetError::MalformedCidr { cidr: text.to_string(), why };
+        let (addr, prefix) = text.trim().split_once('/').ok_or_else(|| bad("no prefix length"))?;
+        if prefix.is_empty() || !prefix.bytes().all(|b| b.is_ascii_digit()) || prefix.len() > 3 {
+            return Err(bad("prefix length is not a number"));
+        }
+        let prefix: u8 = prefix.parse().map_err(|_| bad("prefix length is not a number"))?;
+        let (family, value) = if addr.contains(':') {
+            let ip: Ipv6Addr = addr.parse().map_err(|_| bad("not an IPv6 address"))?;
+            (Family::V6, u128::from(ip))
+        } else {
+            let ip: Ipv4Addr = addr.parse().map_err(|_| bad("not an IPv4 address"))?;
+            (Family::V4, u128::from(u32::from(ip)))
+        };
+        if prefix > family.bits() {
+            return Err(bad("prefix length too long for the address family"));
+        }
+        Ok(Cidr { family, first: value & !host_mask(family, prefix), prefix })
+    }
+
+    /// The last address of the block.
+    pub fn last(&self) -> u128 {
+        self.first | host_mask(self.family, self.prefix)
+    }
+}
+
+impl fmt::Display for Cidr {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.family {
+            // The value of an IPv4 block always fits in 32 bits.
+            Family::V4 => {
+                write!(f, "{}/{}", Ipv4Addr::from(u32::try_from(self.first).unwrap_or(u32::MAX)), self.prefix)
+            }
+            Family::V6 => write!(f, "{}/{}", Ipv6Addr::from(self.first), self.prefix),
+        }
+    }
+}
+
+/// A set of addresses of one family: sorted, disjoint, non-adjacent inclusive intervals.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AddrSet {
+    family: Family,
+    ranges: Vec<(u128, u128)>,
+}
+
+impl AddrSet {
+    pub fn empty(family: Family) -> Self {
+        AddrSet { family, ranges: Vec::new() }
+    }
+
+    pub fn full(family: Family) -> Self {
+        AddrSet { family, ranges: vec![(0, family.max())] }
+    }
+
+    /// The union of these blocks (all must be of `family`; others are ignored).
+    pub fn of<'a>(family: Family, cidrs: impl IntoIterator<Item = &'a Cidr>) -> Self {
+        let mut set = AddrSet::empty(family);
+        for c in cidrs.into_iter().filter(|c| c.family == family) {
+            set.insert(c.first, c.last());
+        }
+        set
+    }
+
+    /// The public, internet-routable space of a family.
+    pub fn internet(family: Family) -> Self {
+        let (keep, reserved): (&[&str], &[&str]) = match family {
+            Family::V4 => (&["0.0.0.0/0"], RESERVED_V4),
+            Family::V6 => (&["2000::/3"], RESERVED_V6),
+        };
+        let mut set = AddrSet::empty(family);
+        for c in keep.iter().filter_map(|c| Cidr::parse(c).ok()) {
+            set.insert(c.first, c.last());
+        }
+        for c in reserved.iter().filter_map(|c| Cidr::parse(c).ok()) {
+            set.remove(c.first, c.last());
+        }
+        set
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.ranges.is_empty()
+    }
+
+    /// Adds the addresses `first..=last`.
+    pub fn insert(&mut self, first: u128, last: u128) {
+        let (mut lo, mut hi) = (first, last);
+        let mut kept = Vec::with_capacity(self.ranges.len() + 1);
+        for &(a, b) in &self.ranges {
+            // Disjoint and not adjacent: keep as is.
+            if b.checked_add(1).is_some_and(|n| n < lo) || hi.checked_add(1).is_some_and(|n| n < a) {
+                kept.push((a, b));
+            } else {
+                lo = lo.min(a);
+                hi = hi.max(b);
+            }
+        }
+        kept.push((lo, hi));
+        kept.sort_unstable();
+        self.ranges = kept;
+    }
+
+    /// Removes the addresses `first..=last`.
+    pub fn remove(&mut self, first: u128, last: u128) {
+        let mut kept = Vec::with_capacity(self.ranges.len() + 1);
+        for &(a, b) in &self.ranges {
+            if b < first || a > last {
+                kept.push((a, b));
+                continue;
+            }
+            if a < first {
+                kept.push((a, first - 1));
+            }
+            if b > last {
+                kept.push((last + 1, b));
+            }
+        }
+        self.ranges = kept;
+    }
+
+    pub fn insert_cidr(&mut self, cidr: &Cidr) {
+        if cidr.family == self.family {
+            self.insert(cidr.first, cidr.last());
+        }
+    }
+
+    pub fn remove_cidr(&mut self, cidr: &Cidr) {
+        if cidr.family == self.family {
+            self.remove(cidr.first, cidr.last());
+        }
+    }
+
+    pub fn union_with(&mut self, other: &AddrSet) {
+        for &(a, b) in &other.ranges {
+            self.insert(a, b);
+        }
+    }
+
+    /// The addresses in both sets.
+    pub fn intersection(&self, other: &AddrSet) -> AddrSet {
+        let mut out = AddrSet::empty(self.family);
+        for &(a, b) in &self.ranges {
+            for &(c, d) in &other.ranges {
+                let (lo, hi) = (a.max(c), b.min(d));
+                if lo <= hi {
+                    out.ranges.push((lo, hi));
+                }
+            }
+        }
+        out.ranges.sort_unstable();
+        out
+    }
+
+    /// True when every address of `other` is in `self`.
+    pub fn contains_set(&self, other: &AddrSet) -> bool {
+        let mut rest = other.clone();
+        for &(a, b) in &self.ranges {
+            rest.remove(a, b);
+        }
+        rest.is_empty()
+    }
+
+    /// True when the set holds the whole public space of its family.
+    pub fn covers_internet(&self) -> bool {
+        self.contains_set(&AddrSet::internet(self.family))
+    }
+
+    /// The widest CIDR block inside the set (the first one of that width), for messages:
+    /// "reachable from 128.0.0.0/1".
+    pub fn widest_block(&self) -> Option<Cidr> {
+        self.ranges.iter().filter_map(|&(a, b)| widest_block_in(self.family, a, b)).min_by_key(|c| c.prefix)
+    }
+}
+
+/// The widest aligned block within `first..=last`.
+fn widest_block_in(family: Family, first: u128, last: u128) -> Option<Cidr> {
+    (0..=family.bits()).find_map(|prefix| {
+        let mask = host_mask(family, prefix);
+        let start = if first & mask == 0 { first } else { (first | mask).checked_add(1)? };
+        let end = start.checked_add(mask)?;
+        (end <= last).then_some(Cidr { family, first: start, prefix })
+    })
+}
+
+/// IPv4 special-purpose blocks that are not reachable from the internet (IANA registry).
+const RESERVED_V4: &[&str] = &[
+    "0.0.0.0/8",
+    "10.0.0.0/8",
+    "100.64.0.0/10",
+    "127.0.0.0/8",
+    "169.254.0.0/16",
+    "172.16.0.0/12",
+    "192.0.0.0/24",
+    "192.0.2.0/24",
+    "192.168.0.0/16",
+    "198.18.0.0/15",
+    "198.51.100.0/24",
+    "203.0.113.0/24",
+    "224.0.0.0/4",
+    "240.0.0.0/4",
+];
+
+/// IPv6 blocks inside `2000::/3` that are not reachable from the internet.
+const RESERVED_V6: &[&str] = &["2001:db8::/32"];
+
+/// Whether these blocks (of any family; only `family` counts) together cover the internet.
+pub fn covers_internet(family: Family, cidrs: &[Cidr]) -> bool {
+    AddrSet::of(family, cidrs).covers_internet()
+}
+
+/// The widest blocks of `cidrs` that together cover the internet, or `None` when all of
+/// them together do not. With `0.0.0.0/0` among them that is just `0.0.0.0/0`; with the two
+/// halves it is both halves. Narrow ranges that are not needed for the cover are left out,
+/// so a message names the sources that actually open the door.
+pub fn internet_cover(family: Family, cidrs: &[Cidr]) -> Option<Vec<Cidr>> {
+    let mut prefixes: Vec<u8> = cidrs.iter().filter(|c| c.family == family).map(|c| c.prefix).collect();
+    prefixes.sort_unstable();
+    prefixes.dedup();
+    let internet = AddrSet::internet(family);
+    let mut set = AddrSet::empty(family);
+    for k in prefixes {
+        for c in cidrs.iter().filter(|c| c.family == family && c.prefix == k) {
+            set.insert_cidr(c);
+        }
+        if set.contains_set(&internet) {
+            let mut cover: Vec<Cidr> = cidrs.iter().filter(|c| c.family == family && c.prefix <= k).copied().collect();
+            cover.sort_unstable();
+            cover.dedup();
+            return Some(cover);
+        }
+    }
+    None
+}
+
+/// A short list of blocks for a message: `0.0.0.0/1, 128.0.0.0/1`, at most `max` of them.
+pub fn list(cidrs: &[Cidr], max: usize) -> String {
+    let mut text: Vec<String> = cidrs.iter().take(max).map(Cidr::to_string).collect();
+    if cidrs.len() > max {
+        text.push(format!("and {} more", cidrs.len() - max));
+    }
+    text.join(", ")
+}

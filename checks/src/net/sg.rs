@@ -1,0 +1,194 @@
+//! Security group ingress: which sources reach a port, and whether they are the internet.
+//!
+//! Security groups only allow, and an instance gets the union of the rules of all its
+//! groups, so the sources that reach a port are the union of the sources of every ingress
+//! rule (of every group) whose protocol and ports cover it: IPv4 ranges, IPv6 ranges and the
+//! CIDRs of referenced managed prefix lists. Referenced security groups are other members of
+//! the VPC, never the internet. The port is open to the internet when those sources cover
+//! the public IPv4 space or the public IPv6 space.
+
+use crate::inventory::Collected;
+use crate::inventory::ec2::{IpPermission, PrefixList, SecurityGroup};
+
+use super::NetError;
+use super::addr::{AddrSet, Cidr, Family, internet_cover};
+use super::proto::{Match, Ports, Protocol, Traffic, segments};
+
+/// The managed prefix lists of a region, to resolve `pl-…` references.
+#[derive(Debug, Clone, Copy)]
+pub struct PrefixLists<'a>(Result<&'a [PrefixList], &'a str>);
+
+impl<'a> PrefixLists<'a> {
+    pub fn new(lists: &'a Collected<Vec<PrefixList>>) -> Self {
+        PrefixLists(lists.as_result().map(Vec::as_slice))
+    }
+
+    /// The CIDRs of one list, or why they cannot be known.
+    pub fn resolve(&self, id: &str) -> Result<Vec<Cidr>, NetError> {
+        let unresolved = |why: String| NetError::UnresolvedPrefixList { id: id.to_string(), why };
+        let lists = self.0.map_err(|why| unresolved(format!("prefix lists could not be read: {why}")))?;
+        let list = lists
+            .iter()
+            .find(|l| l.prefix_list_id == id)
+            .ok_or_else(|| unresolved("not among the prefix lists collected".to_string()))?;
+        let entries =
+            list.entries.as_result().map_err(|why| unresolved(format!("entries could not be read: {why}")))?;
+        entries.iter().map(|e| Cidr::parse(e)).collect()
+    }
+}
+
+/// One source of ingress traffic and the rule it comes from (for messages).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Source {
+    pub cidr: Cidr,
+    /// `tcp 20-25`, `all traffic via pl-123`, `sg-1 tcp 22`.
+    pub via: String,
+}
+
+impl std::fmt::Display for Source {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} ({})", self.cidr, self.via)
+    }
+}
+
+/// The sources that reach one kind of traffic through some groups, and what could not be
+/// read on the way (a malformed rule or CIDR, a prefix list that is unknown).
+#[derive(Debug, Clone, Default)]
+pub struct Reach {
+    pub sources: Vec<Source>,
+    pub problems: Vec<NetError>,
+}
+
+/// The internet sources that open a port: the widest sources that together cover the
+/// public space of IPv4, of IPv6, or of both.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Opening {
+    pub cover: Vec<Source>,
+}
+
+impl Opening {
+    /// `0.0.0.0/0 (tcp 22), ::/0 (tcp 22)`, at most `max` sources.
+    pub fn describe(&self, max: usize) -> String {
+        let mut parts: Vec<String> = self.cover.iter().take(max).map(Source::to_string).collect();
+        if self.cover.len() > max {
+            parts.push(format!("and {} more", self.cover.len() - max));
+        }
+        parts.join(", ")
+    }
+}
+
+impl Reach {
+    /// The internet cover of the sources, if they open the traffic to the internet.
+    pub fn opening(&self) -> Option<Opening> {
+        let cidrs: Vec<Cidr> = self.sources.iter().map(|s| s.cidr).collect();
+        let mut cover = Vec::new();
+        for family in Family::ALL {
+            for cidr in internet_cover(family, &cidrs).unwrap_or_default() {
+                if let Some(source) = self.sources.iter().find(|s| s.cidr == cidr) {
+                    cover.push(source.clone());
+                }
+            }
+        }
+        (!cover.is_empty()).then_some(Opening { cover })
+    }
+
+    /// Open to the internet (`Ok(Some)`), not open (`Ok(None)`), or undecidable because a
+    /// source could not be read and what could be read does not already open it (`Err`).
+    /// An opening found among the readable sources is certain: more sources only widen it.
+    pub fn verdict(&self) -> Result<Option<Opening>, NetError> {
+        match (self.opening(), self.problems.first()) {
+            (Some(open), _) => Ok(Some(open)),
+            (None, Some(problem)) => Err(problem.clone()),
+            (None, None) => Ok(None),
+        }
+    }
+
+    /// The widest public block among the sources (IPv4 first), for "only from …" messages.
+    pub fn widest_public(&self) -> Option<Cidr> {
+        Family::ALL.into_iter().find_map(|family| {
+            let set = AddrSet::of(family, self.sources.iter().map(|s| &s.cidr));
+            set.intersection(&AddrSet::internet(family)).widest_block()
+        })
+    }
+}
+
+/// A rule's protocol and ports, validated.
+pub fn rule_match(rule: &IpPermission) -> Result<Match, NetError> {
+    let protocol = Protocol::parse(&rule.ip_protocol)?;
+    Match::new(protocol, rule.from_port.zip(rule.to_port)).map_err(|e| match e {
+        NetError::MalformedRule(why) => NetError::MalformedRule(format!("rule {}: {why}", rule.ip_protocol)),
+        other => other,
+    })
+}
+
+/// The ingress sources of `groups` that reach `traffic`.
+pub fn ingress_reach(groups: &[&SecurityGroup], lists: PrefixLists<'_>, traffic: Traffic) -> Reach {
+    let mut reach = Reach::default();
+    for group in groups {
+        let label = |m: &Match| if groups.len() > 1 { format!("{} {m}", group.group_id) } else { m.to_string() };
+        for rule in &group.ip_permissions {
+            let matched = match rule_match(rule) {
+                Ok(m) => m,
+                Err(e) => {
+                    reach.problems.push(e);
+                    continue;
+                }
+            };
+            if matched.matches(traffic) {
+                add_rule_sources(&mut reach, rule, &label(&matched), lists);
+            }
+        }
+    }
+    reach
+}
+
+fn add_rule_sources(reach: &mut Reach, rule: &IpPermission, via: &str, lists: PrefixLists<'_>) {
+    for text in rule.ip_ranges.iter().chain(&rule.ipv6_ranges) {
+        match Cidr::parse(text) {
+            Ok(cidr) => reach.sources.push(Source { cidr, via: via.to_string() }),
+            Err(e) => reach.problems.push(e),
+        }
+    }
+    for id in &rule.prefix_list_ids {
+        match lists.resolve(id) {
+            Ok(cidrs) => {
+                let via = format!("{via} via {id}");
+                reach.sources.extend(cidrs.into_iter().map(|cidr| Source { cidr, via: via.clone() }));
+            }
+            Err(e) => reach.problems.push(e),
+        }
+    }
+}
+
+/// TCP port segments of the ingress rules of `groups` (see [`segments`]).
+pub fn tcp_segments(groups: &[&SecurityGroup]) -> Vec<Ports> {
+    let ranges = groups
+        .iter()
+        .flat_map(|g| &g.ip_permissions)
+        .filter_map(|r| rule_match(r).ok())
+        .filter(|m| m.protocol == Protocol::Tcp)
+        .filter_map(|m| m.ports);
+    segments(ranges)
+}
+
+/// Whether every TCP port 1–65535 is open to the internet through `groups` (port 0 is not
+/// a usable port, so `1-65535` counts as all ports): `Ok(Some)` with the opening of the
+/// first segment, `Ok(None)` when some port is not open, `Err` when undecidable.
+pub fn all_tcp_ports_open(groups: &[&SecurityGroup], lists: PrefixLists<'_>) -> Result<Option<Opening>, NetError> {
+    let verdicts: Vec<_> = tcp_segments(groups)
+        .into_iter()
+        .filter(|seg| seg.to > 0)
+        .map(|seg| ingress_reach(groups, lists, Traffic::Tcp(seg.from.max(1))).verdict())
+        .collect();
+    // One port certainly closed settles it, whatever else could not be read.
+    if verdicts.iter().any(|v| matches!(v, Ok(None))) {
+        return Ok(None);
+    }
+    let mut first = None;
+    for verdict in verdicts {
+        if let Some(open) = verdict? {
+            first.get_or_insert(open);
+        }
+    }
+    Ok(first)
+}

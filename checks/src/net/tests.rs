@@ -1,0 +1,486 @@
+//! Table-driven tests of the exposure math.
+
+use super::testing::*;
+use super::*;
+use crate::inventory::Collected;
+use crate::inventory::ec2::{IpPermission, NetworkAclEntry, PrefixList};
+
+fn cidrs(texts: &[&str]) -> Vec<Cidr> {
+    texts.iter().map(|t| Cidr::parse(t).unwrap_or_else(|e| panic!("{t}: {e}"))).collect()
+}
+
+#[test]
+fn cidr_parsing() {
+    let ok = [
+        ("0.0.0.0/0", "0.0.0.0/0"),
+        ("10.0.0.1/8", "10.0.0.0/8"),
+        (" 192.168.1.0/24 ", "192.168.1.0/24"),
+        ("255.255.255.255/32", "255.255.255.255/32"),
+        ("::/0", "::/0"),
+        ("2001:DB8::1/32", "2001:db8::/32"),
+        ("8000::/1", "8000::/1"),
+    ];
+    for (text, want) in ok {
+        assert_eq!(Cidr::parse(text).map(|c| c.to_string()), Ok(want.to_string()), "{text}");
+    }
+    let malformed = [
+        "10.0.0.300/8",
+        "abc",
+        "/33",
+        "10.0.0.0/33",
+        "10.0.0.0",
+        "::/129",
+        "10.0.0.0/-1",
+        "10.0.0.0/+8",
+        "10.0.0.0/",
+        "",
+        "1.2.3/24",
+        "fe80::zz/64",
+        "10.0.0.0/0008",
+    ];
+    for text in malformed {
+        let err = Cidr::parse(text).expect_err(text);
+        assert!(matches!(err, NetError::MalformedCidr { .. }), "{text}: {err:?}");
+        assert!(err.to_string().contains("malformed CIDR"), "{text}: {err}");
+    }
+}
+
+#[test]
+fn internet_coverage() {
+    let cases: &[(&str, Family, &[&str], bool)] = &[
+        ("the whole space", Family::V4, &["0.0.0.0/0"], true),
+        ("two /1 halves", Family::V4, &["0.0.0.0/1", "128.0.0.0/1"], true),
+        ("one half", Family::V4, &["0.0.0.0/1"], false),
+        ("quarters and a half", Family::V4, &["0.0.0.0/2", "64.0.0.0/2", "128.0.0.0/1"], true),
+        (
+            "everything but 10/8 (private)",
+            Family::V4,
+            &[
+                "0.0.0.0/5",
+                "8.0.0.0/7",
+                "11.0.0.0/8",
+                "12.0.0.0/6",
+                "16.0.0.0/4",
+                "32.0.0.0/3",
+                "64.0.0.0/2",
+                "128.0.0.0/1",
+            ],
+            true,
+        ),
+        (
+            "everything but 10/8 and 11/8 (public)",
+            Family::V4,
+            &["0.0.0.0/5", "8.0.0.0/7", "12.0.0.0/6", "16.0.0.0/4", "32.0.0.0/3", "64.0.0.0/2", "128.0.0.0/1"],
+            false,
+        ),
+        ("private ranges", Family::V4, &["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"], false),
+        ("nothing", Family::V4, &[], false),
+        ("IPv6 only, asked about IPv4", Family::V4, &["::/0"], false),
+        ("IPv6 whole space", Family::V6, &["::/0"], true),
+        ("IPv6 halves", Family::V6, &["::/1", "8000::/1"], true),
+        ("IPv6 lower half holds all global unicast", Family::V6, &["::/1"], true),
+        ("IPv6 upper half is not the internet", Family::V6, &["8000::/1"], false),
+        ("IPv6 global unicast", Family::V6, &["2000::/3"], true),
+        ("IPv6 documentation", Family::V6, &["2001:db8::/32"], false),
+        ("IPv4 only, asked about IPv6", Family::V6, &["0.0.0.0/0"], false),
+    ];
+    for (name, family, texts, want) in cases {
+        assert_eq!(covers_internet(*family, &cidrs(texts)), *want, "{name}");
+    }
+}
+
+#[test]
+fn the_cover_names_only_the_sources_that_open_the_door() {
+    let cases: &[(&[&str], Option<&str>)] = &[
+        (&["0.0.0.0/0", "81.2.69.0/24"], Some("0.0.0.0/0")),
+        (&["81.2.69.0/24", "128.0.0.0/1", "0.0.0.0/1"], Some("0.0.0.0/1, 128.0.0.0/1")),
+        (&["81.2.69.0/24", "0.0.0.0/1"], None),
+    ];
+    for (texts, want) in cases {
+        let got = internet_cover(Family::V4, &cidrs(texts)).map(|c| addr::list(&c, 5));
+        assert_eq!(got.as_deref(), *want, "{texts:?}");
+    }
+}
+
+#[test]
+fn set_operations_and_widest_block() {
+    let mut set = AddrSet::full(Family::V4);
+    set.remove_cidr(&cidrs(&["0.0.0.0/1"])[0]);
+    assert_eq!(set.widest_block().map(|c| c.to_string()).as_deref(), Some("128.0.0.0/1"));
+
+    let merged = AddrSet::of(Family::V4, &cidrs(&["10.128.0.0/9", "10.0.0.0/9"]));
+    assert_eq!(merged.widest_block().map(|c| c.to_string()).as_deref(), Some("10.0.0.0/8"));
+
+    let odd = AddrSet::of(Family::V4, &cidrs(&["10.0.0.1/32", "10.0.0.2/31", "10.0.0.4/30"]));
+    assert_eq!(odd.widest_block().map(|c| c.to_string()).as_deref(), Some("10.0.0.4/30"));
+
+    let v6 = AddrSet::full(Family::V6);
+    assert_eq!(v6.widest_block().map(|c| c.to_string()).as_deref(), Some("::/0"));
+    assert!(v6.covers_internet());
+    assert!(AddrSet::empty(Family::V6).widest_block().is_none());
+
+    let a = AddrSet::of(Family::V4, &cidrs(&["10.0.0.0/8"]));
+    let b = AddrSet::of(Family::V4, &cidrs(&["10.1.0.0/16", "11.0.0.0/8"]));
+    assert_eq!(a.intersection(&b), AddrSet::of(Family::V4, &cidrs(&["10.1.0.0/16"])));
+    assert!(a.contains_set(&a.intersection(&b)));
+    assert!(!a.contains_set(&b));
+}
+
+#[test]
+fn rule_matching() {
+    type Case = (&'static str, Option<(i32, i32)>, Traffic, bool);
+    let cases: &[Case] = &[
+        ("-1", None, Traffic::Tcp(22), true),
+        ("-1", Some((-1, -1)), Traffic::Udp(53), true),
+        ("-1", None, Traffic::OtherProtocol, true),
+        ("tcp", Some((20, 25)), Traffic::Tcp(22), true),
+        ("tcp", Some((22, 22)), Traffic::Tcp(22), true),
+        ("tcp", Some((23, 25)), Traffic::Tcp(22), false),
+        ("tcp", Some((0, 65535)), Traffic::Tcp(65535), true),
+        ("6", Some((22, 22)), Traffic::Tcp(22), true),
+        ("TCP", Some((22, 22)), Traffic::Tcp(22), true),
+        ("tcp", Some((22, 22)), Traffic::Udp(22), false),
+        ("udp", Some((22, 22)), Traffic::Tcp(22), false),
+        ("17", Some((0, 65535)), Traffic::Udp(53), true),
+        ("icmp", Some((-1, -1)), Traffic::Tcp(22), false),
+        ("icmpv6", Some((-1, -1)), Traffic::Tcp(22), false),
+        ("50", None, Traffic::Tcp(22), false),
+        ("50", None, Traffic::OtherProtocol, false),
+    ];
+    for (protocol, ports, traffic, want) in cases {
+        let m =
+            Protocol::parse(protocol).and_then(|p| Match::new(p, *ports)).unwrap_or_else(|e| panic!("{protocol}: {e}"));
+        assert_eq!(m.matches(*traffic), *want, "{protocol} {ports:?} vs {traffic}");
+    }
+    let malformed: &[(&str, Option<(i32, i32)>)] = &[
+        ("tcp", None),
+        ("tcp", Some((0, 70000))),
+        ("udp", Some((25, 20))),
+        ("tcp", Some((-1, -1))),
+        ("bogus", None),
+        ("256", None),
+    ];
+    for (protocol, ports) in malformed {
+        let got = Protocol::parse(protocol).and_then(|p| Match::new(p, *ports));
+        assert!(matches!(got, Err(NetError::MalformedRule(_))), "{protocol} {ports:?}: {got:?}");
+    }
+}
+
+#[test]
+fn port_segments_split_at_every_rule_edge() {
+    let segs =
+        proto::segments([Ports { from: 20, to: 25 }, Ports { from: 22, to: 22 }, Ports { from: 65535, to: 65535 }]);
+    let text: Vec<String> = segs.iter().map(Ports::to_string).collect();
+    assert_eq!(text, ["0-19", "20-21", "22", "23-25", "26-65534", "65535"]);
+    assert_eq!(proto::segments([]), vec![Ports::ALL]);
+}
+
+/// What a security group case expects for its port.
+#[derive(Debug)]
+enum Want {
+    /// Open; the description of the opening contains this.
+    Open(&'static str),
+    Closed,
+    /// Undecidable; the error contains this.
+    Error(&'static str),
+}
+
+fn known_lists() -> Collected<Vec<PrefixList>> {
+    let mut unreadable = prefix_list("pl-unreadable", &[]);
+    unreadable.entries = Collected::Unknown("AccessDenied".to_string());
+    Collected::Known(vec![
+        prefix_list("pl-world", &["0.0.0.0/0"]),
+        prefix_list("pl-office", &["81.2.69.0/24"]),
+        prefix_list("pl-broken", &["10.0.0.300/8"]),
+        unreadable,
+    ])
+}
+
+#[test]
+fn security_group_exposure() {
+    let pl = via_prefix_list;
+    let cases: Vec<(&str, Vec<IpPermission>, u16, Want)> = vec![
+        ("ssh from anywhere", vec![tcp(22, 22, &["0.0.0.0/0"])], 22, Want::Open("0.0.0.0/0 (tcp 22)")),
+        ("range containing the port", vec![tcp(20, 25, &["0.0.0.0/0"])], 22, Want::Open("tcp 20-25")),
+        ("range next to the port", vec![tcp(23, 25, &["0.0.0.0/0"])], 22, Want::Closed),
+        ("protocol -1", vec![all_traffic(&["0.0.0.0/0"])], 3389, Want::Open("all traffic")),
+        ("protocol 6", vec![rule("6", 22, 22, &["0.0.0.0/0"])], 22, Want::Open("0.0.0.0/0")),
+        ("two /1 halves in one rule", vec![tcp(22, 22, &["0.0.0.0/1", "128.0.0.0/1"])], 22, Want::Open("128.0.0.0/1")),
+        (
+            "two /1 halves across rules",
+            vec![tcp(22, 22, &["0.0.0.0/1"]), tcp(0, 100, &["128.0.0.0/1"])],
+            22,
+            Want::Open("0.0.0.0/1 (tcp 22), 128.0.0.0/1 (tcp 0-100)"),
+        ),
+        ("one half only", vec![tcp(22, 22, &["0.0.0.0/1"])], 22, Want::Closed),
+        ("ipv6 anywhere", vec![tcp(22, 22, &["::/0"])], 22, Want::Open("::/0")),
+        ("ipv6 halves", vec![tcp(22, 22, &["::/1", "8000::/1"])], 22, Want::Open("::/1")),
+        ("private range", vec![tcp(22, 22, &["10.0.0.0/8"])], 22, Want::Closed),
+        ("office range", vec![tcp(22, 22, &["81.2.69.0/24"])], 22, Want::Closed),
+        ("udp is not tcp", vec![rule("udp", 22, 22, &["0.0.0.0/0"])], 22, Want::Closed),
+        ("icmp", vec![rule("icmp", -1, -1, &["0.0.0.0/0"])], 22, Want::Closed),
+        ("prefix list of the internet", vec![pl(tcp(22, 22, &[]), "pl-world")], 22, Want::Open("via pl-world")),
+        ("prefix list of an office", vec![pl(tcp(22, 22, &[]), "pl-office")], 22, Want::Closed),
+        ("prefix list not collected", vec![pl(tcp(22, 22, &[]), "pl-nowhere")], 22, Want::Error("pl-nowhere")),
+        (
+            "prefix list entries unreadable",
+            vec![pl(tcp(22, 22, &[]), "pl-unreadable")],
+            22,
+            Want::Error("AccessDenied"),
+        ),
+        ("prefix list with a bad entry", vec![pl(tcp(22, 22, &[]), "pl-broken")], 22, Want::Error("10.0.0.300/8")),
+        (
+            "unknown prefix list, but open anyway",
+            vec![pl(tcp(22, 22, &["0.0.0.0/0"]), "pl-nowhere")],
+            22,
+            Want::Open("0.0.0.0/0"),
+        ),
+        ("unknown prefix list on another port", vec![pl(tcp(443, 443, &[]), "pl-nowhere")], 22, Want::Closed),
+        ("malformed CIDR", vec![tcp(22, 22, &["10.0.0.300/8"])], 22, Want::Error("10.0.0.300/8")),
+        ("malformed CIDR, open anyway", vec![tcp(22, 22, &["abc", "0.0.0.0/0"])], 22, Want::Open("0.0.0.0/0")),
+        ("malformed rule", vec![rule("tcp", 25, 20, &["0.0.0.0/0"])], 22, Want::Error("reversed")),
+        ("referenced group", vec![via_group(tcp(22, 22, &[]), "sg-other")], 22, Want::Closed),
+    ];
+    let lists = known_lists();
+    for (name, rules, port, want) in cases {
+        let group = sg("sg-1", rules);
+        let verdict = ingress_reach(&[&group], PrefixLists::new(&lists), Traffic::Tcp(port)).verdict();
+        match (&want, &verdict) {
+            (Want::Open(text), Ok(Some(open))) => {
+                assert!(open.describe(5).contains(text), "{name}: {}", open.describe(5))
+            }
+            (Want::Closed, Ok(None)) => {}
+            (Want::Error(text), Err(e)) => assert!(e.to_string().contains(text), "{name}: {e}"),
+            _ => panic!("{name}: wanted {want:?}, got {verdict:?}"),
+        }
+    }
+}
+
+#[test]
+fn unreadable_prefix_lists_are_an_error_not_a_pass() {
+    let group = sg("sg-1", vec![via_prefix_list(tcp(22, 22, &[]), "pl-world")]);
+    let lists: Collected<Vec<PrefixList>> = Collected::Unknown("AccessDenied".to_string());
+    let verdict = ingress_reach(&[&group], PrefixLists::new(&lists), Traffic::Tcp(22)).verdict();
+    assert!(matches!(verdict, Err(NetError::UnresolvedPrefixList { .. })), "{verdict:?}");
+}
+
+#[test]
+fn instance_groups_are_united() {
+    let (a, b) = (sg("sg-a", vec![tcp(445, 445, &["0.0.0.0/1"])]), sg("sg-b", vec![tcp(445, 445, &["128.0.0.0/1"])]));
+    let lists = known_lists();
+    let open = ingress_reach(&[&a, &b], PrefixLists::new(&lists), Traffic::Tcp(445)).verdict();
+    let text = open.ok().flatten().map(|o| o.describe(5)).unwrap_or_default();
+    assert_eq!(text, "0.0.0.0/1 (sg-a tcp 445), 128.0.0.0/1 (sg-b tcp 445)");
+}
+
+#[test]
+fn all_ports() {
+    let lists = known_lists();
+    let cases: Vec<(&str, Vec<IpPermission>, Result<bool, &str>)> = vec![
+        ("protocol -1", vec![all_traffic(&["0.0.0.0/0"])], Ok(true)),
+        ("tcp 0-65535", vec![tcp(0, 65535, &["::/0"])], Ok(true)),
+        ("tcp 1-65535", vec![tcp(1, 65535, &["0.0.0.0/0"])], Ok(true)),
+        ("two ranges", vec![tcp(0, 1000, &["0.0.0.0/0"]), tcp(1001, 65535, &["0.0.0.0/0"])], Ok(true)),
+        ("a gap", vec![tcp(0, 1000, &["0.0.0.0/0"]), tcp(1002, 65535, &["0.0.0.0/0"])], Ok(false)),
+        ("private", vec![all_traffic(&["10.0.0.0/8"])], Ok(false)),
+        ("udp only", vec![rule("udp", 0, 65535, &["0.0.0.0/0"])], Ok(false)),
+        ("nothing", vec![], Ok(false)),
+        ("unknown list", vec![via_prefix_list(all_traffic(&[]), "pl-nowhere")], Err("pl-nowhere")),
+        (
+            "unknown list, but a port is certainly closed",
+            vec![via_prefix_list(tcp(0, 1000, &[]), "pl-nowhere")],
+            Ok(false),
+        ),
+    ];
+    for (name, rules, want) in cases {
+        let group = sg("sg-1", rules);
+        let got = all_tcp_ports_open(&[&group], PrefixLists::new(&lists));
+        match (want, got) {
+            (Ok(open), Ok(o)) => assert_eq!(o.is_some(), open, "{name}"),
+            (Err(text), Err(e)) => assert!(e.to_string().contains(text), "{name}: {e}"),
+            (want, got) => panic!("{name}: wanted {want:?}, got {got:?}"),
+        }
+    }
+}
+
+fn inbound(entries: Vec<NetworkAclEntry>) -> Inbound {
+    Inbound::of(&nacl("acl-1", entries)).unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// `None` when not reachable, else the description of the first internet allow.
+fn nacl_reach(entries: Vec<NetworkAclEntry>, traffic: Traffic) -> Option<String> {
+    inbound(entries).internet_reach(traffic).first().map(NaclReach::describe)
+}
+
+#[test]
+fn nacl_rule_order() {
+    let ssh = Some((22, 22));
+    let cases: Vec<(&str, Vec<NetworkAclEntry>, Option<&str>)> = vec![
+        ("only the default denies", vec![], None),
+        ("allow all", vec![entry(100, "-1", "allow", "0.0.0.0/0", None)], Some("rule 100 allows 0.0.0.0/0")),
+        ("allow tcp 22", vec![entry(100, "6", "allow", "0.0.0.0/0", ssh)], Some("rule 100")),
+        ("allow a range containing 22", vec![entry(100, "6", "allow", "0.0.0.0/0", Some((20, 25)))], Some("rule 100")),
+        ("allow a range next to 22", vec![entry(100, "6", "allow", "0.0.0.0/0", Some((23, 25)))], None),
+        ("allow udp 22", vec![entry(100, "17", "allow", "0.0.0.0/0", ssh)], None),
+        (
+            "deny with a lower number wins",
+            vec![entry(90, "6", "deny", "0.0.0.0/0", ssh), entry(100, "-1", "allow", "0.0.0.0/0", None)],
+            None,
+        ),
+        (
+            "deny with a higher number loses",
+            vec![entry(100, "-1", "allow", "0.0.0.0/0", None), entry(200, "6", "deny", "0.0.0.0/0", ssh)],
+            Some("rule 100"),
+        ),
+        (
+            "rule numbers, not list order",
+            vec![entry(100, "-1", "allow", "0.0.0.0/0", None), entry(50, "-1", "deny", "0.0.0.0/0", None)],
+            None,
+        ),
+        (
+            "two deny halves block a later allow",
+            vec![
+                entry(10, "-1", "deny", "0.0.0.0/1", None),
+                entry(20, "6", "deny", "128.0.0.0/1", ssh),
+                entry(100, "-1", "allow", "0.0.0.0/0", None),
+            ],
+            None,
+        ),
+        (
+            "one deny half leaves the other half open",
+            vec![entry(10, "-1", "deny", "0.0.0.0/1", None), entry(100, "-1", "allow", "0.0.0.0/0", None)],
+            Some(
+                "rule 100 allows 0.0.0.0/0 (lower-numbered entries decide part of it; widest block still reaching: 128.0.0.0/1)",
+            ),
+        ),
+        (
+            "a deny of private space changes nothing public",
+            vec![entry(10, "-1", "deny", "10.0.0.0/8", None), entry(100, "-1", "allow", "0.0.0.0/0", None)],
+            Some(
+                "rule 100 allows 0.0.0.0/0 (lower-numbered entries decide part of it; widest block still reaching: 128.0.0.0/1)",
+            ),
+        ),
+        (
+            "public space denied, only private space left",
+            vec![
+                entry(10, "-1", "deny", "0.0.0.0/5", None),
+                entry(11, "-1", "deny", "8.0.0.0/7", None),
+                entry(12, "-1", "deny", "11.0.0.0/8", None),
+                entry(13, "-1", "deny", "12.0.0.0/6", None),
+                entry(14, "-1", "deny", "16.0.0.0/4", None),
+                entry(15, "-1", "deny", "32.0.0.0/3", None),
+                entry(16, "-1", "deny", "64.0.0.0/2", None),
+                entry(17, "-1", "deny", "128.0.0.0/1", None),
+                entry(100, "-1", "allow", "0.0.0.0/0", None),
+            ],
+            None,
+        ),
+        ("an office range is not the internet", vec![entry(100, "6", "allow", "81.2.69.0/24", ssh)], None),
+        (
+            "office first, then deny the rest of 22, then allow all",
+            vec![
+                entry(10, "6", "allow", "81.2.69.0/24", ssh),
+                entry(20, "6", "deny", "0.0.0.0/0", ssh),
+                entry(100, "-1", "allow", "0.0.0.0/0", None),
+            ],
+            None,
+        ),
+        (
+            "two allow halves are the internet",
+            vec![entry(100, "6", "allow", "0.0.0.0/1", ssh), entry(110, "6", "allow", "128.0.0.0/1", ssh)],
+            Some("rules 100, 110 allow 0.0.0.0/1, 128.0.0.0/1"),
+        ),
+        (
+            "a small deny before allow halves",
+            vec![
+                entry(50, "-1", "deny", "1.2.3.4/32", None),
+                entry(100, "6", "allow", "0.0.0.0/1", ssh),
+                entry(110, "6", "allow", "128.0.0.0/1", ssh),
+            ],
+            Some(
+                "rules 100, 110 allow 0.0.0.0/1, 128.0.0.0/1 (lower-numbered entries decide part of it; widest block still reaching: 128.0.0.0/1)",
+            ),
+        ),
+        ("ipv6", vec![entry(100, "6", "allow", "::/0", Some((0, 1024)))], Some("rule 100 allows ::/0")),
+        (
+            "ipv4 denied, ipv6 open",
+            vec![entry(90, "-1", "deny", "0.0.0.0/0", None), entry(100, "-1", "allow", "::/0", None)],
+            Some("rule 100 allows ::/0"),
+        ),
+    ];
+    for (name, entries, want) in cases {
+        let got = nacl_reach(entries, Traffic::Tcp(22));
+        match (want, &got) {
+            (None, None) => {}
+            (Some(w), Some(g)) => assert!(g.starts_with(w), "{name}: {g}"),
+            _ => panic!("{name}: wanted {want:?}, got {got:?}"),
+        }
+    }
+}
+
+#[test]
+fn nacl_egress_entries_are_ignored() {
+    let mut out = entry(100, "-1", "allow", "0.0.0.0/0", None);
+    out.egress = true;
+    assert_eq!(nacl_reach(vec![out], Traffic::Tcp(22)), None);
+}
+
+#[test]
+fn nacl_any_port() {
+    let cases: Vec<(&str, Vec<NetworkAclEntry>, Option<&str>)> = vec![
+        ("nothing allowed", vec![], None),
+        (
+            "deny 22 but allow all: still open",
+            vec![entry(90, "6", "deny", "0.0.0.0/0", Some((22, 22))), entry(100, "-1", "allow", "0.0.0.0/0", None)],
+            Some("TCP 0-21"),
+        ),
+        (
+            "ephemeral tcp ports",
+            vec![entry(100, "6", "allow", "0.0.0.0/0", Some((1024, 65535)))],
+            Some("TCP 1024-65535"),
+        ),
+        ("udp", vec![entry(100, "17", "allow", "0.0.0.0/0", Some((53, 53)))], Some("UDP 53")),
+        (
+            "all protocols, tcp and udp denied",
+            vec![
+                entry(80, "6", "deny", "0.0.0.0/0", Some((0, 65535))),
+                entry(90, "17", "deny", "0.0.0.0/0", Some((0, 65535))),
+                entry(100, "-1", "allow", "0.0.0.0/0", None),
+            ],
+            Some("other protocols"),
+        ),
+        ("office only", vec![entry(100, "-1", "allow", "81.2.69.0/24", None)], None),
+        (
+            "all denied first",
+            vec![entry(10, "-1", "deny", "0.0.0.0/0", None), entry(100, "-1", "allow", "0.0.0.0/0", None)],
+            None,
+        ),
+    ];
+    for (name, entries, want) in cases {
+        let open = inbound(entries).any_internet_reach();
+        assert_eq!(open.first().map(|(what, _)| what.as_str()), want, "{name}: {open:?}");
+    }
+}
+
+#[test]
+fn malformed_nacl_entries_are_errors() {
+    let cases: Vec<(&str, NetworkAclEntry, &str)> = vec![
+        ("bad cidr", entry(100, "-1", "allow", "10.0.0.300/8", None), "10.0.0.300/8"),
+        ("no cidr", NetworkAclEntry { cidr_block: None, ..entry(100, "-1", "allow", "0.0.0.0/0", None) }, "no CIDR"),
+        (
+            "two cidrs",
+            NetworkAclEntry {
+                ipv6_cidr_block: Some("::/0".to_string()),
+                ..entry(100, "-1", "allow", "0.0.0.0/0", None)
+            },
+            "both",
+        ),
+        ("bad action", entry(100, "-1", "permit", "0.0.0.0/0", None), "permit"),
+        ("tcp without ports", entry(100, "6", "allow", "0.0.0.0/0", None), "port range"),
+        ("bad protocol", entry(100, "ssh", "allow", "0.0.0.0/0", None), "ssh"),
+    ];
+    for (name, bad, text) in cases {
+        let err = Inbound::of(&nacl("acl-1", vec![bad])).expect_err(name);
+        assert!(err.to_string().contains(text), "{name}: {err}");
+    }
+}

@@ -1,0 +1,320 @@
+//! The questions the checks ask of a parsed policy document.
+//!
+//! # Full administrative access (`*:*`)
+//!
+//! A statement grants full administrative access when it is an `Allow` whose actions cover
+//! everything and whose resources cover everything:
+//!
+//! - `Action` contains `*` or `*:*` (exactly these: `iam:*` plus `s3:*` is not "everything");
+//! - or `NotAction` is used and does **not** exclude every IAM action: `Allow` + `NotAction`
+//!   grants every action except those listed, so unless IAM as a whole (`iam:*`, `iam*`,
+//!   `*`) is excluded the holder can still grant itself anything. `NotAction: ["iam:*",
+//!   "organizations:*"]` (the shape of `PowerUserAccess`) is therefore *not* treated as
+//!   full admin, while `NotAction: ["s3:DeleteBucket"]` is;
+//! - `Resource` contains `*`, or `NotResource` is used (everything but a few resources is
+//!   still everything that matters for administration).
+//!
+//! Conditions are not credited: a conditional `*:*` (MFA, source IP) is still an
+//! administrative grant, as CIS 1.15 and Security Hub IAM.1 read it.
+//!
+//! # Public resource policies
+//!
+//! A statement makes a resource policy public when it is an `Allow` to everyone —
+//! `"Principal": "*"`, `{"AWS": "*"}` (or `"*"` in an `AWS` list), or any `NotPrincipal`
+//! (everyone except a few) — and no condition restricts who can use it.
+//!
+//! A condition restricts when its key is one of [`PUBLIC_ACCESS_RESTRICTING_KEYS`], its
+//! operator is positive (`StringEquals`, `StringEqualsIgnoreCase`, `StringLike`,
+//! `ArnEquals`, `ArnLike`, `IpAddress`, optionally prefixed `ForAnyValue:`) and **every**
+//! value is restrictive:
+//!
+//! - account keys (`aws:SourceAccount`, `aws:SourceOwner`, `aws:PrincipalAccount`,
+//!   `kms:CallerAccount`): a value without wildcards;
+//! - ARN keys (`aws:SourceArn`, `aws:PrincipalArn`): a value without wildcards, or an ARN
+//!   whose account field is written out (`arn:aws:iam::123456789012:*`);
+//! - `aws:SourceIp` (with `IpAddress`): a CIDR other than a `/0`;
+//! - `aws:SourceVpc`, `aws:SourceVpce`, `aws:PrincipalOrgID`, `aws:SourceOrgID`: a value
+//!   without wildcards;
+//! - `aws:PrincipalOrgPaths`, `aws:SourceOrgPaths` (`o-…/` before any wildcard),
+//!   `aws:userid` (`…:` before any wildcard) and `kms:ViaService` (`service.` before any
+//!   wildcard): the fixed part names a specific organization, principal or service.
+//!
+//! Not restricting: negated operators (`StringNotEquals`, `NotIpAddress`, …: "anyone
+//! except"), `…IfExists` and `ForAllValues:` (both are true when the key is absent, which it
+//! is for anonymous callers), `Null`, `Bool`, wildcard-only values such as
+//! `aws:SourceAccount: "*"`, and any other key. `Deny` statements are not credited either:
+//! this is a conservative reading, and S3 additionally consults AWS's own
+//! `GetBucketPolicyStatus`.
+//!
+//! # Denying requests that do not use TLS (S3)
+//!
+//! A bucket policy denies insecure transport when `Deny` statements for everyone (`*` or
+//! `{"AWS": "*"}`) together cover the bucket (`arn:…:s3:::bucket`) and all its objects
+//! (`arn:…:s3:::bucket/*`, `arn:…:s3:::*`, `*`, …) for **every** S3 action (`s3:*`, `*`,
+//! or a `NotAction` that excludes no S3 action), under a condition that holds for every
+//! plain-HTTP request:
+//!
+//! - `Bool` / `BoolIfExists` `aws:SecureTransport` = `false` (string or boolean);
+//! - `NumericLessThanIfExists` / `NumericLessThanEqualsIfExists` `s3:TlsVersion` (the key
+//!   is absent without TLS, so `…IfExists` holds).
+//!
+//! A plain `NumericLessThan` on `s3:TlsVersion` only denies *old* TLS: without TLS the key
+//! is absent and the condition is false, so HTTP is still allowed. A deny limited to a few
+//! actions (`s3:GetObject`, `s3:PutObject`) leaves the others (listing, deleting, ACLs)
+//! open over HTTP and does not count. Any other condition in the same statement narrows
+//! the deny (conditions are ANDed) and the statement does not count.
+
+use super::glob::{could_match_under, covers_all_under, matches_text};
+use super::{Effect, PolicyDocument, Scope, Statement, StatementRef, join_refs};
+
+/// Condition keys that, with a positive operator and specific values, keep an `Allow` to
+/// everyone from being public. Lower case; keys compare without regard to case.
+pub const PUBLIC_ACCESS_RESTRICTING_KEYS: &[&str] = &[
+    "aws:sourceaccount",
+    "aws:sourceowner",
+    "aws:principalaccount",
+    "kms:calleraccount",
+    "aws:sourcearn",
+    "aws:principalarn",
+    "aws:sourceip",
+    "aws:sourcevpc",
+    "aws:sourcevpce",
+    "aws:principalorgid",
+    "aws:sourceorgid",
+    "aws:principalorgpaths",
+    "aws:sourceorgpaths",
+    "aws:userid",
+    "kms:viaservice",
+];
+
+fn has_wildcard(s: &str) -> bool {
+    s.contains(['*', '?'])
+}
+
+/// The part of a value before its first wildcard.
+fn fixed_head(s: &str) -> &str {
+    s.find(['*', '?']).map_or(s, |i| &s[..i])
+}
+
+/// Whether one value of a restricting key pins the caller down.
+fn value_restricts(key: &str, base_op: &str, value: &str) -> bool {
+    let value = value.trim();
+    if value.is_empty() || value.chars().all(|c| c == '*' || c == '?') {
+        return false;
+    }
+    match key {
+        "aws:sourceaccount" | "aws:sourceowner" | "aws:principalaccount" | "kms:calleraccount" => !has_wildcard(value),
+        "aws:sourcearn" | "aws:principalarn" => {
+            !has_wildcard(value) || value.split(':').nth(4).is_some_and(|acct| !acct.is_empty() && !has_wildcard(acct))
+        }
+        "aws:sourceip" => base_op == "ipaddress" && !has_wildcard(value) && !value.ends_with("/0"),
+        "aws:sourcevpc" | "aws:sourcevpce" | "aws:principalorgid" | "aws:sourceorgid" => !has_wildcard(value),
+        "aws:principalorgpaths" | "aws:sourceorgpaths" => !has_wildcard(value) || fixed_head(value).contains('/'),
+        "aws:userid" => !has_wildcard(value) || fixed_head(value).contains(':'),
+        "kms:viaservice" => !has_wildcard(value) || fixed_head(value).contains('.'),
+        _ => false,
+    }
+}
+
+/// The operator without its `ForAnyValue:` prefix, lower case, if it is a positive
+/// operator that is false when its key is absent; `None` otherwise.
+fn positive_operator(op: &str) -> Option<String> {
+    let op = op.trim().to_ascii_lowercase();
+    let op = op.strip_prefix("foranyvalue:").unwrap_or(&op).to_string();
+    if op.starts_with("forallvalues:") || op.ends_with("ifexists") {
+        return None;
+    }
+    matches!(
+        op.as_str(),
+        "stringequals" | "stringequalsignorecase" | "stringlike" | "arnequals" | "arnlike" | "ipaddress"
+    )
+    .then_some(op)
+}
+
+impl Statement {
+    /// `Allow` of every action on every resource (see the module documentation for
+    /// `NotAction` / `NotResource`).
+    pub fn grants_full_admin(&self) -> bool {
+        if self.effect != Effect::Allow {
+            return false;
+        }
+        let all_actions = match &self.action {
+            Some(Scope::Only(actions)) => actions.iter().any(|a| a == "*" || a == "*:*"),
+            Some(Scope::AllExcept(excluded)) => !excluded.iter().any(|a| covers_all_under(a, "iam:", true)),
+            None => false,
+        };
+        let all_resources = match &self.resource {
+            Some(Scope::Only(resources)) => resources.iter().any(|r| r == "*"),
+            Some(Scope::AllExcept(_)) => true,
+            None => false,
+        };
+        all_actions && all_resources
+    }
+
+    /// Whether the principal is everyone (`*`, `{"AWS": "*"}`) or everyone but some
+    /// (`NotPrincipal`).
+    fn principal_is_everyone_or_almost(&self) -> bool {
+        match &self.principal {
+            Some(Scope::Only(p)) => p.is_everyone(),
+            Some(Scope::AllExcept(_)) => true,
+            None => false,
+        }
+    }
+
+    /// Whether some condition of this statement limits who can use it (see the module
+    /// documentation).
+    pub fn condition_restricts_principal(&self) -> bool {
+        self.condition.iter().any(|(op, keys)| {
+            let Some(base) = positive_operator(op) else { return false };
+            keys.iter().any(|(key, values)| {
+                let key = key.to_ascii_lowercase();
+                PUBLIC_ACCESS_RESTRICTING_KEYS.contains(&key.as_str())
+                    && !values.is_empty()
+                    && values.iter().all(|v| value_restricts(&key, &base, v))
+            })
+        })
+    }
+
+    /// `Allow` to everyone with no restricting condition.
+    pub fn grants_public_access(&self) -> bool {
+        self.effect == Effect::Allow && self.principal_is_everyone_or_almost() && !self.condition_restricts_principal()
+    }
+}
+
+/// What a bucket policy says about requests that do not use TLS.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TransportVerdict {
+    /// Denied for the bucket and its objects; the text names the statements.
+    Enforced(String),
+    /// Not (fully) denied; the text says why.
+    NotEnforced(String),
+}
+
+/// How one condition entry behaves on a plain-HTTP request.
+enum HttpCondition {
+    /// True for every plain-HTTP request and about TLS (`aws:SecureTransport=false`).
+    DeniesHttp,
+    /// `NumericLessThan s3:TlsVersion` without `IfExists`: false without TLS.
+    OnlyOldTls,
+    /// Anything else: narrows the statement.
+    Other,
+}
+
+fn classify_condition(op: &str, key: &str, values: &[String]) -> HttpCondition {
+    let op = op.trim().to_ascii_lowercase();
+    let key = key.to_ascii_lowercase();
+    match (op.as_str(), key.as_str()) {
+        ("bool" | "boolifexists", "aws:securetransport") if values.iter().any(|v| v.eq_ignore_ascii_case("false")) => {
+            HttpCondition::DeniesHttp
+        }
+        ("numericlessthanifexists" | "numericlessthanequalsifexists", "s3:tlsversion")
+            if !values.is_empty() && values.iter().all(|v| v.trim().parse::<f64>().is_ok()) =>
+        {
+            HttpCondition::DeniesHttp
+        }
+        ("numericlessthan" | "numericlessthanequals", "s3:tlsversion") => HttpCondition::OnlyOldTls,
+        _ => HttpCondition::Other,
+    }
+}
+
+fn mentions_tls(statement: &Statement) -> bool {
+    statement.condition.values().any(|keys| {
+        keys.keys().any(|k| k.eq_ignore_ascii_case("aws:SecureTransport") || k.eq_ignore_ascii_case("s3:TlsVersion"))
+    })
+}
+
+impl PolicyDocument {
+    /// The statements that grant `*` on `*`.
+    pub fn full_admin_statements(&self) -> Vec<StatementRef<'_>> {
+        self.numbered().filter(|s| s.statement.grants_full_admin()).collect()
+    }
+
+    /// The statements that make a resource policy public.
+    pub fn public_statements(&self) -> Vec<StatementRef<'_>> {
+        self.numbered().filter(|s| s.statement.grants_public_access()).collect()
+    }
+
+    /// Whether this bucket policy denies requests without TLS for the bucket whose ARN is
+    /// `bucket_arn` (`arn:aws:s3:::name`) and all its objects.
+    pub fn insecure_transport_denial(&self, bucket_arn: &str) -> TransportVerdict {
+        let objects = format!("{bucket_arn}/");
+        let mut covering = Vec::new();
+        let (mut bucket_covered, mut objects_covered) = (false, false);
+        let mut hints: Vec<String> = Vec::new();
+        for s in self.numbered() {
+            let st = s.statement;
+            if st.effect != Effect::Deny || !mentions_tls(st) {
+                continue;
+            }
+            let everyone = matches!(&st.principal, Some(Scope::Only(p)) if p.is_everyone());
+            if !everyone {
+                hints.push(format!("{s} is not for every principal (\"*\")"));
+                continue;
+            }
+            let all_s3 = match &st.action {
+                Some(Scope::Only(actions)) => actions.iter().any(|a| covers_all_under(a, "s3:", true)),
+                Some(Scope::AllExcept(excluded)) => !excluded.iter().any(|a| could_match_under(a, "s3:", true)),
+                None => false,
+            };
+            if !all_s3 {
+                hints.push(format!("{s} does not deny every S3 action (s3:*)"));
+                continue;
+            }
+            let mut denies_http = false;
+            let mut narrowed = false;
+            let mut only_old_tls = false;
+            for (op, keys) in &st.condition {
+                for (key, values) in keys {
+                    match classify_condition(op, key, values) {
+                        HttpCondition::DeniesHttp => denies_http = true,
+                        HttpCondition::OnlyOldTls => only_old_tls = true,
+                        HttpCondition::Other => narrowed = true,
+                    }
+                }
+            }
+            if only_old_tls {
+                hints.push(format!(
+                    "{s} uses NumericLessThan on s3:TlsVersion, which is false for plain HTTP (the key is absent)"
+                ));
+                continue;
+            }
+            if narrowed || !denies_http {
+                hints.push(format!("{s} has other conditions that narrow the deny"));
+                continue;
+            }
+            let (b, o) = match &st.resource {
+                Some(Scope::Only(resources)) => (
+                    resources.iter().any(|r| matches_text(r, bucket_arn, false)),
+                    resources.iter().any(|r| covers_all_under(r, &objects, false)),
+                ),
+                Some(Scope::AllExcept(excluded)) => (
+                    !excluded.iter().any(|r| matches_text(r, bucket_arn, false)),
+                    !excluded.iter().any(|r| could_match_under(r, &objects, false)),
+                ),
+                None => (false, false),
+            };
+            if !b && !o {
+                hints.push(format!("{s} does not cover {bucket_arn} or its objects"));
+                continue;
+            }
+            bucket_covered |= b;
+            objects_covered |= o;
+            covering.push(s);
+        }
+        match (bucket_covered, objects_covered) {
+            (true, true) => TransportVerdict::Enforced(format!("denied by {}", join_refs(&covering))),
+            (true, false) => TransportVerdict::NotEnforced(format!(
+                "{} denies non-TLS requests on the bucket but not on all its objects ({objects}*)",
+                join_refs(&covering)
+            )),
+            (false, true) => TransportVerdict::NotEnforced(format!(
+                "{} denies non-TLS requests on the objects but not on the bucket itself ({bucket_arn})",
+                join_refs(&covering)
+            )),
+            (false, false) if hints.is_empty() => TransportVerdict::NotEnforced(
+                "no Deny statement for \"*\" on s3:* with condition aws:SecureTransport = false".to_string(),
+            ),
+            (false, false) => TransportVerdict::NotEnforced(format!("no effective TLS-only deny: {}", hints.join("; "))),
+        }
+    }
+}

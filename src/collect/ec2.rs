@@ -1,0 +1,328 @@
+//! EC2 and VPC networking collector, one region.
+
+use aws_sdk_ec2::Client;
+use aws_sdk_ec2::types::{Filter, SnapshotAttributeName};
+use rampart_checks::Collected;
+use rampart_checks::inventory::ec2::{
+    CreateVolumePermission, Ec2Inventory, FlowLog, Instance, InstanceMetadataDefaults, InternetGateway, IpPermission,
+    NetworkAcl, NetworkAclEntry, PortRange, PrefixList, Route, RouteTable, SecurityGroup, Snapshot, Subnet, Volume, Vpc,
+};
+
+use super::to_chrono;
+use crate::aws::error::describe;
+
+pub async fn collect(client: &Client) -> Ec2Inventory {
+    let (ebs_encryption_by_default, ebs_default_kms_key_id, volumes, snapshots, security_groups, network_acls) = tokio::join!(
+        ebs_encryption_by_default(client),
+        ebs_default_kms_key_id(client),
+        volumes(client),
+        snapshots(client),
+        security_groups(client),
+        network_acls(client),
+    );
+    // Prefix lists only matter where security group rules reference them.
+    let referenced: Vec<String> = match &security_groups {
+        Collected::Known(groups) => {
+            let mut ids: Vec<String> = groups
+                .iter()
+                .flat_map(|g| g.ip_permissions.iter().chain(&g.ip_permissions_egress))
+                .flat_map(|p| p.prefix_list_ids.iter().cloned())
+                .collect();
+            ids.sort();
+            ids.dedup();
+            ids
+        }
+        Collected::Unknown(_) => Vec::new(),
+    };
+    let (vpcs, subnets, route_tables, internet_gateways, flow_logs, instances, instance_metadata_defaults, managed_prefix_lists) = tokio::join!(
+        vpcs(client),
+        subnets(client),
+        route_tables(client),
+        internet_gateways(client),
+        flow_logs(client),
+        instances(client),
+        instance_metadata_defaults(client),
+        managed_prefix_lists(client, referenced),
+    );
+    Ec2Inventory {
+        ebs_encryption_by_default,
+        ebs_default_kms_key_id,
+        volumes,
+        snapshots,
+        security_groups,
+        network_acls,
+        vpcs,
+        subnets,
+        route_tables,
+        internet_gateways,
+        flow_logs,
+        instances,
+        instance_metadata_defaults,
+        managed_prefix_lists,
+    }
+}
+
+async fn ebs_encryption_by_default(client: &Client) -> Collected<bool> {
+    match client.get_ebs_encryption_by_default().send().await {
+        Ok(out) => Collected::Known(out.ebs_encryption_by_default().unwrap_or(false)),
+        Err(e) => Collected::Unknown(describe("ec2:GetEbsEncryptionByDefault", &e)),
+    }
+}
+
+async fn ebs_default_kms_key_id(client: &Client) -> Collected<Option<String>> {
+    match client.get_ebs_default_kms_key_id().send().await {
+        Ok(out) => Collected::Known(out.kms_key_id().map(str::to_string)),
+        Err(e) => Collected::Unknown(describe("ec2:GetEbsDefaultKmsKeyId", &e)),
+    }
+}
+
+async fn instance_metadata_defaults(client: &Client) -> Collected<Option<InstanceMetadataDefaults>> {
+    match client.get_instance_metadata_defaults().send().await {
+        Ok(out) => Collected::Known(out.account_level().map(|d| InstanceMetadataDefaults {
+            http_tokens: d.http_tokens().map(|t| t.as_str().to_string()),
+            http_endpoint: d.http_endpoint().map(|t| t.as_str().to_string()),
+        })),
+        Err(e) => Collected::Unknown(describe("ec2:GetInstanceMetadataDefaults", &e)),
+    }
+}
+
+async fn volumes(client: &Client) -> Collected<Vec<Volume>> {
+    collect_items!("ec2:DescribeVolumes", client.describe_volumes().into_paginator(), |v: aws_sdk_ec2::types::Volume| Volume {
+        volume_id: v.volume_id().unwrap_or_default().to_string(),
+        encrypted: v.encrypted().unwrap_or(false),
+        kms_key_id: v.kms_key_id().map(str::to_string),
+        state: v.state().map(|s| s.as_str().to_string()),
+        attached_instance_ids: v.attachments().iter().filter_map(|a| a.instance_id().map(str::to_string)).collect(),
+    })
+}
+
+async fn snapshots(client: &Client) -> Collected<Vec<Snapshot>> {
+    let listed = collect_items!(
+        "ec2:DescribeSnapshots",
+        client.describe_snapshots().owner_ids("self").into_paginator(),
+        |s: aws_sdk_ec2::types::Snapshot| s
+    );
+    let listed = match listed {
+        Collected::Known(listed) => listed,
+        Collected::Unknown(why) => return Collected::Unknown(why),
+    };
+    let mut snapshots = Vec::with_capacity(listed.len());
+    for s in listed {
+        let id = s.snapshot_id().unwrap_or_default().to_string();
+        let create_volume_permissions = match client
+            .describe_snapshot_attribute()
+            .snapshot_id(&id)
+            .attribute(SnapshotAttributeName::CreateVolumePermission)
+            .send()
+            .await
+        {
+            Ok(out) => Collected::Known(
+                out.create_volume_permissions()
+                    .iter()
+                    .map(|p| CreateVolumePermission {
+                        group: p.group().map(|g| g.as_str().to_string()),
+                        user_id: p.user_id().map(str::to_string),
+                    })
+                    .collect(),
+            ),
+            Err(e) => Collected::Unknown(describe("ec2:DescribeSnapshotAttribute", &e)),
+        };
+        snapshots.push(Snapshot {
+            snapshot_id: id,
+            volume_id: s.volume_id().map(str::to_string),
+            encrypted: s.encrypted().unwrap_or(false),
+            kms_key_id: s.kms_key_id().map(str::to_string),
+            start_time: s.start_time().and_then(to_chrono),
+            create_volume_permissions,
+        });
+    }
+    Collected::Known(snapshots)
+}
+
+fn ip_permission(p: &aws_sdk_ec2::types::IpPermission) -> IpPermission {
+    IpPermission {
+        ip_protocol: p.ip_protocol().unwrap_or("-1").to_string(),
+        from_port: p.from_port(),
+        to_port: p.to_port(),
+        ip_ranges: p.ip_ranges().iter().filter_map(|r| r.cidr_ip().map(str::to_string)).collect(),
+        ipv6_ranges: p.ipv6_ranges().iter().filter_map(|r| r.cidr_ipv6().map(str::to_string)).collect(),
+        prefix_list_ids: p.prefix_list_ids().iter().filter_map(|r| r.prefix_list_id().map(str::to_string)).collect(),
+        referenced_group_ids: p.user_id_group_pairs().iter().filter_map(|g| g.group_id().map(str::to_string)).collect(),
+    }
+}
+
+async fn security_groups(client: &Client) -> Collected<Vec<SecurityGroup>> {
+    collect_items!(
+        "ec2:DescribeSecurityGroups",
+        client.describe_security_groups().into_paginator(),
+        |g: aws_sdk_ec2::types::SecurityGroup| SecurityGroup {
+            group_id: g.group_id().unwrap_or_default().to_string(),
+            group_name: g.group_name().unwrap_or_default().to_string(),
+            vpc_id: g.vpc_id().map(str::to_string),
+            owner_id: g.owner_id().map(str::to_string),
+            ip_permissions: g.ip_permissions().iter().map(ip_permission).collect(),
+            ip_permissions_egress: g.ip_permissions_egress().iter().map(ip_permission).collect(),
+        }
+    )
+}
+
+async fn network_acls(client: &Client) -> Collected<Vec<NetworkAcl>> {
+    collect_items!(
+        "ec2:DescribeNetworkAcls",
+        client.describe_network_acls().into_paginator(),
+        |n: aws_sdk_ec2::types::NetworkAcl| NetworkAcl {
+            network_acl_id: n.network_acl_id().unwrap_or_default().to_string(),
+            vpc_id: n.vpc_id().map(str::to_string),
+            is_default: n.is_default().unwrap_or(false),
+            entries: n
+                .entries()
+                .iter()
+                .map(|e| NetworkAclEntry {
+                    rule_number: e.rule_number().unwrap_or(32767),
+                    protocol: e.protocol().unwrap_or("-1").to_string(),
+                    rule_action: e.rule_action().map(|a| a.as_str().to_string()).unwrap_or_default(),
+                    egress: e.egress().unwrap_or(false),
+                    cidr_block: e.cidr_block().map(str::to_string),
+                    ipv6_cidr_block: e.ipv6_cidr_block().map(str::to_string),
+                    port_range: e.port_range().and_then(|r| Some(PortRange { from: r.from()?, to: r.to()? })),
+                })
+                .collect(),
+            associated_subnet_ids: n.associations().iter().filter_map(|a| a.subnet_id().map(str::to_string)).collect(),
+        }
+    )
+}
+
+async fn vpcs(client: &Client) -> Collected<Vec<Vpc>> {
+    collect_items!("ec2:DescribeVpcs", client.describe_vpcs().into_paginator(), |v: aws_sdk_ec2::types::Vpc| Vpc {
+        vpc_id: v.vpc_id().unwrap_or_default().to_string(),
+        is_default: v.is_default().unwrap_or(false),
+        cidr_block: v.cidr_block().map(str::to_string),
+    })
+}
+
+async fn subnets(client: &Client) -> Collected<Vec<Subnet>> {
+    collect_items!("ec2:DescribeSubnets", client.describe_subnets().into_paginator(), |s: aws_sdk_ec2::types::Subnet| Subnet {
+        subnet_id: s.subnet_id().unwrap_or_default().to_string(),
+        vpc_id: s.vpc_id().map(str::to_string),
+        map_public_ip_on_launch: s.map_public_ip_on_launch().unwrap_or(false),
+    })
+}
+
+async fn route_tables(client: &Client) -> Collected<Vec<RouteTable>> {
+    collect_items!(
+        "ec2:DescribeRouteTables",
+        client.describe_route_tables().into_paginator(),
+        |t: aws_sdk_ec2::types::RouteTable| RouteTable {
+            route_table_id: t.route_table_id().unwrap_or_default().to_string(),
+            vpc_id: t.vpc_id().map(str::to_string),
+            main: t.associations().iter().any(|a| a.main().unwrap_or(false)),
+            associated_subnet_ids: t.associations().iter().filter_map(|a| a.subnet_id().map(str::to_string)).collect(),
+            routes: t
+                .routes()
+                .iter()
+                .map(|r| Route {
+                    destination_cidr_block: r.destination_cidr_block().map(str::to_string),
+                    destination_ipv6_cidr_block: r.destination_ipv6_cidr_block().map(str::to_string),
+                    destination_prefix_list_id: r.destination_prefix_list_id().map(str::to_string),
+                    gateway_id: r.gateway_id().map(str::to_string),
+                    vpc_peering_connection_id: r.vpc_peering_connection_id().map(str::to_string),
+                    nat_gateway_id: r.nat_gateway_id().map(str::to_string),
+                    transit_gateway_id: r.transit_gateway_id().map(str::to_string),
+                    state: r.state().map(|s| s.as_str().to_string()),
+                })
+                .collect(),
+        }
+    )
+}
+
+async fn internet_gateways(client: &Client) -> Collected<Vec<InternetGateway>> {
+    collect_items!(
+        "ec2:DescribeInternetGateways",
+        client.describe_internet_gateways().into_paginator(),
+        |g: aws_sdk_ec2::types::InternetGateway| InternetGateway {
+            internet_gateway_id: g.internet_gateway_id().unwrap_or_default().to_string(),
+            attached_vpc_ids: g.attachments().iter().filter_map(|a| a.vpc_id().map(str::to_string)).collect(),
+        }
+    )
+}
+
+async fn flow_logs(client: &Client) -> Collected<Vec<FlowLog>> {
+    collect_items!("ec2:DescribeFlowLogs", client.describe_flow_logs().into_paginator(), |f: aws_sdk_ec2::types::FlowLog| FlowLog {
+        flow_log_id: f.flow_log_id().unwrap_or_default().to_string(),
+        resource_id: f.resource_id().map(str::to_string),
+        flow_log_status: f.flow_log_status().map(str::to_string),
+        traffic_type: f.traffic_type().map(|t| t.as_str().to_string()),
+    })
+}
+
+async fn instances(client: &Client) -> Collected<Vec<Instance>> {
+    // Terminated instances are gone for every purpose of an audit.
+    let paginator = client
+        .describe_instances()
+        .filters(
+            Filter::builder()
+                .name("instance-state-name")
+                .set_values(Some(["pending", "running", "shutting-down", "stopping", "stopped"].map(String::from).to_vec()))
+                .build(),
+        )
+        .into_paginator();
+    let reservations = collect_items!("ec2:DescribeInstances", paginator, |r: aws_sdk_ec2::types::Reservation| r);
+    match reservations {
+        Collected::Unknown(why) => Collected::Unknown(why),
+        Collected::Known(reservations) => Collected::Known(
+            reservations
+                .iter()
+                .flat_map(|r| r.instances())
+                .map(|i| Instance {
+                    instance_id: i.instance_id().unwrap_or_default().to_string(),
+                    state: i.state().and_then(|s| s.name()).map(|n| n.as_str().to_string()),
+                    public_ip_address: i.public_ip_address().map(str::to_string),
+                    iam_instance_profile_arn: i.iam_instance_profile().and_then(|p| p.arn()).map(str::to_string),
+                    metadata_http_tokens: i.metadata_options().and_then(|m| m.http_tokens()).map(|t| t.as_str().to_string()),
+                    metadata_http_endpoint: i
+                        .metadata_options()
+                        .and_then(|m| m.http_endpoint())
+                        .map(|t| t.as_str().to_string()),
+                    security_group_ids: i.security_groups().iter().filter_map(|g| g.group_id().map(str::to_string)).collect(),
+                    subnet_id: i.subnet_id().map(str::to_string),
+                    vpc_id: i.vpc_id().map(str::to_string),
+                    image_id: i.image_id().map(str::to_string),
+                    platform: i.platform_details().map(str::to_string),
+                    launch_time: i.launch_time().and_then(to_chrono),
+                })
+                .collect(),
+        ),
+    }
+}
+
+/// The referenced managed prefix lists with their CIDRs.
+async fn managed_prefix_lists(client: &Client, ids: Vec<String>) -> Collected<Vec<PrefixList>> {
+    if ids.is_empty() {
+        return Collected::Known(Vec::new());
+    }
+    let lists = collect_items!(
+        "ec2:DescribeManagedPrefixLists",
+        client.describe_managed_prefix_lists().set_prefix_list_ids(Some(ids)).into_paginator(),
+        |p: aws_sdk_ec2::types::ManagedPrefixList| p
+    );
+    let lists = match lists {
+        Collected::Unknown(why) => return Collected::Unknown(why),
+        Collected::Known(lists) => lists,
+    };
+    let mut out = Vec::with_capacity(lists.len());
+    for p in lists {
+        let id = p.prefix_list_id().unwrap_or_default().to_string();
+        let entries = collect_items!(
+            "ec2:GetManagedPrefixListEntries",
+            client.get_managed_prefix_list_entries().prefix_list_id(&id).into_paginator(),
+            |e: aws_sdk_ec2::types::PrefixListEntry| e.cidr().unwrap_or_default().to_string()
+        );
+        out.push(PrefixList {
+            prefix_list_id: id,
+            prefix_list_name: p.prefix_list_name().map(str::to_string),
+            address_family: p.address_family().map(str::to_string),
+            entries,
+        });
+    }
+    Collected::Known(out)
+}
