@@ -67,6 +67,11 @@ pub struct SelectArgs {
     /// Only checks of this severity or higher.
     #[arg(long, value_name = "SEVERITY", value_parser = parse_severity)]
     pub severity: Option<Severity>,
+
+    /// Only the checks of this framework, and report each of its controls: cis-5.0,
+    /// cis-6.0 or aws-fsbp.
+    #[arg(long, value_name = "FRAMEWORK")]
+    pub compliance: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -195,3 +195,29 @@ fn unreachable_endpoint_is_one_clear_line() {
     assert!(err.starts_with("rampart: cannot reach AWS"), "{err}");
     assert!(started.elapsed().as_secs() < 60, "took {:?}", started.elapsed());
 }
+
+#[test]
+fn compliance_selects_a_framework_and_reports_its_controls() {
+    let (code, out, _) = run(rampart()
+        .args(["audit", "--format", "json", "--compliance", "CIS-5.0", "--snapshot"])
+        .arg(fixture("aged-account.json")));
+    assert_eq!(code, 3);
+    let report: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(report["compliance"]["framework"], "CIS-5.0");
+    let controls = report["compliance"]["controls"].as_array().unwrap();
+    let status = |id: &str| controls.iter().find(|c| c["id"] == id).unwrap()["status"].as_str().unwrap().to_string();
+    assert_eq!(status("1.3"), "FAIL", "the fixture's root user has an active key");
+    assert_eq!(status("1.4"), "PASS");
+    assert_eq!(status("1.1"), "MANUAL");
+    // Every check in scope belongs to the framework.
+    for check in report["scope"]["checks"].as_array().unwrap() {
+        assert!(controls.iter().any(|c| c["checks"].as_array().unwrap().contains(check)), "{check} is not CIS 5.0");
+    }
+    let (code, _, err) = run(rampart().args(["checks", "--compliance", "cis-9.9"]));
+    assert_eq!(code, 2);
+    assert!(err.contains("cis-5.0"), "{err}");
+    let (code, list, _) = run(rampart().args(["checks", "--compliance", "aws-fsbp", "--format", "json"]));
+    assert_eq!(code, 0);
+    let list: Value = serde_json::from_str(&list).unwrap();
+    assert!(list.as_array().unwrap().iter().all(|c| c["compliance"].get("AWS-FSBP").is_some()));
+}

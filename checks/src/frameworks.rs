@@ -6,7 +6,9 @@
 use std::collections::BTreeMap;
 use std::sync::LazyLock;
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
+
+use crate::finding::{Finding, Status};
 
 /// The mapping files compiled into the binary.
 const SOURCES: &[(&str, &str)] = &[
@@ -52,6 +54,85 @@ pub fn frameworks() -> &'static [Framework] {
     &FRAMEWORKS
 }
 
+/// The framework whose key matches `name`, ignoring case (`cis-5.0`, `CIS-6.0`, `aws-fsbp`).
+pub fn find_framework(name: &str) -> Option<&'static Framework> {
+    frameworks().iter().find(|f| f.key.eq_ignore_ascii_case(name))
+}
+
+impl Framework {
+    /// Every check id any control of this framework names, deduplicated.
+    pub fn check_ids(&self) -> Vec<String> {
+        let mut ids: Vec<String> = self.controls.iter().flat_map(|c| c.checks.iter().cloned()).collect();
+        ids.sort();
+        ids.dedup();
+        ids
+    }
+}
+
+/// How one control of a framework fares in an audit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum ControlStatus {
+    /// Every finding of every check of the control passed (or there was nothing to judge).
+    Pass,
+    /// Some unmuted finding of its checks failed.
+    Fail,
+    /// Nothing failed, but some finding could not be evaluated.
+    Error,
+    /// No Rampart check decides this control: a human must.
+    Manual,
+    /// Its checks were not part of this audit.
+    NotEvaluated,
+}
+
+/// One control's result, with the counts behind it.
+#[derive(Debug, Clone, Serialize)]
+pub struct ControlResult {
+    pub id: String,
+    pub title: String,
+    pub assessment: String,
+    pub status: ControlStatus,
+    pub checks: Vec<String>,
+    pub pass: usize,
+    pub fail: usize,
+    pub error: usize,
+}
+
+/// The status of every control of `framework` given the audit's findings. A control passes
+/// only if all its checks pass; muted findings do not count against it.
+pub fn control_results(framework: &Framework, findings: &[Finding], evaluated_checks: &[String]) -> Vec<ControlResult> {
+    framework
+        .controls
+        .iter()
+        .map(|control| {
+            let of = || findings.iter().filter(|f| !f.muted && control.checks.contains(&f.check_id));
+            let count = |status: Status| of().filter(|f| f.status == status).count();
+            let (pass, fail, error) = (count(Status::Pass), count(Status::Fail), count(Status::Error));
+            let status = if control.checks.is_empty() {
+                ControlStatus::Manual
+            } else if !control.checks.iter().any(|c| evaluated_checks.contains(c)) {
+                ControlStatus::NotEvaluated
+            } else if fail > 0 {
+                ControlStatus::Fail
+            } else if error > 0 || !control.checks.iter().all(|c| evaluated_checks.contains(c)) {
+                ControlStatus::Error
+            } else {
+                ControlStatus::Pass
+            };
+            ControlResult {
+                id: control.id.clone(),
+                title: control.title.clone(),
+                assessment: control.assessment.clone(),
+                status,
+                checks: control.checks.clone(),
+                pass,
+                fail,
+                error,
+            }
+        })
+        .collect()
+}
+
 /// Framework key → control ids, for one check.
 pub fn compliance_of(check_id: &str) -> BTreeMap<String, Vec<String>> {
     let mut out = BTreeMap::new();
@@ -94,6 +175,51 @@ mod tests {
                 }
             }
         }
+    }
+
+    fn finding(check: &str, status: Status, muted: bool) -> Finding {
+        Finding {
+            check_id: check.into(),
+            title: String::new(),
+            status,
+            severity: crate::Severity::High,
+            measure: crate::Measure::Access,
+            account_id: "1".into(),
+            region: "global".into(),
+            resource_id: "r".into(),
+            resource_arn: None,
+            resource_type: "AwsAccount".into(),
+            message: String::new(),
+            remediation: String::new(),
+            compliance: BTreeMap::new(),
+            muted,
+            mute_reason: None,
+        }
+    }
+
+    #[test]
+    fn a_control_passes_only_if_all_its_checks_pass() {
+        let cis = find_framework("cis-5.0").unwrap();
+        let evaluated = cis.check_ids();
+        let unused = "iam_user_accesskey_unused";
+        let console = "iam_user_console_access_unused";
+        let status_of = |findings: &[Finding], evaluated: &[String]| {
+            control_results(cis, findings, evaluated).into_iter().find(|c| c.id == "1.11").unwrap().status
+        };
+        let pass = [finding(unused, Status::Pass, false), finding(console, Status::Pass, false)];
+        assert_eq!(status_of(&pass, &evaluated), ControlStatus::Pass);
+        let one_fail = [finding(unused, Status::Pass, false), finding(console, Status::Fail, false)];
+        assert_eq!(status_of(&one_fail, &evaluated), ControlStatus::Fail);
+        let muted_fail = [finding(unused, Status::Pass, false), finding(console, Status::Fail, true)];
+        assert_eq!(status_of(&muted_fail, &evaluated), ControlStatus::Pass);
+        let error = [finding(unused, Status::Pass, false), finding(console, Status::Error, false)];
+        assert_eq!(status_of(&error, &evaluated), ControlStatus::Error);
+        // One of its two checks left out of the audit: the control is not fully decided.
+        assert_eq!(status_of(&pass[..1], &[unused.to_string()]), ControlStatus::Error);
+        assert_eq!(status_of(&[], &[]), ControlStatus::NotEvaluated);
+        let manual = control_results(cis, &[], &evaluated).into_iter().find(|c| c.id == "1.1").unwrap();
+        assert_eq!(manual.status, ControlStatus::Manual);
+        assert!(find_framework("CIS-6.0").is_some() && find_framework("aws-fsbp").is_some() && find_framework("nope").is_none());
     }
 
     #[test]

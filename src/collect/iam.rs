@@ -175,7 +175,12 @@ async fn authorization_details(client: &Client) -> Collected<AuthorizationDetail
             role_policies: inline(r.role_policy_list()),
             assume_role_policy_document: r.assume_role_policy_document().map(decode_document),
         }));
-        details.policies.extend(page.policies().iter().map(|p| ManagedPolicyDetail {
+        // AWS managed policies that nothing uses are AWS's business, not the account's:
+        // keep only attached ones (hundreds of documents otherwise).
+        let in_use = |p: &&aws_sdk_iam::types::ManagedPolicyDetail| {
+            !p.arn().is_some_and(|a| a.contains(":iam::aws:policy/")) || p.attachment_count().unwrap_or(0) > 0
+        };
+        details.policies.extend(page.policies().iter().filter(in_use).map(|p| ManagedPolicyDetail {
             // Some emulators omit the name; it is the last segment of the ARN.
             policy_name: p
                 .policy_name()

@@ -10,7 +10,7 @@ use rampart_checks::{Config, Finding, Severity, Status, evaluate};
 
 use crate::cli::{AuditArgs, Format};
 use crate::error::{RunError, exit};
-use crate::report::{self, Report, Scope};
+use crate::report::{self, ComplianceReport, Report, Scope};
 
 pub fn run(args: AuditArgs, quiet: bool) -> Result<ExitCode, RunError> {
     let started_at = Utc::now();
@@ -30,7 +30,11 @@ pub fn run(args: AuditArgs, quiet: bool) -> Result<ExitCode, RunError> {
         regions: inventory.regions(),
         checks: checks.iter().map(|c| c.id.to_string()).collect(),
     };
-    let report = Report::new(started_at, inventory.collected_at, scope, findings);
+    let mut report = Report::new(started_at, inventory.collected_at, scope, findings);
+    if let Some(name) = &args.select.compliance {
+        let framework = super::framework(name)?;
+        report.compliance = Some(ComplianceReport::new(framework, &report.findings, &report.scope.checks));
+    }
     let text = match args.format {
         Format::Json => report::json::render(&report),
         Format::Table => {

@@ -24,7 +24,7 @@ pub fn run(cli: Cli) -> Result<ExitCode, RunError> {
 
 /// The check selection, with unknown ids rejected.
 fn selection(args: &SelectArgs) -> Result<Selection, RunError> {
-    let selection = Selection {
+    let mut selection = Selection {
         check_ids: args.checks.iter().map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect(),
         measures: args.measure.clone(),
         min_severity: args.severity,
@@ -37,10 +37,30 @@ fn selection(args: &SelectArgs) -> Result<Selection, RunError> {
             unknown.join(", ")
         )));
     }
+    if let Some(name) = &args.compliance {
+        let framework = framework(name)?;
+        let of_framework = framework.check_ids();
+        selection.check_ids = if selection.check_ids.is_empty() {
+            of_framework
+        } else {
+            selection.check_ids.iter().filter(|id| of_framework.contains(id)).cloned().collect()
+        };
+        if selection.check_ids.is_empty() {
+            return Err(RunError::Usage(format!("none of the selected checks belongs to {}", framework.key)));
+        }
+    }
     if selection.checks().is_empty() {
         return Err(RunError::Usage("the selection matches no check".into()));
     }
     Ok(selection)
+}
+
+/// The framework named by `--compliance`.
+fn framework(name: &str) -> Result<&'static rampart_checks::frameworks::Framework, RunError> {
+    rampart_checks::frameworks::find_framework(name).ok_or_else(|| {
+        let known: Vec<String> = rampart_checks::frameworks::frameworks().iter().map(|f| f.key.to_lowercase()).collect();
+        RunError::Usage(format!("unknown framework '{name}' (known: {})", known.join(", ")))
+    })
 }
 
 fn runtime() -> tokio::runtime::Runtime {

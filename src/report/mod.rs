@@ -47,7 +47,29 @@ pub struct Report {
     pub collected_at: DateTime<Utc>,
     pub scope: Scope,
     pub summary: Summary,
+    /// With `--compliance`: each control of the framework and its status.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub compliance: Option<ComplianceReport>,
     pub findings: Vec<Finding>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ComplianceReport {
+    pub framework: String,
+    pub name: String,
+    pub version: String,
+    pub controls: Vec<rampart_checks::frameworks::ControlResult>,
+}
+
+impl ComplianceReport {
+    pub fn new(framework: &rampart_checks::frameworks::Framework, findings: &[Finding], checks: &[String]) -> Self {
+        ComplianceReport {
+            framework: framework.key.clone(),
+            name: framework.name.clone(),
+            version: framework.version.clone(),
+            controls: rampart_checks::frameworks::control_results(framework, findings, checks),
+        }
+    }
 }
 
 impl Report {
@@ -79,6 +101,7 @@ impl Report {
             collected_at,
             scope,
             summary: Summary { counts: score.overall.counts.clone(), by_severity, score },
+            compliance: None,
             findings,
         }
     }

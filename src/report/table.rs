@@ -37,6 +37,18 @@ pub fn render(report: &Report, color: bool, width: Option<u16>) -> String {
     out.push_str(&scores.to_string());
     out.push('\n');
 
+    if let Some(compliance) = &report.compliance {
+        out.push_str(&format!("\n{} {} controls\n", compliance.name, compliance.version));
+        let mut table = new_table(color, width);
+        table.set_header(["control", "status", "pass", "fail", "error", "title"]);
+        for c in &compliance.controls {
+            let status = serde_json::to_value(c.status).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default();
+            table.add_row([c.id.clone(), status, c.pass.to_string(), c.fail.to_string(), c.error.to_string(), c.title.clone()]);
+        }
+        out.push_str(&table.to_string());
+        out.push('\n');
+    }
+
     let failing: Vec<&Finding> = report.unmuted(Status::Fail).collect();
     if failing.is_empty() {
         out.push_str("\nNo failing findings.\n");
