@@ -6,94 +6,13 @@
 
 mod common;
 
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::TcpListener;
-use std::sync::{Arc, Mutex};
-
+use common::stub::{self, access_denied, caller_identity};
 use common::{rampart, run};
 use serde_json::Value;
 
-/// Starts the fake endpoint; returns its URL and the list of actions it received.
-fn deny_all_but_identity() -> (String, Arc<Mutex<Vec<String>>>) {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let url = format!("http://{}", listener.local_addr().unwrap());
-    let seen = Arc::new(Mutex::new(Vec::new()));
-    let log = seen.clone();
-    std::thread::spawn(move || {
-        for stream in listener.incoming() {
-            let Ok(mut stream) = stream else { continue };
-            let mut reader = BufReader::new(stream.try_clone().unwrap());
-            let mut length = 0usize;
-            let mut request_line = String::new();
-            let mut target = None;
-            let mut first = true;
-            loop {
-                let mut line = String::new();
-                if reader.read_line(&mut line).unwrap_or(0) == 0 || line == "\r\n" {
-                    break;
-                }
-                if first {
-                    request_line = line.trim().to_string();
-                    first = false;
-                    continue;
-                }
-                if let Some((name, value)) = line.split_once(':') {
-                    if name.eq_ignore_ascii_case("content-length") {
-                        length = value.trim().parse().unwrap_or(0);
-                    }
-                    if name.eq_ignore_ascii_case("x-amz-target") {
-                        target = value.trim().rsplit('.').next().map(str::to_string);
-                    }
-                }
-            }
-            let mut body = vec![0u8; length];
-            if reader.read_exact(&mut body).is_err() {
-                continue;
-            }
-            let body = String::from_utf8_lossy(&body).to_string();
-            // The action, whatever the protocol: Query (Action=), JSON (X-Amz-Target),
-            // RPC v2 CBOR (/operation/Name in the path), or REST (method and path).
-            let mut parts = request_line.split_whitespace();
-            let (method, path) = (parts.next().unwrap_or(""), parts.next().unwrap_or(""));
-            let action = body
-                .split('&')
-                .find_map(|kv| kv.strip_prefix("Action="))
-                .map(str::to_string)
-                .or(target)
-                .or_else(|| path.split("/operation/").nth(1).map(|op| op.to_string()))
-                .unwrap_or_else(|| format!("REST {method} {}", path.split('?').next().unwrap_or("")));
-            log.lock().unwrap().push(action.clone());
-            let (status, xml) = if action == "GetCallerIdentity" {
-                (
-                    "200 OK",
-                    "<GetCallerIdentityResponse xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\"><GetCallerIdentityResult>\
-<Arn>arn:aws:iam::123456789012:user/auditor</Arn><UserId>AIDAEXAMPLE</UserId><Account>123456789012</Account>\
-</GetCallerIdentityResult><ResponseMetadata><RequestId>1</RequestId></ResponseMetadata></GetCallerIdentityResponse>"
-                        .to_string(),
-                )
-            } else {
-                (
-                    "403 Forbidden",
-                    format!(
-                        "<ErrorResponse xmlns=\"https://iam.amazonaws.com/doc/2010-05-08/\"><Error><Type>Sender</Type>\
-<Code>AccessDenied</Code><Message>User: arn:aws:iam::123456789012:user/auditor is not authorized to perform: iam:{action}</Message>\
-</Error><RequestId>1</RequestId></ErrorResponse>"
-                    ),
-                )
-            };
-            let response = format!(
-                "HTTP/1.1 {status}\r\nContent-Type: text/xml\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{xml}",
-                xml.len()
-            );
-            let _ = stream.write_all(response.as_bytes());
-        }
-    });
-    (url, seen)
-}
-
 #[test]
 fn access_denied_everywhere_gives_errors_with_reasons_and_exit_4() {
-    let (url, seen) = deny_all_but_identity();
+    let (url, seen) = stub::serve(|r| if r.action == "GetCallerIdentity" { caller_identity() } else { access_denied(&r.action) });
     let (code, out, err) = run(rampart()
         .env("AWS_ACCESS_KEY_ID", "test")
         .env("AWS_SECRET_ACCESS_KEY", "test")
@@ -118,7 +37,7 @@ fn access_denied_everywhere_gives_errors_with_reasons_and_exit_4() {
         assert!(report["summary"]["score"]["measures"][measure]["score"].is_null(), "{measure}: no score without evaluated findings");
     }
 
-    let actions = seen.lock().unwrap().clone();
+    let actions: Vec<String> = seen.lock().unwrap().iter().map(|r| r.action.clone()).collect();
     for action in ["GenerateCredentialReport", "GetCredentialReport", "GetAccountSummary", "GetAccountPasswordPolicy", "ListVirtualMFADevices"] {
         assert!(actions.iter().any(|a| a == action), "{action} not sent: {actions:?}");
     }

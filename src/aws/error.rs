@@ -72,12 +72,16 @@ where
             let e = se.err();
             let code = e.code().unwrap_or("");
             let status = se.raw().status().as_u16();
-            let text = if e.code().is_none() && e.message().is_none() {
-                format!("HTTP {status} without an error code")
-            } else {
-                service_error_text(e)
-            };
-            format!("{action} {}: {text}", kind_of(code, Some(status)))
+            if e.code().is_none() && e.message().is_none() {
+                // A success status whose body did not parse, or an error without AWS's
+                // error document (an HTML page from a proxy or an emulator).
+                return if (200..300).contains(&status) {
+                    format!("{action} gave an unreadable response (HTTP {status})")
+                } else {
+                    format!("{action} {}: HTTP {status} without an AWS error document", kind_of(code, Some(status)))
+                };
+            }
+            format!("{action} {}: {}", kind_of(code, Some(status)), service_error_text(e))
         }
         SdkError::TimeoutError(_) => format!("{action} timed out"),
         SdkError::DispatchFailure(_) => format!("{action} could not be sent: {}", error_chain(err)),
