@@ -192,6 +192,15 @@ def seed_network(client, region, account):
     plant("demo", "vpc_flow_logs_enabled", vpc, "FAIL")
     plant("demo", "vpc_flow_logs_enabled", logged, "PASS")
 
+    # Peering: a route table that sends the whole internet through the peering, beside one
+    # with no peering route.
+    pcx = ec2.create_vpc_peering_connection(VpcId=vpc, PeerVpcId=logged)["VpcPeeringConnection"]["VpcPeeringConnectionId"]
+    wide = ec2.create_route_table(VpcId=vpc)["RouteTable"]["RouteTableId"]
+    ec2.create_route(RouteTableId=wide, DestinationCidrBlock="0.0.0.0/0", VpcPeeringConnectionId=pcx)
+    plain_table = ec2.create_route_table(VpcId=logged)["RouteTable"]["RouteTableId"]
+    plant("demo", "vpc_peering_routing_tables_with_least_privilege", wide, "FAIL")
+    plant("demo", "vpc_peering_routing_tables_with_least_privilege", plain_table, "PASS")
+
     # Instances need an image of our own (default AMIs are not loaded).
     image = ec2.register_image(Name=f"demo-image-{region}", RootDeviceName="/dev/xvda",
                                BlockDeviceMappings=[{"DeviceName": "/dev/xvda", "Ebs": {"VolumeSize": 8}}])["ImageId"]
@@ -261,11 +270,12 @@ def seed_storage(client, region, account, encrypted_by_default):
         rds.create_db_instance(DBInstanceIdentifier=name, DBInstanceClass="db.t3.micro", Engine="postgres",
                                MasterUsername="demo", MasterUserPassword=DEMO_PASSWORD, AllocatedStorage=20,
                                StorageEncrypted=encrypted, PubliclyAccessible=not encrypted,
-                               AutoMinorVersionUpgrade=encrypted)
+                               AutoMinorVersionUpgrade=encrypted, MultiAZ=encrypted)
         status = "PASS" if encrypted else "FAIL"
         plant("demo", "rds_instance_storage_encrypted", name, status)
         plant("demo", "rds_instance_no_public_access", name, status)
         plant("demo", "rds_instance_minor_version_upgrade_enabled", name, status)
+        plant("demo", "rds_instance_multi_az", name, status)
     efs = client("efs", region)
     for token, encrypted in ((f"demo-efs-plain-{region}", False), (f"demo-efs-encrypted-{region}", True)):
         fs = efs.create_file_system(CreationToken=token, Encrypted=encrypted)["FileSystemId"]

@@ -53,7 +53,7 @@ fn unimplemented_calls_are_read_when_answered() {
     creds(&mut collect);
     let (code, _, err) = run(collect
         .args(["collect", "--endpoint-url", &url, "--region", "us-east-1"])
-        .args(["--checks", "accessanalyzer_enabled,ec2_ebs_default_encryption,ec2_instance_imdsv2_enabled", "-o"])
+        .args(["--checks", "accessanalyzer_enabled,ec2_ebs_default_encryption,ec2_instance_imdsv2_enabled,ec2_instance_account_imdsv2_enabled", "-o"])
         .arg(&snapshot));
     assert_eq!(code, 0, "{err}");
     let snap: Value = serde_json::from_str(&std::fs::read_to_string(&snapshot).unwrap()).unwrap();
@@ -69,6 +69,7 @@ fn unimplemented_calls_are_read_when_answered() {
     let report: Value = serde_json::from_str(&out).unwrap();
     assert_eq!(status_of(&report, "accessanalyzer_enabled", "123456789012/us-east-1"), "PASS");
     assert_eq!(status_of(&report, "ec2_ebs_default_encryption", "123456789012/us-east-1"), "PASS");
+    assert_eq!(status_of(&report, "ec2_instance_account_imdsv2_enabled", "123456789012/us-east-1"), "PASS");
     let imds = report["findings"].as_array().unwrap().iter().find(|f| f["check_id"] == "ec2_instance_imdsv2_enabled").unwrap();
     assert_eq!(imds["status"], "ERROR", "{imds}");
 }

@@ -9,6 +9,7 @@ use crate::inventory::{AccountInventory, Collected, RegionInventory};
 use crate::net::{Cidr, Inbound, PrefixLists, Traffic, ingress_reach};
 use crate::registry::{Check, Findings};
 
+mod ec2_instance_account_imdsv2_enabled;
 mod ec2_instance_imdsv2_enabled;
 mod ec2_instance_managed_by_ssm;
 mod ec2_instance_port_cifs_exposed_to_internet;
@@ -35,6 +36,7 @@ pub(crate) const CHECKS: &[&Check] = &[
     &ec2_networkacl_allow_ingress_tcp_port_3389::CHECK,
     &ec2_networkacl_allow_ingress_any_port::CHECK,
     &ec2_instance_imdsv2_enabled::CHECK,
+    &ec2_instance_account_imdsv2_enabled::CHECK,
     &ec2_instance_public_ip::CHECK,
     &ec2_instance_profile_attached::CHECK,
     &ec2_instance_managed_by_ssm::CHECK,
@@ -257,7 +259,7 @@ mod tests {
     #[test]
     fn registered_with_the_measures_and_severities_of_the_brief() {
         let high = CHECKS.iter().filter(|c| c.severity == Severity::High).count();
-        assert_eq!(high, 6, "4 SG port checks, CIFS and IMDSv2");
+        assert_eq!(high, 7, "4 SG port checks, CIFS, IMDSv2 per instance and as the account default");
         assert!(CHECKS.iter().all(|c| c.id.starts_with("ec2_")));
         let access: Vec<&str> = CHECKS.iter().filter(|c| c.measure == Measure::Access).map(|c| c.id).collect();
         assert_eq!(access, ["ec2_instance_profile_attached"]);

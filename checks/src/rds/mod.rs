@@ -1,4 +1,4 @@
-//! RDS and EFS checks: storage encryption, public accessibility, minor version upgrades.
+//! RDS and EFS checks: storage encryption, public accessibility, minor version upgrades, Multi-AZ.
 
 use crate::finding::Resource;
 use crate::inventory::services::DbInstance;
@@ -6,7 +6,9 @@ use crate::inventory::{AccountInventory, Collected, RegionInventory};
 use crate::registry::{Check, Findings};
 
 mod efs_encryption_at_rest_enabled;
+mod rds_cluster_multi_az;
 mod rds_instance_minor_version_upgrade_enabled;
+mod rds_instance_multi_az;
 mod rds_instance_no_public_access;
 mod rds_instance_storage_encrypted;
 
@@ -15,6 +17,8 @@ pub(crate) const CHECKS: &[&Check] = &[
     &rds_instance_storage_encrypted::CHECK,
     &rds_instance_no_public_access::CHECK,
     &rds_instance_minor_version_upgrade_enabled::CHECK,
+    &rds_instance_multi_az::CHECK,
+    &rds_cluster_multi_az::CHECK,
     &efs_encryption_at_rest_enabled::CHECK,
 ];
 
