@@ -17,6 +17,7 @@ pub mod registry;
 pub mod score;
 
 // Checks, one module per service.
+pub mod account;
 pub mod cloudtrail;
 pub mod cloudwatch;
 pub mod ebs;

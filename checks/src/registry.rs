@@ -103,6 +103,7 @@ macro_rules! declare_check {
 pub fn all_checks() -> Vec<&'static Check> {
     [
         crate::iam::CHECKS,
+        crate::account::CHECKS,
         crate::ebs::CHECKS,
         crate::s3::CHECKS,
         crate::kms::CHECKS,

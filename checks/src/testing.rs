@@ -129,6 +129,8 @@ pub fn account_with_report(rows: &[UserBuilder]) -> AccountInventory {
         virtual_mfa_devices: Collected::Known(Vec::new()),
         authorization_details: Collected::Known(Default::default()),
         server_certificates: Collected::Known(Vec::new()),
+        saml_providers: Collected::Known(Vec::new()),
+        oidc_providers: Collected::Known(Vec::new()),
     };
     account
 }

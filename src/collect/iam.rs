@@ -32,6 +32,7 @@ pub async fn collect(client: &Client) -> IamInventory {
         authorization_details(client),
         server_certificates(client),
     );
+    let (saml_providers, oidc_providers) = tokio::join!(saml_providers(client), oidc_providers(client));
     IamInventory {
         credential_report,
         account_summary,
@@ -39,6 +40,8 @@ pub async fn collect(client: &Client) -> IamInventory {
         virtual_mfa_devices,
         authorization_details,
         server_certificates,
+        saml_providers,
+        oidc_providers,
     }
 }
 
@@ -221,6 +224,20 @@ pub(crate) fn decode_document(raw: &str) -> String {
         return raw.to_string();
     }
     percent_encoding::percent_decode_str(raw).decode_utf8_lossy().into_owned()
+}
+
+async fn saml_providers(client: &Client) -> Collected<Vec<String>> {
+    match client.list_saml_providers().send().await {
+        Ok(out) => Collected::Known(out.saml_provider_list().iter().filter_map(|p| p.arn().map(str::to_string)).collect()),
+        Err(e) => Collected::Unknown(describe("iam:ListSAMLProviders", &e)),
+    }
+}
+
+async fn oidc_providers(client: &Client) -> Collected<Vec<String>> {
+    match client.list_open_id_connect_providers().send().await {
+        Ok(out) => Collected::Known(out.open_id_connect_provider_list().iter().filter_map(|p| p.arn().map(str::to_string)).collect()),
+        Err(e) => Collected::Unknown(describe("iam:ListOpenIDConnectProviders", &e)),
+    }
 }
 
 async fn server_certificates(client: &Client) -> Collected<Vec<ServerCertificate>> {

@@ -28,6 +28,12 @@ pub struct IamInventory {
     /// ListServerCertificates.
     #[serde(default)]
     pub server_certificates: Collected<Vec<ServerCertificate>>,
+    /// ListSAMLProviders: provider ARNs.
+    #[serde(default)]
+    pub saml_providers: Collected<Vec<String>>,
+    /// ListOpenIDConnectProviders: provider ARNs.
+    #[serde(default)]
+    pub oidc_providers: Collected<Vec<String>>,
 }
 
 /// GetAccountAuthorizationDetails. Policy documents are kept as the JSON text AWS gives

@@ -5,6 +5,7 @@
 //! (`Known`, which is an `Option` where AWS can say "not configured") or `Unknown` with the
 //! reason it could not be read. "Could not see" never turns into PASS or FAIL.
 
+pub mod account;
 pub mod cloudtrail;
 pub mod ec2;
 pub mod iam;
@@ -68,6 +69,9 @@ pub struct AccountInventory {
     /// Trails of every audited region, deduplicated.
     #[serde(default)]
     pub cloudtrail: CloudTrailInventory,
+    /// Account contact details (presence only).
+    #[serde(default)]
+    pub contacts: account::AccountContacts,
     /// Regional services, keyed by region name.
     #[serde(default)]
     pub regional: BTreeMap<String, RegionInventory>,
@@ -103,6 +107,8 @@ pub struct RegionInventory {
     pub rds_clusters: Collected<Vec<services::DbCluster>>,
     /// EFS DescribeFileSystems.
     pub efs_file_systems: Collected<Vec<services::FileSystem>>,
+    /// Macie GetMacieSession; `None` when Macie is not enabled in the region.
+    pub macie_session: Collected<Option<services::MacieSession>>,
 }
 
 impl AccountInventory {
@@ -115,6 +121,7 @@ impl AccountInventory {
             iam: IamInventory::default(),
             s3: S3Inventory::default(),
             cloudtrail: CloudTrailInventory::default(),
+            contacts: account::AccountContacts::default(),
             regional: BTreeMap::new(),
         }
     }

@@ -49,3 +49,9 @@ pub struct FileSystem {
     pub arn: Option<String>,
     pub encrypted: bool,
 }
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MacieSession {
+    /// `ENABLED` or `PAUSED`.
+    pub status: String,
+}
