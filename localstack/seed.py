@@ -30,6 +30,13 @@ from botocore.exceptions import ClientError
 LOCAL = Config(inject_host_prefix=False)
 
 TWIN_ACCOUNT = "111111111111"
+# A minimal SAML metadata document for the twin account's identity provider.
+SAML_METADATA = ('<EntityDescriptor xmlns="urn:oasis:names:tc:SAML:2.0:metadata" entityID="https://idp.example.com">'
+                 '<IDPSSODescriptor protocolSupportEnumeration="urn:oasis:names:tc:SAML:2.0:protocol">'
+                 '<SingleSignOnService Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect" '
+                 'Location="https://idp.example.com/sso"/></IDPSSODescriptor>'
+                 # IAM wants at least 1,000 characters of metadata.
+                 '<!-- ' + 'demo identity provider metadata ' * 32 + '--></EntityDescriptor>')
 DEMO_PASSWORD = "Demo-Only-Passw0rd!-Not-Secret"
 
 # The planted IAM user findings, by account label; the infrastructure ones are added by
@@ -403,6 +410,12 @@ def seed_monitoring(client, account, trail_bucket, public_bucket):
     plant("demo", "config_recorder_all_regions_enabled", f"{account}/us-east-1", "PASS")
     plant("demo", "config_recorder_all_regions_enabled", f"{account}/eu-west-1", "FAIL")
     client("guardduty", "us-east-1").create_detector(Enable=True)
+    # moto starts every region with a Macie session (whose timestamp the SDK cannot read, so
+    # us-east-1 shows ERROR); turn it off in one.
+    client("macie2", "eu-west-1").disable_macie()
+    plant("demo", "macie_is_enabled", f"{account}/eu-west-1", "FAIL")
+    plant("demo", "account_security_contact_information_is_registered", account, "FAIL")
+    plant("demo", "iam_check_saml_providers_sts", account, "FAIL")
     plant("demo", "guardduty_is_enabled", f"{account}/us-east-1", "PASS")
     plant("demo", "guardduty_is_enabled", f"{account}/eu-west-1", "FAIL")
 
@@ -491,6 +504,12 @@ def seed_twin(client, account):
     s3control(client, account).put_public_access_block(AccountId=account, PublicAccessBlockConfiguration={
         "BlockPublicAcls": True, "IgnorePublicAcls": True, "BlockPublicPolicy": True, "RestrictPublicBuckets": True})
     plant("twin", "s3_account_level_public_access_blocks", "ACCOUNT", "PASS")
+    client("account", "us-east-1").put_alternate_contact(
+        AlternateContactType="SECURITY", Name="Security Team", Title="Security", EmailAddress="security@example.com",
+        PhoneNumber="+1-555-0100")
+    plant("twin", "account_security_contact_information_is_registered", "ACCOUNT", "PASS")
+    client("iam").create_saml_provider(Name="twin-idp", SAMLMetadataDocument=SAML_METADATA)
+    plant("twin", "iam_check_saml_providers_sts", "ACCOUNT", "MANUAL")
     iam = client("iam")
     trust = json.dumps({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{account}:root"},
                                                                  "Action": "sts:AssumeRole"}]})

@@ -48,6 +48,11 @@ fn access_denied_everywhere_gives_errors_with_reasons_and_exit_4() {
                 || a.starts_with("List")
                 || a.starts_with("Describe")
                 || a.starts_with("REST GET ")
+                || a.strip_prefix("REST POST /").is_some_and(|op| {
+                    // REST-JSON APIs that read with POST (account:GetContactInformation).
+                    let op = op.to_ascii_lowercase();
+                    op.starts_with("get") || op.starts_with("list") || op.starts_with("describe")
+                })
                 || *a == "GenerateCredentialReport")
         })
         .collect();

@@ -1,5 +1,6 @@
-//! Calls that the emulator does not implement (IAM Access Analyzer, GetEbsDefaultKmsKeyId,
-//! GetInstanceMetadataDefaults), answered here as AWS answers them by a loopback stub:
+//! Calls that the emulator does not implement or answers unreadably (IAM Access Analyzer,
+//! GetEbsDefaultKmsKeyId, GetInstanceMetadataDefaults, Macie), answered here as AWS
+//! answers them by a loopback stub:
 //! the collectors read them into the inventory and the checks judge them.
 
 mod common;
@@ -15,6 +16,11 @@ fn answer(r: &stub::Request) -> stub::Answer {
             "200 OK",
             "application/json",
             r#"{"analyzers":[{"arn":"arn:aws:access-analyzer:us-east-1:123456789012:analyzer/org","name":"org","type":"ACCOUNT","status":"ACTIVE","createdAt":"2023-11-14T22:13:20Z"}]}"#.to_string(),
+        ),
+        "REST GET /macie" => (
+            "200 OK",
+            "application/json",
+            r#"{"status":"ENABLED","createdAt":"2024-01-02T03:04:05Z","findingPublishingFrequency":"FIFTEEN_MINUTES"}"#.to_string(),
         ),
         "GetEbsDefaultKmsKeyId" => (
             "200 OK",
@@ -53,7 +59,7 @@ fn unimplemented_calls_are_read_when_answered() {
     creds(&mut collect);
     let (code, _, err) = run(collect
         .args(["collect", "--endpoint-url", &url, "--region", "us-east-1"])
-        .args(["--checks", "accessanalyzer_enabled,ec2_ebs_default_encryption,ec2_instance_imdsv2_enabled,ec2_instance_account_imdsv2_enabled", "-o"])
+        .args(["--checks", "accessanalyzer_enabled,ec2_ebs_default_encryption,ec2_instance_imdsv2_enabled,ec2_instance_account_imdsv2_enabled,macie_is_enabled", "-o"])
         .arg(&snapshot));
     assert_eq!(code, 0, "{err}");
     let snap: Value = serde_json::from_str(&std::fs::read_to_string(&snapshot).unwrap()).unwrap();
@@ -70,6 +76,7 @@ fn unimplemented_calls_are_read_when_answered() {
     assert_eq!(status_of(&report, "accessanalyzer_enabled", "123456789012/us-east-1"), "PASS");
     assert_eq!(status_of(&report, "ec2_ebs_default_encryption", "123456789012/us-east-1"), "PASS");
     assert_eq!(status_of(&report, "ec2_instance_account_imdsv2_enabled", "123456789012/us-east-1"), "PASS");
+    assert_eq!(status_of(&report, "macie_is_enabled", "123456789012/us-east-1"), "PASS");
     let imds = report["findings"].as_array().unwrap().iter().find(|f| f["check_id"] == "ec2_instance_imdsv2_enabled").unwrap();
     assert_eq!(imds["status"], "ERROR", "{imds}");
 }

@@ -79,7 +79,8 @@ pub enum ControlStatus {
     Fail,
     /// Nothing failed, but some finding could not be evaluated.
     Error,
-    /// No Rampart check decides this control: a human must.
+    /// No Rampart check decides this control, or its checks left the decision to a human
+    /// (MANUAL findings, nothing failed): a human must.
     Manual,
     /// Its checks were not part of this audit.
     NotEvaluated,
@@ -116,6 +117,8 @@ pub fn control_results(framework: &Framework, findings: &[Finding], evaluated_ch
                 ControlStatus::Fail
             } else if error > 0 || !control.checks.iter().all(|c| evaluated_checks.contains(c)) {
                 ControlStatus::Error
+            } else if count(Status::Manual) > 0 {
+                ControlStatus::Manual
             } else {
                 ControlStatus::Pass
             };
@@ -217,8 +220,26 @@ mod tests {
         // One of its two checks left out of the audit: the control is not fully decided.
         assert_eq!(status_of(&pass[..1], &[unused.to_string()]), ControlStatus::Error);
         assert_eq!(status_of(&[], &[]), ControlStatus::NotEvaluated);
-        let manual = control_results(cis, &[], &evaluated).into_iter().find(|c| c.id == "1.1").unwrap();
-        assert_eq!(manual.status, ControlStatus::Manual);
+        // A check that leaves the decision to a human makes the control MANUAL, unless
+        // something failed.
+        let contact = "account_maintain_current_contact_details";
+        let control_1_1 = |findings: &[Finding]| {
+            control_results(cis, findings, &evaluated).into_iter().find(|c| c.id == "1.1").unwrap().status
+        };
+        assert_eq!(control_1_1(&[finding(contact, Status::Manual, false)]), ControlStatus::Manual);
+        assert_eq!(control_1_1(&[finding(contact, Status::Manual, true)]), ControlStatus::Pass);
+        assert_eq!(control_1_1(&[finding(contact, Status::Fail, false)]), ControlStatus::Fail);
+        let control_1_11 = |findings: &[Finding]| status_of(findings, &evaluated);
+        let manual_and_fail = [finding(unused, Status::Fail, false), finding(console, Status::Manual, false)];
+        assert_eq!(control_1_11(&manual_and_fail), ControlStatus::Fail);
+        let manual_and_pass = [finding(unused, Status::Pass, false), finding(console, Status::Manual, false)];
+        assert_eq!(control_1_11(&manual_and_pass), ControlStatus::Manual);
+        // A control no check serves is MANUAL.
+        let unmapped: Framework = toml::from_str(
+            "key = \"T\"\nname = \"t\"\nversion = \"1\"\n[[controls]]\nid = \"1\"\ntitle = \"t\"\nassessment = \"manual\"\nchecks = []\n",
+        )
+        .unwrap();
+        assert_eq!(control_results(&unmapped, &[], &evaluated)[0].status, ControlStatus::Manual);
         assert!(find_framework("CIS-6.0").is_some() && find_framework("aws-fsbp").is_some() && find_framework("nope").is_none());
     }
 

@@ -171,6 +171,8 @@ regional_clients! {
     ssm => aws_sdk_ssm, "ssm";
     rds => aws_sdk_rds, "rds";
     efs => aws_sdk_efs, "efs";
+    macie => aws_sdk_macie2, "macie2";
+    account_management => aws_sdk_account, "account";
 }
 
 impl Session {

@@ -21,6 +21,7 @@ macro_rules! collect_items {
 }
 pub(crate) use collect_items;
 
+mod account;
 mod cloudtrail;
 mod ec2;
 mod iam;
@@ -56,6 +57,8 @@ pub enum Service {
     Ssm,
     Rds,
     Efs,
+    Account,
+    Macie,
 }
 
 /// The services whose data a check reads, from its id.
@@ -92,6 +95,10 @@ pub fn services_for(check_id: &str) -> &'static [Service] {
         &[Rds]
     } else if id.starts_with("efs_") {
         &[Efs]
+    } else if id.starts_with("account_") {
+        &[Account]
+    } else if id.starts_with("macie_") {
+        &[Macie]
     } else {
         &[]
     }
@@ -109,6 +116,13 @@ pub async fn collect(session: &Session, checks: &[&Check]) -> Inventory {
     let global = async {
         tokio::join!(
             async {
+                if needs.contains(&Service::Account) {
+                    Some(account::collect(&session.account_management(&home)).await)
+                } else {
+                    None
+                }
+            },
+            async {
                 if needs.contains(&Service::Iam) { Some(iam::collect(&session.iam()).await) } else { None }
             },
             async {
@@ -120,7 +134,10 @@ pub async fn collect(session: &Session, checks: &[&Check]) -> Inventory {
         )
     };
     let regional = futures::future::join_all(regions.iter().map(|r| region(session, r, &needs)));
-    let ((iam, s3, trails), regional) = tokio::join!(global, regional);
+    let ((contacts, iam, s3, trails), regional) = tokio::join!(global, regional);
+    if let Some(contacts) = contacts {
+        account.contacts = contacts;
+    }
     if let Some(iam) = iam {
         account.iam = iam;
     }
@@ -150,7 +167,7 @@ async fn region(session: &Session, region: &str, needs: &BTreeSet<Service>) -> R
     let ec2 = session.ec2(region);
     let ssm = session.ssm(region);
     let rds = session.rds(region);
-    let (ec2_inv, kms, filters, alarms, subs, recorders, detectors, hub, analyzers, managed, patches, dbs, clusters, efs) = tokio::join!(
+    let (ec2_inv, kms, filters, alarms, subs, recorders, detectors, hub, analyzers, managed, patches, dbs, clusters, efs, macie) = tokio::join!(
         when!(Service::Ec2, ec2::collect(&ec2)),
         when!(Service::Kms, kms::collect(&session.kms(region))),
         when!(Service::Logs, monitoring::metric_filters(&session.logs(region))),
@@ -165,6 +182,7 @@ async fn region(session: &Session, region: &str, needs: &BTreeSet<Service>) -> R
         when!(Service::Rds, services::db_instances(&rds)),
         when!(Service::Rds, services::db_clusters(&rds)),
         when!(Service::Efs, services::file_systems(&session.efs(region))),
+        when!(Service::Macie, services::macie_session(&session.macie(region))),
     );
     macro_rules! put {
         ($($field:ident = $value:expr),* $(,)?) => { $( if let Some(v) = $value { inv.$field = v; } )* };
@@ -184,6 +202,7 @@ async fn region(session: &Session, region: &str, needs: &BTreeSet<Service>) -> R
         rds_instances = dbs,
         rds_clusters = clusters,
         efs_file_systems = efs,
+        macie_session = macie,
     );
     inv
 }

@@ -78,3 +78,23 @@ pub async fn file_systems(client: &aws_sdk_efs::Client) -> Collected<Vec<FileSys
         }
     )
 }
+
+/// Macie GetMacieSession. Where Macie is off, AWS answers AccessDenied "Macie is not
+/// enabled" (or ResourceNotFound, as emulators do): that is data; any other denial is not.
+pub async fn macie_session(client: &aws_sdk_macie2::Client) -> Collected<Option<rampart_checks::inventory::services::MacieSession>> {
+    use aws_sdk_macie2::error::ProvideErrorMetadata;
+    match client.get_macie_session().send().await {
+        Ok(out) => Collected::Known(Some(rampart_checks::inventory::services::MacieSession {
+            status: out.status().map(|s| s.as_str().to_string()).unwrap_or_default(),
+        })),
+        Err(e)
+            if e.as_service_error().is_some_and(|se| {
+                se.code() == Some("ResourceNotFoundException")
+                    || (se.code() == Some("AccessDeniedException") && se.message().is_some_and(|m| m.contains("not enabled")))
+            }) =>
+        {
+            Collected::Known(None)
+        }
+        Err(e) => Collected::Unknown(crate::aws::error::describe("macie2:GetMacieSession", &e)),
+    }
+}

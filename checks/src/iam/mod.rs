@@ -8,6 +8,7 @@ use crate::registry::{Check, Findings};
 
 mod iam_avoid_root_usage;
 mod iam_aws_attached_policy_no_administrative_privileges;
+mod iam_check_saml_providers_sts;
 mod iam_customer_attached_policy_no_administrative_privileges;
 mod iam_inline_policy_no_administrative_privileges;
 mod iam_no_expired_server_certificates_stored;
@@ -47,6 +48,7 @@ pub(crate) const CHECKS: &[&Check] = &[
     &iam_support_role_created::CHECK,
     &iam_no_expired_server_certificates_stored::CHECK,
     &iam_policy_cloudshell_admin_not_attached::CHECK,
+    &iam_check_saml_providers_sts::CHECK,
 ];
 
 /// The credential report, or an ERROR finding on the account saying why it is missing.
