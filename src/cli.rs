@@ -51,6 +51,10 @@ pub struct AwsArgs {
     /// Attempts per request, retries included (throttling, 5xx, network errors).
     #[arg(long, value_name = "N", env = "RAMPART_MAX_ATTEMPTS", default_value_t = 6, value_parser = clap::value_parser!(u32).range(1..=20))]
     pub max_attempts: u32,
+
+    /// Seconds one attempt of a request may take before it is abandoned (and retried).
+    #[arg(long, value_name = "SECONDS", env = "RAMPART_ATTEMPT_TIMEOUT", default_value_t = 60, value_parser = clap::value_parser!(u64).range(1..=3600))]
+    pub attempt_timeout: u64,
 }
 
 /// Which checks to run.

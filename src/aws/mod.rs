@@ -45,7 +45,7 @@ pub async fn connect(args: &AwsArgs) -> Result<Session, RunError> {
         .timeout_config(
             TimeoutConfig::builder()
                 .connect_timeout(Duration::from_secs(5))
-                .operation_attempt_timeout(Duration::from_secs(60))
+                .operation_attempt_timeout(Duration::from_secs(args.attempt_timeout))
                 .build(),
         );
     if let Some(profile) = &args.profile {
