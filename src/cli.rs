@@ -40,9 +40,50 @@ pub struct AwsArgs {
     #[arg(long)]
     pub profile: Option<String>,
 
-    /// Region to audit; repeat for several. Default: the profile's region, else us-east-1.
+    /// Region to audit; repeat for several. Default: every region enabled for the account.
     #[arg(long = "region", value_name = "REGION")]
     pub regions: Vec<String>,
+
+    /// Region not to audit; repeat for several.
+    #[arg(long = "exclude-region", value_name = "REGION")]
+    pub exclude_regions: Vec<String>,
+
+    /// Audit the account of this role, assumed with the credentials found as usual.
+    #[arg(long, value_name = "ARN", conflicts_with = "org")]
+    pub role_arn: Option<String>,
+
+    /// External id to pass when assuming a role.
+    #[arg(long, value_name = "ID")]
+    pub external_id: Option<String>,
+
+    /// Session name of assumed roles (shows in the audited accounts' CloudTrail).
+    #[arg(long, value_name = "NAME", default_value = "rampart-audit")]
+    pub role_session_name: String,
+
+    /// Lifetime in seconds of assumed-role sessions (refreshed as needed).
+    #[arg(long, value_name = "SECONDS", default_value_t = 3600, value_parser = clap::value_parser!(u64).range(900..=43200))]
+    pub role_duration: u64,
+
+    /// Audit every active account of the AWS Organization, from its management account or a
+    /// delegated administrator, by assuming --role-name in each.
+    #[arg(long)]
+    pub org: bool,
+
+    /// The role assumed in each member account with --org.
+    #[arg(long, value_name = "NAME", default_value = "OrganizationAccountAccessRole")]
+    pub role_name: String,
+
+    /// With --org: only these account ids (comma-separated or repeated).
+    #[arg(long, value_delimiter = ',', value_name = "ID", requires = "org")]
+    pub accounts: Vec<String>,
+
+    /// With --org: not these account ids (comma-separated or repeated).
+    #[arg(long, value_delimiter = ',', value_name = "ID", requires = "org")]
+    pub exclude_accounts: Vec<String>,
+
+    /// Accounts audited at once.
+    #[arg(long, value_name = "N", default_value_t = 4, value_parser = clap::value_parser!(u32).range(1..=64))]
+    pub max_accounts: u32,
 
     /// Send every request to this endpoint (an emulator such as LocalStack or moto).
     #[arg(long, value_name = "URL")]
@@ -93,7 +134,7 @@ pub struct AuditArgs {
     pub select: SelectArgs,
 
     /// Evaluate a snapshot written by `rampart collect` instead of calling AWS.
-    #[arg(long, value_name = "FILE", conflicts_with_all = ["profile", "regions", "endpoint_url"])]
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["profile", "regions", "endpoint_url", "role_arn", "org"])]
     pub snapshot: Option<PathBuf>,
 
     /// Report format.

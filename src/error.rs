@@ -26,6 +26,10 @@ pub enum RunError {
     Unreachable(String),
     #[error("AWS rejected the credentials: {0}")]
     Identity(String),
+    #[error("cannot list the regions to audit: {0}")]
+    Regions(String),
+    #[error("cannot list the organization's accounts: {0}")]
+    Organization(String),
     #[error("cannot read snapshot {path}: {message}")]
     Snapshot { path: PathBuf, message: String },
     #[error("cannot read configuration {path}: {message}")]

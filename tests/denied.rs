@@ -16,7 +16,7 @@ fn access_denied_everywhere_gives_errors_with_reasons_and_exit_4() {
     let (code, out, err) = run(rampart()
         .env("AWS_ACCESS_KEY_ID", "test")
         .env("AWS_SECRET_ACCESS_KEY", "test")
-        .args(["audit", "--format", "json", "--endpoint-url", &url]));
+        .args(["audit", "--format", "json", "--endpoint-url", &url, "--region", "us-east-1"]));
     assert_eq!(code, 4, "stderr: {err}");
     let report: Value = serde_json::from_str(&out).unwrap();
     let findings = report["findings"].as_array().unwrap();
@@ -57,4 +57,19 @@ fn access_denied_everywhere_gives_errors_with_reasons_and_exit_4() {
         })
         .collect();
     assert!(writes.is_empty(), "non-read actions sent: {writes:?}");
+}
+
+#[test]
+fn regions_that_cannot_be_listed_stop_the_audit_with_one_line() {
+    // Without --region, Rampart audits every enabled region; if it cannot list them it says
+    // so, rather than auditing fewer regions than the user expects.
+    let (url, _) = stub::serve(|r| if r.action == "GetCallerIdentity" { caller_identity() } else { access_denied(&r.action) });
+    let (code, out, err) = run(rampart()
+        .env("AWS_ACCESS_KEY_ID", "test")
+        .env("AWS_SECRET_ACCESS_KEY", "test")
+        .args(["audit", "--endpoint-url", &url]));
+    assert_eq!(code, 1, "{err}");
+    assert!(out.is_empty());
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(err.contains("cannot list the regions") && err.contains("--region"), "{err}");
 }

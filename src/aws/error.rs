@@ -90,6 +90,14 @@ where
     }
 }
 
+/// When a call failed because credentials could not be had (an AssumeRole that was
+/// refused, expired SSO tokens), the reason; the SDK reports those as dispatch failures.
+pub fn credentials_failure<E: std::error::Error + 'static>(err: &SdkError<E, HttpResponse>) -> Option<String> {
+    let text = error_chain(err);
+    (text.contains("failed to load credentials") || text.contains("credentials provider") || text.contains("AssumeRole"))
+        .then_some(text)
+}
+
 /// An error and its sources on one line: each message once, joined by ": ".
 pub fn error_chain(err: &(dyn std::error::Error + 'static)) -> String {
     let mut parts: Vec<String> = Vec::new();

@@ -10,6 +10,8 @@ use aws_config::timeout::TimeoutConfig;
 use aws_config::{BehaviorVersion, Region, SdkConfig};
 use aws_credential_types::provider::ProvideCredentials;
 use aws_config::profile::ProfileFileCredentialsProvider;
+use aws_config::sts::AssumeRoleProvider;
+use aws_credential_types::provider::SharedCredentialsProvider;
 use aws_runtime::env_config::file::EnvConfigFiles as ProfileFiles;
 use aws_types::os_shim_internal::{Env, Fs};
 use aws_credential_types::provider::error::CredentialsError;
@@ -34,8 +36,9 @@ pub struct Session {
 }
 
 /// Loads configuration exactly as the AWS CLI does (environment, profiles, SSO, `role_arn`,
-/// `credential_process`, container and instance roles), then asks STS who we are.
-pub async fn connect(args: &AwsArgs) -> Result<Session, RunError> {
+/// `credential_process`, container and instance roles), checks that credentials resolve,
+/// and returns the base configuration every account's session derives from.
+pub async fn load_base(args: &AwsArgs) -> Result<SdkConfig, RunError> {
     let region_chain = RegionProviderChain::first_try(args.regions.first().cloned().map(Region::new))
         .or_default_provider()
         .or_else(Region::from_static("us-east-1"));
@@ -62,7 +65,25 @@ pub async fn connect(args: &AwsArgs) -> Result<Session, RunError> {
     if let Err(e) = provider.provide_credentials().await {
         return Err(RunError::Credentials(credentials_problem(args.profile.as_deref(), &e).await));
     }
+    Ok(config)
+}
 
+/// A configuration whose credentials come from assuming `role_arn` with the base ones. The
+/// SDK caches and refreshes the assumed credentials.
+pub async fn assume_role(base: &SdkConfig, role_arn: &str, args: &AwsArgs) -> SdkConfig {
+    let mut builder = AssumeRoleProvider::builder(role_arn)
+        .session_name(&args.role_session_name)
+        .session_length(Duration::from_secs(args.role_duration))
+        .configure(base);
+    if let Some(id) = &args.external_id {
+        builder = builder.external_id(id);
+    }
+    let provider = builder.build().await;
+    base.to_builder().credentials_provider(SharedCredentialsProvider::new(provider)).build()
+}
+
+/// Asks STS who these credentials are, and makes the session for that account.
+pub async fn session(config: SdkConfig, args: &AwsArgs, regions: Vec<String>) -> Result<Session, RunError> {
     // Few attempts here: an unreachable endpoint should be reported promptly.
     let sts_config = aws_sdk_sts::config::Builder::from(&config)
         .retry_config(RetryConfig::standard().with_max_attempts(2))
@@ -72,23 +93,63 @@ pub async fn connect(args: &AwsArgs) -> Result<Session, RunError> {
         .send()
         .await
         .map_err(|e| match &e {
-            aws_sdk_sts::error::SdkError::ServiceError(se) => {
-                RunError::Identity(error::service_error_text(se.err()))
-            }
-            _ => RunError::Unreachable(error::describe("sts:GetCallerIdentity", &e)),
+            aws_sdk_sts::error::SdkError::ServiceError(se) => RunError::Identity(error::service_error_text(se.err())),
+            _ => match error::credentials_failure(&e) {
+                Some(why) => RunError::Identity(why),
+                None => RunError::Unreachable(error::describe("sts:GetCallerIdentity", &e)),
+            },
         })?;
     let account_id = identity.account().unwrap_or_default().to_string();
     let caller_arn = identity.arn().unwrap_or_default().to_string();
     let partition = caller_arn.split(':').nth(1).filter(|p| !p.is_empty()).unwrap_or("aws").to_string();
-    let regions = if args.regions.is_empty() {
-        vec![config.region().map(|r| r.to_string()).unwrap_or_else(|| "us-east-1".to_string())]
-    } else {
-        let mut regions = args.regions.clone();
-        regions.dedup();
-        regions
-    };
     info!(account = %account_id, caller = %caller_arn, regions = ?regions, "connected");
     Ok(Session { config, account_id, partition, regions, endpoint_url: args.endpoint_url.clone() })
+}
+
+/// The regions to audit: those named with `--region`, or else every region enabled for the
+/// account (ec2:DescribeRegions answers only enabled ones: opt-in regions count once opted
+/// in); less `--exclude-region`.
+pub async fn regions(config: &SdkConfig, args: &AwsArgs) -> Result<Vec<String>, RunError> {
+    let mut regions = if args.regions.is_empty() {
+        let client = aws_sdk_ec2::Client::new(config);
+        let out = client.describe_regions().all_regions(false).send().await.map_err(|e| {
+            RunError::Regions(format!("{}; name the regions with --region", error::describe("ec2:DescribeRegions", &e)))
+        })?;
+        out.regions().iter().filter_map(|r| r.region_name().map(str::to_string)).collect::<Vec<_>>()
+    } else {
+        args.regions.clone()
+    };
+    regions.sort();
+    regions.dedup();
+    regions.retain(|r| !args.exclude_regions.contains(r));
+    if regions.is_empty() {
+        return Err(RunError::Usage("no region left to audit".into()));
+    }
+    Ok(regions)
+}
+
+/// The accounts of the organization (from its management or a delegated administrator
+/// account), active ones only, filtered by `--accounts` and `--exclude-accounts`.
+pub async fn organization_accounts(config: &SdkConfig, args: &AwsArgs) -> Result<Vec<String>, RunError> {
+    let client = aws_sdk_organizations::Client::new(config);
+    let mut pages = client.list_accounts().into_paginator().send();
+    let mut accounts = Vec::new();
+    while let Some(page) = pages.next().await {
+        let page = page.map_err(|e| RunError::Organization(error::describe("organizations:ListAccounts", &e)))?;
+        for account in page.accounts() {
+            let active = account.state().map(|s| s.as_str() == "ACTIVE").unwrap_or_else(|| {
+                #[allow(deprecated)]
+                account.status().is_some_and(|s| s.as_str() == "ACTIVE")
+            });
+            if let Some(id) = account.id().filter(|_| active) {
+                accounts.push(id.to_string());
+            }
+        }
+    }
+    accounts.retain(|id| args.accounts.is_empty() || args.accounts.contains(id));
+    accounts.retain(|id| !args.exclude_accounts.contains(id));
+    accounts.sort();
+    Ok(accounts)
 }
 
 /// Why no credentials could be had, in one line.
@@ -176,6 +237,11 @@ regional_clients! {
 }
 
 impl Session {
+    /// The configuration this session's clients are built from.
+    pub fn config(&self) -> &SdkConfig {
+        &self.config
+    }
+
     /// A retry partition per (service, account, region): one account's throttling never
     /// slows another's requests.
     fn partition_for(&self, service: &str, region: &str) -> RetryPartition {

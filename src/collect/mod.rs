@@ -37,7 +37,11 @@ use rampart_checks::Check;
 use rampart_checks::inventory::{AccountInventory, Inventory, RegionInventory};
 use tracing::info;
 
-use crate::aws::Session;
+use futures::StreamExt;
+
+use crate::aws::{self, Session};
+use crate::cli::AwsArgs;
+use crate::error::RunError;
 
 /// The AWS services Rampart reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -104,15 +108,71 @@ pub fn services_for(check_id: &str) -> &'static [Service] {
     }
 }
 
-/// Collects what the selected checks read, for the session's account and regions.
-pub async fn collect(session: &Session, checks: &[&Check]) -> Inventory {
+/// Collects what the selected checks read, for every account the options name: the
+/// caller's, the account of `--role-arn`, or every active account of the organization with
+/// `--org` (up to `--max-accounts` at once). An account that cannot be entered yields ERROR
+/// findings for that account and never stops the others.
+pub async fn collect(args: &AwsArgs, checks: &[&Check]) -> Result<Inventory, RunError> {
+    let mut inventory = Inventory::new(Utc::now());
+    let base = aws::load_base(args).await?;
+    if !args.org {
+        let config = match &args.role_arn {
+            Some(arn) => aws::assume_role(&base, arn, args).await,
+            None => base,
+        };
+        let mut session = aws::session(config, args, Vec::new()).await?;
+        session.regions = aws::regions(session.config(), args).await?;
+        inventory.accounts.push(collect_account(&session, checks).await);
+        return Ok(inventory);
+    }
+    let caller = aws::session(base.clone(), args, Vec::new()).await?;
+    let ids = aws::organization_accounts(&base, args).await?;
+    info!(accounts = ids.len(), "organization");
+    let accounts = futures::stream::iter(ids)
+        .map(|id| {
+            let (base, caller) = (&base, &caller);
+            async move {
+                // The caller's own account needs no role; the others are entered through it.
+                let (config, entered_through) = if id == caller.account_id {
+                    (base.clone(), None)
+                } else {
+                    let arn = format!("arn:{}:iam::{id}:role/{}", caller.partition, args.role_name);
+                    (aws::assume_role(base, &arn, args).await, Some(arn))
+                };
+                let entered = async {
+                    let mut session = aws::session(config, args, Vec::new()).await?;
+                    session.regions = aws::regions(session.config(), args).await?;
+                    Ok::<_, RunError>(session)
+                };
+                match entered.await {
+                    Ok(session) => collect_account(&session, checks).await,
+                    Err(e) => {
+                        let why = match entered_through {
+                            Some(arn) => format!("account {id} could not be audited through {arn}: {e}"),
+                            None => format!("account {id} could not be audited: {e}"),
+                        };
+                        tracing::warn!("{why}");
+                        let regions = if args.regions.is_empty() { vec!["global".to_string()] } else { args.regions.clone() };
+                        AccountInventory::unreachable(&id, &caller.partition, regions, &why)
+                    }
+                }
+            }
+        })
+        .buffer_unordered(args.max_accounts as usize)
+        .collect::<Vec<_>>()
+        .await;
+    inventory.accounts = accounts;
+    inventory.accounts.sort_by(|a, b| a.account_id.cmp(&b.account_id));
+    Ok(inventory)
+}
+
+/// Collects one account: global services once, regional ones per region, concurrently.
+async fn collect_account(session: &Session, checks: &[&Check]) -> AccountInventory {
     let needs: BTreeSet<Service> = checks.iter().flat_map(|c| services_for(c.id).iter().copied()).collect();
     let started = std::time::Instant::now();
-    let mut inventory = Inventory::new(Utc::now());
     let regions = session.regions.clone();
     let home = regions.first().cloned().unwrap_or_else(|| "us-east-1".to_string());
     let mut account = AccountInventory::new(&session.account_id, &session.partition, regions.clone());
-
     let global = async {
         tokio::join!(
             async {
@@ -148,9 +208,8 @@ pub async fn collect(session: &Session, checks: &[&Check]) -> Inventory {
         account.cloudtrail = trails;
     }
     account.regional = regions.iter().cloned().zip(regional).collect();
-    info!(elapsed_ms = started.elapsed().as_millis() as u64, services = needs.len(), regions = regions.len(), "collected");
-    inventory.accounts.push(account);
-    inventory
+    info!(account = %session.account_id, elapsed_ms = started.elapsed().as_millis() as u64, services = needs.len(), regions = regions.len(), "collected");
+    account
 }
 
 /// Every regional service the checks need, for one region, concurrently.

@@ -19,10 +19,7 @@ pub fn run(args: AuditArgs, quiet: bool) -> Result<ExitCode, RunError> {
     let checks = selection.checks();
     let inventory = match &args.snapshot {
         Some(path) => load_snapshot(path)?,
-        None => super::runtime().block_on(async {
-            let session = crate::aws::connect(&args.aws).await?;
-            Ok::<_, RunError>(crate::collect::collect(&session, &checks).await)
-        })?,
+        None => super::runtime().block_on(crate::collect::collect(&args.aws, &checks))?,
     };
     let findings = evaluate(&inventory, &selection, &config);
     let scope = Scope {

@@ -34,6 +34,9 @@ pub struct Summary {
     pub by_severity: BTreeMap<Severity, Counts>,
     /// Score per measure and overall (docs/scoring.md).
     pub score: Scores,
+    /// The same scores for each account, when the report covers several.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub accounts: BTreeMap<String, Scores>,
 }
 
 /// Everything a report format renders.
@@ -89,6 +92,18 @@ impl Report {
                 .then_with(|| a.resource_id.cmp(&b.resource_id))
         });
         let score = score(&findings);
+        let accounts: BTreeMap<String, Scores> = if scope.accounts.len() > 1 {
+            scope
+                .accounts
+                .iter()
+                .map(|id| {
+                    let of: Vec<Finding> = findings.iter().filter(|f| &f.account_id == id).cloned().collect();
+                    (id.clone(), rampart_checks::score::score(&of))
+                })
+                .collect()
+        } else {
+            BTreeMap::new()
+        };
         let by_severity = Severity::ALL
             .into_iter()
             .map(|sev| (sev, Counts::of(findings.iter().filter(|f| f.severity == sev))))
@@ -100,7 +115,7 @@ impl Report {
             finished_at: Utc::now(),
             collected_at,
             scope,
-            summary: Summary { counts: score.overall.counts.clone(), by_severity, score },
+            summary: Summary { counts: score.overall.counts.clone(), by_severity, score, accounts },
             compliance: None,
             findings,
         }

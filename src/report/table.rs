@@ -37,6 +37,24 @@ pub fn render(report: &Report, color: bool, width: Option<u16>) -> String {
     out.push_str(&scores.to_string());
     out.push('\n');
 
+    if !report.summary.accounts.is_empty() {
+        out.push_str("\nBy account\n");
+        let mut table = new_table(color, width);
+        let mut header = vec!["account".to_string()];
+        header.extend(Measure::ALL.iter().map(|m| m.as_str().to_string()));
+        header.extend(["overall".to_string(), "fail".to_string(), "error".to_string()]);
+        table.set_header(header);
+        for (id, s) in &report.summary.accounts {
+            let show = |score: &Score| score.score.map(|v| format!("{v:.1}")).unwrap_or_else(|| "n/a".into());
+            let mut row = vec![id.clone()];
+            row.extend(Measure::ALL.iter().map(|m| show(&s.measures[m])));
+            row.extend([show(&s.overall), s.overall.counts.fail.to_string(), s.overall.counts.error.to_string()]);
+            table.add_row(row);
+        }
+        out.push_str(&table.to_string());
+        out.push('\n');
+    }
+
     if let Some(compliance) = &report.compliance {
         out.push_str(&format!("\n{} {} controls\n", compliance.name, compliance.version));
         let mut table = new_table(color, width);

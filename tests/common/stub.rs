@@ -1,5 +1,8 @@
 //! A small HTTP server on loopback that plays AWS for tests: it tells the action of each
 //! request, whatever the protocol, records it, and answers what the test's responder says.
+//!
+//! The request parsing and the action detection ([`read_raw`], [`detect`], [`signing_name`])
+//! are shared with the fault-injecting proxy in `proxy.rs`.
 #![allow(dead_code)]
 
 use std::io::{BufRead, BufReader, Read, Write};
@@ -15,6 +18,8 @@ pub struct Request {
     pub method: String,
     pub path: String,
     pub body: String,
+    /// The SigV4 signing name of the request's credential scope (`iam`, `kms`, `s3`, …).
+    pub service: String,
 }
 
 /// What to answer: status line (e.g. `200 OK`), content type, body.
@@ -44,38 +49,156 @@ pub fn serve(respond: impl Fn(&Request) -> Answer + Send + 'static) -> (String, 
 
 fn read_request(stream: &mut std::net::TcpStream) -> Option<Request> {
     let mut reader = BufReader::new(stream.try_clone().ok()?);
+    let raw = read_raw(&mut reader)?;
+    Some(Request {
+        action: raw.action(),
+        service: raw.service(),
+        body: String::from_utf8_lossy(&raw.body).to_string(),
+        method: raw.method,
+        path: raw.target,
+    })
+}
+
+/// An HTTP/1.1 request as read off the wire, its body complete.
+#[derive(Debug, Clone)]
+pub struct RawRequest {
+    pub method: String,
+    /// Path and query, as sent (`/bucket?policy`).
+    pub target: String,
+    pub version: String,
+    /// Header names and values in the order received.
+    pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
+}
+
+impl RawRequest {
+    /// The first value of a header (case-insensitive name).
+    pub fn header(&self, name: &str) -> Option<&str> {
+        header(&self.headers, name)
+    }
+
+    /// The action, as [`detect`] tells it.
+    pub fn action(&self) -> String {
+        detect(&self.method, &self.target, &self.headers, &self.body)
+    }
+
+    /// The SigV4 signing name, or `""` for an unsigned request.
+    pub fn service(&self) -> String {
+        signing_name(&self.headers).unwrap_or_default()
+    }
+}
+
+/// The first value of a header (case-insensitive name).
+pub fn header<'a>(headers: &'a [(String, String)], name: &str) -> Option<&'a str> {
+    headers.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
+}
+
+/// Reads one request (request line, headers, body by `Content-Length` or chunked); `None` at
+/// the end of the stream or on a malformed request.
+pub fn read_raw(reader: &mut impl BufRead) -> Option<RawRequest> {
     let mut request_line = String::new();
-    reader.read_line(&mut request_line).ok()?;
-    let mut length = 0usize;
-    let mut target = None;
+    if reader.read_line(&mut request_line).ok()? == 0 {
+        return None;
+    }
+    let mut parts = request_line.split_whitespace();
+    let method = parts.next()?.to_string();
+    let target = parts.next()?.to_string();
+    let version = parts.next().unwrap_or("HTTP/1.1").to_string();
+    let headers = read_headers(reader)?;
+    let body = read_body(reader, &headers, false)?;
+    Some(RawRequest { method, target, version, headers, body })
+}
+
+/// Header lines up to the empty line.
+pub fn read_headers(reader: &mut impl BufRead) -> Option<Vec<(String, String)>> {
+    let mut headers = Vec::new();
     loop {
         let mut line = String::new();
-        if reader.read_line(&mut line).unwrap_or(0) == 0 || line == "\r\n" {
-            break;
+        if reader.read_line(&mut line).ok()? == 0 {
+            return None;
+        }
+        let line = line.trim_end_matches(['\r', '\n']);
+        if line.is_empty() {
+            return Some(headers);
         }
         if let Some((name, value)) = line.split_once(':') {
-            if name.eq_ignore_ascii_case("content-length") {
-                length = value.trim().parse().unwrap_or(0);
-            }
-            if name.eq_ignore_ascii_case("x-amz-target") {
-                target = value.trim().rsplit('.').next().map(str::to_string);
-            }
+            headers.push((name.trim().to_string(), value.trim().to_string()));
         }
     }
-    let mut body = vec![0u8; length];
-    reader.read_exact(&mut body).ok()?;
-    let body = String::from_utf8_lossy(&body).to_string();
-    let mut parts = request_line.split_whitespace();
-    let method = parts.next().unwrap_or("").to_string();
-    let path = parts.next().unwrap_or("").to_string();
-    let action = body
-        .split('&')
-        .find_map(|kv| kv.strip_prefix("Action="))
-        .map(str::to_string)
-        .or(target)
+}
+
+/// A message body: chunked, by `Content-Length`, or (`to_eof`, for responses without either)
+/// up to the end of the stream. At most 64 MiB.
+pub fn read_body(reader: &mut impl BufRead, headers: &[(String, String)], to_eof: bool) -> Option<Vec<u8>> {
+    const LIMIT: usize = 64 << 20;
+    if header(headers, "transfer-encoding").is_some_and(|te| te.to_ascii_lowercase().contains("chunked")) {
+        let mut body = Vec::new();
+        loop {
+            let mut size_line = String::new();
+            reader.read_line(&mut size_line).ok()?;
+            let size = usize::from_str_radix(size_line.trim().split(';').next()?.trim(), 16).ok()?;
+            if size == 0 {
+                // Trailers, up to the empty line.
+                read_headers(reader)?;
+                return Some(body);
+            }
+            if body.len() + size > LIMIT {
+                return None;
+            }
+            let start = body.len();
+            body.resize(start + size, 0);
+            reader.read_exact(&mut body[start..]).ok()?;
+            let mut crlf = String::new();
+            reader.read_line(&mut crlf).ok()?;
+        }
+    }
+    if let Some(length) = header(headers, "content-length") {
+        let length: usize = length.parse().ok()?;
+        if length > LIMIT {
+            return None;
+        }
+        let mut body = vec![0u8; length];
+        reader.read_exact(&mut body).ok()?;
+        return Some(body);
+    }
+    let mut body = Vec::new();
+    if to_eof {
+        reader.take(LIMIT as u64).read_to_end(&mut body).ok()?;
+    }
+    Some(body)
+}
+
+/// The action of a request, whatever the protocol: Query (`Action=` in the form body, EC2
+/// included), JSON (`X-Amz-Target: Service.Action`), Smithy RPC v2 CBOR
+/// (`/service/S/operation/Action`), else `REST <METHOD> <path without query>` for REST APIs
+/// (S3, S3 Control, GuardDuty, Security Hub, …), which tests map themselves.
+pub fn detect(method: &str, target: &str, headers: &[(String, String)], body: &[u8]) -> String {
+    let body = String::from_utf8_lossy(body);
+    let query_action = body.split('&').find_map(|kv| kv.strip_prefix("Action=")).map(str::to_string);
+    let json_target = header(headers, "x-amz-target").and_then(|t| t.rsplit('.').next()).map(str::to_string);
+    let path = target.split('?').next().unwrap_or("");
+    query_action
+        .or(json_target)
         .or_else(|| path.split("/operation/").nth(1).map(str::to_string))
-        .unwrap_or_else(|| format!("REST {method} {}", path.split('?').next().unwrap_or("")));
-    Some(Request { action, method, path, body })
+        .unwrap_or_else(|| format!("REST {method} {path}"))
+}
+
+/// The SigV4 signing name from `Authorization: AWS4-HMAC-SHA256 Credential=AKID/DATE/REGION/SERVICE/aws4_request, …`.
+pub fn signing_name(headers: &[(String, String)]) -> Option<String> {
+    credential_scope(headers).map(|(_, service)| service)
+}
+
+/// The (region, signing name) of the SigV4 credential scope.
+pub fn credential_scope(headers: &[(String, String)]) -> Option<(String, String)> {
+    let auth = header(headers, "authorization")?;
+    let credential = auth.split("Credential=").nth(1)?.split([',', ' ']).next()?;
+    let parts: Vec<&str> = credential.split('/').collect();
+    // AKID / DATE / REGION / SERVICE / aws4_request
+    if parts.len() >= 5 {
+        Some((parts[parts.len() - 3].to_string(), parts[parts.len() - 2].to_string()))
+    } else {
+        None
+    }
 }
 
 /// STS GetCallerIdentity for account 123456789012.

@@ -126,6 +126,17 @@ impl AccountInventory {
         }
     }
 
+    /// An account that could not be read at all (its role could not be assumed, its
+    /// credentials were refused): every value is unknown for `reason`, so every selected
+    /// check reports ERROR with it.
+    pub fn unreachable(account_id: &str, partition: &str, regions: Vec<String>, reason: &str) -> Self {
+        let mut account = AccountInventory::new(account_id, partition, regions.clone());
+        account.regional = regions.into_iter().map(|r| (r, RegionInventory::default())).collect();
+        let mut value = serde_json::to_value(&account).expect("an inventory serialises");
+        replace_unknown(&mut value, reason);
+        serde_json::from_value(value).expect("the same inventory deserialises")
+    }
+
     /// The regional inventories of every audited region, in region order. A region that
     /// was audited but has no inventory (a partial snapshot) yields an empty one whose
     /// values are all "not collected", so its checks report ERROR instead of nothing.
@@ -159,6 +170,21 @@ impl AccountInventory {
     }
 }
 
+/// Replaces every `Unknown` reason in a serialised inventory.
+fn replace_unknown(value: &mut serde_json::Value, reason: &str) {
+    match value {
+        serde_json::Value::Object(map) => {
+            if map.len() == 1 && map.contains_key("unknown") {
+                map.insert("unknown".into(), serde_json::Value::String(reason.to_string()));
+                return;
+            }
+            map.values_mut().for_each(|v| replace_unknown(v, reason));
+        }
+        serde_json::Value::Array(items) => items.iter_mut().for_each(|v| replace_unknown(v, reason)),
+        _ => {}
+    }
+}
+
 /// The result of one API read: the value, or why it could not be had.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -180,6 +206,32 @@ impl<T> Collected<T> {
         match self {
             Collected::Known(v) => Ok(v),
             Collected::Unknown(why) => Err(why),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_unreachable_account_makes_every_check_error_with_the_reason() {
+        let account = AccountInventory::unreachable("210987654321", "aws", vec!["eu-west-1".into()], "cannot assume role x");
+        let mut inventory = Inventory::new(crate::testing::now());
+        inventory.accounts.push(account);
+        let findings = crate::evaluate(&inventory, &crate::Selection::default(), &crate::Config::default());
+        assert!(findings.len() >= crate::all_checks().len());
+        for f in &findings {
+            assert_eq!(f.status, crate::Status::Error, "{f:?}");
+            assert_eq!(f.account_id, "210987654321");
+        }
+        // Every check says why (summary findings may refer to the regional ones instead).
+        for check in crate::all_checks() {
+            assert!(
+                findings.iter().any(|f| f.check_id == check.id && f.message.contains("cannot assume role x")),
+                "{}: the reason is not given",
+                check.id
+            );
         }
     }
 }
