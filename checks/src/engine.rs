@@ -1,6 +1,7 @@
 //! Runs the selected checks over an inventory and turns what they record into findings.
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::sync::Arc;
 
 use crate::config::Config;
 use crate::finding::{Finding, Measure, Resource, Severity, Status};
@@ -40,18 +41,35 @@ impl Selection {
 pub fn evaluate(inventory: &Inventory, selection: &Selection, config: &Config) -> Vec<Finding> {
     let ctx = Context { now: inventory.collected_at, config };
     let checks = selection.checks();
+    let mut shared = Interner::default();
     let mut findings = Vec::new();
     for account in &inventory.accounts {
         for check in &checks {
-            findings.extend(run_check(check, account, &ctx));
+            findings.extend(run_check(check, account, &ctx, &mut shared));
         }
     }
     findings
 }
 
+/// One shared copy of each string that many findings repeat (account ids, regions,
+/// resource types): a large account yields hundreds of thousands of findings.
+#[derive(Debug, Default)]
+pub struct Interner(std::collections::HashMap<Box<str>, Arc<str>>);
+
+impl Interner {
+    pub fn get(&mut self, s: &str) -> Arc<str> {
+        if let Some(shared) = self.0.get(s) {
+            return shared.clone();
+        }
+        let shared: Arc<str> = s.into();
+        self.0.insert(s.into(), shared.clone());
+        shared
+    }
+}
+
 /// Runs one check on one account. A check that panics (a bug) yields an ERROR finding
 /// instead of ending the audit.
-pub fn run_check(check: &'static Check, account: &AccountInventory, ctx: &Context<'_>) -> Vec<Finding> {
+pub fn run_check(check: &'static Check, account: &AccountInventory, ctx: &Context<'_>, shared: &mut Interner) -> Vec<Finding> {
     let mut out = Findings::new();
     let outcome = catch_unwind(AssertUnwindSafe(|| (check.eval)(account, ctx, &mut out)));
     let mut recorded = out.into_recorded();
@@ -68,8 +86,10 @@ pub fn run_check(check: &'static Check, account: &AccountInventory, ctx: &Contex
             message: format!("internal error in check {}: {what}", check.id),
         });
     }
-    let compliance = compliance_of(check.id);
-    let remediation = check.remediation();
+    let compliance = Arc::new(compliance_of(check.id));
+    let remediation: Arc<str> = check.remediation().into();
+    let (check_id, title): (Arc<str>, Arc<str>) = (check.id.into(), check.title.into());
+    let account_id = shared.get(&account.account_id);
     recorded
         .into_iter()
         .map(|r| {
@@ -79,16 +99,16 @@ pub fn run_check(check: &'static Check, account: &AccountInventory, ctx: &Contex
                 .map(str::to_string);
             let Resource { id, arn, kind, region } = r.resource;
             Finding {
-                check_id: check.id.to_string(),
-                title: check.title.to_string(),
+                check_id: check_id.clone(),
+                title: title.clone(),
                 status: r.status,
                 severity: check.severity,
                 measure: check.measure,
-                account_id: account.account_id.clone(),
-                region: region.unwrap_or_else(|| "global".to_string()),
+                account_id: account_id.clone(),
+                region: shared.get(region.as_deref().unwrap_or("global")),
                 resource_id: id,
                 resource_arn: arn,
-                resource_type: kind.to_string(),
+                resource_type: shared.get(kind),
                 message: r.message,
                 remediation: remediation.clone(),
                 compliance: compliance.clone(),
@@ -133,8 +153,8 @@ mod tests {
         assert_eq!(f.status, Status::Fail);
         assert!(f.muted);
         assert_eq!(f.mute_reason.as_deref(), Some("accepted"));
-        assert_eq!(f.region, "global");
-        assert_eq!(f.resource_type, "AwsIamUser");
+        assert_eq!(&*f.region, "global");
+        assert_eq!(&*f.resource_type, "AwsIamUser");
         assert_eq!(f.compliance["CIS-5.0"], vec!["1.9".to_string()]);
         assert!(f.remediation.contains("enable-mfa-device"), "{}", f.remediation);
     }
@@ -158,7 +178,7 @@ mod tests {
         let account = account_with_report(&[]);
         let prev = std::panic::take_hook();
         std::panic::set_hook(Box::new(|_| {}));
-        let findings = run_check(&BAD, &account, &ctx);
+        let findings = run_check(&BAD, &account, &ctx, &mut Interner::default());
         std::panic::set_hook(prev);
         assert_eq!(findings.len(), 1);
         assert_eq!(findings[0].status, Status::Error);

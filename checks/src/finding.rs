@@ -2,6 +2,7 @@
 
 use std::collections::BTreeMap;
 use std::fmt;
+use std::sync::Arc;
 use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
@@ -163,23 +164,51 @@ pub struct Resource {
 }
 
 /// One result of one check on one resource. Every report format is rendered from these.
+///
+/// What every finding of a check shares (id, title, remediation, compliance) is held once
+/// and shared: an audit of a large account holds hundreds of thousands of findings.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Finding {
-    pub check_id: String,
-    pub title: String,
+    pub check_id: Arc<str>,
+    pub title: Arc<str>,
     pub status: Status,
     pub severity: Severity,
     pub measure: Measure,
-    pub account_id: String,
+    pub account_id: Arc<str>,
     /// `global` for resources that have no region.
-    pub region: String,
+    pub region: Arc<str>,
     pub resource_id: String,
     pub resource_arn: Option<String>,
-    pub resource_type: String,
+    pub resource_type: Arc<str>,
     pub message: String,
-    pub remediation: String,
+    pub remediation: Arc<str>,
     /// Framework key (e.g. `CIS-5.0`) to the control ids this check serves.
-    pub compliance: BTreeMap<String, Vec<String>>,
+    pub compliance: Arc<BTreeMap<String, Vec<String>>>,
     pub muted: bool,
     pub mute_reason: Option<String>,
+}
+
+impl Finding {
+    /// A finding with the given outcome and no text, on resource `r` of account `1`: for
+    /// tests and examples.
+    #[doc(hidden)]
+    pub fn synthetic(check_id: &str, status: Status, severity: Severity, measure: Measure, muted: bool) -> Self {
+        Finding {
+            check_id: check_id.into(),
+            title: check_id.into(),
+            status,
+            severity,
+            measure,
+            account_id: "1".into(),
+            region: "global".into(),
+            resource_id: "r".into(),
+            resource_arn: None,
+            resource_type: "AwsAccount".into(),
+            message: String::new(),
+            remediation: "".into(),
+            compliance: Arc::default(),
+            muted,
+            mute_reason: None,
+        }
+    }
 }

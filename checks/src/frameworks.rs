@@ -106,7 +106,7 @@ pub fn control_results(framework: &Framework, findings: &[Finding], evaluated_ch
         .controls
         .iter()
         .map(|control| {
-            let of = || findings.iter().filter(|f| !f.muted && control.checks.contains(&f.check_id));
+            let of = || findings.iter().filter(|f| !f.muted && control.checks.iter().any(|c| **c == *f.check_id));
             let count = |status: Status| of().filter(|f| f.status == status).count();
             let (pass, fail, error) = (count(Status::Pass), count(Status::Fail), count(Status::Error));
             let status = if control.checks.is_empty() {
@@ -181,23 +181,7 @@ mod tests {
     }
 
     fn finding(check: &str, status: Status, muted: bool) -> Finding {
-        Finding {
-            check_id: check.into(),
-            title: String::new(),
-            status,
-            severity: crate::Severity::High,
-            measure: crate::Measure::Access,
-            account_id: "1".into(),
-            region: "global".into(),
-            resource_id: "r".into(),
-            resource_arn: None,
-            resource_type: "AwsAccount".into(),
-            message: String::new(),
-            remediation: String::new(),
-            compliance: BTreeMap::new(),
-            muted,
-            mute_reason: None,
-        }
+        Finding::synthetic(check, status, crate::Severity::High, crate::Measure::Access, muted)
     }
 
     #[test]

@@ -112,23 +112,7 @@ mod tests {
     use super::*;
 
     fn finding(measure: Measure, severity: Severity, status: Status, muted: bool) -> Finding {
-        Finding {
-            check_id: "x".into(),
-            title: "x".into(),
-            status,
-            severity,
-            measure,
-            account_id: "1".into(),
-            region: "global".into(),
-            resource_id: "r".into(),
-            resource_arn: None,
-            resource_type: "AwsAccount".into(),
-            message: String::new(),
-            remediation: String::new(),
-            compliance: BTreeMap::new(),
-            muted,
-            mute_reason: None,
-        }
+        Finding::synthetic("x", status, severity, measure, muted)
     }
 
     #[test]

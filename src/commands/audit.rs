@@ -27,20 +27,23 @@ pub fn run(args: AuditArgs, quiet: bool) -> Result<ExitCode, RunError> {
         regions: inventory.regions(),
         checks: checks.iter().map(|c| c.id.to_string()).collect(),
     };
-    let mut report = Report::new(started_at, inventory.collected_at, scope, findings);
+    let collected_at = inventory.collected_at;
+    // The findings say all the report needs: free the inventory before rendering.
+    drop(inventory);
+    let mut report = Report::new(started_at, collected_at, scope, findings);
     if let Some(name) = &args.select.compliance {
         let framework = super::framework(name)?;
         report.compliance = Some(ComplianceReport::new(framework, &report.findings, &report.scope.checks));
     }
-    let text = match args.format {
-        Format::Json => report::json::render(&report),
+    match args.format {
+        Format::Json => super::write_with(args.output.as_deref(), |w| report::json::write(&report, w))?,
         Format::Table => {
             let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();
             let color = to_terminal && std::env::var_os("NO_COLOR").is_none();
-            report::table::render(&report, color, if to_terminal { None } else { Some(120) })
+            let text = report::table::render(&report, color, if to_terminal { None } else { Some(120) });
+            super::write_output(args.output.as_deref(), &text)?;
         }
-    };
-    super::write_output(args.output.as_deref(), &text)?;
+    }
     if !quiet && let Some(path) = &args.output {
         eprintln!("report written to {}", path.display());
     }
@@ -69,17 +72,21 @@ fn load_config(path: Option<&Path>) -> Result<Config, RunError> {
 
 fn load_snapshot(path: &Path) -> Result<Inventory, RunError> {
     let err = |message: String| RunError::Snapshot { path: path.to_path_buf(), message };
-    let text = std::fs::read_to_string(path).map_err(|e| err(e.to_string()))?;
-    let version: Option<u64> = serde_json::from_str::<serde_json::Value>(&text)
-        .map_err(|e| err(format!("not JSON: {e}")))?
-        .get("snapshot_version")
-        .and_then(|v| v.as_u64());
+    let open = || std::fs::File::open(path).map(std::io::BufReader::new).map_err(|e| err(e.to_string()));
+    // Read the version alone first (other fields are skipped, not built), so that a
+    // snapshot of another version gets a clear message rather than a field error. Both
+    // passes stream from the file: a large snapshot is never held as text.
+    #[derive(serde::Deserialize)]
+    struct Version {
+        snapshot_version: Option<u64>,
+    }
+    let version = serde_json::from_reader::<_, Version>(open()?).map_err(|e| err(format!("not JSON: {e}")))?.snapshot_version;
     match version {
         Some(v) if v == u64::from(SNAPSHOT_VERSION) => {}
         Some(v) => return Err(err(format!("snapshot version {v} is not supported (this Rampart reads version {SNAPSHOT_VERSION})"))),
         None => return Err(err("not a Rampart snapshot (no snapshot_version)".into())),
     }
-    serde_json::from_str(&text).map_err(|e| err(format!("invalid snapshot: {e}")))
+    serde_json::from_reader(open()?).map_err(|e| err(format!("invalid snapshot: {e}")))
 }
 
 #[cfg(test)]
@@ -87,23 +94,7 @@ mod tests {
     use super::*;
 
     fn finding(status: Status, severity: Severity, muted: bool) -> Finding {
-        Finding {
-            check_id: "x".into(),
-            title: "x".into(),
-            status,
-            severity,
-            measure: rampart_checks::Measure::Access,
-            account_id: "1".into(),
-            region: "global".into(),
-            resource_id: "r".into(),
-            resource_arn: None,
-            resource_type: "AwsAccount".into(),
-            message: String::new(),
-            remediation: String::new(),
-            compliance: Default::default(),
-            muted,
-            mute_reason: None,
-        }
+        Finding::synthetic("x", status, severity, rampart_checks::Measure::Access, muted)
     }
 
     #[test]

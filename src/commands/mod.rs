@@ -69,15 +69,23 @@ fn runtime() -> tokio::runtime::Runtime {
 
 /// Writes `text` to `path`, or to stdout when there is no path or it is `-`.
 fn write_output(path: Option<&Path>, text: &str) -> Result<(), RunError> {
-    use std::io::Write;
+    write_with(path, |w| w.write_all(text.as_bytes()))
+}
+
+/// Streams what `write` produces to `path`, or to stdout when there is no path or it is
+/// `-`, through a buffer: large reports are never held in memory whole.
+fn write_with(path: Option<&Path>, write: impl FnOnce(&mut dyn std::io::Write) -> std::io::Result<()>) -> Result<(), RunError> {
+    use std::io::{BufWriter, Write};
     match path {
         Some(p) if p != Path::new("-") => {
-            std::fs::write(p, text).map_err(|source| RunError::Write { path: p.to_path_buf(), source })
+            let fail = |source| RunError::Write { path: p.to_path_buf(), source };
+            let mut file = BufWriter::new(std::fs::File::create(p).map_err(fail)?);
+            write(&mut file).and_then(|_| file.flush()).map_err(fail)
         }
         _ => {
-            let mut stdout = std::io::stdout().lock();
+            let mut stdout = BufWriter::new(std::io::stdout().lock());
             // A closed pipe (`rampart … | head`) is not an error worth a message.
-            match stdout.write_all(text.as_bytes()).and_then(|_| stdout.flush()) {
+            match write(&mut stdout).and_then(|_| stdout.flush()) {
                 Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
                     Err(RunError::Write { path: "stdout".into(), source: e })
                 }

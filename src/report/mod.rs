@@ -97,7 +97,7 @@ impl Report {
                 .accounts
                 .iter()
                 .map(|id| {
-                    let of: Vec<Finding> = findings.iter().filter(|f| &f.account_id == id).cloned().collect();
+                    let of: Vec<Finding> = findings.iter().filter(|f| *f.account_id == **id).cloned().collect();
                     (id.clone(), rampart_checks::score::score(&of))
                 })
                 .collect()

@@ -116,9 +116,9 @@ fn by_check(report: &Report, findings: &[&Finding], message: &str, color: bool, 
         for f in group {
             let mut row = Vec::new();
             if many_accounts {
-                row.push(f.account_id.as_str());
+                row.push(&*f.account_id);
             }
-            row.extend([f.region.as_str(), &f.resource_id, &f.message]);
+            row.extend([&*f.region, &f.resource_id, &f.message]);
             table.add_row(row);
         }
         out.push_str(&table.to_string());
