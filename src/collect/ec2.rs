@@ -8,7 +8,9 @@ use rampart_checks::inventory::ec2::{
     NetworkAcl, NetworkAclEntry, PortRange, PrefixList, Route, RouteTable, SecurityGroup, Snapshot, Subnet, Volume, Vpc,
 };
 
-use super::to_chrono;
+use futures::StreamExt;
+
+use super::{PER_RESOURCE_CONCURRENCY, to_chrono};
 use crate::aws::error::describe;
 
 pub async fn collect(client: &Client) -> Ec2Inventory {
@@ -106,36 +108,40 @@ async fn snapshots(client: &Client) -> Collected<Vec<Snapshot>> {
         Collected::Known(listed) => listed,
         Collected::Unknown(why) => return Collected::Unknown(why),
     };
-    let mut snapshots = Vec::with_capacity(listed.len());
-    for s in listed {
-        let id = s.snapshot_id().unwrap_or_default().to_string();
-        let create_volume_permissions = match client
-            .describe_snapshot_attribute()
-            .snapshot_id(&id)
-            .attribute(SnapshotAttributeName::CreateVolumePermission)
-            .send()
-            .await
-        {
-            Ok(out) => Collected::Known(
-                out.create_volume_permissions()
-                    .iter()
-                    .map(|p| CreateVolumePermission {
-                        group: p.group().map(|g| g.as_str().to_string()),
-                        user_id: p.user_id().map(str::to_string),
-                    })
-                    .collect(),
-            ),
-            Err(e) => Collected::Unknown(describe("ec2:DescribeSnapshotAttribute", &e)),
-        };
-        snapshots.push(Snapshot {
-            snapshot_id: id,
-            volume_id: s.volume_id().map(str::to_string),
-            encrypted: s.encrypted().unwrap_or(false),
-            kms_key_id: s.kms_key_id().map(str::to_string),
-            start_time: s.start_time().and_then(to_chrono),
-            create_volume_permissions,
-        });
-    }
+    // One DescribeSnapshotAttribute per snapshot: a few at a time, in order.
+    let snapshots = futures::stream::iter(listed)
+        .map(|s| async move {
+            let id = s.snapshot_id().unwrap_or_default().to_string();
+            let create_volume_permissions = match client
+                .describe_snapshot_attribute()
+                .snapshot_id(&id)
+                .attribute(SnapshotAttributeName::CreateVolumePermission)
+                .send()
+                .await
+            {
+                Ok(out) => Collected::Known(
+                    out.create_volume_permissions()
+                        .iter()
+                        .map(|p| CreateVolumePermission {
+                            group: p.group().map(|g| g.as_str().to_string()),
+                            user_id: p.user_id().map(str::to_string),
+                        })
+                        .collect(),
+                ),
+                Err(e) => Collected::Unknown(describe("ec2:DescribeSnapshotAttribute", &e)),
+            };
+            Snapshot {
+                snapshot_id: id,
+                volume_id: s.volume_id().map(str::to_string),
+                encrypted: s.encrypted().unwrap_or(false),
+                kms_key_id: s.kms_key_id().map(str::to_string),
+                start_time: s.start_time().and_then(to_chrono),
+                create_volume_permissions,
+            }
+        })
+        .buffered(PER_RESOURCE_CONCURRENCY)
+        .collect::<Vec<_>>()
+        .await;
     Collected::Known(snapshots)
 }
 

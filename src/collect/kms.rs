@@ -5,7 +5,9 @@ use aws_sdk_kms::types::{KeyManagerType, KeySpec, KeyState};
 use rampart_checks::Collected;
 use rampart_checks::inventory::kms::{Alias, Key, KmsInventory};
 
-use super::to_chrono;
+use futures::StreamExt;
+
+use super::{PER_RESOURCE_CONCURRENCY, to_chrono};
 use crate::aws::error::describe;
 
 pub async fn collect(client: &Client) -> KmsInventory {
@@ -29,63 +31,71 @@ async fn keys(client: &Client) -> Collected<Vec<Key>> {
         Collected::Known(ids) => ids,
         Collected::Unknown(why) => return Collected::Unknown(why),
     };
-    let mut keys = Vec::with_capacity(ids.len());
-    for id in ids {
-        let meta = match client.describe_key().key_id(&id).send().await {
-            Ok(out) => out.key_metadata().cloned(),
-            Err(e) => {
-                // One unreadable key must not hide the others: record what is known.
-                let why = describe("kms:DescribeKey", &e);
-                keys.push(Key {
-                    key_id: id.clone(),
-                    arn: id.clone(),
-                    key_manager: None,
-                    key_spec: None,
-                    key_state: None,
-                    key_usage: None,
-                    origin: None,
-                    multi_region: None,
-                    deletion_date: None,
-                    rotation_enabled: Collected::Unknown(why.clone()),
-                    policy: Collected::Unknown(why),
-                });
-                continue;
-            }
-        };
-        let Some(meta) = meta else { continue };
-        let customer = meta.key_manager() == Some(&KeyManagerType::Customer);
-        let symmetric = meta.key_spec() == Some(&KeySpec::SymmetricDefault);
-        let enabled = meta.key_state() == Some(&KeyState::Enabled);
-        let (rotation_enabled, policy) = tokio::join!(
-            async {
-                if !(customer && symmetric && enabled) {
-                    return Collected::Known(None);
-                }
-                match client.get_key_rotation_status().key_id(&id).send().await {
-                    Ok(out) => Collected::Known(Some(out.key_rotation_enabled())),
-                    Err(e) => Collected::Unknown(describe("kms:GetKeyRotationStatus", &e)),
-                }
-            },
-            async {
-                match client.get_key_policy().key_id(&id).policy_name("default").send().await {
-                    Ok(out) => Collected::Known(out.policy().map(str::to_string)),
-                    Err(e) => Collected::Unknown(describe("kms:GetKeyPolicy", &e)),
-                }
-            }
-        );
-        keys.push(Key {
-            key_id: meta.key_id().to_string(),
-            arn: meta.arn().unwrap_or(&id).to_string(),
-            key_manager: meta.key_manager().map(|m| m.as_str().to_string()),
-            key_spec: meta.key_spec().map(|s| s.as_str().to_string()),
-            key_state: meta.key_state().map(|s| s.as_str().to_string()),
-            key_usage: meta.key_usage().map(|u| u.as_str().to_string()),
-            origin: meta.origin().map(|o| o.as_str().to_string()),
-            multi_region: meta.multi_region(),
-            deletion_date: meta.deletion_date().and_then(to_chrono),
-            rotation_enabled,
-            policy,
-        });
-    }
+    // DescribeKey, then rotation status and key policy, per key: a few keys at a time.
+    let keys = futures::stream::iter(ids)
+        .map(|id| key(client, id))
+        .buffered(PER_RESOURCE_CONCURRENCY)
+        .filter_map(|k| async move { k })
+        .collect::<Vec<_>>()
+        .await;
     Collected::Known(keys)
+}
+
+/// One key's metadata, rotation status and policy; `None` for a key that vanished between
+/// ListKeys and DescribeKey.
+async fn key(client: &Client, id: String) -> Option<Key> {
+    let meta = match client.describe_key().key_id(&id).send().await {
+        Ok(out) => out.key_metadata().cloned(),
+        Err(e) => {
+            // One unreadable key must not hide the others: record what is known.
+            let why = describe("kms:DescribeKey", &e);
+            return Some(Key {
+                key_id: id.clone(),
+                arn: id,
+                key_manager: None,
+                key_spec: None,
+                key_state: None,
+                key_usage: None,
+                origin: None,
+                multi_region: None,
+                deletion_date: None,
+                rotation_enabled: Collected::Unknown(why.clone()),
+                policy: Collected::Unknown(why),
+            });
+        }
+    };
+    let meta = meta?;
+    let customer = meta.key_manager() == Some(&KeyManagerType::Customer);
+    let symmetric = meta.key_spec() == Some(&KeySpec::SymmetricDefault);
+    let enabled = meta.key_state() == Some(&KeyState::Enabled);
+    let (rotation_enabled, policy) = tokio::join!(
+        async {
+            if !(customer && symmetric && enabled) {
+                return Collected::Known(None);
+            }
+            match client.get_key_rotation_status().key_id(&id).send().await {
+                Ok(out) => Collected::Known(Some(out.key_rotation_enabled())),
+                Err(e) => Collected::Unknown(describe("kms:GetKeyRotationStatus", &e)),
+            }
+        },
+        async {
+            match client.get_key_policy().key_id(&id).policy_name("default").send().await {
+                Ok(out) => Collected::Known(out.policy().map(str::to_string)),
+                Err(e) => Collected::Unknown(describe("kms:GetKeyPolicy", &e)),
+            }
+        }
+    );
+    Some(Key {
+        key_id: meta.key_id().to_string(),
+        arn: meta.arn().unwrap_or(&id).to_string(),
+        key_manager: meta.key_manager().map(|m| m.as_str().to_string()),
+        key_spec: meta.key_spec().map(|s| s.as_str().to_string()),
+        key_state: meta.key_state().map(|s| s.as_str().to_string()),
+        key_usage: meta.key_usage().map(|u| u.as_str().to_string()),
+        origin: meta.origin().map(|o| o.as_str().to_string()),
+        multi_region: meta.multi_region(),
+        deletion_date: meta.deletion_date().and_then(to_chrono),
+        rotation_enabled,
+        policy,
+    })
 }

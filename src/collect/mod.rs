@@ -43,6 +43,10 @@ use crate::aws::{self, Session};
 use crate::cli::AwsArgs;
 use crate::error::RunError;
 
+/// Calls made at once for per-resource reads (snapshot attributes, key details, bucket
+/// settings) in one service and region: enough to be fast, few enough to stay gentle.
+pub(crate) const PER_RESOURCE_CONCURRENCY: usize = 8;
+
 /// The AWS services Rampart reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Service {

@@ -11,8 +11,6 @@ use super::to_chrono;
 use crate::aws::Session;
 use crate::aws::error::{describe, has_code};
 
-/// Buckets read at once.
-const BUCKET_CONCURRENCY: usize = 16;
 
 pub async fn collect(session: &Session, home_region: &str) -> S3Inventory {
     let (buckets, account_public_access_block) =
@@ -61,7 +59,7 @@ async fn buckets(session: &Session, home_region: &str) -> Collected<Vec<Bucket>>
     }
     let buckets = stream::iter(jobs)
         .map(|(name, creation_date, region, client)| async move { bucket(client, name, creation_date, region).await })
-        .buffered(BUCKET_CONCURRENCY)
+        .buffered(super::PER_RESOURCE_CONCURRENCY)
         .collect::<Vec<_>>()
         .await;
     Collected::Known(buckets)
