@@ -90,6 +90,23 @@ where
     }
 }
 
+/// Error codes that mean the credentials themselves were refused.
+pub fn is_credentials_code(code: Option<&str>) -> bool {
+    matches!(
+        code,
+        Some(
+            "InvalidClientTokenId"
+                | "SignatureDoesNotMatch"
+                | "ExpiredToken"
+                | "ExpiredTokenException"
+                | "UnrecognizedClientException"
+                | "AccessDenied"
+                | "InvalidAccessKeyId"
+                | "IncompleteSignature"
+        )
+    )
+}
+
 /// When a call failed because credentials could not be had (an AssumeRole that was
 /// refused, expired SSO tokens), the reason; the SDK reports those as dispatch failures.
 pub fn credentials_failure<E: std::error::Error + 'static>(err: &SdkError<E, HttpResponse>) -> Option<String> {

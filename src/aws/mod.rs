@@ -84,16 +84,19 @@ pub async fn assume_role(base: &SdkConfig, role_arn: &str, args: &AwsArgs) -> Sd
 
 /// Asks STS who these credentials are, and makes the session for that account.
 pub async fn session(config: SdkConfig, args: &AwsArgs, regions: Vec<String>) -> Result<Session, RunError> {
-    // Few attempts here: an unreachable endpoint should be reported promptly.
+    // Short waits between attempts here: an unreachable endpoint is reported promptly, and
+    // throttling is still retried.
     let sts_config = aws_sdk_sts::config::Builder::from(&config)
-        .retry_config(RetryConfig::standard().with_max_attempts(2))
+        .retry_config(RetryConfig::standard().with_max_attempts(args.max_attempts).with_max_backoff(Duration::from_secs(2)))
         .build();
     let identity = aws_sdk_sts::Client::from_conf(sts_config)
         .get_caller_identity()
         .send()
         .await
         .map_err(|e| match &e {
-            aws_sdk_sts::error::SdkError::ServiceError(se) => RunError::Identity(error::service_error_text(se.err())),
+            aws_sdk_sts::error::SdkError::ServiceError(se) if error::is_credentials_code(aws_sdk_sts::error::ProvideErrorMetadata::code(se.err())) => {
+                RunError::Identity(error::service_error_text(se.err()))
+            }
             _ => match error::credentials_failure(&e) {
                 Some(why) => RunError::Identity(why),
                 None => RunError::Unreachable(error::describe("sts:GetCallerIdentity", &e)),

@@ -14,37 +14,51 @@ use super::{PER_RESOURCE_CONCURRENCY, to_chrono};
 use crate::aws::error::describe;
 
 pub async fn collect(client: &Client) -> Ec2Inventory {
-    let (ebs_encryption_by_default, ebs_default_kms_key_id, volumes, snapshots, security_groups, network_acls) = tokio::join!(
-        ebs_encryption_by_default(client),
-        ebs_default_kms_key_id(client),
-        volumes(client),
-        snapshots(client),
-        security_groups(client),
-        network_acls(client),
-    );
-    // Prefix lists only matter where security group rules reference them.
-    let referenced: Vec<String> = match &security_groups {
-        Collected::Known(groups) => {
-            let mut ids: Vec<String> = groups
-                .iter()
-                .flat_map(|g| g.ip_permissions.iter().chain(&g.ip_permissions_egress))
-                .flat_map(|p| p.prefix_list_ids.iter().cloned())
-                .collect();
-            ids.sort();
-            ids.dedup();
-            ids
-        }
-        Collected::Unknown(_) => Vec::new(),
+    // Everything at once; only prefix lists wait, for the security groups that name them.
+    let groups_and_prefix_lists = async {
+        let security_groups = security_groups(client).await;
+        let referenced: Vec<String> = match &security_groups {
+            Collected::Known(groups) => {
+                let mut ids: Vec<String> = groups
+                    .iter()
+                    .flat_map(|g| g.ip_permissions.iter().chain(&g.ip_permissions_egress))
+                    .flat_map(|p| p.prefix_list_ids.iter().cloned())
+                    .collect();
+                ids.sort();
+                ids.dedup();
+                ids
+            }
+            Collected::Unknown(_) => Vec::new(),
+        };
+        let managed_prefix_lists = managed_prefix_lists(client, referenced).await;
+        (security_groups, managed_prefix_lists)
     };
-    let (vpcs, subnets, route_tables, internet_gateways, flow_logs, instances, instance_metadata_defaults, managed_prefix_lists) = tokio::join!(
-        vpcs(client),
-        subnets(client),
-        route_tables(client),
-        internet_gateways(client),
-        flow_logs(client),
-        instances(client),
-        instance_metadata_defaults(client),
-        managed_prefix_lists(client, referenced),
+    let (
+        (security_groups, managed_prefix_lists),
+        (ebs_encryption_by_default, ebs_default_kms_key_id, volumes, snapshots, network_acls),
+        (vpcs, subnets, route_tables, internet_gateways, flow_logs, instances, instance_metadata_defaults),
+    ) = tokio::join!(
+        groups_and_prefix_lists,
+        async {
+            tokio::join!(
+                ebs_encryption_by_default(client),
+                ebs_default_kms_key_id(client),
+                volumes(client),
+                snapshots(client),
+                network_acls(client),
+            )
+        },
+        async {
+            tokio::join!(
+                vpcs(client),
+                subnets(client),
+                route_tables(client),
+                internet_gateways(client),
+                flow_logs(client),
+                instances(client),
+                instance_metadata_defaults(client),
+            )
+        },
     );
     Ec2Inventory {
         ebs_encryption_by_default,

@@ -131,6 +131,11 @@ pub async fn collect(args: &AwsArgs, checks: &[&Check]) -> Result<Inventory, Run
     }
     let caller = aws::session(base.clone(), args, Vec::new()).await?;
     let ids = aws::organization_accounts(&base, args).await?;
+    if ids.is_empty() {
+        return Err(RunError::Organization(
+            "it lists no active account (is this the management or a delegated administrator account, and do --accounts/--exclude-accounts leave any?)".into(),
+        ));
+    }
     info!(accounts = ids.len(), "organization");
     let accounts = futures::stream::iter(ids)
         .map(|id| {

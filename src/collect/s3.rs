@@ -43,14 +43,25 @@ async fn buckets(session: &Session, home_region: &str) -> Collected<Vec<Bucket>>
         Collected::Known(listed) => listed,
         Collected::Unknown(why) => return Collected::Unknown(why),
     };
+    // Where ListBuckets does not say a bucket's region, ask, a few buckets at a time.
+    let located = stream::iter(listed)
+        .map(|(name, creation_date, listed_region)| {
+            let home = &home;
+            async move {
+                let region = match listed_region {
+                    Some(r) => Collected::Known(r),
+                    None => bucket_location(home, &name).await,
+                };
+                (name, creation_date, region)
+            }
+        })
+        .buffered(super::PER_RESOURCE_CONCURRENCY)
+        .collect::<Vec<_>>()
+        .await;
     // One client per bucket region, shared by the buckets there.
     let mut clients: HashMap<String, aws_sdk_s3::Client> = HashMap::new();
-    let mut jobs = Vec::with_capacity(listed.len());
-    for (name, creation_date, listed_region) in listed {
-        let region = match listed_region {
-            Some(r) => Collected::Known(r),
-            None => bucket_location(&home, &name).await,
-        };
+    let mut jobs = Vec::with_capacity(located.len());
+    for (name, creation_date, region) in located {
         let client = match &region {
             Collected::Known(r) => clients.entry(r.clone()).or_insert_with(|| session.s3(r)).clone(),
             Collected::Unknown(_) => home.clone(),
