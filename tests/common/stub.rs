@@ -20,6 +20,8 @@ pub struct Request {
     pub body: String,
     /// The SigV4 signing name of the request's credential scope (`iam`, `kms`, `s3`, …).
     pub service: String,
+    /// The access key id that signed the request.
+    pub access_key: String,
 }
 
 /// What to answer: status line (e.g. `200 OK`), content type, body.
@@ -50,9 +52,15 @@ pub fn serve(respond: impl Fn(&Request) -> Answer + Send + 'static) -> (String, 
 fn read_request(stream: &mut std::net::TcpStream) -> Option<Request> {
     let mut reader = BufReader::new(stream.try_clone().ok()?);
     let raw = read_raw(&mut reader)?;
+    let access_key = header(&raw.headers, "authorization")
+        .and_then(|a| a.split("Credential=").nth(1))
+        .and_then(|c| c.split('/').next())
+        .unwrap_or_default()
+        .to_string();
     Some(Request {
         action: raw.action(),
         service: raw.service(),
+        access_key,
         body: String::from_utf8_lossy(&raw.body).to_string(),
         method: raw.method,
         path: raw.target,
