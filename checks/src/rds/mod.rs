@@ -1,7 +1,7 @@
 //! RDS and EFS checks: storage encryption, public accessibility, minor version upgrades, Multi-AZ.
 
 use crate::finding::Resource;
-use crate::inventory::services::DbInstance;
+use crate::inventory::services::{DbCluster, DbInstance};
 use crate::inventory::{AccountInventory, Collected, RegionInventory};
 use crate::registry::{Check, Findings};
 
@@ -40,6 +40,56 @@ fn instances<'a>(account: &AccountInventory, region: &str, inv: &'a RegionInvent
         Collected::Unknown(why) => {
             out.error(account.regional_resource(region, "AwsRdsDbInstance"), format!("RDS instances could not be listed: {why}"));
             None
+        }
+    }
+}
+
+/// A setting that an Aurora cluster decides for its member instances.
+struct ClusterSetting {
+    /// The instance's own value, for instances outside a cluster.
+    instance: fn(&DbInstance) -> bool,
+    /// The cluster's value, for its members.
+    cluster: fn(&DbCluster) -> bool,
+    /// How messages name the setting: the instance's own ("storage"), after
+    /// "cluster <id>" (" storage"), and for a member of an unlisted cluster
+    /// ("instance storage").
+    own: &'static str,
+    of_cluster: &'static str,
+    unlisted: &'static str,
+    /// The words for the setting on and off.
+    on: &'static str,
+    off: &'static str,
+}
+
+/// Judges every instance by the setting: a cluster member by its cluster (ERROR when the
+/// clusters could not be read), the others, and members of a cluster that is not listed,
+/// by their own value.
+fn judge_by_cluster(account: &AccountInventory, out: &mut Findings, setting: &ClusterSetting) {
+    let verdict = |value: bool, what: String| (value, format!("{what} {}", if value { setting.on } else { setting.off }));
+    for (region, inv) in account.regions() {
+        let Some(instances) = instances(account, region, inv, out) else { continue };
+        for instance in instances {
+            let resource = instance_resource(account, region, instance);
+            let (ok, message) = match &instance.db_cluster_identifier {
+                None => verdict((setting.instance)(instance), setting.own.to_string()),
+                Some(cluster_id) => match &inv.rds_clusters {
+                    Collected::Unknown(why) => {
+                        out.error(resource, format!("member of cluster {cluster_id}, whose settings could not be read: {why}"));
+                        continue;
+                    }
+                    Collected::Known(clusters) => match clusters.iter().find(|c| &c.db_cluster_identifier == cluster_id) {
+                        Some(cluster) => verdict((setting.cluster)(cluster), format!("cluster {cluster_id}{}", setting.of_cluster)),
+                        None => {
+                            verdict((setting.instance)(instance), format!("cluster {cluster_id} not listed; {}", setting.unlisted))
+                        }
+                    },
+                },
+            };
+            if ok {
+                out.pass(resource, message);
+            } else {
+                out.fail(resource, message);
+            }
         }
     }
 }

@@ -1,7 +1,7 @@
-use super::{instance_resource, instances};
+use super::{ClusterSetting, judge_by_cluster};
 use crate::declare_check;
 use crate::finding::{Measure, Severity};
-use crate::inventory::{AccountInventory, Collected};
+use crate::inventory::AccountInventory;
 use crate::registry::{Context, Findings};
 
 declare_check! {
@@ -33,38 +33,16 @@ declare_check! {
     }
 }
 
-fn verdict(encrypted: bool, what: &str) -> (bool, String) {
-    (encrypted, format!("{what} {}", if encrypted { "encrypted" } else { "not encrypted" }))
-}
-
 fn evaluate(account: &AccountInventory, _ctx: &Context<'_>, out: &mut Findings) {
-    for (region, inv) in account.regions() {
-        let Some(instances) = instances(account, region, inv, out) else { continue };
-        for instance in instances {
-            let resource = instance_resource(account, region, instance);
-            let (ok, message) = match &instance.db_cluster_identifier {
-                None => verdict(instance.storage_encrypted, "storage"),
-                Some(cluster_id) => match &inv.rds_clusters {
-                    Collected::Unknown(why) => {
-                        out.error(resource, format!("member of cluster {cluster_id}, whose settings could not be read: {why}"));
-                        continue;
-                    }
-                    Collected::Known(clusters) => match clusters.iter().find(|c| &c.db_cluster_identifier == cluster_id) {
-                        Some(cluster) => verdict(cluster.storage_encrypted, &format!("cluster {cluster_id} storage")),
-                        None => verdict(
-                            instance.storage_encrypted,
-                            &format!("cluster {cluster_id} not listed; instance storage"),
-                        ),
-                    },
-                },
-            };
-            if ok {
-                out.pass(resource, message);
-            } else {
-                out.fail(resource, message);
-            }
-        }
-    }
+    judge_by_cluster(account, out, &ClusterSetting {
+        instance: |i| i.storage_encrypted,
+        cluster: |c| c.storage_encrypted,
+        own: "storage",
+        of_cluster: " storage",
+        unlisted: "instance storage",
+        on: "encrypted",
+        off: "not encrypted",
+    });
 }
 
 #[cfg(test)]
