@@ -1,7 +1,7 @@
-use super::snapshot_resource;
+use super::{snapshot_resource, snapshots};
 use crate::declare_check;
 use crate::finding::{Measure, Severity};
-use crate::inventory::{AccountInventory, Collected};
+use crate::inventory::AccountInventory;
 use crate::registry::{Context, Findings};
 
 declare_check! {
@@ -33,13 +33,7 @@ declare_check! {
 
 fn evaluate(account: &AccountInventory, _ctx: &Context<'_>, out: &mut Findings) {
     for (region, inv) in account.regions() {
-        let snapshots = match &inv.ec2.snapshots {
-            Collected::Known(s) => s,
-            Collected::Unknown(why) => {
-                out.error(account.regional_resource(region, "AwsEc2Snapshot"), format!("EBS snapshots could not be listed: {why}"));
-                continue;
-            }
-        };
+        let Some(snapshots) = snapshots(account, region, inv, out) else { continue };
         for snapshot in snapshots {
             let resource = snapshot_resource(account, region, snapshot);
             let source = snapshot.volume_id.as_deref().map(|v| format!(" (from {v})")).unwrap_or_default();

@@ -2,9 +2,9 @@
 //! snapshots.
 
 use crate::finding::Resource;
-use crate::inventory::AccountInventory;
 use crate::inventory::ec2::{Snapshot, Volume};
-use crate::registry::Check;
+use crate::inventory::{AccountInventory, Collected, RegionInventory};
+use crate::registry::{Check, Findings};
 
 mod ec2_ebs_default_encryption;
 mod ec2_ebs_public_snapshot;
@@ -35,5 +35,16 @@ fn snapshot_resource(account: &AccountInventory, region: &str, snapshot: &Snapsh
         arn: Some(format!("arn:{}:ec2:{region}::snapshot/{}", account.partition, snapshot.snapshot_id)),
         kind: "AwsEc2Snapshot",
         region: Some(region.to_string()),
+    }
+}
+
+/// The region's snapshots, or an ERROR finding for the region saying why they are unknown.
+fn snapshots<'a>(account: &AccountInventory, region: &str, inv: &'a RegionInventory, out: &mut Findings) -> Option<&'a [Snapshot]> {
+    match &inv.ec2.snapshots {
+        Collected::Known(s) => Some(s),
+        Collected::Unknown(why) => {
+            out.error(account.regional_resource(region, "AwsEc2Snapshot"), format!("EBS snapshots could not be listed: {why}"));
+            None
+        }
     }
 }
