@@ -1,3 +1,5 @@
+use std::collections::BTreeMap;
+
 use super::in_region;
 use crate::declare_check;
 use crate::finding::{Measure, Severity};
@@ -55,7 +57,8 @@ fn shortfall(r: &ConfigRecorder) -> Result<(), Option<String>> {
 
 fn evaluate(account: &AccountInventory, _ctx: &Context<'_>, out: &mut Findings) {
     let mut global_in: Option<String> = None;
-    let mut undecided: Vec<String> = Vec::new();
+    // Why each undecided region is undecided, with the regions of each reason.
+    let mut undecided: BTreeMap<String, Vec<&str>> = BTreeMap::new();
     let mut any_region = false;
     for (region, inv) in account.regions() {
         any_region = true;
@@ -63,8 +66,9 @@ fn evaluate(account: &AccountInventory, _ctx: &Context<'_>, out: &mut Findings) 
         let recorders = match inv.config_recorders.as_result() {
             Ok(r) => r,
             Err(why) => {
-                out.error(resource, format!("AWS Config recorders could not be read: {why}"));
-                undecided.push(region.to_string());
+                let why = format!("AWS Config recorders could not be read: {why}");
+                out.error(resource, why.clone());
+                undecided.entry(why).or_default().push(region);
                 continue;
             }
         };
@@ -82,8 +86,9 @@ fn evaluate(account: &AccountInventory, _ctx: &Context<'_>, out: &mut Findings) 
         }
         let reasons: Vec<Option<String>> = recorders.iter().filter_map(|r| shortfall(r).err()).collect();
         if reasons.iter().any(Option::is_none) {
-            out.error(resource, "the recording status of an otherwise complete recorder was not reported");
-            undecided.push(region.to_string());
+            let why = "the recording status of an otherwise complete recorder was not reported";
+            out.error(resource, why);
+            undecided.entry(why.to_string()).or_default().push(region);
         } else {
             out.fail(resource, reasons.into_iter().flatten().collect::<Vec<_>>().join("; "));
         }
@@ -96,13 +101,14 @@ fn evaluate(account: &AccountInventory, _ctx: &Context<'_>, out: &mut Findings) 
         (None, true) => {
             out.fail(account.resource(), "no region's complete recorder includes global resource types (IAM)")
         }
-        (None, false) => out.error(
-            account.resource(),
-            format!(
-                "cannot tell whether global resource types are recorded: regions {} undecided",
-                undecided.join(", ")
-            ),
-        ),
+        (None, false) => {
+            let reasons: Vec<String> =
+                undecided.iter().map(|(why, regions)| format!("{}: {why}", regions.join(", "))).collect();
+            out.error(
+                account.resource(),
+                format!("cannot tell whether global resource types are recorded: {}", reasons.join("; ")),
+            )
+        }
     }
 }
 
@@ -167,5 +173,8 @@ mod tests {
         assert_eq!(status_of(&found, &format!("{ACCOUNT}/r1")), Status::Error);
         assert_eq!(status_of(&found, &format!("{ACCOUNT}/r2")), Status::Error);
         assert_eq!(status_of(&found, ACCOUNT), Status::Error);
+        let account = found.iter().find(|f| f.resource.id == ACCOUNT).unwrap();
+        assert!(account.message.contains("r1: AWS Config recorders could not be read: "), "{}", account.message);
+        assert!(account.message.contains("r2: the recording status"), "{}", account.message);
     }
 }
