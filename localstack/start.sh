@@ -11,11 +11,13 @@
 # Environment:
 #   RAMPART_MOTO_PORT   port to use (default: a free port chosen by the OS)
 #   PYTHON              interpreter used to create the venv (default: python3)
+#   RAMPART_EMULATOR_DIR  where pids, endpoint and logs are kept (default: localstack/.run),
+#                       so that several emulators can run side by side
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 venv="$here/.venv"
-run="$here/.run"
+run="${RAMPART_EMULATOR_DIR:-$here/.run}"
 moto_version="5.2.5"
 cbor2_version="5.7.1"
 python="${PYTHON:-python3}"

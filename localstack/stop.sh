@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Stop the emulator and bridge that start.sh started (and only those processes).
 set -euo pipefail
-run="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/.run"
+run="${RAMPART_EMULATOR_DIR:-$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/.run}"
 for name in bridge moto; do
   if [ -f "$run/$name.pid" ]; then
     pid="$(cat "$run/$name.pid")"
