@@ -96,6 +96,25 @@ pub struct AwsArgs {
     /// Seconds one attempt of a request may take before it is abandoned (and retried).
     #[arg(long, value_name = "SECONDS", env = "RAMPART_ATTEMPT_TIMEOUT", default_value_t = 60, value_parser = clap::value_parser!(u64).range(1..=3600))]
     pub attempt_timeout: u64,
+
+    /// How retries pace themselves: `adaptive` (after a throttle, every request to that
+    /// service and region of the account is slowed to the rate AWS accepts) or `standard`
+    /// (exponential backoff with jitter for the throttled request only).
+    #[arg(long, value_name = "MODE", env = "RAMPART_RETRY_MODE", default_value = "adaptive")]
+    pub retry_mode: RetryMode,
+
+    /// Requests in flight at once to one service in one region of one account, retries
+    /// included: the audit's share of the account's API rate, so that it never starves
+    /// production calls.
+    #[arg(long, value_name = "N", env = "RAMPART_MAX_IN_FLIGHT", default_value_t = 8, value_parser = clap::value_parser!(u32).range(1..=256))]
+    pub max_in_flight: u32,
+}
+
+/// The SDK's retry modes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum RetryMode {
+    Standard,
+    Adaptive,
 }
 
 /// Which checks to run.

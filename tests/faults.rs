@@ -102,7 +102,7 @@ fn is_kms_check(id: &str) -> bool {
 }
 
 #[test]
-fn adaptive_retries_absorb_30_percent_throttling() {
+fn absorbs_30_percent_throttling_by_retrying() {
     // At most 3 throttles for one call: with 8 attempts each call gets through, whatever
     // the interleaving of the concurrent calls.
     let proxy = Proxy::start(seeded_emulator(), Faults { throttle_tenths: 3, max_faults_per_call: 3, ..Faults::default() });
@@ -298,4 +298,86 @@ fn one_slow_service_times_out_alone() {
         assert!(f["message"].as_str().unwrap().contains("timed out"), "{f}");
     }
     assert_same(clean(), &slow, |c| !is_kms_check(c));
+}
+
+/// The most requests of one (service, region) that were in flight at the same moment.
+fn most_in_flight(seen: &[Seen]) -> (usize, String) {
+    // S3 and S3 Control both sign as `s3` but are two clients, each with its own bound: tell
+    // them apart by protocol.
+    let mut events: std::collections::BTreeMap<(String, String, Protocol), Vec<(Duration, i32)>> = Default::default();
+    for s in seen {
+        let answered = s.answered.expect("every request was answered");
+        let e = events.entry((s.service.clone(), s.region.clone(), s.protocol)).or_default();
+        e.push((s.at, 1));
+        e.push((answered, -1));
+    }
+    let mut most = (0, String::new());
+    for ((service, region, _), mut e) in events {
+        // At equal times the answer comes first: a permit is released before it is reused.
+        e.sort();
+        let mut now = 0i32;
+        for (_, delta) in e {
+            now += delta;
+            if now as usize > most.0 {
+                most = (now as usize, format!("{service} {region}"));
+            }
+        }
+    }
+    most
+}
+
+#[test]
+fn requests_in_flight_per_service_and_region_stay_within_the_bound() {
+    // Slow answers make the collectors' requests pile up; the bound must hold them back.
+    let slow = || Faults {
+        delay: Some(Duration::from_millis(150)),
+        spare: vec!["sts".into()],
+        ..Faults::default()
+    };
+    let proxy = Proxy::start(seeded_emulator(), slow());
+    let bounded = audit(&proxy.url, &["--max-in-flight", "2"]);
+    let (most, at) = most_in_flight(&proxy.seen());
+    eprintln!("--max-in-flight 2: at most {most} at once ({at}), {:.1?}", bounded.elapsed);
+    assert!(most <= 2, "{most} requests in flight at once to {at}");
+    assert_eq!(bounded.code, 3, "{}", bounded.stderr);
+    assert_same(clean(), &bounded, |_| true);
+
+    // The same audit with a loose bound does send more at once: the assertion above can fail.
+    let proxy = Proxy::start(seeded_emulator(), slow());
+    let loose = audit(&proxy.url, &["--max-in-flight", "32"]);
+    let (most, at) = most_in_flight(&proxy.seen());
+    eprintln!("--max-in-flight 32: at most {most} at once ({at}), {:.1?}", loose.elapsed);
+    assert!(most > 2, "only {most} at once without a tight bound");
+}
+
+/// A benchmark, not a test (run it by name with `--ignored --nocapture`): each retry mode
+/// against a proxy that rate-limits every (service, region) with a token bucket, as AWS
+/// does, at several rates. Prints wall time, requests sent, requests throttled and whether
+/// the findings are those of the clean run; docs/benchmarks.md records the numbers.
+#[test]
+#[ignore = "a benchmark: run by name with --ignored --nocapture"]
+fn bench_retry_modes_under_a_rate_limit() {
+    use common::proxy::RateLimit;
+    let clean = clean();
+    eprintln!("| rate limit per service and region | retry mode | --max-in-flight | wall time | requests | throttled | findings as clean run |");
+    eprintln!("|---|---|---|---|---|---|---|");
+    for (per_second, burst) in [(5.0, 10.0), (2.0, 5.0), (1.0, 2.0)] {
+        for in_flight in ["8"] {
+            for mode in ["standard", "adaptive"] {
+                let limit = RateLimit { per_second, burst };
+                let proxy = Proxy::start(seeded_emulator(), Faults { rate_limit: Some(limit), ..Faults::default() });
+                let a = audit(&proxy.url, &["--max-attempts", "6", "--retry-mode", mode, "--max-in-flight", in_flight]);
+                let seen = proxy.seen();
+                let throttled = seen.iter().filter(|s| s.fault == Some(Fault::Throttled)).count();
+                let same = a.outcomes() == *clean;
+                let errors = a.findings().iter().filter(|f| f["status"] == "ERROR").count();
+                eprintln!(
+                    "| {per_second}/s, burst {burst} | {mode} | {in_flight} | {:.1} s | {} | {throttled} | {} |",
+                    a.elapsed.as_secs_f64(),
+                    seen.len(),
+                    if same { "yes".to_string() } else { format!("no ({errors} ERROR)") }
+                );
+            }
+        }
+    }
 }

@@ -1,7 +1,10 @@
 //! AWS sessions: one configuration load, the caller's identity, and per-service clients.
 
+mod bounded;
 pub mod error;
 
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use aws_config::meta::region::RegionProviderChain;
@@ -16,9 +19,11 @@ use aws_runtime::env_config::file::EnvConfigFiles as ProfileFiles;
 use aws_types::os_shim_internal::{Env, Fs};
 use aws_credential_types::provider::error::CredentialsError;
 use aws_smithy_runtime::client::retries::RetryPartition;
+use aws_smithy_types::retry::RetrySpec;
+use tokio::sync::Semaphore;
 use tracing::info;
 
-use crate::cli::AwsArgs;
+use crate::cli::{AwsArgs, RetryMode};
 use crate::error::RunError;
 
 /// Longest wait between two attempts.
@@ -33,6 +38,10 @@ pub struct Session {
     pub regions: Vec<String>,
     /// The emulator endpoint, when one was given.
     pub endpoint_url: Option<String>,
+    /// Requests in flight at once per service and region (`--max-in-flight`).
+    max_in_flight: usize,
+    /// The bound of each (service, region), shared by every client built for it.
+    bounds: Arc<Mutex<HashMap<String, Arc<Semaphore>>>>,
 }
 
 /// Loads configuration exactly as the AWS CLI does (environment, profiles, SSO, `role_arn`,
@@ -44,7 +53,8 @@ pub async fn load_base(args: &AwsArgs) -> Result<SdkConfig, RunError> {
         .or_else(Region::from_static("us-east-1"));
     let mut loader = aws_config::defaults(BehaviorVersion::latest())
         .region(region_chain)
-        .retry_config(RetryConfig::adaptive().with_max_attempts(args.max_attempts).with_max_backoff(MAX_BACKOFF))
+        .retry_config(retry_config(args))
+        .http_client(bounded::default_client())
         .timeout_config(
             TimeoutConfig::builder()
                 .connect_timeout(Duration::from_secs(5))
@@ -68,6 +78,22 @@ pub async fn load_base(args: &AwsArgs) -> Result<SdkConfig, RunError> {
     Ok(config)
 }
 
+/// Retries as `--retry-mode` and `--max-attempts` say.
+fn retry_config(args: &AwsArgs) -> RetryConfig {
+    let config = match args.retry_mode {
+        RetryMode::Standard => RetryConfig::standard(),
+        RetryMode::Adaptive => RetryConfig::adaptive(),
+    };
+    // Retry Behavior 2.1 (what `AWS_NEW_RETRIES_2026=true` selects): under throttling the
+    // adaptive rate limiter charges one token per attempt instead of five, which under 2.0
+    // starved retries for seconds each; other errors are retried after 50 ms rather than 1 s.
+    // Measured in docs/benchmarks.md ("Retries under throttling").
+    config
+        .with_max_attempts(args.max_attempts)
+        .with_max_backoff(MAX_BACKOFF)
+        .with_retry_spec(RetrySpec::v2_1())
+}
+
 /// A configuration whose credentials come from assuming `role_arn` with the base ones. The
 /// SDK caches and refreshes the assumed credentials.
 pub async fn assume_role(base: &SdkConfig, role_arn: &str, args: &AwsArgs) -> SdkConfig {
@@ -87,7 +113,7 @@ pub async fn session(config: SdkConfig, args: &AwsArgs, regions: Vec<String>) ->
     // Short waits between attempts here: an unreachable endpoint is reported promptly, and
     // throttling is still retried.
     let sts_config = aws_sdk_sts::config::Builder::from(&config)
-        .retry_config(RetryConfig::standard().with_max_attempts(args.max_attempts).with_max_backoff(Duration::from_secs(2)))
+        .retry_config(retry_config(args).with_max_backoff(Duration::from_secs(2)))
         .build();
     let identity = aws_sdk_sts::Client::from_conf(sts_config)
         .get_caller_identity()
@@ -106,7 +132,15 @@ pub async fn session(config: SdkConfig, args: &AwsArgs, regions: Vec<String>) ->
     let caller_arn = identity.arn().unwrap_or_default().to_string();
     let partition = caller_arn.split(':').nth(1).filter(|p| !p.is_empty()).unwrap_or("aws").to_string();
     info!(account = %account_id, caller = %caller_arn, regions = ?regions, "connected");
-    Ok(Session { config, account_id, partition, regions, endpoint_url: args.endpoint_url.clone() })
+    Ok(Session {
+        config,
+        account_id,
+        partition,
+        regions,
+        endpoint_url: args.endpoint_url.clone(),
+        max_in_flight: args.max_in_flight as usize,
+        bounds: Arc::default(),
+    })
 }
 
 /// The regions to audit: those named with `--region`, or else every region enabled for the
@@ -210,9 +244,11 @@ macro_rules! regional_clients {
         impl Session {
             $(
                 pub fn $method(&self, region: &str) -> $krate::Client {
+                    let (retry_partition, partition) = self.partition_for($service, region);
                     let config = $krate::config::Builder::from(&self.config)
                         .region(Region::new(region.to_string()))
-                        .retry_partition(self.partition_for($service, region))
+                        .retry_partition(retry_partition)
+                        .http_client(self.bounded_http(&partition))
                         .build();
                     $krate::Client::from_conf(config)
                 }
@@ -245,17 +281,29 @@ impl Session {
         &self.config
     }
 
+    /// The run's one HTTPS client behind the bound of `--max-in-flight` requests of one
+    /// (service, region) of this account, shared by every client built for it.
+    fn bounded_http(&self, partition: &str) -> bounded::BoundedHttpClient {
+        let shared = self.config.http_client().unwrap_or_else(bounded::default_client);
+        let mut bounds = self.bounds.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let permits = bounds.entry(partition.to_string()).or_insert_with(|| Arc::new(Semaphore::new(self.max_in_flight)));
+        bounded::BoundedHttpClient::new(shared, permits.clone())
+    }
+
     /// A retry partition per (service, account, region): one account's throttling never
-    /// slows another's requests.
-    fn partition_for(&self, service: &str, region: &str) -> RetryPartition {
-        RetryPartition::new(format!("{service}-{}-{region}", self.account_id))
+    /// slows another's requests. Its name also keys the bound on requests in flight.
+    fn partition_for(&self, service: &str, region: &str) -> (RetryPartition, String) {
+        let name = format!("{service}-{}-{region}", self.account_id);
+        (RetryPartition::new(name.clone()), name)
     }
 
     /// The S3 client for one region; path-style addressing against an emulator.
     pub fn s3(&self, region: &str) -> aws_sdk_s3::Client {
+        let (retry_partition, partition) = self.partition_for("s3", region);
         let config = aws_sdk_s3::config::Builder::from(&self.config)
             .region(Region::new(region.to_string()))
-            .retry_partition(self.partition_for("s3", region))
+            .retry_partition(retry_partition)
+            .http_client(self.bounded_http(&partition))
             .force_path_style(self.endpoint_url.is_some())
             .build();
         aws_sdk_s3::Client::from_conf(config)
@@ -265,9 +313,11 @@ impl Session {
     /// the endpoint's host (`123456789012.127.0.0.1`), which does not resolve: keep the
     /// given endpoint as it is.
     pub fn s3control(&self, region: &str) -> aws_sdk_s3control::Client {
+        let (retry_partition, partition) = self.partition_for("s3control", region);
         let mut config = aws_sdk_s3control::config::Builder::from(&self.config)
             .region(Region::new(region.to_string()))
-            .retry_partition(self.partition_for("s3control", region));
+            .retry_partition(retry_partition)
+            .http_client(self.bounded_http(&partition));
         if let Some(url) = &self.endpoint_url {
             config = config.endpoint_resolver(FixedEndpoint(url.clone()));
         }
@@ -276,8 +326,10 @@ impl Session {
 
     /// The IAM client (IAM is global: one per account).
     pub fn iam(&self) -> aws_sdk_iam::Client {
+        let (retry_partition, partition) = self.partition_for("iam", "global");
         let config = aws_sdk_iam::config::Builder::from(&self.config)
-            .retry_partition(self.partition_for("iam", "global"))
+            .retry_partition(retry_partition)
+            .http_client(self.bounded_http(&partition))
             .build();
         aws_sdk_iam::Client::from_conf(config)
     }

@@ -42,6 +42,7 @@ use futures::StreamExt;
 use crate::aws::{self, Session};
 use crate::cli::AwsArgs;
 use crate::error::RunError;
+use crate::progress;
 
 /// Calls made at once for per-resource reads (snapshot attributes, key details, bucket
 /// settings) in one service and region: enough to be fast, few enough to stay gentle.
@@ -116,7 +117,15 @@ pub fn services_for(check_id: &str) -> &'static [Service] {
 /// caller's, the account of `--role-arn`, or every active account of the organization with
 /// `--org` (up to `--max-accounts` at once). An account that cannot be entered yields ERROR
 /// findings for that account and never stops the others.
-pub async fn collect(args: &AwsArgs, checks: &[&Check]) -> Result<Inventory, RunError> {
+/// A progress bar shows on a terminal unless `quiet`.
+pub async fn collect(args: &AwsArgs, checks: &[&Check], quiet: bool) -> Result<Inventory, RunError> {
+    progress::init(quiet);
+    let inventory = collect_accounts(args, checks).await;
+    progress::finish();
+    inventory
+}
+
+async fn collect_accounts(args: &AwsArgs, checks: &[&Check]) -> Result<Inventory, RunError> {
     let mut inventory = Inventory::new(Utc::now());
     let base = aws::load_base(args).await?;
     if !args.org {
@@ -137,6 +146,7 @@ pub async fn collect(args: &AwsArgs, checks: &[&Check]) -> Result<Inventory, Run
         ));
     }
     info!(accounts = ids.len(), "organization");
+    progress::accounts(ids.len() as u64);
     let accounts = futures::stream::iter(ids)
         .map(|id| {
             let (base, caller) = (&base, &caller);
@@ -153,7 +163,7 @@ pub async fn collect(args: &AwsArgs, checks: &[&Check]) -> Result<Inventory, Run
                     session.regions = aws::regions(session.config(), args).await?;
                     Ok::<_, RunError>(session)
                 };
-                match entered.await {
+                let account = match entered.await {
                     Ok(session) => collect_account(&session, checks).await,
                     Err(e) => {
                         let why = match entered_through {
@@ -164,7 +174,9 @@ pub async fn collect(args: &AwsArgs, checks: &[&Check]) -> Result<Inventory, Run
                         let regions = if args.regions.is_empty() { vec!["global".to_string()] } else { args.regions.clone() };
                         AccountInventory::unreachable(&id, &caller.partition, regions, &why)
                     }
-                }
+                };
+                progress::account_done();
+                account
             }
         })
         .buffer_unordered(args.max_accounts as usize)
@@ -186,19 +198,19 @@ async fn collect_account(session: &Session, checks: &[&Check]) -> AccountInvento
         tokio::join!(
             async {
                 if needs.contains(&Service::Account) {
-                    Some(account::collect(&session.account_management(&home)).await)
+                    Some(progress::track(account::collect(&session.account_management(&home))).await)
                 } else {
                     None
                 }
             },
             async {
-                if needs.contains(&Service::Iam) { Some(iam::collect(&session.iam()).await) } else { None }
+                if needs.contains(&Service::Iam) { Some(progress::track(iam::collect(&session.iam())).await) } else { None }
             },
             async {
-                if needs.contains(&Service::S3) { Some(s3::collect(session, &home).await) } else { None }
+                if needs.contains(&Service::S3) { Some(progress::track(s3::collect(session, &home)).await) } else { None }
             },
             async {
-                if needs.contains(&Service::CloudTrail) { Some(cloudtrail::collect(session, &regions).await) } else { None }
+                if needs.contains(&Service::CloudTrail) { Some(progress::track(cloudtrail::collect(session, &regions)).await) } else { None }
             },
         )
     };
@@ -228,7 +240,7 @@ async fn region(session: &Session, region: &str, needs: &BTreeSet<Service>) -> R
     macro_rules! when {
         ($service:expr, $fut:expr) => {
             async {
-                if need($service) { Some($fut.await) } else { None }
+                if need($service) { Some(progress::track($fut).await) } else { None }
             }
         };
     }

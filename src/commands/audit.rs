@@ -19,7 +19,7 @@ pub fn run(args: AuditArgs, quiet: bool) -> Result<ExitCode, RunError> {
     let checks = selection.checks();
     let inventory = match &args.snapshot {
         Some(path) => load_snapshot(path)?,
-        None => super::runtime().block_on(crate::collect::collect(&args.aws, &checks))?,
+        None => super::runtime().block_on(crate::collect::collect(&args.aws, &checks, quiet))?,
     };
     let findings = evaluate(&inventory, &selection, &config);
     let scope = Scope {

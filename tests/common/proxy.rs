@@ -18,7 +18,9 @@
 //! - **HTTP 500** for the `server_error_tenths` slots just before the throttled ones;
 //! - **access denied** (HTTP 403, the protocol's AccessDenied shape) for every request of
 //!   one service, chosen by the signing name of the SigV4 credential scope;
-//! - **delay** before forwarding, for every service or only some.
+//! - **delay** before forwarding, for every service or only some;
+//! - **a rate limit** as AWS applies one: a token bucket per (signing name, region), and
+//!   the throttling error for a request that finds it empty.
 //!
 //! Retries of one SDK call carry the same `amz-sdk-invocation-id`; `max_faults_per_call`
 //! bounds how many of them may be throttled or failed, so that a client with more attempts
@@ -59,9 +61,19 @@ pub struct Faults {
     /// Answer STS GetCallerIdentity here (account 123456789012, as the emulator would)
     /// instead of forwarding it.
     pub answer_caller_identity: bool,
+    /// Throttle as AWS does: a token bucket per (signing name, region) that holds `burst`
+    /// requests and refills at `per_second`; a request finding it empty is throttled.
+    pub rate_limit: Option<RateLimit>,
     /// Signing names never throttled, failed or delayed (`sts` keeps the caller identity,
     /// which Rampart asks first, out of the way). Denial still applies.
     pub spare: Vec<String>,
+}
+
+/// A token bucket's size and refill rate.
+#[derive(Debug, Clone, Copy)]
+pub struct RateLimit {
+    pub per_second: f64,
+    pub burst: f64,
 }
 
 /// The wire protocol of a request, which decides the shape of an injected error.
@@ -116,6 +128,8 @@ pub struct Seen {
     /// The status answered to the client; 0 until the answer is ready (a delayed request is
     /// recorded when it arrives).
     pub status: u16,
+    /// When the answer was ready, since the proxy started; `None` until then.
+    pub answered: Option<Duration>,
 }
 
 /// A running proxy; dropping it stops accepting connections.
@@ -130,6 +144,8 @@ struct State {
     faults: Faults,
     counter: AtomicUsize,
     per_call: Mutex<HashMap<String, usize>>,
+    /// Tokens left and when they were counted, per (signing name, region).
+    buckets: Mutex<HashMap<(String, String), (f64, Instant)>>,
     seen: Mutex<Vec<Seen>>,
     stop: AtomicBool,
     started: Instant,
@@ -152,6 +168,7 @@ impl Proxy {
             faults,
             counter: AtomicUsize::new(0),
             per_call: Mutex::new(HashMap::new()),
+            buckets: Mutex::new(HashMap::new()),
             seen: Mutex::new(Vec::new()),
             stop: AtomicBool::new(false),
             started: Instant::now(),
@@ -266,6 +283,18 @@ fn handle(request: &RawRequest, state: &State, upstream: &mut Upstream) -> Respo
             }
         }
     }
+    if let Some(limit) = faults.rate_limit.filter(|_| fault.is_none() && !spared) {
+        let mut buckets = state.buckets.lock().unwrap();
+        let now = Instant::now();
+        let (tokens, since) = buckets.entry((service.clone(), region.clone())).or_insert((limit.burst, now));
+        *tokens = (*tokens + now.duration_since(*since).as_secs_f64() * limit.per_second).min(limit.burst);
+        *since = now;
+        if *tokens >= 1.0 {
+            *tokens -= 1.0;
+        } else {
+            fault = Some(Fault::Throttled);
+        }
+    }
     let delayed = faults.delay.is_some() && (faults.delay_only.is_empty() || faults.delay_only.contains(&service));
     if fault.is_none() && !spared && delayed {
         fault = Some(Fault::Delayed);
@@ -290,6 +319,7 @@ fn handle(request: &RawRequest, state: &State, upstream: &mut Upstream) -> Respo
             fault,
             at: state.started.elapsed(),
             status: 0,
+            answered: None,
         });
         seen.len() - 1
     };
@@ -332,7 +362,10 @@ fn handle(request: &RawRequest, state: &State, upstream: &mut Upstream) -> Respo
             (502, vec![("Content-Type".into(), "text/plain".into())], format!("test proxy: upstream failed: {e}").into_bytes())
         }),
     };
-    state.seen.lock().unwrap()[index].status = response.0;
+    let mut seen = state.seen.lock().unwrap();
+    seen[index].status = response.0;
+    seen[index].answered = Some(state.started.elapsed());
+    drop(seen);
     response
 }
 
