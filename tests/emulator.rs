@@ -238,3 +238,50 @@ fn table_report_shows_scores_and_failures() {
     assert!(!out.contains("\x1b["), "no colour when not on a terminal");
     assert!(!out.contains("demo-console-mfa "), "passing twins are not listed as failures\n{out}");
 }
+
+/// Runs `rampart ARGS` on a pseudo-terminal (util-linux `script`), as the demo account, and
+/// returns everything the terminal showed.
+fn on_a_terminal(args: &[&str]) -> String {
+    let bin = assert_cmd::cargo::cargo_bin("rampart");
+    let line = std::iter::once(bin.display().to_string())
+        .chain(args.iter().map(|a| a.to_string()))
+        .map(|word| format!("'{}'", word.replace('\'', r"'\''")))
+        .collect::<Vec<_>>()
+        .join(" ");
+    let nowhere = std::env::temp_dir().join("rampart-tests-no-aws-config");
+    let out = StdCommand::new("script")
+        .args(["-qec", &line, "/dev/null"])
+        .env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env("TERM", "xterm")
+        .env("AWS_ACCESS_KEY_ID", "test")
+        .env("AWS_SECRET_ACCESS_KEY", "test")
+        .env("AWS_REGION", "us-east-1")
+        .env("AWS_CONFIG_FILE", nowhere.join("config"))
+        .env("AWS_SHARED_CREDENTIALS_FILE", nowhere.join("credentials"))
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .env("RAMPART_MAX_ATTEMPTS", std::env::var("RAMPART_MAX_ATTEMPTS").unwrap_or_else(|_| "2".into()))
+        .output()
+        .expect("util-linux `script` runs rampart on a pseudo-terminal");
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+#[test]
+fn progress_shows_on_a_terminal_only() {
+    let em = emulator();
+    let dir = tempfile::tempdir().unwrap();
+    let report = dir.path().join("report.json");
+    let report = report.to_str().unwrap();
+    let args = ["audit", "--endpoint-url", &em.endpoint, "--region", "us-east-1", "--format", "json", "-o", report];
+
+    let shown = on_a_terminal(&args);
+    assert!(shown.contains("service·region reads"), "no progress bar on a terminal: {shown:?}");
+    assert!(shown.contains("report written to"), "{shown:?}");
+    let quiet = on_a_terminal(&[&args[..], &["--quiet"]].concat());
+    assert!(!quiet.contains("service·region"), "a progress bar despite --quiet: {quiet:?}");
+
+    // Not a terminal: stderr says where the report went, and nothing else.
+    let (code, _, stderr) = run(demo().args(args));
+    assert_eq!(code, 3, "{stderr}");
+    assert_eq!(stderr.trim(), format!("report written to {report}"));
+}
