@@ -246,7 +246,10 @@ mod tests {
         let c = compliance_of("iam_root_mfa_enabled");
         assert_eq!(c.get("CIS-5.0"), Some(&vec!["1.4".to_string()]));
         assert_eq!(c.get("CIS-6.0"), Some(&vec!["2.4".to_string()]));
-        assert_eq!(c.get("AWS-FSBP"), Some(&vec!["IAM.9".to_string()]));
+        // IAM.9 is a CIS-only Security Hub control; FSBP's root MFA control is IAM.6 (hardware).
+        assert_eq!(c.get("AWS-FSBP"), None);
+        let hardware = compliance_of("iam_root_hardware_mfa_enabled");
+        assert_eq!(hardware.get("AWS-FSBP"), Some(&vec!["IAM.6".to_string()]));
         let unused = compliance_of("iam_user_accesskey_unused");
         assert_eq!(unused.get("CIS-5.0"), Some(&vec!["1.11".to_string()]));
     }

@@ -22,7 +22,8 @@ declare_check! {
     /// ranges, or use Session Manager port forwarding or Fleet Manager instead of an open port.
     /// ## References
     /// - CIS AWS Foundations Benchmark v5.0.0, controls 5.3 and 5.4
-    /// - AWS Foundational Security Best Practices, control EC2.14
+    /// - AWS Foundational Security Best Practices, controls EC2.18 and EC2.19 (EC2.14, its CIS-only
+    ///   twin, is not part of that standard)
     /// - https://docs.aws.amazon.com/vpc/latest/userguide/vpc-security-group-rules.html
     pub static CHECK = {
         id: "ec2_securitygroup_allow_ingress_from_internet_to_tcp_port_3389",
