@@ -4,31 +4,45 @@ use crate::finding::{Measure, Severity};
 use crate::inventory::AccountInventory;
 use crate::registry::{Context, Findings};
 
-/// The ports Prowler calls high-risk for this check.
+/// The high-risk ports of Security Hub's EC2.19, less 22 (SSH) and 3389 (RDP), which have
+/// checks of their own; this covers the ports Prowler's check of the same id names too.
 const HIGH_RISK: &[NamedPort] = &[
+    NamedPort { port: 20, name: "FTP data" },
+    NamedPort { port: 21, name: "FTP" },
+    NamedPort { port: 23, name: "Telnet" },
     NamedPort { port: 25, name: "SMTP" },
     NamedPort { port: 110, name: "POP3" },
     NamedPort { port: 135, name: "MSRPC" },
     NamedPort { port: 143, name: "IMAP" },
     NamedPort { port: 445, name: "SMB" },
+    NamedPort { port: 1433, name: "SQL Server" },
+    NamedPort { port: 1434, name: "SQL Server browser" },
     NamedPort { port: 3000, name: "web development servers" },
+    NamedPort { port: 3306, name: "MySQL" },
     NamedPort { port: 4333, name: "mSQL" },
     NamedPort { port: 5000, name: "development servers" },
+    NamedPort { port: 5432, name: "PostgreSQL" },
     NamedPort { port: 5500, name: "VNC" },
+    NamedPort { port: 5601, name: "Kibana" },
     NamedPort { port: 8080, name: "HTTP alternate" },
     NamedPort { port: 8088, name: "HTTP alternate" },
+    NamedPort { port: 8888, name: "HTTP alternate" },
+    NamedPort { port: 9200, name: "Elasticsearch" },
+    NamedPort { port: 9300, name: "Elasticsearch transport" },
 ];
 
 declare_check! {
     /// ## What it checks
-    /// No security group lets the internet reach any of the high-risk TCP ports 25 (SMTP),
-    /// 110 (POP3), 135 (MSRPC), 143 (IMAP), 445 (SMB), 3000, 4333 (mSQL), 5000, 5500 (VNC),
-    /// 8080 and 8088: for each port, the sources of the group's ingress rules that cover it
+    /// No security group lets the internet reach any of the high-risk TCP ports of Security
+    /// Hub's EC2.19 other than SSH and RDP (which have checks of their own): 20 and 21 (FTP),
+    /// 23 (Telnet), 25 (SMTP), 110 (POP3), 135 (MSRPC), 143 (IMAP), 445 (SMB), 1433 and 1434
+    /// (SQL Server), 3000, 3306 (MySQL), 4333 (mSQL), 5000, 5432 (PostgreSQL), 5500 (VNC),
+    /// 5601 (Kibana), 8080, 8088, 8888, 9200 and 9300 (Elasticsearch): for each port, the sources of the group's ingress rules that cover it
     /// (`tcp` ranges containing it, `-1` all traffic, resolved prefix lists) must not together
     /// cover the whole public IPv4 or IPv6 space. The finding names every open port.
     /// ## Why it matters
-    /// These ports belong to mail, Windows file sharing and RPC, remote desktops and
-    /// development servers: services that are rarely hardened for the open internet, are
+    /// These ports belong to file transfer, Telnet, mail, Windows file sharing and RPC,
+    /// databases, search clusters, remote desktops and development servers: services that are rarely hardened for the open internet, are
     /// constantly scanned for, and have a long history of remotely exploitable flaws.
     /// ## Remediation
     /// For each port named in the finding, revoke the rule
@@ -67,6 +81,9 @@ mod tests {
                 sg("sg-mail", vec![tcp(25, 25, &["0.0.0.0/0"]), tcp(8000, 8100, &["::/0"])]),
                 sg("sg-web", vec![tcp(80, 80, &["0.0.0.0/0"]), tcp(443, 443, &["0.0.0.0/0"])]),
                 sg("sg-smb-office", vec![tcp(445, 445, &["81.2.69.0/24"])]),
+                sg("sg-databases", vec![tcp(3306, 3306, &["0.0.0.0/0"]), tcp(9200, 9300, &["::/0"])]),
+                // SSH and RDP have checks of their own.
+                sg("sg-admin", vec![tcp(22, 22, &["0.0.0.0/0"]), tcp(3389, 3389, &["0.0.0.0/0"])]),
             ],
         );
         let found = run(&CHECK, &account);
@@ -78,6 +95,13 @@ mod tests {
             assert!(mail.contains(port), "{port} missing from: {mail}");
         }
         assert!(!mail.contains("TCP 445"), "{mail}");
+        assert_eq!(status_of(&found, "sg-databases"), Status::Fail);
+        let databases =
+            found.iter().find(|r| r.resource.id == "sg-databases").map(|r| r.message.clone()).unwrap_or_default();
+        for port in ["TCP 3306 (MySQL)", "TCP 9200 (Elasticsearch)", "TCP 9300 (Elasticsearch transport)"] {
+            assert!(databases.contains(port), "{port} missing from: {databases}");
+        }
+        assert_eq!(status_of(&found, "sg-admin"), Status::Pass);
     }
 
     #[test]
