@@ -1,5 +1,6 @@
 //! Runs the selected checks over an inventory and turns what they record into findings.
 
+use std::collections::HashSet;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::Arc;
 
@@ -52,9 +53,10 @@ pub fn evaluate(inventory: &Inventory, selection: &Selection, config: &Config) -
 }
 
 /// One shared copy of each string that many findings repeat (account ids, regions,
-/// resource types): a large account yields hundreds of thousands of findings.
+/// resource types, resource ids and ARNs, messages): a large account yields hundreds of
+/// thousands of findings, several per resource, and most PASS messages are alike.
 #[derive(Debug, Default)]
-pub struct Interner(std::collections::HashMap<Box<str>, Arc<str>>);
+pub struct Interner(HashSet<Arc<str>>);
 
 impl Interner {
     pub fn get(&mut self, s: &str) -> Arc<str> {
@@ -62,7 +64,7 @@ impl Interner {
             return shared.clone();
         }
         let shared: Arc<str> = s.into();
-        self.0.insert(s.into(), shared.clone());
+        self.0.insert(shared.clone());
         shared
     }
 }
@@ -96,7 +98,7 @@ pub fn run_check(check: &'static Check, account: &AccountInventory, ctx: &Contex
             let mute_reason = ctx
                 .config
                 .mute_reason(check.id, &account.account_id, &r.resource.id, r.resource.arn.as_deref())
-                .map(str::to_string);
+                .map(|reason| shared.get(reason));
             let Resource { id, arn, kind, region } = r.resource;
             Finding {
                 check_id: check_id.clone(),
@@ -106,10 +108,10 @@ pub fn run_check(check: &'static Check, account: &AccountInventory, ctx: &Contex
                 measure: check.measure,
                 account_id: account_id.clone(),
                 region: shared.get(region.as_deref().unwrap_or("global")),
-                resource_id: id,
-                resource_arn: arn,
+                resource_id: shared.get(&id),
+                resource_arn: arn.map(|arn| shared.get(&arn)),
                 resource_type: shared.get(kind),
-                message: r.message,
+                message: shared.get(&r.message),
                 remediation: remediation.clone(),
                 compliance: compliance.clone(),
                 muted: mute_reason.is_some(),

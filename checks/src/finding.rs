@@ -165,8 +165,10 @@ pub struct Resource {
 
 /// One result of one check on one resource. Every report format is rendered from these.
 ///
-/// What every finding of a check shares (id, title, remediation, compliance) is held once
-/// and shared: an audit of a large account holds hundreds of thousands of findings.
+/// An audit of a large account holds hundreds of thousands of findings, so their text is
+/// shared: what every finding of a check shares (id, title, remediation, compliance) is
+/// held once, and a resource's id and ARN, or a message, that several findings repeat (the
+/// checks of one security group, the same PASS message for every user) is held once too.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Finding {
     pub check_id: Arc<str>,
@@ -177,15 +179,15 @@ pub struct Finding {
     pub account_id: Arc<str>,
     /// `global` for resources that have no region.
     pub region: Arc<str>,
-    pub resource_id: String,
-    pub resource_arn: Option<String>,
+    pub resource_id: Arc<str>,
+    pub resource_arn: Option<Arc<str>>,
     pub resource_type: Arc<str>,
-    pub message: String,
+    pub message: Arc<str>,
     pub remediation: Arc<str>,
     /// Framework key (e.g. `CIS-5.0`) to the control ids this check serves.
     pub compliance: Arc<BTreeMap<String, Vec<String>>>,
     pub muted: bool,
-    pub mute_reason: Option<String>,
+    pub mute_reason: Option<Arc<str>>,
 }
 
 impl Finding {
@@ -204,7 +206,7 @@ impl Finding {
             resource_id: "r".into(),
             resource_arn: None,
             resource_type: "AwsAccount".into(),
-            message: String::new(),
+            message: "".into(),
             remediation: "".into(),
             compliance: Arc::default(),
             muted,

@@ -118,7 +118,7 @@ fn by_check(report: &Report, findings: &[&Finding], message: &str, color: bool, 
             if many_accounts {
                 row.push(&*f.account_id);
             }
-            row.extend([&*f.region, &f.resource_id, &f.message]);
+            row.extend([&*f.region, &*f.resource_id, &*f.message]);
             table.add_row(row);
         }
         out.push_str(&table.to_string());
