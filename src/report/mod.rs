@@ -82,24 +82,13 @@ impl Report {
         scope: Scope,
         mut findings: Vec<Finding>,
     ) -> Self {
-        // Stable order: most severe first, then check, account, region, resource.
-        findings.sort_by(|a, b| {
-            b.severity
-                .cmp(&a.severity)
-                .then_with(|| a.check_id.cmp(&b.check_id))
-                .then_with(|| a.account_id.cmp(&b.account_id))
-                .then_with(|| a.region.cmp(&b.region))
-                .then_with(|| a.resource_id.cmp(&b.resource_id))
-        });
-        let score = score(&findings);
+        sort_for_report(&mut findings);
+        let scores = score(&findings);
         let accounts: BTreeMap<String, Scores> = if scope.accounts.len() > 1 {
             scope
                 .accounts
                 .iter()
-                .map(|id| {
-                    let of: Vec<Finding> = findings.iter().filter(|f| *f.account_id == **id).cloned().collect();
-                    (id.clone(), rampart_checks::score::score(&of))
-                })
+                .map(|id| (id.clone(), score(findings.iter().filter(|f| *f.account_id == **id))))
                 .collect()
         } else {
             BTreeMap::new()
@@ -115,7 +104,7 @@ impl Report {
             finished_at: Utc::now(),
             collected_at,
             scope,
-            summary: Summary { counts: score.overall.counts.clone(), by_severity, score, accounts },
+            summary: Summary { counts: scores.overall.counts.clone(), by_severity, score: scores, accounts },
             compliance: None,
             findings,
         }
@@ -124,6 +113,34 @@ impl Report {
     /// Unmuted findings with this status.
     pub fn unmuted(&self, status: Status) -> impl Iterator<Item = &Finding> {
         self.findings.iter().filter(move |f| !f.muted && f.status == status)
+    }
+}
+
+/// Sorts findings in the report's stable order: most severe first, then check, account,
+/// region, resource.
+///
+/// The sort orders indices, then swaps the findings into that order: a stable sort of the
+/// findings themselves would allocate scratch space for half of them.
+fn sort_for_report(findings: &mut [Finding]) {
+    let mut order: Vec<usize> = (0..findings.len()).collect();
+    order.sort_by(|&a, &b| {
+        let (a, b) = (&findings[a], &findings[b]);
+        b.severity
+            .cmp(&a.severity)
+            .then_with(|| a.check_id.cmp(&b.check_id))
+            .then_with(|| a.account_id.cmp(&b.account_id))
+            .then_with(|| a.region.cmp(&b.region))
+            .then_with(|| a.resource_id.cmp(&b.resource_id))
+    });
+    // Position i takes the finding first at order[i]. Positions before i are settled, and
+    // what sat at a settled position j was swapped to order[j]: follow those moves.
+    for i in 0..order.len() {
+        let mut from = order[i];
+        while from < i {
+            from = order[from];
+        }
+        order[i] = from;
+        findings.swap(i, from);
     }
 }
 
@@ -179,6 +196,35 @@ mod tests {
         let selection = Selection { check_ids: vec!["iam_no_root_access_key".into()], ..Default::default() };
         let text = table::render(&fixture_report(&selection), true, Some(120));
         assert!(text.contains("\x1b[1;31mCRITICAL\x1b[0m"), "{text}");
+    }
+
+    #[test]
+    fn sorting_through_indices_is_a_stable_sort() {
+        // Findings with many ties (same check, region, resource), told apart by message.
+        let findings: Vec<Finding> = (0..200u32)
+            .map(|i| {
+                let n = i.wrapping_mul(2_654_435_761) >> 7;
+                let severity = Severity::ALL[(n % 5) as usize];
+                let check = ["b", "a", "c"][(n / 5 % 3) as usize];
+                let mut f = Finding::synthetic(check, Status::Pass, severity, rampart_checks::Measure::Access, false);
+                f.region = ["global", "eu-west-1"][(n / 15 % 2) as usize].into();
+                f.resource_id = format!("r{}", n / 30 % 4).into();
+                f.message = i.to_string().into();
+                f
+            })
+            .collect();
+        let mut expected = findings.clone();
+        expected.sort_by(|a, b| {
+            b.severity
+                .cmp(&a.severity)
+                .then_with(|| a.check_id.cmp(&b.check_id))
+                .then_with(|| a.account_id.cmp(&b.account_id))
+                .then_with(|| a.region.cmp(&b.region))
+                .then_with(|| a.resource_id.cmp(&b.resource_id))
+        });
+        let mut sorted = findings;
+        sort_for_report(&mut sorted);
+        assert_eq!(sorted, expected);
     }
 
     #[test]
