@@ -72,7 +72,7 @@ fn score_of<'a>(findings: impl Iterator<Item = &'a Finding>) -> Score {
         if f.muted {
             continue;
         }
-        let w = u64::from(weight(f.severity));
+        let w = u64::from(weight(f.check.severity));
         match f.status {
             Status::Pass => {
                 passed += w;
@@ -109,7 +109,7 @@ where
     let findings = findings.into_iter();
     let measures = Measure::ALL
         .into_iter()
-        .map(|m| (m, score_of(findings.clone().filter(|f| f.measure == m))))
+        .map(|m| (m, score_of(findings.clone().filter(|f| f.check.measure == m))))
         .collect();
     Scores { overall: score_of(findings), measures }
 }
