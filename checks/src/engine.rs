@@ -1,10 +1,11 @@
 //! Runs the selected checks over an inventory and turns what they record into findings.
 
+use std::collections::HashSet;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::Arc;
 
 use crate::config::Config;
-use crate::finding::{Finding, Measure, Resource, Severity, Status};
+use crate::finding::{Finding, FindingCheck, FindingResource, Measure, Resource, Severity, Status};
 use crate::frameworks::compliance_of;
 use crate::inventory::{AccountInventory, Inventory};
 use crate::registry::{Check, Context, Findings, all_checks};
@@ -51,18 +52,32 @@ pub fn evaluate(inventory: &Inventory, selection: &Selection, config: &Config) -
     findings
 }
 
-/// One shared copy of each string that many findings repeat (account ids, regions,
-/// resource types): a large account yields hundreds of thousands of findings.
+/// One shared copy of what many findings repeat: a large account yields hundreds of
+/// thousands of findings, several per resource, and most PASS messages are alike.
 #[derive(Debug, Default)]
-pub struct Interner(std::collections::HashMap<Box<str>, Arc<str>>);
+pub struct Interner {
+    strings: HashSet<Arc<str>>,
+    resources: HashSet<Arc<FindingResource>>,
+}
 
 impl Interner {
+    /// The shared copy of a string: an account id, a region, a message.
     pub fn get(&mut self, s: &str) -> Arc<str> {
-        if let Some(shared) = self.0.get(s) {
+        if let Some(shared) = self.strings.get(s) {
             return shared.clone();
         }
         let shared: Arc<str> = s.into();
-        self.0.insert(s.into(), shared.clone());
+        self.strings.insert(shared.clone());
+        shared
+    }
+
+    /// The shared copy of a resource.
+    pub fn resource(&mut self, resource: FindingResource) -> Arc<FindingResource> {
+        if let Some(shared) = self.resources.get(&resource) {
+            return shared.clone();
+        }
+        let shared = Arc::new(resource);
+        self.resources.insert(shared.clone());
         shared
     }
 }
@@ -86,9 +101,14 @@ pub fn run_check(check: &'static Check, account: &AccountInventory, ctx: &Contex
             message: format!("internal error in check {}: {what}", check.id),
         });
     }
-    let compliance = Arc::new(compliance_of(check.id));
-    let remediation: Arc<str> = check.remediation().into();
-    let (check_id, title): (Arc<str>, Arc<str>) = (check.id.into(), check.title.into());
+    let finding_check = Arc::new(FindingCheck {
+        id: check.id.to_string(),
+        title: check.title.to_string(),
+        severity: check.severity,
+        measure: check.measure,
+        remediation: check.remediation(),
+        compliance: compliance_of(check.id),
+    });
     let account_id = shared.get(&account.account_id);
     recorded
         .into_iter()
@@ -96,22 +116,20 @@ pub fn run_check(check: &'static Check, account: &AccountInventory, ctx: &Contex
             let mute_reason = ctx
                 .config
                 .mute_reason(check.id, &account.account_id, &r.resource.id, r.resource.arn.as_deref())
-                .map(str::to_string);
+                .map(|reason| shared.get(reason));
             let Resource { id, arn, kind, region } = r.resource;
-            Finding {
-                check_id: check_id.clone(),
-                title: title.clone(),
-                status: r.status,
-                severity: check.severity,
-                measure: check.measure,
+            let resource = FindingResource {
                 account_id: account_id.clone(),
                 region: shared.get(region.as_deref().unwrap_or("global")),
-                resource_id: id,
-                resource_arn: arn,
-                resource_type: shared.get(kind),
-                message: r.message,
-                remediation: remediation.clone(),
-                compliance: compliance.clone(),
+                id,
+                arn,
+                kind: shared.get(kind),
+            };
+            Finding {
+                check: finding_check.clone(),
+                resource: shared.resource(resource),
+                status: r.status,
+                message: shared.get(&r.message),
                 muted: mute_reason.is_some(),
                 mute_reason,
             }
@@ -153,10 +171,10 @@ mod tests {
         assert_eq!(f.status, Status::Fail);
         assert!(f.muted);
         assert_eq!(f.mute_reason.as_deref(), Some("accepted"));
-        assert_eq!(&*f.region, "global");
-        assert_eq!(&*f.resource_type, "AwsIamUser");
-        assert_eq!(f.compliance["CIS-5.0"], vec!["1.9".to_string()]);
-        assert!(f.remediation.contains("enable-mfa-device"), "{}", f.remediation);
+        assert_eq!(&*f.resource.region, "global");
+        assert_eq!(&*f.resource.kind, "AwsIamUser");
+        assert_eq!(f.check.compliance["CIS-5.0"], vec!["1.9".to_string()]);
+        assert!(f.check.remediation.contains("enable-mfa-device"), "{}", f.check.remediation);
     }
 
     fn panicking(_: &AccountInventory, _: &Context<'_>, _: &mut Findings) {

@@ -5,7 +5,8 @@ use std::fmt;
 use std::sync::Arc;
 use std::str::FromStr;
 
-use serde::{Deserialize, Serialize};
+use serde::ser::SerializeStruct;
+use serde::{Deserialize, Serialize, Serializer};
 
 /// The outcome of one check on one resource.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -165,27 +166,67 @@ pub struct Resource {
 
 /// One result of one check on one resource. Every report format is rendered from these.
 ///
-/// What every finding of a check shares (id, title, remediation, compliance) is held once
-/// and shared: an audit of a large account holds hundreds of thousands of findings.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// An audit of a large account holds hundreds of thousands of findings, so a finding holds
+/// what it shares with others by reference: its check, held once for all the check's
+/// findings; its resource, held once however many checks judge it; and its message, held
+/// once however many findings say the same (most PASS messages are alike).
+///
+/// It serialises flat, as the JSON report gives it: `check_id`, `title`, `status`, …
+#[derive(Debug, Clone, PartialEq)]
 pub struct Finding {
-    pub check_id: Arc<str>,
-    pub title: Arc<str>,
+    pub check: Arc<FindingCheck>,
+    pub resource: Arc<FindingResource>,
     pub status: Status,
+    pub message: Arc<str>,
+    pub muted: bool,
+    pub mute_reason: Option<Arc<str>>,
+}
+
+/// What every finding of one check says about the check.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FindingCheck {
+    pub id: String,
+    pub title: String,
     pub severity: Severity,
     pub measure: Measure,
+    pub remediation: String,
+    /// Framework key (e.g. `CIS-5.0`) to the control ids this check serves.
+    pub compliance: BTreeMap<String, Vec<String>>,
+}
+
+/// The resource of a finding, with the account and region it is in.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct FindingResource {
     pub account_id: Arc<str>,
     /// `global` for resources that have no region.
     pub region: Arc<str>,
-    pub resource_id: String,
-    pub resource_arn: Option<String>,
-    pub resource_type: Arc<str>,
-    pub message: String,
-    pub remediation: Arc<str>,
-    /// Framework key (e.g. `CIS-5.0`) to the control ids this check serves.
-    pub compliance: Arc<BTreeMap<String, Vec<String>>>,
-    pub muted: bool,
-    pub mute_reason: Option<String>,
+    pub id: String,
+    pub arn: Option<String>,
+    /// Resource type in the Security Hub (ASFF) vocabulary, e.g. `AwsIamUser`.
+    pub kind: Arc<str>,
+}
+
+impl Serialize for Finding {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let (check, resource) = (&*self.check, &*self.resource);
+        let mut f = serializer.serialize_struct("Finding", 15)?;
+        f.serialize_field("check_id", &check.id)?;
+        f.serialize_field("title", &check.title)?;
+        f.serialize_field("status", &self.status)?;
+        f.serialize_field("severity", &check.severity)?;
+        f.serialize_field("measure", &check.measure)?;
+        f.serialize_field("account_id", &resource.account_id)?;
+        f.serialize_field("region", &resource.region)?;
+        f.serialize_field("resource_id", &resource.id)?;
+        f.serialize_field("resource_arn", &resource.arn)?;
+        f.serialize_field("resource_type", &resource.kind)?;
+        f.serialize_field("message", &self.message)?;
+        f.serialize_field("remediation", &check.remediation)?;
+        f.serialize_field("compliance", &check.compliance)?;
+        f.serialize_field("muted", &self.muted)?;
+        f.serialize_field("mute_reason", &self.mute_reason)?;
+        f.end()
+    }
 }
 
 impl Finding {
@@ -194,21 +235,40 @@ impl Finding {
     #[doc(hidden)]
     pub fn synthetic(check_id: &str, status: Status, severity: Severity, measure: Measure, muted: bool) -> Self {
         Finding {
-            check_id: check_id.into(),
-            title: check_id.into(),
+            check: Arc::new(FindingCheck {
+                id: check_id.into(),
+                title: check_id.into(),
+                severity,
+                measure,
+                remediation: String::new(),
+                compliance: BTreeMap::new(),
+            }),
+            resource: Arc::new(FindingResource {
+                account_id: "1".into(),
+                region: "global".into(),
+                id: "r".into(),
+                arn: None,
+                kind: "AwsAccount".into(),
+            }),
             status,
-            severity,
-            measure,
-            account_id: "1".into(),
-            region: "global".into(),
-            resource_id: "r".into(),
-            resource_arn: None,
-            resource_type: "AwsAccount".into(),
-            message: String::new(),
-            remediation: "".into(),
-            compliance: Arc::default(),
+            message: "".into(),
             muted,
             mute_reason: None,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn serialises_flat_in_the_report_order() {
+        let mut finding = Finding::synthetic("c", Status::Fail, Severity::High, Measure::Network, true);
+        finding.mute_reason = Some("accepted".into());
+        assert_eq!(
+            serde_json::to_string(&finding).unwrap(),
+            r#"{"check_id":"c","title":"c","status":"FAIL","severity":"high","measure":"network","account_id":"1","region":"global","resource_id":"r","resource_arn":null,"resource_type":"AwsAccount","message":"","remediation":"","compliance":{},"muted":true,"mute_reason":"accepted"}"#
+        );
     }
 }

@@ -106,7 +106,7 @@ pub fn control_results(framework: &Framework, findings: &[Finding], evaluated_ch
         .controls
         .iter()
         .map(|control| {
-            let of = || findings.iter().filter(|f| !f.muted && control.checks.iter().any(|c| **c == *f.check_id));
+            let of = || findings.iter().filter(|f| !f.muted && control.checks.iter().any(|c| *c == f.check.id));
             let count = |status: Status| of().filter(|f| f.status == status).count();
             let (pass, fail, error) = (count(Status::Pass), count(Status::Fail), count(Status::Error));
             let status = if control.checks.is_empty() {

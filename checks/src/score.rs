@@ -72,7 +72,7 @@ fn score_of<'a>(findings: impl Iterator<Item = &'a Finding>) -> Score {
         if f.muted {
             continue;
         }
-        let w = u64::from(weight(f.severity));
+        let w = u64::from(weight(f.check.severity));
         match f.status {
             Status::Pass => {
                 passed += w;
@@ -99,12 +99,19 @@ pub struct Scores {
     pub measures: BTreeMap<Measure, Score>,
 }
 
-pub fn score(findings: &[Finding]) -> Scores {
+/// Scores of a group of findings (a slice, or a filter over one: it is read once per
+/// measure, never copied).
+pub fn score<'a, I>(findings: I) -> Scores
+where
+    I: IntoIterator<Item = &'a Finding>,
+    I::IntoIter: Clone,
+{
+    let findings = findings.into_iter();
     let measures = Measure::ALL
         .into_iter()
-        .map(|m| (m, score_of(findings.iter().filter(|f| f.measure == m))))
+        .map(|m| (m, score_of(findings.clone().filter(|f| f.check.measure == m))))
         .collect();
-    Scores { overall: score_of(findings.iter()), measures }
+    Scores { overall: score_of(findings), measures }
 }
 
 #[cfg(test)]

@@ -54,7 +54,7 @@ pub fn run(args: AuditArgs, quiet: bool) -> Result<ExitCode, RunError> {
 /// could not be evaluated, else 0.
 pub fn exit_code(findings: &[Finding], fail_on: Severity) -> u8 {
     let unmuted = || findings.iter().filter(|f| !f.muted);
-    if unmuted().any(|f| f.status == Status::Fail && f.severity >= fail_on) {
+    if unmuted().any(|f| f.status == Status::Fail && f.check.severity >= fail_on) {
         exit::FAILED
     } else if unmuted().any(|f| f.status == Status::Error) {
         exit::INCOMPLETE

@@ -3,6 +3,7 @@
 pub mod json;
 pub mod table;
 
+use std::cmp::Ordering;
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
@@ -82,31 +83,20 @@ impl Report {
         scope: Scope,
         mut findings: Vec<Finding>,
     ) -> Self {
-        // Stable order: most severe first, then check, account, region, resource.
-        findings.sort_by(|a, b| {
-            b.severity
-                .cmp(&a.severity)
-                .then_with(|| a.check_id.cmp(&b.check_id))
-                .then_with(|| a.account_id.cmp(&b.account_id))
-                .then_with(|| a.region.cmp(&b.region))
-                .then_with(|| a.resource_id.cmp(&b.resource_id))
-        });
-        let score = score(&findings);
+        sort_for_report(&mut findings);
+        let scores = score(&findings);
         let accounts: BTreeMap<String, Scores> = if scope.accounts.len() > 1 {
             scope
                 .accounts
                 .iter()
-                .map(|id| {
-                    let of: Vec<Finding> = findings.iter().filter(|f| *f.account_id == **id).cloned().collect();
-                    (id.clone(), rampart_checks::score::score(&of))
-                })
+                .map(|id| (id.clone(), score(findings.iter().filter(|f| *f.resource.account_id == **id))))
                 .collect()
         } else {
             BTreeMap::new()
         };
         let by_severity = Severity::ALL
             .into_iter()
-            .map(|sev| (sev, Counts::of(findings.iter().filter(|f| f.severity == sev))))
+            .map(|sev| (sev, Counts::of(findings.iter().filter(|f| f.check.severity == sev))))
             .collect();
         Report {
             schema_version: SCHEMA_VERSION,
@@ -115,7 +105,7 @@ impl Report {
             finished_at: Utc::now(),
             collected_at,
             scope,
-            summary: Summary { counts: score.overall.counts.clone(), by_severity, score, accounts },
+            summary: Summary { counts: scores.overall.counts.clone(), by_severity, score: scores, accounts },
             compliance: None,
             findings,
         }
@@ -127,8 +117,43 @@ impl Report {
     }
 }
 
+fn report_order(a: &Finding, b: &Finding) -> Ordering {
+    let (a_check, b_check) = (&a.check, &b.check);
+    let (a_res, b_res) = (&a.resource, &b.resource);
+    b_check
+        .severity
+        .cmp(&a_check.severity)
+        .then_with(|| a_check.id.cmp(&b_check.id))
+        .then_with(|| a_res.account_id.cmp(&b_res.account_id))
+        .then_with(|| a_res.region.cmp(&b_res.region))
+        .then_with(|| a_res.id.cmp(&b_res.id))
+}
+
+/// Sorts findings in the report's stable order: most severe first, then check, account,
+/// region, resource.
+///
+/// The sort orders indices, then swaps the findings into that order: a stable sort of the
+/// findings themselves would allocate scratch space for half of them.
+fn sort_for_report(findings: &mut [Finding]) {
+    let mut order: Vec<usize> = (0..findings.len()).collect();
+    order.sort_by(|&a, &b| report_order(&findings[a], &findings[b]));
+    // Position i takes the finding first at order[i]. Positions before i are settled, and
+    // what sat at a settled position j was swapped to order[j]: follow those moves.
+    for i in 0..order.len() {
+        let mut from = order[i];
+        while from < i {
+            from = order[from];
+        }
+        order[i] = from;
+        findings.swap(i, from);
+    }
+}
+
 #[cfg(test)]
 mod tests {
+    use std::sync::Arc;
+
+    use rampart_checks::finding::FindingResource;
     use rampart_checks::inventory::Inventory;
     use rampart_checks::{Config, Selection, evaluate};
 
@@ -182,9 +207,34 @@ mod tests {
     }
 
     #[test]
+    fn sorting_through_indices_is_a_stable_sort() {
+        // Findings with many ties (same check, region, resource), told apart by message.
+        let findings: Vec<Finding> = (0..200u32)
+            .map(|i| {
+                let n = i.wrapping_mul(2_654_435_761) >> 7;
+                let severity = Severity::ALL[(n % 5) as usize];
+                let check = ["b", "a", "c"][(n / 5 % 3) as usize];
+                let mut f = Finding::synthetic(check, Status::Pass, severity, rampart_checks::Measure::Access, false);
+                f.resource = Arc::new(FindingResource {
+                    region: ["global", "eu-west-1"][(n / 15 % 2) as usize].into(),
+                    id: format!("r{}", n / 30 % 4),
+                    ..(*f.resource).clone()
+                });
+                f.message = i.to_string().into();
+                f
+            })
+            .collect();
+        let mut expected = findings.clone();
+        expected.sort_by(report_order);
+        let mut sorted = findings;
+        sort_for_report(&mut sorted);
+        assert_eq!(sorted, expected);
+    }
+
+    #[test]
     fn findings_are_sorted_most_severe_first() {
         let report = fixture_report(&Selection::default());
-        let severities: Vec<Severity> = report.findings.iter().map(|f| f.severity).collect();
+        let severities: Vec<Severity> = report.findings.iter().map(|f| f.check.severity).collect();
         let mut sorted = severities.clone();
         sorted.sort_by(|a, b| b.cmp(a));
         assert_eq!(severities, sorted);

@@ -73,7 +73,7 @@ pub fn render(report: &Report, color: bool, width: Option<u16>) -> String {
     } else {
         out.push_str(&format!("\nFailing findings ({})\n", failing.len()));
         for severity in Severity::ALL {
-            let of: Vec<&Finding> = failing.iter().copied().filter(|f| f.severity == severity).collect();
+            let of: Vec<&Finding> = failing.iter().copied().filter(|f| f.check.severity == severity).collect();
             if of.is_empty() {
                 continue;
             }
@@ -102,10 +102,10 @@ fn by_check(report: &Report, findings: &[&Finding], message: &str, color: bool, 
     let mut out = String::new();
     let mut start = 0;
     while start < findings.len() {
-        let id = &findings[start].check_id;
-        let end = start + findings[start..].iter().take_while(|f| &f.check_id == id).count();
+        let id = &findings[start].check.id;
+        let end = start + findings[start..].iter().take_while(|f| &f.check.id == id).count();
         let group = &findings[start..end];
-        out.push_str(&format!("\n{} — {} ({})\n", paint(id, Color::White, color), group[0].title, group.len()));
+        out.push_str(&format!("\n{} — {} ({})\n", paint(id, Color::White, color), group[0].check.title, group.len()));
         let mut table = new_table(color, width);
         let mut header = Vec::new();
         if many_accounts {
@@ -116,9 +116,9 @@ fn by_check(report: &Report, findings: &[&Finding], message: &str, color: bool, 
         for f in group {
             let mut row = Vec::new();
             if many_accounts {
-                row.push(&*f.account_id);
+                row.push(&*f.resource.account_id);
             }
-            row.extend([&*f.region, &f.resource_id, &f.message]);
+            row.extend([&*f.resource.region, &*f.resource.id, &*f.message]);
             table.add_row(row);
         }
         out.push_str(&table.to_string());

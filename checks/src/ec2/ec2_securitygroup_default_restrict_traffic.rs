@@ -58,7 +58,7 @@ mod tests {
     fn default_group(id: &str, ingress: usize, egress: usize) -> SecurityGroup {
         let mut group = sg(id, vec![via_group(all_traffic(&[]), id); ingress]);
         group.group_name = "default".to_string();
-        group.ip_permissions_egress = vec![all_traffic(&["0.0.0.0/0"]); egress];
+        group.ip_permissions_egress = vec![all_traffic(&["0.0.0.0/0"]); egress].into();
         group
     }
 

@@ -66,14 +66,17 @@ pub struct CreateVolumePermission {
     pub user_id: Option<String>,
 }
 
+/// A security group. Its rules and their sources are boxed slices, not `Vec`s: an account
+/// can have tens of thousands of groups, each with a few short lists, and a `Vec` read from
+/// a snapshot keeps room for at least four items.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SecurityGroup {
     pub group_id: String,
     pub group_name: String,
     pub vpc_id: Option<String>,
     pub owner_id: Option<String>,
-    pub ip_permissions: Vec<IpPermission>,
-    pub ip_permissions_egress: Vec<IpPermission>,
+    pub ip_permissions: Box<[IpPermission]>,
+    pub ip_permissions_egress: Box<[IpPermission]>,
 }
 
 /// One rule of a security group, as the API gives it.
@@ -85,13 +88,13 @@ pub struct IpPermission {
     pub from_port: Option<i32>,
     pub to_port: Option<i32>,
     /// IPv4 CIDRs (`IpRanges[].CidrIp`).
-    pub ip_ranges: Vec<String>,
+    pub ip_ranges: Box<[String]>,
     /// IPv6 CIDRs (`Ipv6Ranges[].CidrIpv6`).
-    pub ipv6_ranges: Vec<String>,
+    pub ipv6_ranges: Box<[String]>,
     /// Managed prefix list ids (`PrefixListIds[].PrefixListId`).
-    pub prefix_list_ids: Vec<String>,
+    pub prefix_list_ids: Box<[String]>,
     /// Referenced security group ids (`UserIdGroupPairs[].GroupId`).
-    pub referenced_group_ids: Vec<String>,
+    pub referenced_group_ids: Box<[String]>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

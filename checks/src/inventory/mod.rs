@@ -223,12 +223,12 @@ mod tests {
         assert!(findings.len() >= crate::all_checks().len());
         for f in &findings {
             assert_eq!(f.status, crate::Status::Error, "{f:?}");
-            assert_eq!(&*f.account_id, "210987654321");
+            assert_eq!(&*f.resource.account_id, "210987654321");
         }
         // Every check says why (summary findings may refer to the regional ones instead).
         for check in crate::all_checks() {
             assert!(
-                findings.iter().any(|f| &*f.check_id == check.id && f.message.contains("cannot assume role x")),
+                findings.iter().any(|f| f.check.id == check.id && f.message.contains("cannot assume role x")),
                 "{}: the reason is not given",
                 check.id
             );

@@ -45,8 +45,8 @@ pub fn rule(protocol: &str, from: i32, to: i32, cidrs: &[&str]) -> IpPermission 
         to_port: Some(to),
         ip_ranges: v4.into_iter().map(String::from).collect(),
         ipv6_ranges: v6.into_iter().map(String::from).collect(),
-        prefix_list_ids: Vec::new(),
-        referenced_group_ids: Vec::new(),
+        prefix_list_ids: Box::default(),
+        referenced_group_ids: Box::default(),
     }
 }
 
@@ -60,12 +60,12 @@ pub fn all_traffic(cidrs: &[&str]) -> IpPermission {
 }
 
 pub fn via_prefix_list(mut rule: IpPermission, id: &str) -> IpPermission {
-    rule.prefix_list_ids.push(id.to_string());
+    rule.prefix_list_ids = [&rule.prefix_list_ids[..], &[id.to_string()]].concat().into();
     rule
 }
 
 pub fn via_group(mut rule: IpPermission, id: &str) -> IpPermission {
-    rule.referenced_group_ids.push(id.to_string());
+    rule.referenced_group_ids = [&rule.referenced_group_ids[..], &[id.to_string()]].concat().into();
     rule
 }
 
@@ -76,8 +76,8 @@ pub fn sg(id: &str, ingress: Vec<IpPermission>) -> SecurityGroup {
         group_name: id.to_string(),
         vpc_id: Some("vpc-1".to_string()),
         owner_id: Some(ACCOUNT.to_string()),
-        ip_permissions: ingress,
-        ip_permissions_egress: Vec::new(),
+        ip_permissions: ingress.into(),
+        ip_permissions_egress: Box::default(),
     }
 }
 
