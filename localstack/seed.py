@@ -200,12 +200,23 @@ def seed_network(client, region, account):
     plant("demo", "vpc_flow_logs_enabled", logged, "PASS")
 
     # Peering: a route table that sends the whole internet through the peering, beside one
-    # with no peering route.
+    # with no peering route and three judged against the peer VPC.
     pcx = ec2.create_vpc_peering_connection(VpcId=vpc, PeerVpcId=logged)["VpcPeeringConnection"]["VpcPeeringConnectionId"]
     wide = ec2.create_route_table(VpcId=vpc)["RouteTable"]["RouteTableId"]
     ec2.create_route(RouteTableId=wide, DestinationCidrBlock="0.0.0.0/0", VpcPeeringConnectionId=pcx)
     plain_table = ec2.create_route_table(VpcId=logged)["RouteTable"]["RouteTableId"]
+    # Compared with the peer VPC's block (10.30.0.0/16): one subnet of it, all of it, and a
+    # block beside it.
+    narrow = ec2.create_route_table(VpcId=vpc)["RouteTable"]["RouteTableId"]
+    ec2.create_route(RouteTableId=narrow, DestinationCidrBlock="10.30.4.0/24", VpcPeeringConnectionId=pcx)
+    whole = ec2.create_route_table(VpcId=vpc)["RouteTable"]["RouteTableId"]
+    ec2.create_route(RouteTableId=whole, DestinationCidrBlock="10.30.0.0/16", VpcPeeringConnectionId=pcx)
+    beside = ec2.create_route_table(VpcId=vpc)["RouteTable"]["RouteTableId"]
+    ec2.create_route(RouteTableId=beside, DestinationCidrBlock="10.31.0.0/24", VpcPeeringConnectionId=pcx)
     plant("demo", "vpc_peering_routing_tables_with_least_privilege", wide, "FAIL")
+    plant("demo", "vpc_peering_routing_tables_with_least_privilege", beside, "FAIL")
+    plant("demo", "vpc_peering_routing_tables_with_least_privilege", whole, "MANUAL")
+    plant("demo", "vpc_peering_routing_tables_with_least_privilege", narrow, "PASS")
     plant("demo", "vpc_peering_routing_tables_with_least_privilege", plain_table, "PASS")
 
     # Instances need an image of our own (default AMIs are not loaded).

@@ -5,7 +5,8 @@ use aws_sdk_ec2::types::{Filter, SnapshotAttributeName};
 use rampart_checks::Collected;
 use rampart_checks::inventory::ec2::{
     CreateVolumePermission, Ec2Inventory, FlowLog, Instance, InstanceMetadataDefaults, InternetGateway, IpPermission,
-    NetworkAcl, NetworkAclEntry, PortRange, PrefixList, Route, RouteTable, SecurityGroup, Snapshot, Subnet, Volume, Vpc,
+    NetworkAcl, NetworkAclEntry, PeeringSide, PortRange, PrefixList, Route, RouteTable, SecurityGroup, Snapshot, Subnet,
+    Volume, Vpc, VpcPeeringConnection,
 };
 
 use futures::StreamExt;
@@ -36,7 +37,7 @@ pub async fn collect(client: &Client) -> Ec2Inventory {
     let (
         (security_groups, managed_prefix_lists),
         (ebs_encryption_by_default, ebs_default_kms_key_id, volumes, snapshots, network_acls),
-        (vpcs, subnets, route_tables, internet_gateways, flow_logs, instances, instance_metadata_defaults),
+        (vpcs, subnets, route_tables, vpc_peering_connections, internet_gateways, flow_logs, instances, instance_metadata_defaults),
     ) = tokio::join!(
         groups_and_prefix_lists,
         async {
@@ -53,6 +54,7 @@ pub async fn collect(client: &Client) -> Ec2Inventory {
                 vpcs(client),
                 subnets(client),
                 route_tables(client),
+                vpc_peering_connections(client),
                 internet_gateways(client),
                 flow_logs(client),
                 instances(client),
@@ -70,6 +72,7 @@ pub async fn collect(client: &Client) -> Ec2Inventory {
         vpcs,
         subnets,
         route_tables,
+        vpc_peering_connections,
         internet_gateways,
         flow_logs,
         instances,
@@ -251,6 +254,35 @@ async fn route_tables(client: &Client) -> Collected<Vec<RouteTable>> {
                     state: r.state().map(|s| s.as_str().to_string()),
                 })
                 .collect(),
+        }
+    )
+}
+
+async fn vpc_peering_connections(client: &Client) -> Collected<Vec<VpcPeeringConnection>> {
+    fn side(info: Option<&aws_sdk_ec2::types::VpcPeeringConnectionVpcInfo>) -> PeeringSide {
+        let mut cidr_blocks: Vec<String> =
+            info.map(|i| i.cidr_block_set().iter().filter_map(|b| b.cidr_block().map(str::to_string)).collect()).unwrap_or_default();
+        if cidr_blocks.is_empty() {
+            cidr_blocks.extend(info.and_then(|i| i.cidr_block()).map(str::to_string));
+        }
+        PeeringSide {
+            vpc_id: info.and_then(|i| i.vpc_id()).map(str::to_string),
+            owner_id: info.and_then(|i| i.owner_id()).map(str::to_string),
+            region: info.and_then(|i| i.region()).map(str::to_string),
+            cidr_blocks,
+            ipv6_cidr_blocks: info
+                .map(|i| i.ipv6_cidr_block_set().iter().filter_map(|b| b.ipv6_cidr_block().map(str::to_string)).collect())
+                .unwrap_or_default(),
+        }
+    }
+    collect_items!(
+        "ec2:DescribeVpcPeeringConnections",
+        client.describe_vpc_peering_connections().into_paginator(),
+        |c: aws_sdk_ec2::types::VpcPeeringConnection| VpcPeeringConnection {
+            id: c.vpc_peering_connection_id().unwrap_or_default().to_string(),
+            status: c.status().and_then(|s| s.code()).map(|code| code.as_str().to_string()),
+            requester: side(c.requester_vpc_info()),
+            accepter: side(c.accepter_vpc_info()),
         }
     )
 }

@@ -26,6 +26,8 @@ pub struct Ec2Inventory {
     pub subnets: Collected<Vec<Subnet>>,
     /// DescribeRouteTables.
     pub route_tables: Collected<Vec<RouteTable>>,
+    /// DescribeVpcPeeringConnections: both sides of each peering connection of the region.
+    pub vpc_peering_connections: Collected<Vec<VpcPeeringConnection>>,
     /// DescribeInternetGateways.
     pub internet_gateways: Collected<Vec<InternetGateway>>,
     /// DescribeFlowLogs.
@@ -211,4 +213,25 @@ pub struct PrefixList {
     pub address_family: Option<String>,
     /// The CIDRs of the list (GetManagedPrefixListEntries).
     pub entries: Collected<Vec<String>>,
+}
+
+/// A VPC peering connection as DescribeVpcPeeringConnections shows it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct VpcPeeringConnection {
+    pub id: String,
+    /// `active`, `pending-acceptance`, `deleted`, …
+    pub status: Option<String>,
+    pub requester: PeeringSide,
+    pub accepter: PeeringSide,
+}
+
+/// One VPC of a peering connection, with the address blocks it brings to the peering.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PeeringSide {
+    pub vpc_id: Option<String>,
+    pub owner_id: Option<String>,
+    pub region: Option<String>,
+    /// The VPC's IPv4 blocks (`CidrBlockSet`, or `CidrBlock` when the set is absent).
+    pub cidr_blocks: Vec<String>,
+    pub ipv6_cidr_blocks: Vec<String>,
 }
