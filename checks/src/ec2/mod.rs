@@ -6,7 +6,7 @@
 use crate::finding::Resource;
 use crate::inventory::ec2::{Instance, NetworkAcl, SecurityGroup};
 use crate::inventory::{AccountInventory, Collected, RegionInventory};
-use crate::net::{Cidr, Inbound, PrefixLists, Traffic, ingress_reach};
+use crate::net::{Cidr, Inbound, ParsedIngress, PrefixLists, Traffic};
 use crate::registry::{Check, Findings};
 
 mod ec2_instance_account_imdsv2_enabled;
@@ -188,8 +188,9 @@ struct PortsOutcome {
 /// For each port, whether `groups` open it to the internet.
 fn open_ports(groups: &[&SecurityGroup], lists: PrefixLists<'_>, ports: &[NamedPort]) -> PortsOutcome {
     let mut outcome = PortsOutcome::default();
+    let ingress = ParsedIngress::new(groups);
     for p in ports {
-        let reach = ingress_reach(groups, lists, Traffic::Tcp(p.port));
+        let reach = ingress.reach(lists, Traffic::Tcp(p.port));
         match reach.verdict() {
             Ok(Some(opening)) => outcome.open.push(format!("{p} from {}", opening.describe(3))),
             Ok(None) => {

@@ -22,7 +22,7 @@ mod tests;
 pub use addr::{AddrSet, Cidr, Family, covers_internet, internet_cover};
 pub use nacl::{Inbound, NaclReach};
 pub use proto::{Match, Ports, Protocol, Traffic};
-pub use sg::{Opening, PrefixLists, Reach, all_tcp_ports_open, ingress_reach};
+pub use sg::{Opening, ParsedIngress, PrefixLists, Reach, all_tcp_ports_open, ingress_reach};
 
 /// Why exposure could not be computed.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

@@ -123,40 +123,74 @@ pub fn rule_match(rule: &IpPermission) -> Result<Match, NetError> {
 
 /// The ingress sources of `groups` that reach `traffic`.
 pub fn ingress_reach(groups: &[&SecurityGroup], lists: PrefixLists<'_>, traffic: Traffic) -> Reach {
-    let mut reach = Reach::default();
-    for group in groups {
-        let label = |m: &Match| if groups.len() > 1 { format!("{} {m}", group.group_id) } else { m.to_string() };
-        for rule in &group.ip_permissions {
-            let matched = match rule_match(rule) {
+    ParsedIngress::new(groups).reach(lists, traffic)
+}
+
+/// The ingress rules of some security groups with their protocol, ports and CIDRs parsed
+/// once, to be asked about many ports (a check of 25 ports would otherwise parse every CIDR
+/// 25 times).
+pub struct ParsedIngress<'a> {
+    rules: Vec<ParsedRule<'a>>,
+    /// Several groups: sources name their group.
+    several: bool,
+}
+
+struct ParsedRule<'a> {
+    group_id: &'a str,
+    matched: Result<Match, NetError>,
+    /// The IPv4 then IPv6 ranges, in the rule's order.
+    cidrs: Vec<Result<Cidr, NetError>>,
+    prefix_list_ids: &'a [String],
+}
+
+impl<'a> ParsedIngress<'a> {
+    pub fn new(groups: &[&'a SecurityGroup]) -> Self {
+        let rules = groups
+            .iter()
+            .flat_map(|group| {
+                group.ip_permissions.iter().map(|rule| ParsedRule {
+                    group_id: &group.group_id,
+                    matched: rule_match(rule),
+                    cidrs: rule.ip_ranges.iter().chain(&rule.ipv6_ranges).map(|text| Cidr::parse(text)).collect(),
+                    prefix_list_ids: &rule.prefix_list_ids,
+                })
+            })
+            .collect();
+        ParsedIngress { rules, several: groups.len() > 1 }
+    }
+
+    /// The sources that reach `traffic`, and what could not be read on the way.
+    pub fn reach(&self, lists: PrefixLists<'_>, traffic: Traffic) -> Reach {
+        let mut reach = Reach::default();
+        for rule in &self.rules {
+            let matched = match &rule.matched {
                 Ok(m) => m,
                 Err(e) => {
-                    reach.problems.push(e);
+                    reach.problems.push(e.clone());
                     continue;
                 }
             };
-            if matched.matches(traffic) {
-                add_rule_sources(&mut reach, rule, &label(&matched), lists);
+            if !matched.matches(traffic) {
+                continue;
+            }
+            let via = if self.several { format!("{} {matched}", rule.group_id) } else { matched.to_string() };
+            for cidr in &rule.cidrs {
+                match cidr {
+                    Ok(cidr) => reach.sources.push(Source { cidr: *cidr, via: via.clone() }),
+                    Err(e) => reach.problems.push(e.clone()),
+                }
+            }
+            for id in rule.prefix_list_ids {
+                match lists.resolve(id) {
+                    Ok(cidrs) => {
+                        let via = format!("{via} via {id}");
+                        reach.sources.extend(cidrs.into_iter().map(|cidr| Source { cidr, via: via.clone() }));
+                    }
+                    Err(e) => reach.problems.push(e),
+                }
             }
         }
-    }
-    reach
-}
-
-fn add_rule_sources(reach: &mut Reach, rule: &IpPermission, via: &str, lists: PrefixLists<'_>) {
-    for text in rule.ip_ranges.iter().chain(&rule.ipv6_ranges) {
-        match Cidr::parse(text) {
-            Ok(cidr) => reach.sources.push(Source { cidr, via: via.to_string() }),
-            Err(e) => reach.problems.push(e),
-        }
-    }
-    for id in &rule.prefix_list_ids {
-        match lists.resolve(id) {
-            Ok(cidrs) => {
-                let via = format!("{via} via {id}");
-                reach.sources.extend(cidrs.into_iter().map(|cidr| Source { cidr, via: via.clone() }));
-            }
-            Err(e) => reach.problems.push(e),
-        }
+        reach
     }
 }
 
@@ -175,10 +209,11 @@ pub fn tcp_segments(groups: &[&SecurityGroup]) -> Vec<Ports> {
 /// a usable port, so `1-65535` counts as all ports): `Ok(Some)` with the opening of the
 /// first segment, `Ok(None)` when some port is not open, `Err` when undecidable.
 pub fn all_tcp_ports_open(groups: &[&SecurityGroup], lists: PrefixLists<'_>) -> Result<Option<Opening>, NetError> {
+    let ingress = ParsedIngress::new(groups);
     let verdicts: Vec<_> = tcp_segments(groups)
         .into_iter()
         .filter(|seg| seg.to > 0)
-        .map(|seg| ingress_reach(groups, lists, Traffic::Tcp(seg.from.max(1))).verdict())
+        .map(|seg| ingress.reach(lists, Traffic::Tcp(seg.from.max(1))).verdict())
         .collect();
     // One port certainly closed settles it, whatever else could not be read.
     if verdicts.iter().any(|v| matches!(v, Ok(None))) {
