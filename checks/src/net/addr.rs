@@ -119,8 +119,18 @@ impl AddrSet {
         set
     }
 
-    /// The public, internet-routable space of a family.
+    /// The public, internet-routable space of a family (computed once; checks ask for it
+    /// for every port of every security group).
     pub fn internet(family: Family) -> Self {
+        static INTERNET: std::sync::OnceLock<[AddrSet; 2]> = std::sync::OnceLock::new();
+        let [v4, v6] = INTERNET.get_or_init(|| [Self::compute_internet(Family::V4), Self::compute_internet(Family::V6)]);
+        match family {
+            Family::V4 => v4.clone(),
+            Family::V6 => v6.clone(),
+        }
+    }
+
+    fn compute_internet(family: Family) -> Self {
         let (keep, reserved): (&[&str], &[&str]) = match family {
             Family::V4 => (&["0.0.0.0/0"], RESERVED_V4),
             Family::V6 => (&["2000::/3"], RESERVED_V6),
