@@ -2,19 +2,28 @@
 """Print the results table of a bench/run.sh output directory (markdown).
 
 Usage: report.py DIR
+       report.py --count-ocsf DIR     findings of Prowler's OCSF output in DIR, by status (JSON);
+                                      by check into DIR.checks.json
 
-Reads DIR/seed.json, DIR/TOOL.time (/usr/bin/time -v), DIR/TOOL.requests.json (analyze.py),
-DIR/TOOL.moto-cpu, DIR/rampart.json and DIR/prowler-output/*.ocsf.json.
+Reads, for each run TOOL-N of the directory: DIR/TOOL-N.time (/usr/bin/time -v),
+DIR/TOOL-N.requests.json (analyze.py), DIR/TOOL-N.moto-cpu, DIR/rampart-N.json,
+DIR/prowler-N.findings.json; and DIR/seed.json. With several runs per tool the table gives
+the median and, for wall time, the range.
 """
 
-import collections
 import glob
 import json
 import os
 import re
+import statistics
 import sys
+from collections import Counter
 
 TOOLS = ("rampart", "prowler")
+# Prowler's OCSF output is a pretty-printed JSON array: one finding's own keys are indented
+# by four spaces. A 150,000-finding file is 1.4 GB, too big to load as a whole.
+OCSF_STATUS = re.compile(r'^    "status_code": "([A-Z]+)"')
+OCSF_CHECK = re.compile(r'^        "event_code": "([^"]+)"')
 
 
 def read(path):
@@ -23,6 +32,22 @@ def read(path):
             return f.read()
     except OSError:
         return None
+
+
+def count_ocsf(d, checks=None):
+    """Findings by status; by check too, into `checks`, if given."""
+    c = Counter()
+    for path in glob.glob(os.path.join(d, "*.ocsf.json")):
+        with open(path) as f:
+            for line in f:
+                m = OCSF_STATUS.match(line)
+                if m:
+                    c[m.group(1)] += 1
+                elif checks is not None:
+                    m = OCSF_CHECK.match(line)
+                    if m:
+                        checks[m.group(1)] += 1
+    return dict(c)
 
 
 def gnu_time(text):
@@ -45,45 +70,57 @@ def gnu_time(text):
     return out
 
 
-def findings(d, tool):
+def findings(d, run):
     """Counts by status, or None."""
-    if tool == "rampart":
-        text = read(os.path.join(d, "rampart.json"))
+    if run.startswith("rampart"):
+        text = read(os.path.join(d, f"{run}.json"))
         if not text:
             return None
         counts = json.loads(text)["summary"]["counts"]
         return {k.upper(): v for k, v in counts.items() if v}
-    files = glob.glob(os.path.join(d, "prowler-output", "*.ocsf.json"))
-    if not files:
+    text = read(os.path.join(d, f"{run}.findings.json"))
+    if text:
+        return json.loads(text)
+    return count_ocsf(os.path.join(d, f"{run}-output")) or None
+
+
+def load_run(d, run):
+    t = gnu_time(read(os.path.join(d, f"{run}.time")))
+    if not t:
         return None
-    c = collections.Counter()
-    for path in files:
-        with open(path) as f:
-            for item in json.load(f):
-                status = item.get("status_code") or item.get("status") or "?"
-                c["MUTED" if item.get("muted") else status.upper()] += 1
-    return dict(c)
+    req = json.loads(read(os.path.join(d, f"{run}.requests.json")) or "null")
+    moto = read(os.path.join(d, f"{run}.moto-cpu"))
+    rc = (read(os.path.join(d, f"{run}.rc")) or "?").strip()
+    t.update(
+        requests=req["requests"] if req else None,
+        errors=sum(v for k, v in req["status"].items() if k in ("4xx", "5xx")) if req else None,
+        moto_cpu=float(moto) if moto else None,
+        rc=rc,
+        findings=findings(d, run),
+    )
+    return t
 
 
 def fmt_time(s):
-    if s is None:
-        return "–"
     return f"{s:.1f} s" if s < 120 else f"{s:.0f} s ({s / 60:.1f} min)"
 
 
 def main():
+    if sys.argv[1] == "--count-ocsf":
+        checks = Counter()
+        print(json.dumps(count_ocsf(sys.argv[2], checks)))
+        with open(sys.argv[2].rstrip("/") + ".checks.json", "w") as f:
+            json.dump(dict(checks.most_common()), f, indent=1)
+        return
     d = sys.argv[1]
     seed = json.loads(read(os.path.join(d, "seed.json")) or "{}")
     resources = seed.get("resources")
-    rows = {}
+    runs = {}
     for tool in TOOLS:
-        t = gnu_time(read(os.path.join(d, f"{tool}.time")))
-        if not t:
-            continue
-        req = json.loads(read(os.path.join(d, f"{tool}.requests.json")) or "null")
-        moto = read(os.path.join(d, f"{tool}.moto-cpu"))
-        rc = (read(os.path.join(d, f"{tool}.rc")) or "?").strip()
-        rows[tool] = dict(t, req=req, moto_cpu=float(moto) if moto else None, rc=rc, findings=findings(d, tool))
+        names = sorted(os.path.basename(p)[: -len(".time")] for p in glob.glob(os.path.join(d, f"{tool}-*.time")))
+        loaded = [r for r in (load_run(d, n) for n in names) if r]
+        if loaded:
+            runs[tool] = loaded
 
     if seed:
         c = seed["counts"]
@@ -91,34 +128,53 @@ def main():
               f"{c['volumes']:,} volumes, {c['buckets']:,} buckets, {c['kms_keys']:,} KMS keys = {resources:,} resources "
               f"over {len(seed['regions'])} regions; seeded with {seed['seed_requests']:,} requests in {seed['seed_seconds']} s.")
         print()
-    tools = [t for t in TOOLS if t in rows]
-    print("| | " + " | ".join(t.capitalize() for t in tools) + (" | Prowler ÷ Rampart |" if len(tools) == 2 else " |"))
-    print("|---|" + "---:|" * len(tools) + ("---:|" if len(tools) == 2 else ""))
+    tools = [t for t in TOOLS if t in runs]
+    n = {t: len(runs[t]) for t in tools}
+    head = [f"{t.capitalize()}" + (f" (median of {n[t]})" if n[t] > 1 else "") for t in tools]
+    both = len(tools) == 2
+    print("| | " + " | ".join(head) + (" | Prowler ÷ Rampart |" if both else " |"))
+    print("|---|" + "---:|" * len(tools) + ("---:|" if both else ""))
 
-    def line(label, key, fmt, ratio=True):
-        vals = [rows[t].get(key) if not callable(key) else key(rows[t]) for t in tools]
-        cells = [fmt(v) if v is not None else "–" for v in vals]
+    def med(tool, key):
+        vals = [r[key] for r in runs[tool] if r.get(key) is not None]
+        return statistics.median(vals) if vals else None
+
+    def line(label, key, fmt, spread=False):
+        vals = [med(t, key) for t in tools]
+        cells = []
+        for t, v in zip(tools, vals):
+            cell = fmt(v) if v is not None else "–"
+            if spread and n[t] > 1:
+                all_vals = [r[key] for r in runs[t]]
+                cell += f" ({fmt(min(all_vals))} – {fmt(max(all_vals))})"
+            cells.append(cell)
         extra = ""
-        if len(tools) == 2:
+        if both:
             a, b = vals
-            extra = f" {b / a:.1f}× |" if ratio and a and b else " |"
+            extra = f" {b / a:.1f}× |" if a and b else " |"
         print(f"| {label} | " + " | ".join(cells) + " |" + extra)
 
-    requests = lambda r: r["req"]["requests"] if r.get("req") else None
-    per_resource = lambda r: r["req"]["requests"] / resources if r.get("req") and resources else None
-    errors = lambda r: sum(v for k, v in r["req"]["status"].items() if k in ("4xx", "5xx")) if r.get("req") else None
-    total_findings = lambda r: sum(r["findings"].values()) if r.get("findings") else None
-    line("wall time", "wall", fmt_time)
-    line("peak RSS", "rss_mb", lambda v: f"{v:,.0f} MB")
-    line("API requests", requests, lambda v: f"{v:,}")
-    line("requests per seeded resource", per_resource, lambda v: f"{v:.2f}")
-    line("of which answered 4xx/5xx", errors, lambda v: f"{v:,}")
+    for t in tools:
+        for r in runs[t]:
+            r["per_resource"] = r["requests"] / resources if r.get("requests") and resources else None
+            r["total_findings"] = sum(r["findings"].values()) if r.get("findings") else None
+    line("wall time", "wall", fmt_time, spread=True)
+    line("peak RSS", "rss_mb", lambda v: f"{v:,.0f} MB", spread=True)
+    line("API requests", "requests", lambda v: f"{v:,.0f}")
+    line("requests per seeded resource", "per_resource", lambda v: f"{v:.2f}")
+    line("of which answered 4xx/5xx", "errors", lambda v: f"{v:,.0f}")
     line("CPU time of the tool (user+sys)", "cpu", lambda v: f"{v:.1f} s")
     line("CPU time of moto answering it", "moto_cpu", lambda v: f"{v:.1f} s")
-    line("findings", total_findings, lambda v: f"{v:,}")
-    line("findings by status", lambda r: r.get("findings"),
-         lambda v: ", ".join(f"{k} {n:,}" for k, n in sorted(v.items(), key=lambda kv: -kv[1])), ratio=False)
-    line("exit code", "rc", str, ratio=False)
+    line("findings", "total_findings", lambda v: f"{v:,.0f}")
+    cells = []
+    for t in tools:
+        f = runs[t][0].get("findings")
+        same = all(r.get("findings") == f for r in runs[t])
+        cell = ", ".join(f"{k} {v:,}" for k, v in sorted(f.items(), key=lambda kv: -kv[1])) if f else "–"
+        cells.append(cell + ("" if same else " (differs between runs)"))
+    print("| findings by status | " + " | ".join(cells) + " |" + (" |" if both else ""))
+    print("| exit code | " + " | ".join(", ".join(sorted({r["rc"] for r in runs[t]})) for t in tools) + " |"
+          + (" |" if both else ""))
 
 
 if __name__ == "__main__":

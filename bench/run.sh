@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Rampart against Prowler on the same emulated account.
 #
-# Usage: bench/run.sh [--scale F] [--rampart PATH] [--only rampart|prowler] [--direct]
+# Usage: bench/run.sh [--scale F] [--rampart PATH] [--repeat N] [--only rampart|prowler] [--direct]
 #
 # Starts an emulator of its own (localstack/start.sh: moto 5.2.5 behind cbor_bridge.py on
 # free loopback ports, pids and logs under the output directory), seeds the large account into it
@@ -17,6 +17,7 @@
 #
 #   --scale F        fraction of the full account (default 1; 0.01 for a quick try)
 #   --rampart PATH   the binary (default: $CARGO_TARGET_DIR or target, release/rampart)
+#   --repeat N       audit N times with each tool, alternating (default 1); the table gives medians
 #   --only TOOL      run only one of the two tools
 #   --direct         point the tools at the bridge, as the tests and the demo do, without the
 #                    counting proxy (no request counts; the bridge adds ~40 ms to many answers)
@@ -30,13 +31,15 @@ scale=1
 rampart="${CARGO_TARGET_DIR:-target}/release/rampart"
 only=""
 direct=0
+repeat=1
 while [ $# -gt 0 ]; do
   case "$1" in
     --scale) scale="$2"; shift 2 ;;
     --rampart) rampart="$2"; shift 2 ;;
     --only) only="$2"; shift 2 ;;
+    --repeat) repeat="$2"; shift 2 ;;
     --direct) direct=1; shift ;;
-    -h|--help) sed -n '2,23p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,25p' "$0"; exit 0 ;;
     *) echo "run.sh: unknown argument $1" >&2; exit 2 ;;
   esac
 done
@@ -152,21 +155,25 @@ run_tool() {
 creds=(env -u AWS_PROFILE -u AWS_SESSION_TOKEN -u AWS_DEFAULT_PROFILE AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing
        AWS_REGION=us-east-1 AWS_DEFAULT_REGION=us-east-1)
 
-if [ "$only" != "prowler" ]; then
-  region_args=()
-  for r in "${regions[@]}"; do region_args+=(--region "$r"); done
-  # BENCH_URL is set by run_tool; sh -c reads it at run time.
-  run_tool rampart "${creds[@]}" RAMPART_MAX_ATTEMPTS="$attempts" sh -c \
-    'exec "$0" audit --endpoint-url "$BENCH_URL" "$@"' "$rampart" \
-    "${region_args[@]}" --format json -o "$out/rampart.json"
-fi
-
-if [ "$only" != "rampart" ]; then
-  # AWS_ENDPOINT_URL sends every boto3 client to the emulator.
-  run_tool prowler "${creds[@]}" sh -c \
-    'AWS_ENDPOINT_URL="$BENCH_URL" exec "$0" "$@"' "$repo/bench/.prowler-venv/bin/prowler" aws \
-    -f "${regions[@]}" --services "${prowler_services[@]}" --aws-retries-max-attempts "$attempts" --scan-unused-services \
-    --no-banner --output-formats json-ocsf --output-directory "$out/prowler-output" --output-filename prowler
-fi
+region_args=()
+for r in "${regions[@]}"; do region_args+=(--region "$r"); done
+for i in $(seq 1 "$repeat"); do
+  if [ "$only" != "prowler" ]; then
+    # BENCH_URL is set by run_tool; sh -c reads it at run time.
+    run_tool "rampart-$i" "${creds[@]}" RAMPART_MAX_ATTEMPTS="$attempts" sh -c \
+      'exec "$0" audit --endpoint-url "$BENCH_URL" "$@"' "$rampart" \
+      "${region_args[@]}" --format json -o "$out/rampart-$i.json"
+  fi
+  if [ "$only" != "rampart" ]; then
+    # AWS_ENDPOINT_URL sends every boto3 client to the emulator.
+    run_tool "prowler-$i" "${creds[@]}" sh -c \
+      'AWS_ENDPOINT_URL="$BENCH_URL" exec "$0" "$@"' "$repo/bench/.prowler-venv/bin/prowler" aws \
+      -f "${regions[@]}" --services "${prowler_services[@]}" --aws-retries-max-attempts "$attempts" --scan-unused-services \
+      --no-banner --output-formats json-ocsf --output-directory "$out/prowler-$i-output" --output-filename prowler
+    # The 1.4 GB OCSF file of a full-scale run: keep the counts, not the file.
+    "$py_emu" bench/report.py --count-ocsf "$out/prowler-$i-output" >"$out/prowler-$i.findings.json"
+    rm -f "$out/prowler-$i-output/"*.ocsf.json
+  fi
+done
 
 "$py_emu" bench/report.py "$out" | tee "$out/results.md"
