@@ -18,8 +18,9 @@ declare_check! {
     /// the peer VPC passes. A route to a whole CIDR block of the peer VPC is MANUAL: least
     /// access only if every subnet in it must be reachable, which the inventory cannot tell;
     /// so are routes through a prefix list or a connection that DescribeVpcPeeringConnections
-    /// does not show, and every peering route when the connections could not be read (then
-    /// only the /8 rule is applied). Each finding lists the routes it judged
+    /// does not show. When the connections could not be read, a route table whose peering
+    /// routes do not already fail the /8 rule is an ERROR with the reason: its routes cannot be
+    /// compared with the peers. Each finding lists the routes it judged
     /// (`destination → pcx-…`, with the peer's blocks). Route tables with no peering route
     /// pass. Routes are judged whatever their state (a `blackhole` route is marked as such).
     /// A destination that is not a valid CIDR, or a peering route with no destination, is an
@@ -79,6 +80,9 @@ struct PeeringRoutes {
     unjudged: Vec<String>,
     /// Routes that could not be judged, with the reason.
     problems: Vec<String>,
+    /// Routes that need the peer VPC's blocks to be judged, while the peering connections
+    /// could not be read.
+    peer_unknown: Vec<String>,
 }
 
 /// The peering connections of a region, by id, or why they are unknown.
@@ -137,7 +141,7 @@ impl PeeringRoutes {
     /// Sorts a route by how its destination compares with the peer VPC's blocks.
     fn compare_with_peer(&mut self, cidr: Cidr, line: &str, pcx: &str, vpc_id: Option<&str>, connections: Connections<'_>) {
         let Ok(connections) = connections else {
-            self.unjudged.push(line.to_string());
+            self.peer_unknown.push(line.to_string());
             return;
         };
         let Some(peer) = peer_of(connections, pcx, vpc_id) else {
@@ -169,7 +173,8 @@ impl PeeringRoutes {
 
     /// PASS with no peering route, or when every one reaches only part of its peer VPC;
     /// FAIL when a route is too wide or reaches beyond the peer VPC (certain even if others
-    /// are undecided); ERROR when none fails but some could not be judged; MANUAL when a
+    /// are undecided); ERROR when none fails but some could not be judged, for a malformed
+    /// route or for want of the peering connections; MANUAL when a
     /// route takes the whole peer VPC or cannot be compared with it, with the routes as
     /// evidence.
     fn record(self, out: &mut Findings, resource: Resource, connections: Connections<'_>) {
@@ -190,12 +195,12 @@ impl PeeringRoutes {
             out.fail(resource, message);
         } else if !self.problems.is_empty() {
             out.error(resource, format!("cannot judge the peering routes: {}", self.problems.join("; ")));
-        } else if let Err(why) = connections {
-            out.manual(
+        } else if let (false, Err(why)) = (self.peer_unknown.is_empty(), connections) {
+            out.error(
                 resource,
                 format!(
-                    "confirm each peering route reaches only the peer subnets that are needed: {} \
-                     (the peer VPCs' address blocks are unknown: {why})",
+                    "cannot compare the peering routes with the peer VPCs' address blocks, the peering \
+                     connections are unknown ({why}): {}",
                     self.listed.join("; ")
                 ),
             );
@@ -309,7 +314,7 @@ mod tests {
     }
 
     #[test]
-    fn narrow_peering_routes_are_listed_for_a_human() {
+    fn unreadable_peering_connections_make_peering_routes_error_not_manual() {
         let mut account = account();
         let via_list = Route {
             destination_cidr_block: None,
@@ -319,31 +324,47 @@ mod tests {
         let dead = Route { state: Some("blackhole".to_string()), ..route("192.168.0.0/24", Some("pcx-old")) };
         set_tables(
             &mut account,
-            vec![table(
-                "rtb-peered",
-                vec![
-                    route("10.0.0.0/16", None),
-                    route("10.1.2.0/24", Some("pcx-1")),
-                    route("2600:1f18:1:2::/64", Some("pcx-2")),
-                    route("11.0.0.0/9", Some("pcx-2")),
-                    via_list,
-                    dead,
-                ],
-            )],
+            vec![
+                table(
+                    "rtb-peered",
+                    vec![
+                        route("10.0.0.0/16", None),
+                        route("10.1.2.0/24", Some("pcx-1")),
+                        route("2600:1f18:1:2::/64", Some("pcx-2")),
+                        route("11.0.0.0/9", Some("pcx-2")),
+                        via_list.clone(),
+                        dead,
+                    ],
+                ),
+                // Too wide whatever the peer: still FAIL without the connections.
+                table("rtb-default", vec![route("0.0.0.0/0", Some("pcx-1"))]),
+                // Only a prefix-list route, which the connections would not decide either.
+                table("rtb-list", vec![via_list]),
+                table("rtb-local", vec![route("10.0.0.0/16", None)]),
+            ],
         );
         region(&mut account).ec2.vpc_peering_connections = denied();
         let found = run(&CHECK, &account);
-        assert_eq!(status_of(&found, "rtb-peered"), Status::Manual);
+        assert_eq!(status_of(&found, "rtb-peered"), Status::Error);
         assert!(
             found[0].message.starts_with(
-                "confirm each peering route reaches only the peer subnets that are needed: 10.1.2.0/24 → pcx-1; \
-                 2600:1f18:1:2::/64 → pcx-2; 11.0.0.0/9 → pcx-2; prefix list pl-1 → pcx-3; 192.168.0.0/24 → pcx-old (blackhole) \
-                 (the peer VPCs' address blocks are unknown: "
+                "cannot compare the peering routes with the peer VPCs' address blocks, the peering connections are unknown ("
+            ),
+            "{}",
+            found[0].message
+        );
+        assert!(
+            found[0].message.ends_with(
+                "10.1.2.0/24 → pcx-1; 2600:1f18:1:2::/64 → pcx-2; 11.0.0.0/9 → pcx-2; prefix list pl-1 → pcx-3; \
+                 192.168.0.0/24 → pcx-old (blackhole)"
             ),
             "{}",
             found[0].message
         );
         assert!(found[0].message.contains("AccessDenied"), "{}", found[0].message);
+        assert_eq!(status_of(&found, "rtb-default"), Status::Fail);
+        assert_eq!(status_of(&found, "rtb-list"), Status::Manual);
+        assert_eq!(status_of(&found, "rtb-local"), Status::Pass);
     }
 
     /// A peering connection between `vpc-1` (this side, requester) and `peer`, whose blocks
