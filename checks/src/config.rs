@@ -77,18 +77,29 @@ impl MuteRule {
     }
 }
 
+/// A TOML error as `line L, column C: reason`: toml's own text puts the reason on the fifth
+/// of six lines, under a picture of the line.
+fn one_line(err: &toml::de::Error, text: &str) -> String {
+    let reason = err.message().split_whitespace().collect::<Vec<_>>().join(" ");
+    let Some(before) = err.span().and_then(|span| text.get(..span.start)) else { return reason };
+    let line = before.matches('\n').count() + 1;
+    let column = before.rsplit('\n').next().unwrap_or("").chars().count() + 1;
+    format!("line {line}, column {column}: {reason}")
+}
+
 /// Errors reading the configuration file.
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
+    /// Not TOML, or TOML of the wrong shape: where, and why, on one line.
     #[error("configuration: {0}")]
-    Parse(#[from] toml::de::Error),
+    Parse(String),
     #[error("configuration: {0}")]
     Invalid(String),
 }
 
 impl Config {
     pub fn from_toml(text: &str) -> Result<Self, ConfigError> {
-        let config: Config = toml::from_str(text)?;
+        let config: Config = toml::from_str(text).map_err(|e| ConfigError::Parse(one_line(&e, text)))?;
         config.validate()?;
         Ok(config)
     }
@@ -179,6 +190,20 @@ mod tests {
         assert!(Config::from_toml("[iam]\nmax_access_key_age_days = 0\n").is_err());
         assert!(Config::from_toml("[iam]\npassword_reuse_prevention = 30\n").is_err());
         assert!(Config::from_toml("[[mute]]\ncheck = \"x\"\nreason = \" \"\n").is_err());
+    }
+
+    #[test]
+    fn errors_are_one_line_with_where_and_why() {
+        let text = "# thresholds\n[iam]\nmin_password_length = \"sixteen\"\n";
+        let err = Config::from_toml(text).unwrap_err().to_string();
+        assert_eq!(err.lines().count(), 1, "{err}");
+        assert!(err.starts_with("configuration: line 3, column 23: invalid type: string"), "{err}");
+        let err = Config::from_toml("[iam\nx = 1\n").unwrap_err().to_string();
+        assert_eq!(err.lines().count(), 1, "{err}");
+        assert!(err.starts_with("configuration: line 1, column 5: "), "{err}");
+        assert!(err.len() > "configuration: line 1, column 5: ".len(), "the reason is given: {err}");
+        let err = Config::from_toml("[iam]\nmin_pasword_length = 16\n").unwrap_err().to_string();
+        assert!(err.starts_with("configuration: line 2, column 1: unknown field `min_pasword_length`"), "{err}");
     }
 
     #[test]

@@ -73,7 +73,7 @@ impl Framework {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum ControlStatus {
-    /// Every finding of every check of the control passed (or there was nothing to judge).
+    /// Every finding of every check of the control passed.
     Pass,
     /// Some unmuted finding of its checks failed.
     Fail,
@@ -84,6 +84,9 @@ pub enum ControlStatus {
     Manual,
     /// Its checks were not part of this audit.
     NotEvaluated,
+    /// Its checks ran but found no resource to judge (no RDS instance, no EFS file system):
+    /// nothing passed and nothing failed.
+    NoResources,
 }
 
 /// One control's result, with the counts behind it.
@@ -119,6 +122,9 @@ pub fn control_results(framework: &Framework, findings: &[Finding], evaluated_ch
                 ControlStatus::Error
             } else if count(Status::Manual) > 0 {
                 ControlStatus::Manual
+            } else if findings.iter().all(|f| !control.checks.iter().any(|c| *c == f.check.id)) {
+                // Not even a muted finding: nothing was judged, which is not a pass.
+                ControlStatus::NoResources
             } else {
                 ControlStatus::Pass
             };
@@ -204,6 +210,11 @@ mod tests {
         // One of its two checks left out of the audit: the control is not fully decided.
         assert_eq!(status_of(&pass[..1], &[unused.to_string()]), ControlStatus::Error);
         assert_eq!(status_of(&[], &[]), ControlStatus::NotEvaluated);
+        // Evaluated, but no resource to judge: not a pass.
+        assert_eq!(status_of(&[], &evaluated), ControlStatus::NoResources);
+        let other = [finding("iam_root_mfa_enabled", Status::Pass, false)];
+        assert_eq!(status_of(&other, &evaluated), ControlStatus::NoResources);
+        assert_eq!(status_of(&pass[..1], &evaluated), ControlStatus::Pass, "one check judged something");
         // A check that leaves the decision to a human makes the control MANUAL, unless
         // something failed.
         let contact = "account_maintain_current_contact_details";

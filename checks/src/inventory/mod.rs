@@ -43,6 +43,27 @@ impl Inventory {
         Self { snapshot_version: SNAPSHOT_VERSION, collected_at, accounts: Vec::new() }
     }
 
+    /// Whether the inventory can be audited at all. An inventory with no account, or with an
+    /// account that names no region, would run its checks over nothing and report a clean
+    /// account: collection never writes one, so a snapshot that holds one is refused.
+    pub fn validate(&self) -> Result<(), String> {
+        if self.accounts.is_empty() {
+            return Err("it holds no account: there is nothing to audit".to_string());
+        }
+        for account in &self.accounts {
+            if account.account_id.trim().is_empty() {
+                return Err("an account has an empty account_id".to_string());
+            }
+            if account.regions.is_empty() && account.regional.is_empty() {
+                return Err(format!(
+                    "account {} names no region: its regional checks would have nothing to judge",
+                    account.account_id
+                ));
+            }
+        }
+        Ok(())
+    }
+
     /// Every region named by any account, sorted and deduplicated.
     pub fn regions(&self) -> Vec<String> {
         let mut regions: Vec<String> = self.accounts.iter().flat_map(|a| a.regions.iter().cloned()).collect();
@@ -213,6 +234,22 @@ impl<T> Collected<T> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_inventory_of_nothing_is_refused() {
+        let mut inventory = Inventory::new(crate::testing::now());
+        assert_eq!(inventory.validate(), Err("it holds no account: there is nothing to audit".to_string()));
+        inventory.accounts.push(AccountInventory::new("123456789012", "aws", vec![]));
+        let err = inventory.validate().unwrap_err();
+        assert!(err.contains("account 123456789012 names no region"), "{err}");
+        inventory.accounts[0].regional.insert("eu-west-1".into(), RegionInventory::default());
+        assert_eq!(inventory.validate(), Ok(()));
+        inventory.accounts[0].regional.clear();
+        inventory.accounts[0].regions.push("eu-west-1".into());
+        assert_eq!(inventory.validate(), Ok(()));
+        inventory.accounts.push(AccountInventory::new(" ", "aws", vec!["eu-west-1".into()]));
+        assert!(inventory.validate().is_err());
+    }
 
     #[test]
     fn an_unreachable_account_makes_every_check_error_with_the_reason() {
