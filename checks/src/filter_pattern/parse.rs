@@ -13,9 +13,10 @@
 
 use super::{CmpOp, Condition, Expr, Glob, GlobPart, Literal, PatternError, PatternKind, Selector, Step, Terms, Test};
 
-/// How deep parentheses may nest before the pattern is refused (CloudWatch caps patterns at
-/// 1024 characters; this only guards the recursion).
-const MAX_DEPTH: usize = 64;
+/// How deep parentheses may nest before the pattern is refused. Parentheses are the only
+/// source of nesting in the tree, so this bounds the recursion of parsing, evaluating,
+/// printing, formatting and dropping a pattern (tested on a small stack).
+pub(super) const MAX_DEPTH: usize = 64;
 
 pub(super) fn parse(text: &str) -> Result<PatternKind, PatternError> {
     let chars: Vec<char> = text.chars().collect();
@@ -118,7 +119,7 @@ enum QChar {
     Star,
 }
 
-fn is_word_stop(chars: &[char], i: usize) -> bool {
+pub(super) fn is_word_stop(chars: &[char], i: usize) -> bool {
     let c = chars[i];
     let next = chars.get(i + 1).copied();
     c.is_whitespace()
@@ -128,7 +129,7 @@ fn is_word_stop(chars: &[char], i: usize) -> bool {
         || (c == '|' && next == Some('|'))
 }
 
-fn is_key_stop(c: char) -> bool {
+pub(super) fn is_key_stop(c: char) -> bool {
     c.is_whitespace() || matches!(c, '.' | '[' | ']' | '(' | ')' | '{' | '}' | '"' | '=' | '<' | '>' | '!' | '&' | '|')
 }
 
@@ -306,7 +307,8 @@ fn glob_of(chars: impl IntoIterator<Item = QChar>) -> Glob {
     Glob { parts }
 }
 
-fn number_of(word: &str) -> Option<f64> {
+/// The value of an unquoted word that is a (finite) number.
+pub(super) fn number_of(word: &str) -> Option<f64> {
     let first = word.chars().next()?;
     let plausible = (first.is_ascii_digit() || matches!(first, '-' | '+' | '.'))
         && word.chars().any(|c| c.is_ascii_digit())
@@ -377,24 +379,32 @@ impl Parser {
         self.toks.get(self.pos).or_else(|| self.toks.last()).map_or(0, |(at, _)| *at)
     }
 
+    /// `and ( '||' and )*`, as one `Or` of every operand (or the single operand itself).
     fn or_expr(&mut self) -> Result<Expr, PatternError> {
-        let mut left = self.and_expr()?;
+        let first = self.and_expr()?;
+        if !matches!(self.peek(), Some(Tok::Or)) {
+            return Ok(first);
+        }
+        let mut operands = vec![first];
         while matches!(self.peek(), Some(Tok::Or)) {
             self.pos += 1;
-            let right = self.and_expr()?;
-            left = Expr::Or(Box::new(left), Box::new(right));
+            operands.push(self.and_expr()?);
         }
-        Ok(left)
+        Ok(Expr::Or(operands))
     }
 
+    /// `primary ( '&&' primary )*`, as one `And` of every operand (or the single operand).
     fn and_expr(&mut self) -> Result<Expr, PatternError> {
-        let mut left = self.primary()?;
+        let first = self.primary()?;
+        if !matches!(self.peek(), Some(Tok::And)) {
+            return Ok(first);
+        }
+        let mut operands = vec![first];
         while matches!(self.peek(), Some(Tok::And)) {
             self.pos += 1;
-            let right = self.primary()?;
-            left = Expr::And(Box::new(left), Box::new(right));
+            operands.push(self.primary()?);
         }
-        Ok(left)
+        Ok(Expr::And(operands))
     }
 
     fn primary(&mut self) -> Result<Expr, PatternError> {
