@@ -309,14 +309,18 @@ fn glob_of(chars: impl IntoIterator<Item = QChar>) -> Glob {
 
 /// The value of an unquoted word that is a (finite) number.
 pub(super) fn number_of(word: &str) -> Option<f64> {
-    let first = word.chars().next()?;
-    let plausible = (first.is_ascii_digit() || matches!(first, '-' | '+' | '.'))
-        && word.chars().any(|c| c.is_ascii_digit())
-        && word.chars().all(|c| c.is_ascii_digit() || matches!(c, '-' | '+' | '.' | 'e' | 'E'));
-    if !plausible {
+    if !looks_numeric(word) {
         return None;
     }
     word.parse::<f64>().ok().filter(|v| v.is_finite())
+}
+
+/// Made of a number's characters only, starting like one (`12`, `-1.5e3`, `1.2.3`).
+fn looks_numeric(word: &str) -> bool {
+    let Some(first) = word.chars().next() else { return false };
+    (first.is_ascii_digit() || matches!(first, '-' | '+' | '.'))
+        && word.chars().any(|c| c.is_ascii_digit())
+        && word.chars().all(|c| c.is_ascii_digit() || matches!(c, '-' | '+' | '.' | 'e' | 'E'))
 }
 
 // ---------------------------------------------------------------------------------------
@@ -439,13 +443,20 @@ impl Parser {
         match self.next() {
             Some((_, Tok::Op(op))) => {
                 let lit_at = self.here();
+                // A word that reads as a number too large for f64 (it stays text for `=`).
+                let mut out_of_range = None;
                 let literal = match self.next() {
                     Some((_, Tok::Quoted(q))) => Literal::Text(glob_of(q)),
                     Some((_, Tok::Word(w))) => match number_of(&w) {
                         Some(value) => Literal::Number { value, text: w },
-                        None => Literal::Text(glob_of(
-                            w.chars().map(|c| if c == '*' { QChar::Star } else { QChar::Char(c) }),
-                        )),
+                        None => {
+                            if looks_numeric(&w) && w.parse::<f64>().is_ok() {
+                                out_of_range = Some(w.clone());
+                            }
+                            Literal::Text(glob_of(
+                                w.chars().map(|c| if c == '*' { QChar::Star } else { QChar::Char(c) }),
+                            ))
+                        }
                     },
                     Some((at, tok)) => {
                         return Err(PatternError::syntax(at, format!("expected a value, found {}", describe(&tok))));
@@ -454,7 +465,11 @@ impl Parser {
                 };
                 let numeric_only = matches!(op, CmpOp::Lt | CmpOp::Gt | CmpOp::Le | CmpOp::Ge);
                 if numeric_only && !matches!(literal, Literal::Number { .. }) {
-                    return Err(PatternError::syntax(lit_at, "'<', '>', '<=' and '>=' compare with a number"));
+                    let message = match out_of_range {
+                        Some(w) => format!("number {w} is out of range"),
+                        None => "'<', '>', '<=' and '>=' compare with a number".to_string(),
+                    };
+                    return Err(PatternError::syntax(lit_at, message));
                 }
                 Ok(Test::Compare(op, literal))
             }

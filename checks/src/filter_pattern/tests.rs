@@ -401,3 +401,230 @@ fn the_parenthesis_bound_keeps_every_operation_within_a_small_stack() {
     on_stack(TWO_MIB / 4, max_depth_body);
     max_depth_body();
 }
+
+/// Parses `text`; if it parses, its canonical form parses back to the same tree, and printing
+/// that again gives the same text.
+fn assert_round_trip(text: &str) {
+    let Ok(p) = FilterPattern::parse_any_length(text) else { return };
+    let printed = p.canonical();
+    let again = FilterPattern::parse_any_length(&printed)
+        .unwrap_or_else(|e| panic!("{text:?} printed as {printed:?}, which does not parse: {e}"));
+    assert_eq!(again.kind(), p.kind(), "{text:?} printed as {printed:?}");
+    assert_eq!(again.canonical(), printed, "{text:?}: the canonical form is not a fixed point");
+    assert_eq!(p.kind().to_string(), printed);
+}
+
+/// Patterns with characters that need quoting or escaping, or that sit at a lexer boundary.
+const ODD: &[&str] = &[
+    r#"{ $.a = "" }"#,
+    r#"{ $.a = "with space" }"#,
+    r#"{ $.a = "123" }"#,
+    r#"{ $.a = "-1.5e3" }"#,
+    r#"{ $.a = 1e999 }"#,
+    r#"{ $.a = "1e999" }"#,
+    r#"{ $.a = 00012 }"#,
+    r#"{ $.a = +.5 }"#,
+    r#"{ $.a = 1.2.3 }"#,
+    r#"{ $.a = - }"#,
+    r#"{ $.a = "$.b" }"#,
+    r#"{ $.a = "%x%" }"#,
+    r#"{ $.a = a%b$c }"#,
+    r#"{ $.a = "a&&b" }"#,
+    r#"{ $.a = a&b|c!d }"#,
+    r#"{ $.a = ! }"#,
+    r#"{ $.a = "!=" }"#,
+    r#"{ $.a = "(x)" }"#,
+    r#"{ $.a = "{x}" }"#,
+    r#"{ $.a = "<>=" }"#,
+    r#"{ $.a = "\"" }"#,
+    r#"{ $.a = "\\" }"#,
+    r#"{ $.a = "\\\"\*" }"#,
+    r#"{ $.a = "\q\n" }"#,
+    r#"{ $.a = a\b }"#,
+    r#"{ $.a = a\*b }"#,
+    r#"{ $.a = "*\**" }"#,
+    r#"{ $.a = "***" }"#,
+    r#"{ $.a = "é ü 日本 🎉" }"#,
+    r#"{ $.a = 日本*🎉 }"#,
+    "{ $.a = \"tab\there\" }",
+    "{ $.a = \"nbsp\u{a0}here\" }",
+    "{ $.a = \"ideographic\u{3000}space\" }",
+    "{ $.a = \"nul\u{0}char\" }",
+    "{ $.a = zero\u{200b}width }",
+    r#"{ $.a = IS }"#,
+    r#"{ $.a = NOT }"#,
+    r#"{ $.a = "}" }"#,
+    r#"{ $.a-b:c@d/e = 1 }"#,
+    r#"{ $[0] = 1 }"#,
+    r#"{ $.a[0][1].b[2] = 1 }"#,
+    r#"{ $.a[999999999999] = 1 }"#,
+    r#"{ $.日本.ü = x }"#,
+    r#"{ $.a%b$c = x }"#,
+    r#"{ $.a Is Null && $.b nOt ExIsTs || $.c is true || $.d IS false }"#,
+    r#"{ $.a <= -0 && $.b >= 1e3 && $.c < .5 && $.d > 5. }"#,
+    r#"{ ($.a = 1 && $.b = 2) && $.c = 3 }"#,
+    r#"{ ($.a = 1 || $.b = 2) || $.c = 3 }"#,
+    r#"{ $.a = 1 || ($.b = 2 && $.c = 3) }"#,
+    r#"{ (($.a = 1 || $.b = 2) && ($.c = 3 || ($.d = 4 && $.e = 5))) }"#,
+    "x",
+    "\"\"",
+    "\"a b\" c",
+    "?a ?\"b c\" -d -\"e f\" g",
+    "\"-x\" \"?y\" \"{z\" \"[w\" \"%v\"",
+    "\"{z\" a",
+    "\"[w\"",
+    "\"%v\" -x",
+    "?-x -?y ??z --w",
+    "a\\b \"c\\\\d\" \"e\\\"f\" \"g\\h\"",
+    "\"a\"b",
+    "日本 ?🎉 -ü",
+    "}{ )( ]",
+    "x\u{3000}y",
+];
+
+#[test]
+fn canonical_printing_round_trips_every_pattern() {
+    let mut parsed = 0;
+    for text in CASES.iter().map(|(p, _)| *p).chain(ODD.iter().copied()) {
+        let p = FilterPattern::parse(text).unwrap_or_else(|e| panic!("{text:?} should parse: {e}"));
+        parsed += 1;
+        assert_round_trip(text);
+        // Printing does not change what the pattern matches.
+        let again = FilterPattern::parse_any_length(&p.canonical()).unwrap();
+        assert_eq!(again.matches(&event()), p.matches(&event()), "{text:?}");
+    }
+    assert_eq!(parsed, CASES.len() + ODD.len());
+}
+
+#[test]
+fn canonical_form_examples() {
+    let canon = |t: &str| FilterPattern::parse(t).unwrap().canonical();
+    assert_eq!(canon("  "), "");
+    assert_eq!(canon(r#"{$.a="x"&&($.b!=1||$.c IS null)}"#), r#"{ $.a = x && ($.b != 1 || $.c IS NULL) }"#);
+    assert_eq!(canon("{ ((($.a = 1))) }"), "{ $.a = 1 }");
+    assert_eq!(canon("{ $.a = 1 || ($.b = 2 && $.c = 3) }"), "{ $.a = 1 || $.b = 2 && $.c = 3 }");
+    assert_eq!(canon("{ ($.a = 1 && $.b = 2) && $.c = 3 }"), "{ ($.a = 1 && $.b = 2) && $.c = 3 }");
+    assert_eq!(canon(r#"{ $.a = "123" }"#), r#"{ $.a = "123" }"#);
+    assert_eq!(canon(r#"{ $.a = "a\*b*" }"#), r#"{ $.a = "a\*b*" }"#);
+    assert_eq!(canon(r#"{ $.a = "a b" }"#), r#"{ $.a = "a b" }"#);
+    assert_eq!(canon(r#"{ $.a = "$x" }"#), r#"{ $.a = "$x" }"#);
+    assert_eq!(canon(r#"{ $.a[3].b NOT EXISTS }"#), r#"{ $.a[3].b NOT EXISTS }"#);
+    assert_eq!(canon("-c ?b a"), "a ?b -c");
+    assert_eq!(canon(r#""-x" "a\"b""#), r#""-x" "a\"b""#);
+}
+
+/// A small deterministic generator (64-bit LCG), so the mutation test needs no crate.
+struct Lcg(u64);
+
+impl Lcg {
+    fn next(&mut self) -> usize {
+        self.0 = self.0.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        (self.0 >> 33) as usize
+    }
+}
+
+#[test]
+fn mutated_patterns_never_panic_and_round_trip_when_they_parse() {
+    const ALPHABET: &[char] = &[
+        '{', '}', '(', ')', '[', ']', '$', '.', '=', '!', '<', '>', '&', '|', '"', '\\', '*', '?', '-', '%', ' ', '\t',
+        'a', 'x', '0', '9', 'e', 'é', '日', '🎉', '\u{3000}', '\u{0}',
+    ];
+    let seeds: Vec<&str> = CASES.iter().map(|(p, _)| *p).chain(ODD.iter().copied()).collect();
+    let mut rng = Lcg(0x5eed);
+    let ev = event();
+    let mut round_tripped = 0;
+    for _ in 0..20_000 {
+        let mut chars: Vec<char> = seeds[rng.next() % seeds.len()].chars().collect();
+        for _ in 0..1 + rng.next() % 4 {
+            let at = if chars.is_empty() { 0 } else { rng.next() % (chars.len() + 1) };
+            let c = ALPHABET[rng.next() % ALPHABET.len()];
+            match rng.next() % 3 {
+                0 => chars.insert(at, c),
+                1 if at < chars.len() => chars[at] = c,
+                _ if at < chars.len() => {
+                    chars.remove(at);
+                }
+                _ => chars.push(c),
+            }
+        }
+        let text: String = chars.into_iter().collect();
+        if let Ok(p) = FilterPattern::parse(&text) {
+            let _ = p.matches(&ev);
+            assert_round_trip(&text);
+            round_tripped += 1;
+        }
+    }
+    // The test proves something only if a fair share of the mutants still parse.
+    assert!(round_tripped > 2_000, "{round_tripped}");
+}
+
+#[test]
+fn hostile_inputs_give_errors_not_panics() {
+    let ev = event();
+    let huge_number = format!("{{ $.latency < {} }}", "9".repeat(400));
+    let huge_index = format!("{{ $.a[{}] = 1 }}", "9".repeat(400));
+    let inputs = [
+        "\"",
+        "\"\\",
+        "\"\\\"",
+        "?",
+        "-",
+        "?\"",
+        "{ $.a = \"\\",
+        "{ $.a = \"\\\" }",
+        "{ $.a = \"x }",
+        "{ $",
+        "{ $.",
+        "{ $.a[",
+        "{ $.a[1",
+        "{ $.a[]",
+        "{ $.a[-1] = 1 }",
+        "{ $.a[99999999999999999999999] = 1 }",
+        &huge_index,
+        &huge_number,
+        "{ $.a = 1e400 }",
+        "{ $.a < 1e400 }",
+        "{ $.a < NaN }",
+        "{ $.a < inf }",
+        "{ $.a = 1 &",
+        "{ $.a = 1 |",
+        "{ $.a = 1 &| $.b = 2 }",
+        "{ $.a !",
+        "{ $.a IS",
+        "{ $.a NOT",
+        "{ ( }",
+        "{ ) }",
+        "{ $.é",
+        "{ $.a = é",
+        "{ $.a = 🎉",
+        "🎉\"",
+        "\u{0}",
+        "{\u{0}}",
+        "{ $.a\u{0} = 1 }",
+        "\u{feff}{ $.a = 1 }",
+        "{ $.a = 1 }\u{3000}",
+        "{ $.a = 1 } \u{0}",
+    ];
+    for text in inputs {
+        // Whatever the outcome, no panic; a parsed pattern evaluates and round-trips.
+        match FilterPattern::parse(text) {
+            Ok(p) => {
+                let _ = p.matches(&ev);
+                assert_round_trip(text);
+            }
+            Err(e) => assert!(!e.to_string().is_empty()),
+        }
+    }
+    // A number beyond f64 is refused where a number is required, and is text elsewhere.
+    for text in ["{ $.latency < 1e400 }", &huge_number] {
+        match FilterPattern::parse(text) {
+            Err(PatternError::Syntax { message, .. }) => assert!(message.contains("out of range"), "{message}"),
+            other => panic!("{text}: {other:?}"),
+        }
+    }
+    let p = FilterPattern::parse("{ $.a = 1e400 }").unwrap();
+    assert!(p.matches(&json!({ "a": "1e400" })) && !p.matches(&json!({ "a": 1 })));
+    // A huge index selects nothing; one beyond usize is a syntax error.
+    assert!(!FilterPattern::parse("{ $.tags[999999999999] = * }").unwrap().matches(&ev));
+    assert!(matches!(FilterPattern::parse(&huge_index), Err(PatternError::Syntax { .. })));
+}
