@@ -21,8 +21,8 @@
 //!
 //! The walk uses three-valued logic: a link that could not be read (`Unknown` inventory data,
 //! a log group in another account, a pattern Rampart cannot evaluate or one longer than
-//! CloudWatch accepts) makes the result ERROR
-//! unless another chain passes or a later link of the same chain is known to be missing.
+//! CloudWatch accepts) makes the result ERROR unless another chain passes or a later link of
+//! the same chain is known to be missing.
 
 use std::collections::BTreeSet;
 
