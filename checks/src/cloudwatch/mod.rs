@@ -20,8 +20,9 @@
 //! such as `{ $.eventName = * }` or the empty pattern, is vacuous and does not count.
 //!
 //! The walk uses three-valued logic: a link that could not be read (`Unknown` inventory data,
-//! a log group in another account, a pattern Rampart cannot evaluate) makes the result ERROR
-//! unless another chain passes or a later link of the same chain is known to be missing.
+//! a log group in another account, a pattern Rampart cannot evaluate or one longer than
+//! CloudWatch accepts) makes the result ERROR unless another chain passes or a later link of
+//! the same chain is known to be missing.
 
 use std::collections::BTreeSet;
 
@@ -339,9 +340,11 @@ impl Walk<'_> {
             Fit::TooBroad(label) => {
                 return gap(1, 0, format!("filter {name} is vacuous or over-broad: it also matches {label}"));
             }
-            Fit::Invalid(e) if !e.is_unsupported() => {
+            Fit::Invalid(e @ PatternError::Syntax { .. }) => {
                 return gap(1, usize::MAX, format!("filter {name} skipped: its pattern does not parse ({e})"));
             }
+            // Unsupported syntax, or a pattern longer than CloudWatch stores (the inventory
+            // cannot be what CloudWatch holds): cannot decide.
             Fit::Invalid(e) => Some(format!("{where_} → filter {name}: {e}; its pattern could not be evaluated")),
         };
         let link = match unsupported {

@@ -281,6 +281,54 @@ fn fit_decisions() {
     assert_eq!(fit("{ $.eventName = X }", &req, &neg), Fit::Misses(vec!["iam:CreateUser".into()]));
     assert_eq!(fit("{ $.eventName = * }", &req, &neg), Fit::TooBroad("iam:ListUsers".into()));
     assert!(matches!(fit("{", &req, &neg), Fit::Invalid(e) if !e.is_unsupported()));
+    let long = too_long(GOOD);
+    assert_eq!(
+        fit(&long, &req, &neg),
+        Fit::Invalid(PatternError::TooLong { length: long.chars().count(), limit: 1024 })
+    );
+}
+
+/// `pattern` (a JSON pattern) padded with a never-matching `||` alternative to just over
+/// CloudWatch's 1,024-character limit: a pattern that would fit if it could be stored.
+fn too_long(pattern: &str) -> String {
+    let body = pattern.trim().trim_start_matches('{').trim_end_matches('}').trim();
+    let padded = format!("{{ ({body}) || $.eventName = \"{}\" }}", "x".repeat(1024));
+    assert!(padded.chars().count() > 1024);
+    padded
+}
+
+#[test]
+fn a_pattern_over_cloudwatchs_length_limit_is_an_error_not_a_verdict() {
+    let long = too_long(GOOD);
+    // Without the limit the pattern would fit the control (and the check pass).
+    let unlimited = crate::filter_pattern::FilterPattern::parse_any_length(&long).unwrap();
+    assert!(required().iter().all(|e| unlimited.matches(&e.json)));
+    assert!(!negative().iter().any(|e| unlimited.matches(&e.json)));
+    let length = long.chars().count().to_string();
+    assert_status(
+        &monitored(&long),
+        Status::Error,
+        &["filter cis", &length, "over CloudWatch Logs' limit of 1024 characters", "could not be evaluated"],
+    );
+    // Next to a good filter it does not hide the pass.
+    let mut a = monitored(GOOD);
+    known_mut(&mut region(&mut a).metric_filters).insert(0, metric_filter("huge", &long, "CisMetric"));
+    assert_status(&a, Status::Pass, &["filter cis"]);
+    // A known gap further down the chain still decides, as for any undecidable filter.
+    let mut a = monitored(&long);
+    known_mut(&mut region(&mut a).metric_alarms).clear();
+    assert_status(&a, Status::Fail, &["no alarm watches its metric"]);
+}
+
+#[test]
+fn a_too_long_pattern_is_an_error_for_every_monitoring_check() {
+    // A pattern each control would FAIL (it matches none of the required events), padded past
+    // the limit: every check reports ERROR with the reason instead of judging it.
+    for check in CHECKS {
+        let (status, message) = verdict(check, &monitored(&too_long("{ $.eventName = Nothing }")));
+        assert_eq!(status, Status::Error, "{}: {message}", check.id);
+        assert!(message.contains("over CloudWatch Logs' limit of 1024 characters"), "{}: {message}", check.id);
+    }
 }
 
 #[test]

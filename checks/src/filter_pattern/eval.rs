@@ -14,8 +14,9 @@ pub(super) fn matches(kind: &PatternKind, event: &Value) -> bool {
 
 fn expr_matches(expr: &Expr, event: &Value) -> bool {
     match expr {
-        Expr::And(a, b) => expr_matches(a, event) && expr_matches(b, event),
-        Expr::Or(a, b) => expr_matches(a, event) || expr_matches(b, event),
+        // Recursion only into operands that are parenthesized groups (depth-bounded).
+        Expr::And(operands) => operands.iter().all(|e| expr_matches(e, event)),
+        Expr::Or(operands) => operands.iter().any(|e| expr_matches(e, event)),
         Expr::Cond(c) => condition_matches(c, event),
     }
 }

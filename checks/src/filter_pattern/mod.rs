@@ -14,7 +14,9 @@
 //!     quotes is a literal star, `\"` and `\\` the usual escapes;
 //!   - numeric comparisons `= != < > <= >=` against unquoted numbers;
 //!   - `IS NULL`, `NOT EXISTS`, `IS TRUE`, `IS FALSE` (keywords in any case);
-//!   - `&&` and `||` with parentheses; `&&` binds tighter than `||`;
+//!   - `&&` and `||` with parentheses; `&&` binds tighter than `||`; a run of the same
+//!     operator is one node with a list of operands (`a && b && c` is one [`Expr::And`] of
+//!     three), so only parentheses nest;
 //!   - any whitespace between tokens, or none.
 //! - Term patterns (`ERROR`, `"exact phrase"`, `?A ?B` for either, `-X` to exclude), matched
 //!   case-sensitively as substrings of the event's compact JSON text.
@@ -36,9 +38,20 @@
 //! - `<`, `>`, `<=`, `>=` need a numeric field.
 //!
 //! Parsing never panics: bad input is a [`PatternError`], and nesting depth is bounded.
+//! [`FilterPattern::parse`] refuses patterns longer than CloudWatch's own limit
+//! ([`MAX_PATTERN_CHARS`]); parsing, evaluating, printing and dropping a pattern recurse only
+//! once per level of parentheses, whatever its length.
+//!
+//! # Printing
+//!
+//! [`FilterPattern::canonical`] (and `Display` on [`PatternKind`], [`Expr`] and the parts of a
+//! pattern) prints a parsed pattern in a canonical form that parses back to the same tree:
+//! one space around operators, parentheses only where the tree needs them, values and terms
+//! quoted and escaped only where they must be.
 
 mod eval;
 mod parse;
+mod print;
 #[cfg(test)]
 mod tests;
 
@@ -57,7 +70,15 @@ pub enum PatternError {
     /// Valid CloudWatch syntax that Rampart does not evaluate.
     #[error("{0} are not supported by Rampart's filter-pattern evaluator")]
     Unsupported(&'static str),
+    /// Longer than CloudWatch Logs accepts (`filterPattern` of PutMetricFilter), so it cannot
+    /// be what CloudWatch stores; lengths are in characters.
+    #[error("the pattern is {length} characters long, over CloudWatch Logs' limit of {limit} characters")]
+    TooLong { length: usize, limit: usize },
 }
+
+/// The longest `filterPattern` PutMetricFilter accepts ("Length Constraints: Minimum length of
+/// 0. Maximum length of 1024."), counted in characters of the string.
+pub const MAX_PATTERN_CHARS: usize = 1024;
 
 impl PatternError {
     pub(crate) fn syntax(at: usize, message: impl Into<String>) -> Self {
@@ -89,10 +110,17 @@ pub enum PatternKind {
 }
 
 /// A boolean expression of a JSON pattern.
+///
+/// The parser gives `And` and `Or` two operands or more, flattened over a run of the same
+/// operator: `a && b && c` is `And([a, b, c])`, while `(a && b) && c` keeps its parentheses as
+/// `And([And([a, b]), c])`. Nesting therefore only comes from parentheses, whose depth the
+/// parser bounds.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Expr {
-    And(Box<Expr>, Box<Expr>),
-    Or(Box<Expr>, Box<Expr>),
+    /// Every operand holds.
+    And(Vec<Expr>),
+    /// At least one operand holds.
+    Or(Vec<Expr>),
     Cond(Condition),
 }
 
@@ -165,10 +193,29 @@ pub struct Terms {
 }
 
 impl FilterPattern {
-    /// Parses a pattern as stored in a metric filter.
+    /// Parses a pattern as stored in a metric filter; a pattern longer than CloudWatch accepts
+    /// ([`MAX_PATTERN_CHARS`] characters) is [`PatternError::TooLong`].
     pub fn parse(text: &str) -> Result<Self, PatternError> {
+        let length = text.chars().count();
+        if length > MAX_PATTERN_CHARS {
+            return Err(PatternError::TooLong { length, limit: MAX_PATTERN_CHARS });
+        }
+        Self::parse_any_length(text)
+    }
+
+    /// [`FilterPattern::parse`] without the length limit, for tooling that parses text which
+    /// is not a stored metric filter (such as the [`canonical`](Self::canonical) form of one,
+    /// which may be longer than its source). Parentheses are still bounded; the rest is
+    /// linear in the length of the text.
+    pub fn parse_any_length(text: &str) -> Result<Self, PatternError> {
         let kind = parse::parse(text)?;
         Ok(FilterPattern { source: text.to_string(), kind })
+    }
+
+    /// The pattern in canonical form: it parses (with [`FilterPattern::parse_any_length`])
+    /// back to the same [`PatternKind`]. Equal to `self.kind().to_string()`.
+    pub fn canonical(&self) -> String {
+        self.kind.to_string()
     }
 
     /// Whether CloudWatch Logs would count this event.
@@ -193,6 +240,7 @@ impl FromStr for FilterPattern {
     }
 }
 
+/// The pattern text as given ([`FilterPattern::canonical`] for the canonical form).
 impl fmt::Display for FilterPattern {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.source)

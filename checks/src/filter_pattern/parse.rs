@@ -13,9 +13,10 @@
 
 use super::{CmpOp, Condition, Expr, Glob, GlobPart, Literal, PatternError, PatternKind, Selector, Step, Terms, Test};
 
-/// How deep parentheses may nest before the pattern is refused (CloudWatch caps patterns at
-/// 1024 characters; this only guards the recursion).
-const MAX_DEPTH: usize = 64;
+/// How deep parentheses may nest before the pattern is refused. Parentheses are the only
+/// source of nesting in the tree, so this bounds the recursion of parsing, evaluating,
+/// printing, formatting and dropping a pattern (tested on a small stack).
+pub(super) const MAX_DEPTH: usize = 64;
 
 pub(super) fn parse(text: &str) -> Result<PatternKind, PatternError> {
     let chars: Vec<char> = text.chars().collect();
@@ -118,7 +119,7 @@ enum QChar {
     Star,
 }
 
-fn is_word_stop(chars: &[char], i: usize) -> bool {
+pub(super) fn is_word_stop(chars: &[char], i: usize) -> bool {
     let c = chars[i];
     let next = chars.get(i + 1).copied();
     c.is_whitespace()
@@ -128,7 +129,7 @@ fn is_word_stop(chars: &[char], i: usize) -> bool {
         || (c == '|' && next == Some('|'))
 }
 
-fn is_key_stop(c: char) -> bool {
+pub(super) fn is_key_stop(c: char) -> bool {
     c.is_whitespace() || matches!(c, '.' | '[' | ']' | '(' | ')' | '{' | '}' | '"' | '=' | '<' | '>' | '!' | '&' | '|')
 }
 
@@ -306,15 +307,20 @@ fn glob_of(chars: impl IntoIterator<Item = QChar>) -> Glob {
     Glob { parts }
 }
 
-fn number_of(word: &str) -> Option<f64> {
-    let first = word.chars().next()?;
-    let plausible = (first.is_ascii_digit() || matches!(first, '-' | '+' | '.'))
-        && word.chars().any(|c| c.is_ascii_digit())
-        && word.chars().all(|c| c.is_ascii_digit() || matches!(c, '-' | '+' | '.' | 'e' | 'E'));
-    if !plausible {
+/// The value of an unquoted word that is a (finite) number.
+pub(super) fn number_of(word: &str) -> Option<f64> {
+    if !looks_numeric(word) {
         return None;
     }
     word.parse::<f64>().ok().filter(|v| v.is_finite())
+}
+
+/// Made of a number's characters only, starting like one (`12`, `-1.5e3`, `1.2.3`).
+fn looks_numeric(word: &str) -> bool {
+    let Some(first) = word.chars().next() else { return false };
+    (first.is_ascii_digit() || matches!(first, '-' | '+' | '.'))
+        && word.chars().any(|c| c.is_ascii_digit())
+        && word.chars().all(|c| c.is_ascii_digit() || matches!(c, '-' | '+' | '.' | 'e' | 'E'))
 }
 
 // ---------------------------------------------------------------------------------------
@@ -377,24 +383,32 @@ impl Parser {
         self.toks.get(self.pos).or_else(|| self.toks.last()).map_or(0, |(at, _)| *at)
     }
 
+    /// `and ( '||' and )*`, as one `Or` of every operand (or the single operand itself).
     fn or_expr(&mut self) -> Result<Expr, PatternError> {
-        let mut left = self.and_expr()?;
+        let first = self.and_expr()?;
+        if !matches!(self.peek(), Some(Tok::Or)) {
+            return Ok(first);
+        }
+        let mut operands = vec![first];
         while matches!(self.peek(), Some(Tok::Or)) {
             self.pos += 1;
-            let right = self.and_expr()?;
-            left = Expr::Or(Box::new(left), Box::new(right));
+            operands.push(self.and_expr()?);
         }
-        Ok(left)
+        Ok(Expr::Or(operands))
     }
 
+    /// `primary ( '&&' primary )*`, as one `And` of every operand (or the single operand).
     fn and_expr(&mut self) -> Result<Expr, PatternError> {
-        let mut left = self.primary()?;
+        let first = self.primary()?;
+        if !matches!(self.peek(), Some(Tok::And)) {
+            return Ok(first);
+        }
+        let mut operands = vec![first];
         while matches!(self.peek(), Some(Tok::And)) {
             self.pos += 1;
-            let right = self.primary()?;
-            left = Expr::And(Box::new(left), Box::new(right));
+            operands.push(self.primary()?);
         }
-        Ok(left)
+        Ok(Expr::And(operands))
     }
 
     fn primary(&mut self) -> Result<Expr, PatternError> {
@@ -429,13 +443,20 @@ impl Parser {
         match self.next() {
             Some((_, Tok::Op(op))) => {
                 let lit_at = self.here();
+                // A word that reads as a number too large for f64 (it stays text for `=`).
+                let mut out_of_range = None;
                 let literal = match self.next() {
                     Some((_, Tok::Quoted(q))) => Literal::Text(glob_of(q)),
                     Some((_, Tok::Word(w))) => match number_of(&w) {
                         Some(value) => Literal::Number { value, text: w },
-                        None => Literal::Text(glob_of(
-                            w.chars().map(|c| if c == '*' { QChar::Star } else { QChar::Char(c) }),
-                        )),
+                        None => {
+                            if looks_numeric(&w) && w.parse::<f64>().is_ok() {
+                                out_of_range = Some(w.clone());
+                            }
+                            Literal::Text(glob_of(
+                                w.chars().map(|c| if c == '*' { QChar::Star } else { QChar::Char(c) }),
+                            ))
+                        }
                     },
                     Some((at, tok)) => {
                         return Err(PatternError::syntax(at, format!("expected a value, found {}", describe(&tok))));
@@ -444,7 +465,11 @@ impl Parser {
                 };
                 let numeric_only = matches!(op, CmpOp::Lt | CmpOp::Gt | CmpOp::Le | CmpOp::Ge);
                 if numeric_only && !matches!(literal, Literal::Number { .. }) {
-                    return Err(PatternError::syntax(lit_at, "'<', '>', '<=' and '>=' compare with a number"));
+                    let message = match out_of_range {
+                        Some(w) => format!("number {w} is out of range"),
+                        None => "'<', '>', '<=' and '>=' compare with a number".to_string(),
+                    };
+                    return Err(PatternError::syntax(lit_at, message));
                 }
                 Ok(Test::Compare(op, literal))
             }
