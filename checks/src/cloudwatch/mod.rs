@@ -340,11 +340,10 @@ impl Walk<'_> {
             Fit::TooBroad(label) => {
                 return gap(1, 0, format!("filter {name} is vacuous or over-broad: it also matches {label}"));
             }
-            Fit::Invalid(e @ PatternError::Syntax { .. }) => {
-                return gap(1, usize::MAX, format!("filter {name} skipped: its pattern does not parse ({e})"));
-            }
-            // Unsupported syntax, or a pattern longer than CloudWatch stores (the inventory
-            // cannot be what CloudWatch holds): cannot decide.
+            // A pattern Rampart's grammar does not parse (CloudWatch accepted it, so the
+            // grammar is narrower than CloudWatch's), unsupported syntax, or a pattern longer
+            // than CloudWatch stores (the inventory cannot be what CloudWatch holds): cannot
+            // decide.
             Fit::Invalid(e) => Some(format!("{where_} → filter {name}: {e}; its pattern could not be evaluated")),
         };
         let link = match unsupported {

@@ -162,7 +162,9 @@ fn filter_links() {
     );
     assert_status(&monitored(""), Status::Fail, &["vacuous", "ec2:DescribeInstances"]);
     assert_status(&monitored("{ $.eventName = * }"), Status::Fail, &["vacuous", "ec2:DescribeInstances"]);
-    assert_status(&monitored("{ $.eventName = "), Status::Fail, &["filter cis skipped: its pattern does not parse"]);
+    // CloudWatch accepted a pattern Rampart does not parse: Rampart's grammar is narrower,
+    // so the filter cannot be judged.
+    assert_status(&monitored("{ $.eventName = "), Status::Error, &["filter cis: syntax error", "could not be evaluated"]);
 
     // A malformed filter does not hide a good one next to it.
     let mut a = monitored(GOOD);
