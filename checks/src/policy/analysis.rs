@@ -3,16 +3,28 @@
 //! # Full administrative access (`*:*`)
 //!
 //! A statement grants full administrative access when it is an `Allow` whose actions cover
-//! everything and whose resources cover everything:
+//! everything and whose resources cover everything. "Covers" is decided with the glob
+//! semantics of [`super::glob`], not by comparing text:
 //!
-//! - `Action` contains `*` or `*:*` (exactly these: `iam:*` plus `s3:*` is not "everything");
+//! - `Action` has a pattern that matches every action, i.e. every `service:name` with both
+//!   parts non-empty ([`super::glob::matches_every_action`]): `*`, `*:*`, but also `*:**`,
+//!   `*:*?*`, `*?*`. A list of services (`iam:*` plus `s3:*`) is not "everything", nor is a
+//!   pattern that misses some shape (`*:??*` misses one-character names);
 //! - or `NotAction` is used and does **not** exclude every IAM action: `Allow` + `NotAction`
 //!   grants every action except those listed, so unless IAM as a whole (`iam:*`, `iam*`,
 //!   `*`) is excluded the holder can still grant itself anything. `NotAction: ["iam:*",
 //!   "organizations:*"]` (the shape of `PowerUserAccess`) is therefore *not* treated as
 //!   full admin, while `NotAction: ["s3:DeleteBucket"]` is;
-//! - `Resource` contains `*`, or `NotResource` is used (everything but a few resources is
-//!   still everything that matters for administration).
+//! - `Resource` has a pattern that matches every ARN of the account's partition
+//!   ([`super::glob::matches_every_arn`]): `*`, `arn:*`, `arn:aws:*`, `arn:aws:*:*:*:*` in
+//!   partition `aws`. A policy can only name resources of its own partition, so that is every
+//!   resource; `arn:aws-cn:*` in an `aws` account is not. Or `NotResource` is used and
+//!   excludes less than everything (everything but a few resources is still everything that
+//!   matters for administration); `NotResource: "*"` grants nothing.
+//!
+//! Whether a glob matches a whole set of strings is decided by an exact search with a work
+//! budget; a pattern too tangled to decide within it makes the statement undecided, which
+//! the checks report as ERROR (unless another statement is certainly `*:*`).
 //!
 //! Conditions are not credited: a conditional `*:*` (MFA, source IP) is still an
 //! administrative grant, as CIS 1.15 and Security Hub IAM.1 read it.
@@ -64,7 +76,7 @@
 //! open over HTTP and does not count. Any other condition in the same statement narrows
 //! the deny (conditions are ANDed) and the statement does not count.
 
-use super::glob::{could_match_under, covers_all_under, matches_text};
+use super::glob::{could_match_under, covers_all_under, matches_every_action, matches_every_arn, matches_text};
 use super::{Effect, PolicyDocument, Scope, Statement, StatementRef, join_refs};
 
 /// Condition keys that, with a positive operator and specific values, keep an `Allow` to
@@ -131,24 +143,55 @@ fn positive_operator(op: &str) -> Option<String> {
     .then_some(op)
 }
 
-impl Statement {
-    /// `Allow` of every action on every resource (see the module documentation for
-    /// `NotAction` / `NotResource`).
-    pub fn grants_full_admin(&self) -> bool {
-        if self.effect != Effect::Allow {
-            return false;
+/// Whether some item makes `judge` true; `Err` only when none does and some could not be
+/// judged.
+fn any_of(items: &[String], judge: impl Fn(&String) -> Result<bool, String>) -> Result<bool, String> {
+    let mut undecided = None;
+    for item in items {
+        match judge(item) {
+            Ok(true) => return Ok(true),
+            Ok(false) => {}
+            Err(e) => undecided = undecided.or(Some(e)),
         }
+    }
+    undecided.map_or(Ok(false), Err)
+}
+
+fn too_complex(what: &str, pattern: &str) -> String {
+    format!("{what} pattern of {} characters is too complex to decide whether it matches everything", pattern.chars().count())
+}
+
+impl Statement {
+    /// `Allow` of every action on every resource of `partition` (see the module
+    /// documentation for wildcards, `NotAction` and `NotResource`). `Err` when a pattern
+    /// is too complex to decide (and nothing else already decides the statement).
+    pub fn grants_full_admin(&self, partition: &str) -> Result<bool, String> {
+        if self.effect != Effect::Allow {
+            return Ok(false);
+        }
+        let every_action = |a: &String| matches_every_action(a).ok_or_else(|| too_complex("action", a));
+        let every_resource = |r: &String| matches_every_arn(r, partition).ok_or_else(|| too_complex("resource", r));
         let all_actions = match &self.action {
-            Some(Scope::Only(actions)) => actions.iter().any(|a| a == "*" || a == "*:*"),
-            Some(Scope::AllExcept(excluded)) => !excluded.iter().any(|a| covers_all_under(a, "iam:", true)),
-            None => false,
+            Some(Scope::Only(actions)) => any_of(actions, every_action),
+            Some(Scope::AllExcept(excluded)) => Ok(!excluded.iter().any(|a| covers_all_under(a, "iam:", true))),
+            None => Ok(false),
         };
+        if all_actions == Ok(false) {
+            return Ok(false);
+        }
         let all_resources = match &self.resource {
-            Some(Scope::Only(resources)) => resources.iter().any(|r| r == "*"),
-            Some(Scope::AllExcept(_)) => true,
-            None => false,
+            Some(Scope::Only(resources)) => any_of(resources, every_resource),
+            // Everything but a few resources is still everything that matters, unless the
+            // exclusion is itself every resource.
+            Some(Scope::AllExcept(excluded)) => any_of(excluded, every_resource).map(|all| !all),
+            None => Ok(false),
         };
-        all_actions && all_resources
+        match (all_actions, all_resources) {
+            (_, Ok(false)) => Ok(false),
+            (Ok(true), Ok(true)) => Ok(true),
+            (Err(e), _) | (_, Err(e)) => Err(e),
+            (Ok(false), _) => Ok(false),
+        }
     }
 
     /// Whether the principal is everyone (`*`, `{"AWS": "*"}`) or everyone but some
@@ -224,9 +267,26 @@ fn mentions_tls(statement: &Statement) -> bool {
 }
 
 impl PolicyDocument {
-    /// The statements that grant `*` on `*`.
-    pub fn full_admin_statements(&self) -> Vec<StatementRef<'_>> {
-        self.numbered().filter(|s| s.statement.grants_full_admin()).collect()
+    /// The statements that grant every action on every resource of `partition` (the
+    /// partition of the account the policy lives in). `Err` only when no statement
+    /// certainly does and some statement could not be decided (a pattern too complex to
+    /// judge): that is neither a PASS nor a FAIL.
+    pub fn full_admin_statements(&self, partition: &str) -> Result<Vec<StatementRef<'_>>, String> {
+        let mut admin = Vec::new();
+        let mut undecided = None;
+        for s in self.numbered() {
+            match s.statement.grants_full_admin(partition) {
+                Ok(true) => admin.push(s),
+                Ok(false) => {}
+                Err(e) => {
+                    undecided.get_or_insert_with(|| format!("{s}: {e}"));
+                }
+            }
+        }
+        match undecided {
+            Some(why) if admin.is_empty() => Err(why),
+            _ => Ok(admin),
+        }
     }
 
     /// The statements that make a resource policy public.

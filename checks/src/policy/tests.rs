@@ -58,7 +58,7 @@ fn statement_may_be_a_single_object_and_version_may_be_absent() {
     let d = doc(r#"{"Statement": {"Effect": "Allow", "Action": "*", "Resource": "*"}}"#);
     assert_eq!(d.version, None);
     assert_eq!(d.statements.len(), 1);
-    assert!(d.statements[0].grants_full_admin());
+    assert_eq!(d.statements[0].grants_full_admin("aws"), Ok(true));
     assert!(doc(r#"{"Statement": []}"#).statements.is_empty());
 }
 
@@ -142,7 +142,7 @@ fn full_admin_table() {
     ];
     for (statement, want) in table {
         let d = doc(&one(statement));
-        assert_eq!(!d.full_admin_statements().is_empty(), *want, "{statement}");
+        assert_eq!(!d.full_admin_statements("aws").unwrap().is_empty(), *want, "{statement}");
     }
 }
 
@@ -153,7 +153,7 @@ fn admin_statements_are_named_by_number_and_sid() {
                           {"Sid": "Everything", "Effect": "Allow", "Action": "*", "Resource": "*"},
                           {"Effect": "Allow", "Action": "*:*", "Resource": "*"}]}"#,
     );
-    assert_eq!(join_refs(&d.full_admin_statements()), "statement 2 (Sid \"Everything\"), statement 3");
+    assert_eq!(join_refs(&d.full_admin_statements("aws").unwrap()), "statement 2 (Sid \"Everything\"), statement 3");
 }
 
 #[test]
@@ -315,4 +315,38 @@ fn secure_transport_messages_say_why() {
         panic!()
     };
     assert_eq!(why, "no Deny statement for \"*\" on s3:* with condition aws:SecureTransport = false");
+}
+
+#[test]
+fn full_admin_wildcards_are_judged_by_what_they_match() {
+    let table: &[(&str, bool)] = &[
+        (r#"{"Effect": "Allow", "Action": "*:**", "Resource": "*"}"#, true),
+        (r#"{"Effect": "Allow", "Action": "*:*?*", "Resource": "*"}"#, true),
+        (r#"{"Effect": "Allow", "Action": "*?*", "Resource": "*"}"#, true),
+        (r#"{"Effect": "Allow", "Action": "**", "Resource": "*"}"#, true),
+        (r#"{"Effect": "Allow", "Action": "?*:?*", "Resource": "*"}"#, true),
+        (r#"{"Effect": "Allow", "Action": "*", "Resource": "arn:aws:*:*:*:*"}"#, true),
+        (r#"{"Effect": "Allow", "Action": "*", "Resource": "arn:aws:*"}"#, true),
+        (r#"{"Effect": "Allow", "Action": "*", "Resource": "arn:*"}"#, true),
+        (r#"{"Effect": "Allow", "Action": "*", "Resource": "*:*:*:*:*:*"}"#, true),
+        (r#"{"Effect": "Allow", "Action": "*", "Resource": "**"}"#, true),
+        // Patterns that leave some action or resource out.
+        (r#"{"Effect": "Allow", "Action": "*:??*", "Resource": "*"}"#, false),
+        (r#"{"Effect": "Allow", "Action": "*:", "Resource": "*"}"#, false),
+        (r#"{"Effect": "Allow", "Action": "?:*", "Resource": "*"}"#, false),
+        (r#"{"Effect": "Allow", "Action": "*????*", "Resource": "*"}"#, false),
+        (r#"{"Effect": "Allow", "Action": "*:*:*", "Resource": "*"}"#, false),
+        (r#"{"Effect": "Allow", "Action": "*", "Resource": "arn:aws:*:*:*:*:*"}"#, false),
+        (r#"{"Effect": "Allow", "Action": "*", "Resource": "arn:aws:*:*:*:?*:*"}"#, false),
+        (r#"{"Effect": "Allow", "Action": "*", "Resource": "arn:aws-cn:*"}"#, false),
+        (r#"{"Effect": "Allow", "Action": "*", "Resource": "arn:aws:s3:::*"}"#, false),
+        // NotResource that excludes every resource grants nothing.
+        (r#"{"Effect": "Allow", "Action": "*", "NotResource": "*"}"#, false),
+        (r#"{"Effect": "Allow", "Action": "*", "NotResource": "arn:aws:*"}"#, false),
+        (r#"{"Effect": "Allow", "Action": "*", "NotResource": "arn:aws-cn:*"}"#, true),
+    ];
+    for (statement, want) in table {
+        let d = doc(&one(statement));
+        assert_eq!(!d.full_admin_statements("aws").unwrap().is_empty(), *want, "{statement}");
+    }
 }
