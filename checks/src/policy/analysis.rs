@@ -37,26 +37,51 @@
 //!
 //! A condition restricts when its key is one of [`PUBLIC_ACCESS_RESTRICTING_KEYS`], its
 //! operator is positive (`StringEquals`, `StringEqualsIgnoreCase`, `StringLike`,
-//! `ArnEquals`, `ArnLike`, `IpAddress`, optionally prefixed `ForAnyValue:`) and **every**
-//! value is restrictive:
+//! `ArnEquals`, `ArnLike`, `IpAddress`, optionally prefixed `ForAnyValue:`; `NotIpAddress`
+//! for `aws:SourceIp`, below) and **every** value is restrictive:
 //!
 //! - account keys (`aws:SourceAccount`, `aws:SourceOwner`, `aws:PrincipalAccount`,
 //!   `kms:CallerAccount`): a value without wildcards;
 //! - ARN keys (`aws:SourceArn`, `aws:PrincipalArn`): a value without wildcards, or an ARN
 //!   whose account field is written out (`arn:aws:iam::123456789012:*`);
-//! - `aws:SourceIp` (with `IpAddress`): a CIDR other than a `/0`;
+//! - `aws:SourceIp`: judged as a set of addresses, not value by value (below);
 //! - `aws:SourceVpc`, `aws:SourceVpce`, `aws:PrincipalOrgID`, `aws:SourceOrgID`: a value
 //!   without wildcards;
 //! - `aws:PrincipalOrgPaths`, `aws:SourceOrgPaths` (`o-…/` before any wildcard),
 //!   `aws:userid` (`…:` before any wildcard) and `kms:ViaService` (`service.` before any
 //!   wildcard): the fixed part names a specific organization, principal or service.
 //!
-//! Not restricting: negated operators (`StringNotEquals`, `NotIpAddress`, …: "anyone
-//! except"), `…IfExists` and `ForAllValues:` (both are true when the key is absent, which it
-//! is for anonymous callers), `Null`, `Bool`, wildcard-only values such as
-//! `aws:SourceAccount: "*"`, and any other key. `Deny` statements are not credited either:
-//! this is a conservative reading, and S3 additionally consults AWS's own
-//! `GetBucketPolicyStatus`.
+//! `aws:SourceIp` is judged with the CIDR set math of [`crate::net`], per family, against
+//! the public internet of that family (IPv4 without the private and reserved blocks, IPv6
+//! `2000::/3` without the documentation block), as the security group checks do:
+//!
+//! - `IpAddress` admits callers in *any* listed block (the values are OR'ed). It restricts
+//!   unless the union covers the whole public internet of IPv4 or of IPv6: `0.0.0.0/1` +
+//!   `128.0.0.0/1` is the whole internet, as is `::/0` beside a narrow IPv4 range. A list of
+//!   IPv4 ranges only restricts IPv6 callers out entirely (an IPv6 address matches no IPv4
+//!   block), so a narrow IPv4-only list does restrict.
+//! - `NotIpAddress` admits callers *outside* every listed block, IPv6 callers included when
+//!   only IPv4 blocks are listed. "Everyone except these ranges" is still public, so it
+//!   restricts only when the listed blocks cover the public internet of **both** families
+//!   (what is left is private address space only).
+//! - A bare address (`198.51.100.7`) is read as a `/32` or `/128`. A value that is not an
+//!   address or CIDR (`10.0.0.*`, `10.0.0.0/33`, text) makes the whole entry
+//!   non-restricting, as does an empty list: garbage never counts as a restriction.
+//! - Both operators are judged on their own lists; conditions on other keys with either
+//!   operator do not restrict.
+//!
+//! Not restricting: other negated operators (`StringNotEquals`, `ArnNotLike`, …: "anyone
+//! except"), `…IfExists` (including `IpAddressIfExists` and `NotIpAddressIfExists`) and
+//! `ForAllValues:` (both are true when the key is absent, which it can be for callers AWS
+//! does not attribute), `Null`, `Bool`, wildcard-only values such as
+//! `aws:SourceAccount: "*"`, and any other key.
+//!
+//! `Deny` statements are not credited: an `Allow` to everyone is public unless the `Allow`
+//! itself carries the restriction. The common "deny unless from my range" pattern (a
+//! `Deny` with `NotIpAddress`, beside an unconditional `Allow` to `*`) is therefore still
+//! reported public; crediting it would need the `Deny` to cover every action, resource and
+//! principal of the `Allow` with no other condition, and that is not attempted. This is a
+//! conservative reading; S3 additionally consults AWS's own `GetBucketPolicyStatus`.
 //!
 //! # Denying requests that do not use TLS (S3)
 //!
@@ -78,6 +103,7 @@
 
 use super::glob::{could_match_under, covers_all_under, matches_every_action, matches_every_arn, matches_text};
 use super::{Effect, PolicyDocument, Scope, Statement, StatementRef, join_refs};
+use crate::net::{AddrSet, Cidr, Family};
 
 /// Condition keys that, with a positive operator and specific values, keep an `Allow` to
 /// everyone from being public. Lower case; keys compare without regard to case.
@@ -109,7 +135,7 @@ fn fixed_head(s: &str) -> &str {
 }
 
 /// Whether one value of a restricting key pins the caller down.
-fn value_restricts(key: &str, base_op: &str, value: &str) -> bool {
+fn value_restricts(key: &str, value: &str) -> bool {
     let value = value.trim();
     if value.is_empty() || value.chars().all(|c| c == '*' || c == '?') {
         return false;
@@ -119,7 +145,6 @@ fn value_restricts(key: &str, base_op: &str, value: &str) -> bool {
         "aws:sourcearn" | "aws:principalarn" => {
             !has_wildcard(value) || value.split(':').nth(4).is_some_and(|acct| !acct.is_empty() && !has_wildcard(acct))
         }
-        "aws:sourceip" => base_op == "ipaddress" && !has_wildcard(value) && !value.ends_with("/0"),
         "aws:sourcevpc" | "aws:sourcevpce" | "aws:principalorgid" | "aws:sourceorgid" => !has_wildcard(value),
         "aws:principalorgpaths" | "aws:sourceorgpaths" => !has_wildcard(value) || fixed_head(value).contains('/'),
         "aws:userid" => !has_wildcard(value) || fixed_head(value).contains(':'),
@@ -129,8 +154,9 @@ fn value_restricts(key: &str, base_op: &str, value: &str) -> bool {
 }
 
 /// The operator without its `ForAnyValue:` prefix, lower case, if it is a positive
-/// operator that is false when its key is absent; `None` otherwise.
-fn positive_operator(op: &str) -> Option<String> {
+/// operator that is false when its key is absent, or `NotIpAddress` (judged on its own);
+/// `None` otherwise.
+fn restricting_operator(op: &str) -> Option<String> {
     let op = op.trim().to_ascii_lowercase();
     let op = op.strip_prefix("foranyvalue:").unwrap_or(&op).to_string();
     if op.starts_with("forallvalues:") || op.ends_with("ifexists") {
@@ -138,9 +164,69 @@ fn positive_operator(op: &str) -> Option<String> {
     }
     matches!(
         op.as_str(),
-        "stringequals" | "stringequalsignorecase" | "stringlike" | "arnequals" | "arnlike" | "ipaddress"
+        "stringequals" | "stringequalsignorecase" | "stringlike" | "arnequals" | "arnlike" | "ipaddress" | "notipaddress"
     )
     .then_some(op)
+}
+
+/// One `aws:SourceIp` value as a block: a CIDR, or a bare address (a /32 or /128, as AWS
+/// reads it). `None` for anything else (wildcards, garbage, a prefix too long).
+fn source_ip_block(value: &str) -> Option<Cidr> {
+    let value = value.trim();
+    if value.contains('/') {
+        Cidr::parse(value).ok()
+    } else if value.contains(':') {
+        Cidr::parse(&format!("{value}/128")).ok()
+    } else {
+        Cidr::parse(&format!("{value}/32")).ok()
+    }
+}
+
+/// Whether these blocks together hold the whole public internet of `family`. The blocks are
+/// sorted and merged once, and each gap between them is tested against the public space,
+/// so thousands of values cost a sort rather than a quadratic number of set insertions.
+fn blocks_cover_internet(family: Family, blocks: &[Cidr]) -> bool {
+    let mut ranges: Vec<(u128, u128)> = blocks.iter().filter(|c| c.family == family).map(|c| (c.first, c.last())).collect();
+    ranges.sort_unstable();
+    let internet = AddrSet::internet(family);
+    let gap_is_private = |first: u128, last: u128| {
+        let mut gap = AddrSet::empty(family);
+        gap.insert(first, last);
+        internet.intersection(&gap).is_empty()
+    };
+    // `next` is the first address not yet covered; `None` once the top of the family is.
+    let mut next = Some(0u128);
+    for (first, last) in ranges {
+        let Some(from) = next else { break };
+        if first > from && !gap_is_private(from, first - 1) {
+            return false;
+        }
+        if last >= from {
+            next = last.checked_add(1).filter(|&n| n <= family.max());
+        }
+    }
+    next.is_none_or(|from| gap_is_private(from, family.max()))
+}
+
+/// Whether an `IpAddress` / `NotIpAddress` condition on `aws:SourceIp` keeps the public
+/// internet out (see the module documentation). A value that is not an address or CIDR
+/// makes the whole entry non-restricting.
+fn source_ip_restricts(base_op: &str, values: &[String]) -> bool {
+    let Some(blocks) = values.iter().map(|v| source_ip_block(v)).collect::<Option<Vec<Cidr>>>() else {
+        return false;
+    };
+    if blocks.is_empty() {
+        return false;
+    }
+    let covered = Family::ALL.map(|f| blocks_cover_internet(f, &blocks));
+    match base_op {
+        // Callers in any listed block: restricting unless some family's internet is all in.
+        "ipaddress" => !covered.iter().any(|&c| c),
+        // Callers outside every listed block: only when no public address of either family
+        // is left outside.
+        "notipaddress" => covered.iter().all(|&c| c),
+        _ => false,
+    }
 }
 
 /// Whether some item makes `judge` true; `Err` only when none does and some could not be
@@ -208,12 +294,18 @@ impl Statement {
     /// documentation).
     pub fn condition_restricts_principal(&self) -> bool {
         self.condition.iter().any(|(op, keys)| {
-            let Some(base) = positive_operator(op) else { return false };
+            let Some(base) = restricting_operator(op) else { return false };
             keys.iter().any(|(key, values)| {
                 let key = key.to_ascii_lowercase();
-                PUBLIC_ACCESS_RESTRICTING_KEYS.contains(&key.as_str())
-                    && !values.is_empty()
-                    && values.iter().all(|v| value_restricts(&key, &base, v))
+                match (key.as_str(), base.as_str()) {
+                    ("aws:sourceip", "ipaddress" | "notipaddress") => source_ip_restricts(&base, values),
+                    (_, "ipaddress" | "notipaddress") | ("aws:sourceip", _) => false,
+                    _ => {
+                        PUBLIC_ACCESS_RESTRICTING_KEYS.contains(&key.as_str())
+                            && !values.is_empty()
+                            && values.iter().all(|v| value_restricts(&key, v))
+                    }
+                }
             })
         })
     }

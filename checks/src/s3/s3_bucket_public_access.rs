@@ -14,7 +14,9 @@ declare_check! {
     /// - **Policy**: public when Rampart's policy parser finds an `Allow` to `"*"` /
     ///   `{"AWS": "*"}` (or a `NotPrincipal`) without a restricting condition
     ///   (`aws:SourceAccount`, `aws:SourceVpce`, `aws:PrincipalOrgID`, … with specific
-    ///   values; see `crate::policy::analysis`), **or** when `GetBucketPolicyStatus` reports
+    ///   values; `aws:SourceIp` ranges only when together they leave part of the public
+    ///   internet out, so `0.0.0.0/1` + `128.0.0.0/1` is everyone; see
+    ///   `crate::policy::analysis`), **or** when `GetBucketPolicyStatus` reports
     ///   `IsPublic` (some emulators never do, so the parser is always consulted). A public
     ///   policy is neutralised by `RestrictPublicBuckets` (account or bucket level), which
     ///   limits it to AWS services and the bucket owner's account.
