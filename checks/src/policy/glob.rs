@@ -2,6 +2,11 @@
 //!
 //! `*` matches any run of characters (including none), `?` exactly one. Actions compare
 //! without regard to case (`S3:GetObject` is `s3:getobject`); ARNs compare exactly.
+//!
+//! Matching one text is iterative with single-star backtracking: O(pattern × text) at
+//! worst, never exponential, no recursion. Whether a pattern matches a whole *set* of
+//! strings ([`matches_every_action`], [`matches_every_arn`]) is an exact search with a work
+//! budget that answers `None` rather than run away on a hostile pattern.
 
 /// One character of the text being matched; `Rest` stands for "any continuation" and can
 /// only be absorbed by a `*`.
@@ -367,6 +372,10 @@ mod tests {
         let start = std::time::Instant::now();
         assert!(!matches_text(&pattern, &text, false));
         assert!(matches_text(&"*".repeat(100_000), &text, false));
+        // The backtracking worst case: every position of the text restarts the literal run.
+        let pattern = format!("*{}b", "a".repeat(2_000));
+        assert!(!matches_text(&pattern, &"a".repeat(5_000), false));
+        assert!(matches_text(&pattern, &format!("{}b", "a".repeat(5_000)), false));
         // Coverage questions give up (None) rather than run away.
         let tangled = format!("arn:aws:*{}", ":?*:??*".repeat(5_000));
         assert_eq!(matches_every_arn(&tangled, "aws"), Some(false));
