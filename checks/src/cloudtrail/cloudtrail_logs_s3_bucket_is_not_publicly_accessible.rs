@@ -1,17 +1,22 @@
 use super::{trail_bucket, trail_resource, trails};
 use crate::declare_check;
 use crate::finding::{Measure, Severity};
-use crate::inventory::s3::{Bucket, PublicAccessBlock};
-use crate::inventory::{AccountInventory, Collected};
+use crate::inventory::AccountInventory;
 use crate::registry::{Context, Findings};
+use crate::s3::publicity::{Publicity, bucket_publicity};
 
 declare_check! {
     /// ## What it checks
-    /// The S3 bucket each CloudTrail trail delivers to is not public: no ACL grant to
-    /// `AllUsers` or `AuthenticatedUsers` unless Block Public Access ignores public ACLs, and no
-    /// public bucket policy (`GetBucketPolicyStatus` `IsPublic`) unless Block Public Access
-    /// restricts public buckets (account-level or bucket-level settings). A bucket that is not in
-    /// this account's inventory cannot be examined and gives ERROR.
+    /// The S3 bucket each CloudTrail trail delivers to is not public, judged exactly as
+    /// `s3_bucket_public_access` judges buckets (one shared judgement, so the two checks never
+    /// disagree on the same bucket): no ACL grant to `AllUsers` or `AuthenticatedUsers` unless
+    /// Block Public Access ignores public ACLs, and no public bucket policy unless Block Public
+    /// Access restricts public buckets (account-level or bucket-level settings). The policy is
+    /// public when its text has an `Allow` to everyone without a restricting condition (see
+    /// `crate::policy::analysis`) or when `GetBucketPolicyStatus` reports `IsPublic`. Data
+    /// that cannot be read, or a policy that cannot be parsed, gives ERROR unless another path
+    /// already makes the bucket public or Block Public Access neutralises that path. A bucket
+    /// that is not in this account's inventory cannot be examined and gives ERROR.
     /// ## Why it matters
     /// The trail bucket holds the full record of the account's activity: account ids, user
     /// names, IP addresses, resource names. Public, it hands an attacker a map, and lets anyone
@@ -34,65 +39,6 @@ declare_check! {
     }
 }
 
-const PUBLIC_GROUPS: [&str; 2] =
-    ["http://acs.amazonaws.com/groups/global/AllUsers", "http://acs.amazonaws.com/groups/global/AuthenticatedUsers"];
-
-/// A Kleene boolean: known, or unknown with the reason.
-type K = Result<bool, String>;
-
-fn or(a: K, b: K) -> K {
-    match (a, b) {
-        (Ok(true), _) | (_, Ok(true)) => Ok(true),
-        (Err(e), _) | (_, Err(e)) => Err(e),
-        _ => Ok(false),
-    }
-}
-
-fn and_not(block: K, public: K) -> K {
-    match (block, public) {
-        (Ok(true), _) | (_, Ok(false)) => Ok(false),
-        (Err(e), _) | (_, Err(e)) => Err(e),
-        _ => Ok(true),
-    }
-}
-
-fn setting(pab: &Collected<Option<PublicAccessBlock>>, what: &str, get: fn(&PublicAccessBlock) -> bool) -> K {
-    match pab {
-        Collected::Known(p) => Ok(p.as_ref().is_some_and(get)),
-        Collected::Unknown(why) => Err(format!("{what} Block Public Access could not be read: {why}")),
-    }
-}
-
-/// `Ok(None)` when not public, `Ok(Some(why))` when public.
-fn public(account: &AccountInventory, bucket: &Bucket) -> Result<Option<String>, String> {
-    let acct = &account.s3.account_public_access_block;
-    let own = &bucket.public_access_block;
-    let ignore_acls =
-        or(setting(acct, "account", |p| p.ignore_public_acls), setting(own, "bucket", |p| p.ignore_public_acls));
-    let restrict = or(
-        setting(acct, "account", |p| p.restrict_public_buckets),
-        setting(own, "bucket", |p| p.restrict_public_buckets),
-    );
-    let acl_public: K = match &bucket.acl_grants {
-        Collected::Known(grants) => {
-            Ok(grants.iter().any(|g| g.grantee_uri.as_deref().is_some_and(|u| PUBLIC_GROUPS.contains(&u))))
-        }
-        Collected::Unknown(why) => Err(format!("bucket ACL could not be read: {why}")),
-    };
-    let policy_public: K = match &bucket.policy_is_public {
-        Collected::Known(p) => Ok(p.unwrap_or(false)),
-        Collected::Unknown(why) => Err(format!("bucket policy status could not be read: {why}")),
-    };
-    let via_acl = and_not(ignore_acls, acl_public);
-    let via_policy = and_not(restrict, policy_public);
-    match (via_acl, via_policy) {
-        (Ok(true), _) => Ok(Some("its ACL grants access to everyone (AllUsers or AuthenticatedUsers)".into())),
-        (_, Ok(true)) => Ok(Some("its bucket policy is public".into())),
-        (Err(e), _) | (_, Err(e)) => Err(e),
-        _ => Ok(None),
-    }
-}
-
 fn evaluate(account: &AccountInventory, _ctx: &Context<'_>, out: &mut Findings) {
     let Some(trails) = trails(account, out) else { return };
     for trail in trails {
@@ -103,11 +49,12 @@ fn evaluate(account: &AccountInventory, _ctx: &Context<'_>, out: &mut Findings) 
                 continue;
             }
         };
-        match public(account, bucket) {
-            Ok(None) => out.pass(trail_resource(trail), format!("bucket {} is not public", bucket.name)),
-            Ok(Some(why)) => out.fail(trail_resource(trail), format!("bucket {} is public: {why}", bucket.name)),
-            Err(why) => {
-                out.error(trail_resource(trail), format!("cannot tell whether bucket {} is public: {why}", bucket.name))
+        let name = &bucket.name;
+        match bucket_publicity(account, bucket) {
+            Publicity::NotPublic(why) => out.pass(trail_resource(trail), format!("bucket {name} is not public: {why}")),
+            Publicity::Public(why) => out.fail(trail_resource(trail), format!("bucket {name} is public: {why}")),
+            Publicity::Unknown(why) => {
+                out.error(trail_resource(trail), format!("cannot tell whether bucket {name} is public: {why}"))
             }
         }
     }
@@ -151,6 +98,12 @@ mod tests {
         ignore_public_acls: true,
         block_public_policy: true,
         restrict_public_buckets: true,
+    };
+    const ALL_OFF: PublicAccessBlock = PublicAccessBlock {
+        block_public_acls: false,
+        ignore_public_acls: false,
+        block_public_policy: false,
+        restrict_public_buckets: false,
     };
 
     #[test]
@@ -205,5 +158,66 @@ mod tests {
         assert_eq!(status(&a), Status::Error);
         a.s3.buckets = denied();
         assert_eq!(status(&a), Status::Error);
+    }
+
+    const PUBLIC_POLICY: &str = r#"{"Statement": [{"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject",
+        "Resource": "arn:aws:s3:::logs/*"}]}"#;
+    const PRIVATE_POLICY: &str = r#"{"Statement": [{"Effect": "Allow", "Principal": {"Service": "cloudtrail.amazonaws.com"},
+        "Action": "s3:PutObject", "Resource": "arn:aws:s3:::logs/*"}]}"#;
+
+    #[test]
+    fn public_policy_text_fails_even_when_the_status_says_not_public() {
+        let mut b = bucket("logs");
+        b.policy = Collected::Known(Some(PUBLIC_POLICY.into()));
+        b.policy_is_public = Collected::Known(Some(false));
+        assert_eq!(status(&with_bucket(b)), Status::Fail);
+    }
+
+    /// Every combination of policy text, policy status, ACL and Block Public Access gets
+    /// the same verdict from this check and from `s3_bucket_public_access`.
+    #[test]
+    fn agrees_with_s3_bucket_public_access_on_the_same_bucket() {
+        let s3_check = crate::s3::CHECKS.iter().find(|c| c.id == "s3_bucket_public_access").expect("registered");
+        let policies: Vec<Collected<Option<String>>> = vec![
+            Collected::Known(None),
+            Collected::Known(Some(PUBLIC_POLICY.into())),
+            Collected::Known(Some(PRIVATE_POLICY.into())),
+            Collected::Known(Some(r#"{"Statement": "nope"}"#.into())),
+            denied(),
+        ];
+        let statuses: Vec<Collected<Option<bool>>> =
+            vec![Collected::Known(None), Collected::Known(Some(true)), Collected::Known(Some(false)), denied()];
+        let acls = [Some(false), Some(true), None];
+        let blocks: Vec<Collected<Option<PublicAccessBlock>>> = vec![
+            Collected::Known(None),
+            Collected::Known(Some(ALL_ON)),
+            Collected::Known(Some(PublicAccessBlock { ignore_public_acls: true, ..ALL_OFF })),
+            Collected::Known(Some(PublicAccessBlock { restrict_public_buckets: true, ..ALL_OFF })),
+            denied(),
+        ];
+        let mut compared = 0;
+        for policy in &policies {
+            for policy_status in &statuses {
+                for acl in acls {
+                    for block in &blocks {
+                        let mut b = bucket("logs");
+                        b.policy = policy.clone();
+                        b.policy_is_public = policy_status.clone();
+                        b.public_access_block = block.clone();
+                        b = match acl {
+                            Some(true) => public_acl(b),
+                            Some(false) => b,
+                            None => Bucket { acl_grants: denied(), ..b },
+                        };
+                        let a = with_bucket(b.clone());
+                        let trail = status(&a);
+                        let s3 = status_of(&run(s3_check, &a), "logs");
+                        assert_eq!(trail, s3, "{b:#?}");
+                        compared += 1;
+                    }
+                }
+            }
+        }
+        assert_eq!(compared, 5 * 4 * 3 * 5);
     }
 }

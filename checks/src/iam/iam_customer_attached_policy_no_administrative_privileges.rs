@@ -9,10 +9,13 @@ declare_check! {
     /// No customer managed policy that is attached to a user, group or role (attachment
     /// count above zero, or named by an entity in `GetAccountAuthorizationDetails`) allows
     /// every action on every resource. The default version's document is parsed: a
-    /// statement `Allow` with `Action` `*` or `*:*` (or a `NotAction` that leaves IAM
-    /// allowed) and `Resource` `*` (or any `NotResource`) fails; the rules are in
-    /// `crate::policy::analysis`. A document that is missing or malformed is an ERROR with
-    /// the parser's message, never a PASS.
+    /// statement `Allow` whose `Action` has a pattern matching every action (`*`, `*:*`,
+    /// `*:**`, `*?*`, …; or a `NotAction` that leaves IAM allowed) and whose `Resource` has a
+    /// pattern matching every ARN of the account's partition (`*`, `arn:aws:*`,
+    /// `arn:aws:*:*:*:*`; or a `NotResource` that does not exclude everything) fails;
+    /// patterns are judged by what they match, not by their text, and the rules are in
+    /// `crate::policy::analysis`. A document that is missing or malformed, or a pattern too
+    /// complex to decide, is an ERROR with the reason, never a PASS.
     /// ## Why it matters
     /// A principal with `*:*` can do anything in the account, including erasing logs and
     /// granting itself or others any access. A home-made `*:*` policy is also easy to
@@ -40,7 +43,7 @@ fn evaluate(account: &AccountInventory, _ctx: &Context<'_>, out: &mut Findings) 
     let (policies, missing) = attached_policies(details, false);
     for policy in policies {
         let what = format!("customer managed policy {} (attached {} time(s))", policy.policy_name, policy.attachment_count);
-        judge_admin(policy.default_version_document.as_deref(), policy_resource(policy), &what, out);
+        judge_admin(policy.default_version_document.as_deref(), &account.partition, policy_resource(policy), &what, out);
     }
     for arn in missing {
         out.error(policy_arn_resource(arn), "attached, but its document is not in the authorization details");

@@ -8,10 +8,14 @@ declare_check! {
     /// ## What it checks
     /// No inline policy of a user, group or role (`UserPolicyList`, `GroupPolicyList`,
     /// `RolePolicyList` of `GetAccountAuthorizationDetails`) allows every action on every
-    /// resource: a statement `Allow` with `Action` `*` or `*:*` (or a `NotAction` that leaves
-    /// IAM allowed) and `Resource` `*` (or any `NotResource`). One finding per inline
-    /// policy, with resource id `<user|group|role>/<name>/<policy>` and the entity's ARN. A
-    /// malformed document is an ERROR with the parser's message, never a PASS.
+    /// resource: a statement `Allow` whose `Action` has a pattern matching every action
+    /// (`*`, `*:*`, `*:**`, `*?*`, …; or a `NotAction` that leaves IAM allowed) and whose
+    /// `Resource` has a pattern matching every ARN of the account's partition (`*`,
+    /// `arn:aws:*`, `arn:aws:*:*:*:*`; or a `NotResource` that does not exclude everything).
+    /// Patterns are judged by what they match, not by their text (rules in
+    /// `crate::policy::analysis`). One finding per inline policy, with resource id
+    /// `<user|group|role>/<name>/<policy>` and the entity's ARN. A malformed document, or a
+    /// pattern too complex to decide, is an ERROR with the reason, never a PASS.
     /// ## Why it matters
     /// Inline policies are embedded in one identity and do not show up in the managed policy
     /// list, so a `*:*` grant there escapes reviews that look for `AdministratorAccess`. The
@@ -41,7 +45,7 @@ fn evaluate(account: &AccountInventory, _ctx: &Context<'_>, out: &mut Findings) 
                 ..entity.resource()
             };
             let what = format!("inline policy {} of {}", policy.policy_name, entity.label());
-            judge_admin(Some(&policy.policy_document), resource, &what, out);
+            judge_admin(Some(&policy.policy_document), &account.partition, resource, &what, out);
         }
     }
 }
@@ -74,6 +78,25 @@ mod tests {
         assert_eq!(found[0].resource.kind, "AwsIamUser");
         assert_eq!(found[3].resource.arn.as_deref(), Some(format!("arn:aws:iam::{ACCOUNT}:role/deploy").as_str()));
         assert!(found[2].message.starts_with("inline policy broken of group ops: malformed policy document"));
+    }
+
+    #[test]
+    fn wildcards_are_judged_by_what_they_match_in_the_account_partition() {
+        let mut role = iam_role("sneaky");
+        role.role_policies = vec![
+            inline("glob", r#"{"Statement": {"Effect": "Allow", "Action": "*:*?*", "Resource": "arn:aws:*:*:*:*"}}"#),
+            inline("china", r#"{"Statement": {"Effect": "Allow", "Action": "*", "Resource": "arn:aws-cn:*"}}"#),
+        ];
+        let details = AuthorizationDetails { roles: vec![role], ..Default::default() };
+        let found = run(&CHECK, &account_with_details(details.clone()));
+        assert_eq!(status_of(&found, "role/sneaky/glob"), Status::Fail);
+        assert_eq!(status_of(&found, "role/sneaky/china"), Status::Pass);
+        // In an aws-cn account it is the other way round.
+        let mut account = account_with_details(details);
+        account.partition = "aws-cn".to_string();
+        let found = run(&CHECK, &account);
+        assert_eq!(status_of(&found, "role/sneaky/glob"), Status::Pass);
+        assert_eq!(status_of(&found, "role/sneaky/china"), Status::Fail);
     }
 
     #[test]

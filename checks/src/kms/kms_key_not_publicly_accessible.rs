@@ -12,7 +12,11 @@ declare_check! {
     /// that is not restricted by a condition such as `kms:CallerAccount`, `kms:ViaService`,
     /// `aws:PrincipalOrgID`, `aws:PrincipalAccount`, `aws:SourceVpce` with specific values
     /// (the full list and rules are in `crate::policy::analysis`; a wildcard value does not
-    /// restrict). AWS managed keys are skipped. A policy that cannot be read or parsed is an
+    /// restrict). `aws:SourceIp` is judged as a set of addresses: `IpAddress` restricts only
+    /// when its ranges together leave part of the public internet out in both IPv4 and IPv6
+    /// (`0.0.0.0/1` + `128.0.0.0/1` is everyone), `NotIpAddress` only when its ranges cover
+    /// the whole public internet, and a malformed address never restricts. AWS managed keys
+    /// are skipped. A policy that cannot be read or parsed is an
     /// ERROR with the reason.
     /// ## Why it matters
     /// A key policy is the primary control over a KMS key: IAM policies in the account only
@@ -122,6 +126,28 @@ mod tests {
         assert_eq!(status_of(&found, "missing"), Status::Error);
         assert_eq!(found[1].message, "key policy statement 1 (Sid \"Open\") allows everyone");
         assert!(found[4].message.starts_with("key policy: malformed policy document: invalid value"), "{}", found[4].message);
+    }
+
+    #[test]
+    fn source_ip_halves_of_the_internet_are_public() {
+        let by_ip = |ips: &str| {
+            format!(
+                r#"{{"Statement": [{{"Effect": "Allow", "Principal": "*", "Action": "kms:Decrypt", "Resource": "*",
+                    "Condition": {{"IpAddress": {{"aws:SourceIp": {ips}}}}}}}]}}"#
+            )
+        };
+        let account = account_with_keys(
+            vec![
+                with_policy("halves", &by_ip(r#"["0.0.0.0/1", "128.0.0.0/1"]"#)),
+                with_policy("office", &by_ip(r#"["198.51.100.0/24"]"#)),
+                with_policy("garbage", &by_ip(r#"["198.51.100.0/24", "office"]"#)),
+            ],
+            Vec::new(),
+        );
+        let found = run(&CHECK, &account);
+        assert_eq!(status_of(&found, "halves"), Status::Fail);
+        assert_eq!(status_of(&found, "office"), Status::Pass);
+        assert_eq!(status_of(&found, "garbage"), Status::Fail);
     }
 
     #[test]

@@ -3,16 +3,28 @@
 //! # Full administrative access (`*:*`)
 //!
 //! A statement grants full administrative access when it is an `Allow` whose actions cover
-//! everything and whose resources cover everything:
+//! everything and whose resources cover everything. "Covers" is decided with the glob
+//! semantics of [`super::glob`], not by comparing text:
 //!
-//! - `Action` contains `*` or `*:*` (exactly these: `iam:*` plus `s3:*` is not "everything");
+//! - `Action` has a pattern that matches every action, i.e. every `service:name` with both
+//!   parts non-empty ([`super::glob::matches_every_action`]): `*`, `*:*`, but also `*:**`,
+//!   `*:*?*`, `*?*`. A list of services (`iam:*` plus `s3:*`) is not "everything", nor is a
+//!   pattern that misses some shape (`*:??*` misses one-character names);
 //! - or `NotAction` is used and does **not** exclude every IAM action: `Allow` + `NotAction`
 //!   grants every action except those listed, so unless IAM as a whole (`iam:*`, `iam*`,
 //!   `*`) is excluded the holder can still grant itself anything. `NotAction: ["iam:*",
 //!   "organizations:*"]` (the shape of `PowerUserAccess`) is therefore *not* treated as
 //!   full admin, while `NotAction: ["s3:DeleteBucket"]` is;
-//! - `Resource` contains `*`, or `NotResource` is used (everything but a few resources is
-//!   still everything that matters for administration).
+//! - `Resource` has a pattern that matches every ARN of the account's partition
+//!   ([`super::glob::matches_every_arn`]): `*`, `arn:*`, `arn:aws:*`, `arn:aws:*:*:*:*` in
+//!   partition `aws`. A policy can only name resources of its own partition, so that is every
+//!   resource; `arn:aws-cn:*` in an `aws` account is not. Or `NotResource` is used and
+//!   excludes less than everything (everything but a few resources is still everything that
+//!   matters for administration); `NotResource: "*"` grants nothing.
+//!
+//! Whether a glob matches a whole set of strings is decided by an exact search with a work
+//! budget; a pattern too tangled to decide within it makes the statement undecided, which
+//! the checks report as ERROR (unless another statement is certainly `*:*`).
 //!
 //! Conditions are not credited: a conditional `*:*` (MFA, source IP) is still an
 //! administrative grant, as CIS 1.15 and Security Hub IAM.1 read it.
@@ -25,26 +37,51 @@
 //!
 //! A condition restricts when its key is one of [`PUBLIC_ACCESS_RESTRICTING_KEYS`], its
 //! operator is positive (`StringEquals`, `StringEqualsIgnoreCase`, `StringLike`,
-//! `ArnEquals`, `ArnLike`, `IpAddress`, optionally prefixed `ForAnyValue:`) and **every**
-//! value is restrictive:
+//! `ArnEquals`, `ArnLike`, `IpAddress`, optionally prefixed `ForAnyValue:`; `NotIpAddress`
+//! for `aws:SourceIp`, below) and **every** value is restrictive:
 //!
 //! - account keys (`aws:SourceAccount`, `aws:SourceOwner`, `aws:PrincipalAccount`,
 //!   `kms:CallerAccount`): a value without wildcards;
 //! - ARN keys (`aws:SourceArn`, `aws:PrincipalArn`): a value without wildcards, or an ARN
 //!   whose account field is written out (`arn:aws:iam::123456789012:*`);
-//! - `aws:SourceIp` (with `IpAddress`): a CIDR other than a `/0`;
+//! - `aws:SourceIp`: judged as a set of addresses, not value by value (below);
 //! - `aws:SourceVpc`, `aws:SourceVpce`, `aws:PrincipalOrgID`, `aws:SourceOrgID`: a value
 //!   without wildcards;
 //! - `aws:PrincipalOrgPaths`, `aws:SourceOrgPaths` (`o-…/` before any wildcard),
 //!   `aws:userid` (`…:` before any wildcard) and `kms:ViaService` (`service.` before any
 //!   wildcard): the fixed part names a specific organization, principal or service.
 //!
-//! Not restricting: negated operators (`StringNotEquals`, `NotIpAddress`, …: "anyone
-//! except"), `…IfExists` and `ForAllValues:` (both are true when the key is absent, which it
-//! is for anonymous callers), `Null`, `Bool`, wildcard-only values such as
-//! `aws:SourceAccount: "*"`, and any other key. `Deny` statements are not credited either:
-//! this is a conservative reading, and S3 additionally consults AWS's own
-//! `GetBucketPolicyStatus`.
+//! `aws:SourceIp` is judged with the CIDR set math of [`crate::net`], per family, against
+//! the public internet of that family (IPv4 without the private and reserved blocks, IPv6
+//! `2000::/3` without the documentation block), as the security group checks do:
+//!
+//! - `IpAddress` admits callers in *any* listed block (the values are OR'ed). It restricts
+//!   unless the union covers the whole public internet of IPv4 or of IPv6: `0.0.0.0/1` +
+//!   `128.0.0.0/1` is the whole internet, as is `::/0` beside a narrow IPv4 range. A list of
+//!   IPv4 ranges only restricts IPv6 callers out entirely (an IPv6 address matches no IPv4
+//!   block), so a narrow IPv4-only list does restrict.
+//! - `NotIpAddress` admits callers *outside* every listed block, IPv6 callers included when
+//!   only IPv4 blocks are listed. "Everyone except these ranges" is still public, so it
+//!   restricts only when the listed blocks cover the public internet of **both** families
+//!   (what is left is private address space only).
+//! - A bare address (`198.51.100.7`) is read as a `/32` or `/128`. A value that is not an
+//!   address or CIDR (`10.0.0.*`, `10.0.0.0/33`, text) makes the whole entry
+//!   non-restricting, as does an empty list: garbage never counts as a restriction.
+//! - Both operators are judged on their own lists; conditions on other keys with either
+//!   operator do not restrict.
+//!
+//! Not restricting: other negated operators (`StringNotEquals`, `ArnNotLike`, …: "anyone
+//! except"), `…IfExists` (including `IpAddressIfExists` and `NotIpAddressIfExists`) and
+//! `ForAllValues:` (both are true when the key is absent, which it can be for callers AWS
+//! does not attribute), `Null`, `Bool`, wildcard-only values such as
+//! `aws:SourceAccount: "*"`, and any other key.
+//!
+//! `Deny` statements are not credited: an `Allow` to everyone is public unless the `Allow`
+//! itself carries the restriction. The common "deny unless from my range" pattern (a
+//! `Deny` with `NotIpAddress`, beside an unconditional `Allow` to `*`) is therefore still
+//! reported public; crediting it would need the `Deny` to cover every action, resource and
+//! principal of the `Allow` with no other condition, and that is not attempted. This is a
+//! conservative reading; S3 additionally consults AWS's own `GetBucketPolicyStatus`.
 //!
 //! # Denying requests that do not use TLS (S3)
 //!
@@ -64,8 +101,9 @@
 //! open over HTTP and does not count. Any other condition in the same statement narrows
 //! the deny (conditions are ANDed) and the statement does not count.
 
-use super::glob::{could_match_under, covers_all_under, matches_text};
+use super::glob::{could_match_under, covers_all_under, matches_every_action, matches_every_arn, matches_text};
 use super::{Effect, PolicyDocument, Scope, Statement, StatementRef, join_refs};
+use crate::net::{AddrSet, Cidr, Family};
 
 /// Condition keys that, with a positive operator and specific values, keep an `Allow` to
 /// everyone from being public. Lower case; keys compare without regard to case.
@@ -97,7 +135,7 @@ fn fixed_head(s: &str) -> &str {
 }
 
 /// Whether one value of a restricting key pins the caller down.
-fn value_restricts(key: &str, base_op: &str, value: &str) -> bool {
+fn value_restricts(key: &str, value: &str) -> bool {
     let value = value.trim();
     if value.is_empty() || value.chars().all(|c| c == '*' || c == '?') {
         return false;
@@ -107,7 +145,6 @@ fn value_restricts(key: &str, base_op: &str, value: &str) -> bool {
         "aws:sourcearn" | "aws:principalarn" => {
             !has_wildcard(value) || value.split(':').nth(4).is_some_and(|acct| !acct.is_empty() && !has_wildcard(acct))
         }
-        "aws:sourceip" => base_op == "ipaddress" && !has_wildcard(value) && !value.ends_with("/0"),
         "aws:sourcevpc" | "aws:sourcevpce" | "aws:principalorgid" | "aws:sourceorgid" => !has_wildcard(value),
         "aws:principalorgpaths" | "aws:sourceorgpaths" => !has_wildcard(value) || fixed_head(value).contains('/'),
         "aws:userid" => !has_wildcard(value) || fixed_head(value).contains(':'),
@@ -117,8 +154,9 @@ fn value_restricts(key: &str, base_op: &str, value: &str) -> bool {
 }
 
 /// The operator without its `ForAnyValue:` prefix, lower case, if it is a positive
-/// operator that is false when its key is absent; `None` otherwise.
-fn positive_operator(op: &str) -> Option<String> {
+/// operator that is false when its key is absent, or `NotIpAddress` (judged on its own);
+/// `None` otherwise.
+fn restricting_operator(op: &str) -> Option<String> {
     let op = op.trim().to_ascii_lowercase();
     let op = op.strip_prefix("foranyvalue:").unwrap_or(&op).to_string();
     if op.starts_with("forallvalues:") || op.ends_with("ifexists") {
@@ -126,29 +164,120 @@ fn positive_operator(op: &str) -> Option<String> {
     }
     matches!(
         op.as_str(),
-        "stringequals" | "stringequalsignorecase" | "stringlike" | "arnequals" | "arnlike" | "ipaddress"
+        "stringequals" | "stringequalsignorecase" | "stringlike" | "arnequals" | "arnlike" | "ipaddress" | "notipaddress"
     )
     .then_some(op)
 }
 
-impl Statement {
-    /// `Allow` of every action on every resource (see the module documentation for
-    /// `NotAction` / `NotResource`).
-    pub fn grants_full_admin(&self) -> bool {
-        if self.effect != Effect::Allow {
+/// One `aws:SourceIp` value as a block: a CIDR, or a bare address (a /32 or /128, as AWS
+/// reads it). `None` for anything else (wildcards, garbage, a prefix too long).
+fn source_ip_block(value: &str) -> Option<Cidr> {
+    let value = value.trim();
+    if value.contains('/') {
+        Cidr::parse(value).ok()
+    } else if value.contains(':') {
+        Cidr::parse(&format!("{value}/128")).ok()
+    } else {
+        Cidr::parse(&format!("{value}/32")).ok()
+    }
+}
+
+/// Whether these blocks together hold the whole public internet of `family`. The blocks are
+/// sorted and merged once, and each gap between them is tested against the public space,
+/// so thousands of values cost a sort rather than a quadratic number of set insertions.
+fn blocks_cover_internet(family: Family, blocks: &[Cidr]) -> bool {
+    let mut ranges: Vec<(u128, u128)> = blocks.iter().filter(|c| c.family == family).map(|c| (c.first, c.last())).collect();
+    ranges.sort_unstable();
+    let internet = AddrSet::internet(family);
+    let gap_is_private = |first: u128, last: u128| {
+        let mut gap = AddrSet::empty(family);
+        gap.insert(first, last);
+        internet.intersection(&gap).is_empty()
+    };
+    // `next` is the first address not yet covered; `None` once the top of the family is.
+    let mut next = Some(0u128);
+    for (first, last) in ranges {
+        let Some(from) = next else { break };
+        if first > from && !gap_is_private(from, first - 1) {
             return false;
         }
+        if last >= from {
+            next = last.checked_add(1).filter(|&n| n <= family.max());
+        }
+    }
+    next.is_none_or(|from| gap_is_private(from, family.max()))
+}
+
+/// Whether an `IpAddress` / `NotIpAddress` condition on `aws:SourceIp` keeps the public
+/// internet out (see the module documentation). A value that is not an address or CIDR
+/// makes the whole entry non-restricting.
+fn source_ip_restricts(base_op: &str, values: &[String]) -> bool {
+    let Some(blocks) = values.iter().map(|v| source_ip_block(v)).collect::<Option<Vec<Cidr>>>() else {
+        return false;
+    };
+    if blocks.is_empty() {
+        return false;
+    }
+    let covered = Family::ALL.map(|f| blocks_cover_internet(f, &blocks));
+    match base_op {
+        // Callers in any listed block: restricting unless some family's internet is all in.
+        "ipaddress" => !covered.iter().any(|&c| c),
+        // Callers outside every listed block: only when no public address of either family
+        // is left outside.
+        "notipaddress" => covered.iter().all(|&c| c),
+        _ => false,
+    }
+}
+
+/// Whether some item makes `judge` true; `Err` only when none does and some could not be
+/// judged.
+fn any_of(items: &[String], judge: impl Fn(&String) -> Result<bool, String>) -> Result<bool, String> {
+    let mut undecided = None;
+    for item in items {
+        match judge(item) {
+            Ok(true) => return Ok(true),
+            Ok(false) => {}
+            Err(e) => undecided = undecided.or(Some(e)),
+        }
+    }
+    undecided.map_or(Ok(false), Err)
+}
+
+fn too_complex(what: &str, pattern: &str) -> String {
+    format!("{what} pattern of {} characters is too complex to decide whether it matches everything", pattern.chars().count())
+}
+
+impl Statement {
+    /// `Allow` of every action on every resource of `partition` (see the module
+    /// documentation for wildcards, `NotAction` and `NotResource`). `Err` when a pattern
+    /// is too complex to decide (and nothing else already decides the statement).
+    pub fn grants_full_admin(&self, partition: &str) -> Result<bool, String> {
+        if self.effect != Effect::Allow {
+            return Ok(false);
+        }
+        let every_action = |a: &String| matches_every_action(a).ok_or_else(|| too_complex("action", a));
+        let every_resource = |r: &String| matches_every_arn(r, partition).ok_or_else(|| too_complex("resource", r));
         let all_actions = match &self.action {
-            Some(Scope::Only(actions)) => actions.iter().any(|a| a == "*" || a == "*:*"),
-            Some(Scope::AllExcept(excluded)) => !excluded.iter().any(|a| covers_all_under(a, "iam:", true)),
-            None => false,
+            Some(Scope::Only(actions)) => any_of(actions, every_action),
+            Some(Scope::AllExcept(excluded)) => Ok(!excluded.iter().any(|a| covers_all_under(a, "iam:", true))),
+            None => Ok(false),
         };
+        if all_actions == Ok(false) {
+            return Ok(false);
+        }
         let all_resources = match &self.resource {
-            Some(Scope::Only(resources)) => resources.iter().any(|r| r == "*"),
-            Some(Scope::AllExcept(_)) => true,
-            None => false,
+            Some(Scope::Only(resources)) => any_of(resources, every_resource),
+            // Everything but a few resources is still everything that matters, unless the
+            // exclusion is itself every resource.
+            Some(Scope::AllExcept(excluded)) => any_of(excluded, every_resource).map(|all| !all),
+            None => Ok(false),
         };
-        all_actions && all_resources
+        match (all_actions, all_resources) {
+            (_, Ok(false)) => Ok(false),
+            (Ok(true), Ok(true)) => Ok(true),
+            (Err(e), _) | (_, Err(e)) => Err(e),
+            (Ok(false), _) => Ok(false),
+        }
     }
 
     /// Whether the principal is everyone (`*`, `{"AWS": "*"}`) or everyone but some
@@ -165,12 +294,18 @@ impl Statement {
     /// documentation).
     pub fn condition_restricts_principal(&self) -> bool {
         self.condition.iter().any(|(op, keys)| {
-            let Some(base) = positive_operator(op) else { return false };
+            let Some(base) = restricting_operator(op) else { return false };
             keys.iter().any(|(key, values)| {
                 let key = key.to_ascii_lowercase();
-                PUBLIC_ACCESS_RESTRICTING_KEYS.contains(&key.as_str())
-                    && !values.is_empty()
-                    && values.iter().all(|v| value_restricts(&key, &base, v))
+                match (key.as_str(), base.as_str()) {
+                    ("aws:sourceip", "ipaddress" | "notipaddress") => source_ip_restricts(&base, values),
+                    (_, "ipaddress" | "notipaddress") | ("aws:sourceip", _) => false,
+                    _ => {
+                        PUBLIC_ACCESS_RESTRICTING_KEYS.contains(&key.as_str())
+                            && !values.is_empty()
+                            && values.iter().all(|v| value_restricts(&key, v))
+                    }
+                }
             })
         })
     }
@@ -224,9 +359,26 @@ fn mentions_tls(statement: &Statement) -> bool {
 }
 
 impl PolicyDocument {
-    /// The statements that grant `*` on `*`.
-    pub fn full_admin_statements(&self) -> Vec<StatementRef<'_>> {
-        self.numbered().filter(|s| s.statement.grants_full_admin()).collect()
+    /// The statements that grant every action on every resource of `partition` (the
+    /// partition of the account the policy lives in). `Err` only when no statement
+    /// certainly does and some statement could not be decided (a pattern too complex to
+    /// judge): that is neither a PASS nor a FAIL.
+    pub fn full_admin_statements(&self, partition: &str) -> Result<Vec<StatementRef<'_>>, String> {
+        let mut admin = Vec::new();
+        let mut undecided = None;
+        for s in self.numbered() {
+            match s.statement.grants_full_admin(partition) {
+                Ok(true) => admin.push(s),
+                Ok(false) => {}
+                Err(e) => {
+                    undecided.get_or_insert_with(|| format!("{s}: {e}"));
+                }
+            }
+        }
+        match undecided {
+            Some(why) if admin.is_empty() => Err(why),
+            _ => Ok(admin),
+        }
     }
 
     /// The statements that make a resource policy public.

@@ -118,21 +118,21 @@ pub fn policy_resource(policy: &ManagedPolicyDetail) -> Resource {
 }
 
 /// Records PASS, FAIL or ERROR for one policy document on the question "does it grant
-/// `*` on `*`?". `None` (no document) and a malformed document are ERROR, never PASS.
-pub fn judge_admin(document: Option<&str>, resource: Resource, what: &str, out: &mut Findings) {
+/// `*` on `*`?" (every action on every resource of `partition`). `None` (no document), a
+/// malformed document and a pattern too complex to decide are ERROR, never PASS.
+pub fn judge_admin(document: Option<&str>, partition: &str, resource: Resource, what: &str, out: &mut Findings) {
     let Some(text) = document else {
         out.error(resource, format!("{what}: no policy document was returned"));
         return;
     };
     match super::parse(text) {
         Err(e) => out.error(resource, format!("{what}: {e}")),
-        Ok(doc) => {
-            let admin = doc.full_admin_statements();
-            if admin.is_empty() {
+        Ok(doc) => match doc.full_admin_statements(partition) {
+            Err(e) => out.error(resource, format!("{what}: {e}")),
+            Ok(admin) if admin.is_empty() => {
                 out.pass(resource, format!("{what} does not allow '*' on '*'"));
-            } else {
-                out.fail(resource, format!("{what} allows '*' on '*' ({})", super::join_refs(&admin)));
             }
-        }
+            Ok(admin) => out.fail(resource, format!("{what} allows '*' on '*' ({})", super::join_refs(&admin))),
+        },
     }
 }

@@ -58,7 +58,7 @@ fn statement_may_be_a_single_object_and_version_may_be_absent() {
     let d = doc(r#"{"Statement": {"Effect": "Allow", "Action": "*", "Resource": "*"}}"#);
     assert_eq!(d.version, None);
     assert_eq!(d.statements.len(), 1);
-    assert!(d.statements[0].grants_full_admin());
+    assert_eq!(d.statements[0].grants_full_admin("aws"), Ok(true));
     assert!(doc(r#"{"Statement": []}"#).statements.is_empty());
 }
 
@@ -142,7 +142,7 @@ fn full_admin_table() {
     ];
     for (statement, want) in table {
         let d = doc(&one(statement));
-        assert_eq!(!d.full_admin_statements().is_empty(), *want, "{statement}");
+        assert_eq!(!d.full_admin_statements("aws").unwrap().is_empty(), *want, "{statement}");
     }
 }
 
@@ -153,7 +153,7 @@ fn admin_statements_are_named_by_number_and_sid() {
                           {"Sid": "Everything", "Effect": "Allow", "Action": "*", "Resource": "*"},
                           {"Effect": "Allow", "Action": "*:*", "Resource": "*"}]}"#,
     );
-    assert_eq!(join_refs(&d.full_admin_statements()), "statement 2 (Sid \"Everything\"), statement 3");
+    assert_eq!(join_refs(&d.full_admin_statements("aws").unwrap()), "statement 2 (Sid \"Everything\"), statement 3");
 }
 
 #[test]
@@ -315,4 +315,118 @@ fn secure_transport_messages_say_why() {
         panic!()
     };
     assert_eq!(why, "no Deny statement for \"*\" on s3:* with condition aws:SecureTransport = false");
+}
+
+#[test]
+fn full_admin_wildcards_are_judged_by_what_they_match() {
+    let table: &[(&str, bool)] = &[
+        (r#"{"Effect": "Allow", "Action": "*:**", "Resource": "*"}"#, true),
+        (r#"{"Effect": "Allow", "Action": "*:*?*", "Resource": "*"}"#, true),
+        (r#"{"Effect": "Allow", "Action": "*?*", "Resource": "*"}"#, true),
+        (r#"{"Effect": "Allow", "Action": "**", "Resource": "*"}"#, true),
+        (r#"{"Effect": "Allow", "Action": "?*:?*", "Resource": "*"}"#, true),
+        (r#"{"Effect": "Allow", "Action": "*", "Resource": "arn:aws:*:*:*:*"}"#, true),
+        (r#"{"Effect": "Allow", "Action": "*", "Resource": "arn:aws:*"}"#, true),
+        (r#"{"Effect": "Allow", "Action": "*", "Resource": "arn:*"}"#, true),
+        (r#"{"Effect": "Allow", "Action": "*", "Resource": "*:*:*:*:*:*"}"#, true),
+        (r#"{"Effect": "Allow", "Action": "*", "Resource": "**"}"#, true),
+        // Patterns that leave some action or resource out.
+        (r#"{"Effect": "Allow", "Action": "*:??*", "Resource": "*"}"#, false),
+        (r#"{"Effect": "Allow", "Action": "*:", "Resource": "*"}"#, false),
+        (r#"{"Effect": "Allow", "Action": "?:*", "Resource": "*"}"#, false),
+        (r#"{"Effect": "Allow", "Action": "*????*", "Resource": "*"}"#, false),
+        (r#"{"Effect": "Allow", "Action": "*:*:*", "Resource": "*"}"#, false),
+        (r#"{"Effect": "Allow", "Action": "*", "Resource": "arn:aws:*:*:*:*:*"}"#, false),
+        (r#"{"Effect": "Allow", "Action": "*", "Resource": "arn:aws:*:*:*:?*:*"}"#, false),
+        (r#"{"Effect": "Allow", "Action": "*", "Resource": "arn:aws-cn:*"}"#, false),
+        (r#"{"Effect": "Allow", "Action": "*", "Resource": "arn:aws:s3:::*"}"#, false),
+        // NotResource that excludes every resource grants nothing.
+        (r#"{"Effect": "Allow", "Action": "*", "NotResource": "*"}"#, false),
+        (r#"{"Effect": "Allow", "Action": "*", "NotResource": "arn:aws:*"}"#, false),
+        (r#"{"Effect": "Allow", "Action": "*", "NotResource": "arn:aws-cn:*"}"#, true),
+    ];
+    for (statement, want) in table {
+        let d = doc(&one(statement));
+        assert_eq!(!d.full_admin_statements("aws").unwrap().is_empty(), *want, "{statement}");
+    }
+}
+
+#[test]
+fn source_ip_conditions_are_judged_as_address_sets() {
+    let allow = |condition: &str| {
+        format!(r#"{{"Effect": "Allow", "Principal": "*", "Action": "kms:Decrypt", "Resource": "*", "Condition": {condition}}}"#)
+    };
+    let table: &[(&str, bool)] = &[
+        // The whole IPv4 internet in two halves, or in pieces: still public.
+        (r#"{"IpAddress": {"aws:SourceIp": ["0.0.0.0/1", "128.0.0.0/1"]}}"#, true),
+        (r#"{"IpAddress": {"aws:SourceIp": ["0.0.0.0/2", "64.0.0.0/2", "128.0.0.0/2", "192.0.0.0/2"]}}"#, true),
+        (r#"{"IpAddress": {"aws:SourceIp": ["::/1", "8000::/1"]}}"#, true),
+        (r#"{"IpAddress": {"aws:SourceIp": "2000::/3"}}"#, true),
+        (r#"{"IpAddress": {"aws:SourceIp": ["203.0.113.0/24", "::/0"]}}"#, true),
+        (r#"{"ipaddress": {"AWS:SOURCEIP": ["0.0.0.0/1", "128.0.0.0/1"]}}"#, true),
+        // Everything but the private ranges is the whole internet.
+        (r#"{"IpAddress": {"aws:SourceIp": ["1.0.0.0/8", "2.0.0.0/7", "4.0.0.0/6", "8.0.0.0/7", "11.0.0.0/8", "12.0.0.0/6", "16.0.0.0/4", "32.0.0.0/3", "64.0.0.0/2", "128.0.0.0/1"]}}"#, true),
+        // Specific ranges restrict; IPv4-only ranges shut IPv6 callers out.
+        (r#"{"IpAddress": {"aws:SourceIp": "198.51.100.7/32"}}"#, false),
+        (r#"{"IpAddress": {"aws:SourceIp": "198.51.100.7"}}"#, false),
+        (r#"{"IpAddress": {"aws:SourceIp": ["0.0.0.0/1", "128.0.0.0/2"]}}"#, false),
+        (r#"{"IpAddress": {"aws:SourceIp": "10.0.0.0/8"}}"#, false),
+        (r#"{"IpAddress": {"aws:SourceIp": "2001:db8:1234::/48"}}"#, false),
+        // Garbage never restricts.
+        (r#"{"IpAddress": {"aws:SourceIp": "10.0.0.0/33"}}"#, true),
+        (r#"{"IpAddress": {"aws:SourceIp": ["10.0.0.0/8", "not-an-ip"]}}"#, true),
+        (r#"{"IpAddress": {"aws:SourceIp": "10.0.0.*"}}"#, true),
+        (r#"{"IpAddress": {"aws:SourceIp": ""}}"#, true),
+        (r#"{"IpAddress": {"aws:SourceIp": []}}"#, true),
+        // IfExists is true when the key is absent.
+        (r#"{"IpAddressIfExists": {"aws:SourceIp": "198.51.100.0/24"}}"#, true),
+        // NotIpAddress: everyone outside the ranges. Restricting only when the excluded
+        // ranges cover the whole internet of both families.
+        (r#"{"NotIpAddress": {"aws:SourceIp": "198.51.100.0/24"}}"#, true),
+        (r#"{"NotIpAddress": {"aws:SourceIp": ["0.0.0.0/1", "128.0.0.0/1"]}}"#, true),
+        (r#"{"NotIpAddress": {"aws:SourceIp": ["0.0.0.0/1", "128.0.0.0/1", "2000::/3"]}}"#, false),
+        (r#"{"NotIpAddress": {"aws:SourceIp": ["0.0.0.0/0", "::/0"]}}"#, false),
+        (r#"{"NotIpAddressIfExists": {"aws:SourceIp": ["0.0.0.0/0", "::/0"]}}"#, true),
+        (r#"{"NotIpAddress": {"aws:SourceIp": ["0.0.0.0/0", "::/0", "bogus"]}}"#, true),
+        // NotIpAddress on other keys, or IpAddress on a non-IP key, restricts nothing.
+        (r#"{"NotIpAddress": {"aws:SourceAccount": "111122223333"}}"#, true),
+    ];
+    for (condition, want) in table {
+        let d = doc(&one(&allow(condition)));
+        assert_eq!(!d.public_statements().is_empty(), *want, "{condition}");
+    }
+}
+
+#[test]
+fn deny_unless_from_my_range_is_not_credited() {
+    // A Deny does not make an Allow to everyone private (see the module documentation):
+    // the restriction must be on the Allow itself.
+    let d = doc(r#"{"Statement": [
+        {"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "*"},
+        {"Effect": "Deny", "Principal": "*", "Action": "s3:*", "Resource": "*",
+         "Condition": {"NotIpAddress": {"aws:SourceIp": "198.51.100.0/24"}}}]}"#);
+    assert_eq!(join_refs(&d.public_statements()), "statement 1");
+}
+
+#[test]
+fn hostile_documents_are_judged_quickly_or_rejected() {
+    let start = std::time::Instant::now();
+    // Thousands of statements, each with thousands of addresses.
+    let ips: Vec<String> = (0..4_000u32).map(|i| format!("\"{}.{}.{}.0/24\"", 1 + i % 200, (i / 200) % 256, i % 256)).collect();
+    let statement = format!(
+        r#"{{"Effect": "Allow", "Principal": "*", "Action": "*:*?*", "Resource": "arn:aws:*:*:*:*", "Condition": {{"IpAddress": {{"aws:SourceIp": [{}]}}}}}}"#,
+        ips.join(",")
+    );
+    let text = format!(r#"{{"Statement": [{}]}}"#, vec![statement; 200].join(","));
+    let d = doc(&text);
+    assert!(d.public_statements().is_empty());
+    assert_eq!(d.full_admin_statements("aws").map(|s| s.len()), Ok(200));
+    // Deep nesting is a parse error, not a stack overflow.
+    let deep = format!(r#"{{"Statement": [{{"Effect": "Allow", "Condition": {{"Bool": {{"k": {}1{}}}}}}}]}}"#, "[".repeat(100_000), "]".repeat(100_000));
+    assert!(matches!(parse(&deep), Err(PolicyError::Malformed(_))));
+    // A huge pattern is judged, not matched exponentially.
+    let pattern = "*a".repeat(50_000);
+    let text = one(&format!(r#"{{"Effect": "Allow", "Action": "{pattern}", "Resource": "{pattern}"}}"#));
+    assert_eq!(doc(&text).full_admin_statements("aws").map(|s| s.len()), Ok(0));
+    assert!(start.elapsed() < std::time::Duration::from_secs(20), "{:?}", start.elapsed());
 }

@@ -9,6 +9,7 @@ use crate::inventory::{AccountInventory, Collected};
 use crate::registry::{Check, Findings};
 
 mod macie_is_enabled;
+pub(crate) mod publicity;
 mod s3_account_level_public_access_blocks;
 mod s3_bucket_default_encryption;
 mod s3_bucket_level_public_access_block;

@@ -1,9 +1,8 @@
-use super::{Flag, bucket_resource, buckets, effective_flag};
+use super::publicity::{Publicity, bucket_publicity};
+use super::{bucket_resource, buckets};
 use crate::declare_check;
 use crate::finding::{Measure, Severity};
-use crate::inventory::s3::Bucket;
-use crate::inventory::{AccountInventory, Collected};
-use crate::policy::{self, join_refs};
+use crate::inventory::AccountInventory;
 use crate::registry::{Context, Findings};
 
 declare_check! {
@@ -14,7 +13,9 @@ declare_check! {
     /// - **Policy**: public when Rampart's policy parser finds an `Allow` to `"*"` /
     ///   `{"AWS": "*"}` (or a `NotPrincipal`) without a restricting condition
     ///   (`aws:SourceAccount`, `aws:SourceVpce`, `aws:PrincipalOrgID`, … with specific
-    ///   values; see `crate::policy::analysis`), **or** when `GetBucketPolicyStatus` reports
+    ///   values; `aws:SourceIp` ranges only when together they leave part of the public
+    ///   internet out, so `0.0.0.0/1` + `128.0.0.0/1` is everyone; see
+    ///   `crate::policy::analysis`), **or** when `GetBucketPolicyStatus` reports
     ///   `IsPublic` (some emulators never do, so the parser is always consulted). A public
     ///   policy is neutralised by `RestrictPublicBuckets` (account or bucket level), which
     ///   limits it to AWS services and the bucket owner's account.
@@ -24,8 +25,9 @@ declare_check! {
     /// `BlockPublicAcls` and `BlockPublicPolicy` only refuse *new* public ACLs and policies;
     /// they do not neutralise existing ones and are not credited here. A policy that cannot
     /// be parsed, and data that cannot be read, give an ERROR unless another path already
-    /// makes the bucket public (FAIL). The measure is `access`: this is about who can reach
-    /// the data, not how it is stored.
+    /// makes the bucket public (FAIL). The same judgement decides
+    /// `cloudtrail_logs_s3_bucket_is_not_publicly_accessible` for trail buckets. The measure
+    /// is `access`: this is about who can reach the data, not how it is stored.
     /// ## Why it matters
     /// A public bucket is the most common cause of large cloud data leaks: anyone who finds
     /// the name can list and download (or overwrite) its contents, and scanners enumerate
@@ -50,106 +52,14 @@ declare_check! {
     }
 }
 
-const ALL_USERS: &str = "/groups/global/AllUsers";
-const AUTHENTICATED_USERS: &str = "/groups/global/AuthenticatedUsers";
-
-/// What one path (policy or ACL) contributes.
-enum Exposure {
-    Public(String),
-    NotPublic(String),
-    Unknown(String),
-}
-
-fn acl_exposure(account: &AccountInventory, bucket: &Bucket) -> Exposure {
-    let ignore = effective_flag(account, bucket, |p| p.ignore_public_acls);
-    let grants = match (&bucket.acl_grants, &ignore) {
-        (Collected::Known(g), _) => g,
-        (Collected::Unknown(_), Flag::On(at)) => {
-            return Exposure::NotPublic(format!("ACL not readable, but IgnorePublicAcls is on ({at})"));
-        }
-        (Collected::Unknown(why), _) => return Exposure::Unknown(format!("bucket ACL could not be read: {why}")),
-    };
-    let public: Vec<String> = grants
-        .iter()
-        .filter_map(|g| {
-            let uri = g.grantee_uri.as_deref()?;
-            let who = if uri.ends_with(ALL_USERS) {
-                "AllUsers"
-            } else if uri.ends_with(AUTHENTICATED_USERS) {
-                "AuthenticatedUsers"
-            } else {
-                return None;
-            };
-            Some(format!("{who}:{}", g.permission))
-        })
-        .collect();
-    if public.is_empty() {
-        return Exposure::NotPublic("no public ACL grant".to_string());
-    }
-    let grants = public.join(", ");
-    match ignore {
-        Flag::On(at) => Exposure::NotPublic(format!("public ACL grant(s) {grants} neutralised by IgnorePublicAcls ({at})")),
-        Flag::Off => Exposure::Public(format!("ACL grants {grants}")),
-        Flag::Unknown(why) => Exposure::Unknown(format!("ACL grants {grants} and {why}")),
-    }
-}
-
-/// Whether the policy itself is public, before Block Public Access.
-fn policy_is_public(bucket: &Bucket) -> Result<Option<String>, String> {
-    let aws_says_public = matches!(bucket.policy_is_public, Collected::Known(Some(true)));
-    let aws_says = if aws_says_public { Some("GetBucketPolicyStatus reports IsPublic".to_string()) } else { None };
-    match &bucket.policy {
-        Collected::Known(None) => Ok(aws_says),
-        Collected::Known(Some(text)) => match policy::parse(text) {
-            Ok(doc) => {
-                let statements = doc.public_statements();
-                if statements.is_empty() {
-                    Ok(aws_says)
-                } else {
-                    Ok(Some(format!("policy {} allows everyone", join_refs(&statements))))
-                }
-            }
-            Err(e) if aws_says_public => Ok(Some(format!("GetBucketPolicyStatus reports IsPublic ({e})"))),
-            Err(e) => Err(format!("bucket policy: {e}")),
-        },
-        Collected::Unknown(why) => match &bucket.policy_is_public {
-            Collected::Known(Some(true)) => Ok(aws_says),
-            Collected::Known(_) => Ok(None),
-            Collected::Unknown(_) => Err(format!("bucket policy could not be read: {why}")),
-        },
-    }
-}
-
-fn policy_exposure(account: &AccountInventory, bucket: &Bucket) -> Exposure {
-    let restrict = effective_flag(account, bucket, |p| p.restrict_public_buckets);
-    match (policy_is_public(bucket), restrict) {
-        (Ok(None), _) => Exposure::NotPublic("policy not public".to_string()),
-        (Ok(Some(why)), Flag::Off) => Exposure::Public(why),
-        (Ok(Some(why)), Flag::On(at)) => Exposure::NotPublic(format!("{why}, neutralised by RestrictPublicBuckets ({at})")),
-        (Ok(Some(why)), Flag::Unknown(bpa)) => Exposure::Unknown(format!("{why} and {bpa}")),
-        (Err(_), Flag::On(at)) => Exposure::NotPublic(format!("policy not assessed, but RestrictPublicBuckets is on ({at})")),
-        (Err(why), _) => Exposure::Unknown(why),
-    }
-}
-
 fn evaluate(account: &AccountInventory, _ctx: &Context<'_>, out: &mut Findings) {
     let Some(buckets) = buckets(account, out) else { return };
     for bucket in buckets {
         let resource = bucket_resource(account, bucket);
-        let (mut public, mut unknown, mut private) = (Vec::new(), Vec::new(), Vec::new());
-        for exposure in [policy_exposure(account, bucket), acl_exposure(account, bucket)] {
-            match exposure {
-                Exposure::Public(s) => public.push(s),
-                Exposure::Unknown(s) => unknown.push(s),
-                Exposure::NotPublic(s) => private.push(s),
-            }
-        }
-        if !public.is_empty() {
-            out.fail(resource, format!("public: {}", public.join("; ")));
-        } else if !unknown.is_empty() {
-            out.error(resource, unknown.join("; "));
-        } else {
-            out.pass(resource, format!("not public: {}", private.join("; ")));
+        match bucket_publicity(account, bucket) {
+            Publicity::Public(why) => out.fail(resource, format!("public: {why}")),
+            Publicity::Unknown(why) => out.error(resource, why),
+            Publicity::NotPublic(why) => out.pass(resource, format!("not public: {why}")),
         }
     }
 }
