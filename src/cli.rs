@@ -41,11 +41,11 @@ pub struct AwsArgs {
     pub profile: Option<String>,
 
     /// Region to audit; repeat for several. Default: every region enabled for the account.
-    #[arg(long = "region", value_name = "REGION")]
+    #[arg(long = "region", value_name = "REGION", value_parser = parse_region)]
     pub regions: Vec<String>,
 
     /// Region not to audit; repeat for several.
-    #[arg(long = "exclude-region", value_name = "REGION")]
+    #[arg(long = "exclude-region", value_name = "REGION", value_parser = parse_region)]
     pub exclude_regions: Vec<String>,
 
     /// Audit the account of this role, assumed with the credentials found as usual.
@@ -86,7 +86,7 @@ pub struct AwsArgs {
     pub max_accounts: u32,
 
     /// Send every request to this endpoint (an emulator such as LocalStack or moto).
-    #[arg(long, value_name = "URL")]
+    #[arg(long, value_name = "URL", value_parser = parse_endpoint_url)]
     pub endpoint_url: Option<String>,
 
     /// Attempts per request, retries included (throttling, 5xx, network errors).
@@ -202,6 +202,59 @@ pub struct ExplainArgs {
     pub id: String,
 }
 
+/// Whether `s` has the shape of an AWS region name: lowercase letters, then hyphen-separated
+/// parts of letters and digits, the last one a number (`us-east-1`, `us-gov-west-1`,
+/// `eu-isoe-west-1`).
+pub fn is_region_name(s: &str) -> bool {
+    let parts: Vec<&str> = s.split('-').collect();
+    s.len() <= 64
+        && parts.len() >= 2
+        && parts[0].len() >= 2
+        && parts[0].bytes().all(|b| b.is_ascii_lowercase())
+        && parts.iter().all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()))
+        && parts[parts.len() - 1].bytes().all(|b| b.is_ascii_digit())
+}
+
+fn parse_region(s: &str) -> Result<String, String> {
+    if is_region_name(s) {
+        Ok(s.to_string())
+    } else {
+        Err("not an AWS region name (like us-east-1 or eu-west-2)".to_string())
+    }
+}
+
+/// An `http://` or `https://` URL with a host (and, if given, a port number).
+fn parse_endpoint_url(s: &str) -> Result<String, String> {
+    let bad = |why: &str| Err(format!("not an endpoint URL: {why} (like http://127.0.0.1:4566)"));
+    let Some(rest) = s.strip_prefix("http://").or_else(|| s.strip_prefix("https://")) else {
+        return bad("it must start with http:// or https://");
+    };
+    if s.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return bad("it contains spaces or control characters");
+    }
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
+    let host_port = authority.rsplit('@').next().unwrap_or("");
+    let (host, port) = match host_port.strip_prefix('[') {
+        Some(v6) => match v6.split_once(']') {
+            Some((host, after)) => (host, after.strip_prefix(':')),
+            None => return bad("an IPv6 host needs its closing ]"),
+        },
+        None => match host_port.rsplit_once(':') {
+            Some((host, port)) => (host, Some(port)),
+            None => (host_port, None),
+        },
+    };
+    if host.is_empty() {
+        return bad("it names no host");
+    }
+    if let Some(port) = port
+        && port.parse::<u16>().is_err()
+    {
+        return bad("its port is not a number from 0 to 65535");
+    }
+    Ok(s.to_string())
+}
+
 fn parse_measure(s: &str) -> Result<Measure, String> {
     s.parse()
 }
@@ -215,6 +268,22 @@ mod tests {
     use clap::CommandFactory;
 
     use super::*;
+
+    #[test]
+    fn regions_and_endpoints_are_checked_when_parsed() {
+        for good in ["us-east-1", "us-gov-west-1", "eu-isoe-west-1", "ap-southeast-5", "cn-north-1"] {
+            assert_eq!(parse_region(good).as_deref(), Ok(good));
+        }
+        for bad in ["", "US-EAST-1", "us_east_1", "us-east", "us-east-1 ", "-1", "us--1", "u-east-1", "us-east-1/../x"] {
+            assert!(parse_region(bad).is_err(), "{bad:?}");
+        }
+        for good in ["http://127.0.0.1:4566", "https://localhost", "http://[::1]:5000/", "http://host:1/path?q"] {
+            assert_eq!(parse_endpoint_url(good).as_deref(), Ok(good));
+        }
+        for bad in ["not a url", "127.0.0.1:4566", "ftp://x", "http://", "http://:80", "http://h:port", "http://h:70000", "http://[::1", "http://a b"] {
+            assert!(parse_endpoint_url(bad).is_err(), "{bad:?}");
+        }
+    }
 
     #[test]
     fn cli_definition_is_consistent() {

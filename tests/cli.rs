@@ -151,17 +151,34 @@ fn unreadable_snapshots_exit_1_with_one_line() {
     std::fs::write(&future, r#"{"snapshot_version": 99, "accounts": []}"#).unwrap();
     let broken = dir.path().join("broken.json");
     std::fs::write(&broken, r#"{"snapshot_version": 1, "collected_at": "2026-01-01T00:00:00Z", "accounts": [{"account_id": 1}]}"#).unwrap();
+    let array = dir.path().join("array.json");
+    std::fs::write(&array, "[1, 2, 3]").unwrap();
+    let empty = dir.path().join("empty.json");
+    std::fs::write(&empty, r#"{"snapshot_version": 1, "collected_at": "2026-01-01T00:00:00Z", "accounts": []}"#).unwrap();
+    let no_region = dir.path().join("no-region.json");
+    std::fs::write(
+        &no_region,
+        r#"{"snapshot_version": 1, "collected_at": "2026-01-01T00:00:00Z",
+            "accounts": [{"account_id": "123456789012", "partition": "aws", "regions": []}]}"#,
+    )
+    .unwrap();
     for (path, expect) in [
         (dir.path().join("missing.json"), "No such file"),
         (garbage, "not JSON"),
+        (array, "not a Rampart snapshot: invalid type: sequence, expected a JSON object"),
         (future, "version 99"),
         (broken, "invalid snapshot"),
+        // An audit of nothing is not a clean account.
+        (empty, "not auditable: it holds no account"),
+        (no_region, "not auditable: account 123456789012 names no region"),
     ] {
-        let (code, out, err) = run(rampart().args(["audit", "--snapshot"]).arg(&path));
-        assert_eq!(code, 1, "{err}");
-        assert!(out.is_empty());
-        assert_eq!(err.lines().count(), 1, "{err}");
-        assert!(err.starts_with("rampart: cannot read snapshot") && err.contains(expect), "{err}");
+        for extra in [&[][..], &["--compliance", "cis-5.0"][..]] {
+            let (code, out, err) = run(rampart().args(["audit", "--snapshot"]).arg(&path).args(extra));
+            assert_eq!(code, 1, "{err}");
+            assert!(out.is_empty(), "{out}");
+            assert_eq!(err.lines().count(), 1, "{err}");
+            assert!(err.starts_with("rampart: cannot read snapshot") && err.contains(expect), "{expect}: {err}");
+        }
     }
 }
 

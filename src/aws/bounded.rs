@@ -24,8 +24,9 @@ use tokio::sync::Semaphore;
 
 /// The HTTPS client the SDK would pick by default (rustls with aws-lc, proxies from
 /// `HTTPS_PROXY`/`NO_PROXY`), built once so that every bounded client shares its pool.
+/// Every response is read through [`super::limited::LimitedHttpClient`].
 pub fn default_client() -> SharedHttpClient {
-    Builder::new().build_with_connector_fn(|settings, components| {
+    let https = Builder::new().build_with_connector_fn(|settings, components| {
         let mut builder = Connector::builder().tls_provider(tls::Provider::Rustls(CryptoMode::AwsLc));
         builder.set_connector_settings(settings.cloned());
         if let Some(components) = components {
@@ -33,7 +34,8 @@ pub fn default_client() -> SharedHttpClient {
         }
         builder.set_proxy_config(Some(ProxyConfig::from_env()));
         builder.build()
-    })
+    });
+    SharedHttpClient::new(super::limited::LimitedHttpClient::new(https, super::limited::MAX_RESPONSE_BYTES))
 }
 
 /// An HTTP client that lets at most as many requests through at once as its semaphore has

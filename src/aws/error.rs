@@ -67,6 +67,9 @@ pub fn describe<E>(action: &str, err: &SdkError<E, HttpResponse>) -> String
 where
     E: ProvideErrorMetadata + std::error::Error + 'static,
 {
+    if let Some(large) = super::limited::too_large(err) {
+        return format!("{action}: {large}");
+    }
     match err {
         SdkError::ServiceError(se) => {
             let e = se.err();

@@ -2,6 +2,7 @@
 
 mod bounded;
 pub mod error;
+pub mod limited;
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -68,6 +69,17 @@ pub async fn load_base(args: &AwsArgs) -> Result<SdkConfig, RunError> {
         loader = loader.endpoint_url(url);
     }
     let config = loader.load().await;
+    // An empty or malformed AWS_REGION (or profile region) would otherwise surface as an
+    // endpoint error from the first request.
+    if let Some(region) = config.region()
+        && !crate::cli::is_region_name(region.as_ref())
+    {
+        return Err(RunError::Usage(format!(
+            "the region '{}' (from AWS_REGION, AWS_DEFAULT_REGION or the profile) is not an AWS region name; \
+             set a region such as us-east-1 there or with --region",
+            region.as_ref().escape_debug()
+        )));
+    }
 
     let provider = config
         .credentials_provider()
@@ -249,6 +261,7 @@ macro_rules! regional_clients {
                         .region(Region::new(region.to_string()))
                         .retry_partition(retry_partition)
                         .http_client(self.bounded_http(&partition))
+                        .retry_classifier(limited::NoRetryWhenTooLarge)
                         .build();
                     $krate::Client::from_conf(config)
                 }
@@ -304,6 +317,7 @@ impl Session {
             .region(Region::new(region.to_string()))
             .retry_partition(retry_partition)
             .http_client(self.bounded_http(&partition))
+            .retry_classifier(limited::NoRetryWhenTooLarge)
             .force_path_style(self.endpoint_url.is_some())
             .build();
         aws_sdk_s3::Client::from_conf(config)
@@ -317,7 +331,8 @@ impl Session {
         let mut config = aws_sdk_s3control::config::Builder::from(&self.config)
             .region(Region::new(region.to_string()))
             .retry_partition(retry_partition)
-            .http_client(self.bounded_http(&partition));
+            .http_client(self.bounded_http(&partition))
+            .retry_classifier(limited::NoRetryWhenTooLarge);
         if let Some(url) = &self.endpoint_url {
             config = config.endpoint_resolver(FixedEndpoint(url.clone()));
         }
@@ -330,6 +345,7 @@ impl Session {
         let config = aws_sdk_iam::config::Builder::from(&self.config)
             .retry_partition(retry_partition)
             .http_client(self.bounded_http(&partition))
+            .retry_classifier(limited::NoRetryWhenTooLarge)
             .build();
         aws_sdk_iam::Client::from_conf(config)
     }

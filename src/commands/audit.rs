@@ -16,6 +16,7 @@ pub fn run(args: AuditArgs, quiet: bool) -> Result<ExitCode, RunError> {
     let started_at = Utc::now();
     let selection = super::selection(&args.select)?;
     let config = load_config(args.config.as_deref())?;
+    super::check_destination(args.output.as_deref())?;
     let checks = selection.checks();
     let inventory = match &args.snapshot {
         Some(path) => load_snapshot(path)?,
@@ -44,7 +45,7 @@ pub fn run(args: AuditArgs, quiet: bool) -> Result<ExitCode, RunError> {
             super::write_output(args.output.as_deref(), &text)?;
         }
     }
-    if !quiet && let Some(path) = &args.output {
+    if !quiet && let Some(path) = super::file_destination(args.output.as_deref()) {
         eprintln!("report written to {}", path.display());
     }
     Ok(ExitCode::from(exit_code(&report.findings, args.fail_on)))
@@ -67,7 +68,9 @@ fn load_config(path: Option<&Path>) -> Result<Config, RunError> {
     let Some(path) = path else { return Ok(Config::default()) };
     let err = |message: String| RunError::Config { path: path.to_path_buf(), message };
     let text = std::fs::read_to_string(path).map_err(|e| err(e.to_string()))?;
-    Config::from_toml(&text).map_err(|e| err(e.to_string()))
+    Config::from_toml(&text).map_err(|e| match e {
+        rampart_checks::config::ConfigError::Parse(why) | rampart_checks::config::ConfigError::Invalid(why) => err(why),
+    })
 }
 
 fn load_snapshot(path: &Path) -> Result<Inventory, RunError> {
@@ -76,17 +79,48 @@ fn load_snapshot(path: &Path) -> Result<Inventory, RunError> {
     // Read the version alone first (other fields are skipped, not built), so that a
     // snapshot of another version gets a clear message rather than a field error. Both
     // passes stream from the file: a large snapshot is never held as text.
-    #[derive(serde::Deserialize)]
     struct Version {
         snapshot_version: Option<u64>,
     }
-    let version = serde_json::from_reader::<_, Version>(open()?).map_err(|e| err(format!("not JSON: {e}")))?.snapshot_version;
+    // By hand rather than derived: a derived struct also accepts a JSON array (`[1]`).
+    impl<'de> serde::Deserialize<'de> for Version {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> serde::de::Visitor<'de> for Visit {
+                type Value = Version;
+                fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                    f.write_str("a JSON object with a snapshot_version")
+                }
+                fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Version, A::Error> {
+                    let mut snapshot_version = None;
+                    while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
+                        if key == "snapshot_version" {
+                            snapshot_version = Some(map.next_value::<u64>()?);
+                        } else {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                    Ok(Version { snapshot_version })
+                }
+            }
+            d.deserialize_map(Visit)
+        }
+    }
+    let version = serde_json::from_reader::<_, Version>(open()?)
+        .map_err(|e| match e.classify() {
+            serde_json::error::Category::Data => err(format!("not a Rampart snapshot: {e}")),
+            serde_json::error::Category::Io => err(e.to_string()),
+            _ => err(format!("not JSON: {e}")),
+        })?
+        .snapshot_version;
     match version {
         Some(v) if v == u64::from(SNAPSHOT_VERSION) => {}
         Some(v) => return Err(err(format!("snapshot version {v} is not supported (this Rampart reads version {SNAPSHOT_VERSION})"))),
         None => return Err(err("not a Rampart snapshot (no snapshot_version)".into())),
     }
-    serde_json::from_reader(open()?).map_err(|e| err(format!("invalid snapshot: {e}")))
+    let inventory: Inventory = serde_json::from_reader(open()?).map_err(|e| err(format!("invalid snapshot: {e}")))?;
+    inventory.validate().map_err(|why| err(format!("not auditable: {why}")))?;
+    Ok(inventory)
 }
 
 #[cfg(test)]

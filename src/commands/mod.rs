@@ -72,17 +72,55 @@ fn write_output(path: Option<&Path>, text: &str) -> Result<(), RunError> {
     write_with(path, |w| w.write_all(text.as_bytes()))
 }
 
+/// The file `-o` names, or `None` for stdout (no `-o`, or `-o -`).
+fn file_destination(path: Option<&Path>) -> Option<&Path> {
+    path.filter(|p| *p != Path::new("-"))
+}
+
+/// The directory a report at `path` is written in (its temporary file goes there too, so
+/// that the final rename never crosses file systems).
+fn directory_of(path: &Path) -> &Path {
+    match path.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir,
+        _ => Path::new("."),
+    }
+}
+
+/// Fails now, before a long collection, if a report could not be written to `path` later:
+/// a missing or read-only directory, a destination that is a directory.
+fn check_destination(path: Option<&Path>) -> Result<(), RunError> {
+    let Some(path) = file_destination(path) else { return Ok(()) };
+    let fail = |source| RunError::Write { path: path.to_path_buf(), source };
+    if path.is_dir() {
+        return Err(fail(std::io::Error::new(std::io::ErrorKind::IsADirectory, "it is a directory")));
+    }
+    tempfile::Builder::new().prefix(".rampart-check-").tempfile_in(directory_of(path)).map(drop).map_err(fail)
+}
+
 /// Streams what `write` produces to `path`, or to stdout when there is no path or it is
-/// `-`, through a buffer: large reports are never held in memory whole.
+/// `-`, through a buffer: large reports are never held in memory whole. A file is written
+/// whole or not at all: into a temporary file beside it, synced, then renamed over the
+/// destination; on any error the temporary file is removed and whatever was at the
+/// destination before is left as it was.
 fn write_with(path: Option<&Path>, write: impl FnOnce(&mut dyn std::io::Write) -> std::io::Result<()>) -> Result<(), RunError> {
     use std::io::{BufWriter, Write};
-    match path {
-        Some(p) if p != Path::new("-") => {
+    match file_destination(path) {
+        Some(p) => {
             let fail = |source| RunError::Write { path: p.to_path_buf(), source };
-            let mut file = BufWriter::new(std::fs::File::create(p).map_err(fail)?);
-            write(&mut file).and_then(|_| file.flush()).map_err(fail)
+            let name = p.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+            let temp = tempfile::Builder::new()
+                .prefix(&format!(".{name}."))
+                .suffix(".tmp")
+                .tempfile_in(directory_of(p))
+                .map_err(fail)?;
+            let mut file = BufWriter::new(temp);
+            write(&mut file).and_then(|_| file.flush()).map_err(fail)?;
+            let temp = file.into_inner().map_err(|e| fail(e.into_error()))?;
+            temp.as_file().sync_all().map_err(fail)?;
+            temp.persist(p).map_err(|e| fail(e.error))?;
+            Ok(())
         }
-        _ => {
+        None => {
             let mut stdout = BufWriter::new(std::io::stdout().lock());
             // A closed pipe (`rampart … | head`) is not an error worth a message.
             match write(&mut stdout).and_then(|_| stdout.flush()) {
