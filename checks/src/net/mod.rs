@@ -10,6 +10,7 @@
 //! or an unreadable prefix list is a [`NetError`], which the checks turn into ERROR.
 
 pub mod addr;
+mod cover;
 pub mod nacl;
 pub mod proto;
 pub mod sg;
