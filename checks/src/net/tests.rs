@@ -763,3 +763,80 @@ fn all_ports_agrees_with_asking_every_port() {
     // The draw reaches every outcome, so the comparison is not one-sided.
     assert!(outcomes.iter().all(|&n| n >= 5), "open, closed, error: {outcomes:?}");
 }
+
+/// [`Inbound::internet_reach`] as first written: entry after entry, each deciding its CIDR
+/// minus what lower-numbered entries decided, with one address set operation at a time.
+fn stepwise_internet_reach(inbound: &Inbound, traffic: Traffic) -> Vec<NaclReach> {
+    Family::ALL
+        .into_iter()
+        .filter_map(|family| {
+            let matching: Vec<&nacl::Entry> =
+                inbound.entries().iter().filter(|e| e.cidr.family == family && e.matcher.matches(traffic)).collect();
+            let allows: Vec<Cidr> = matching.iter().filter(|e| e.allow).map(|e| e.cidr).collect();
+            let internet_allows = naive_cover(family, &allows)?;
+            let internet = AddrSet::internet(family);
+            let mut undecided = AddrSet::full(family);
+            let (mut rules, mut named, mut exposed) = (Vec::new(), AddrSet::empty(family), AddrSet::empty(family));
+            for entry in matching {
+                let decided = undecided.intersection(&AddrSet::of(family, [&entry.cidr]));
+                if entry.allow && internet_allows.contains(&entry.cidr) && !decided.intersection(&internet).is_empty()
+                {
+                    rules.push((entry.rule_number, entry.cidr));
+                    named.insert_cidr(&entry.cidr);
+                    for &(a, b) in decided.ranges() {
+                        exposed.insert(a, b);
+                    }
+                }
+                undecided.remove_cidr(&entry.cidr);
+            }
+            let widest = exposed.widest_block()?;
+            Some(NaclReach { traffic, rules, widest, narrowed: exposed != named })
+        })
+        .collect()
+}
+
+#[test]
+fn nacl_reach_agrees_with_stepwise_evaluation() {
+    let mut rng = Prng(0x0ac1_0001);
+    let protocols = ["-1", "6", "6", "17", "1"];
+    let ports: &[i32] = &[0, 21, 22, 23, 1024, 65535];
+    let pool: Vec<&str> = POOL.iter().copied().chain(["1.2.3.4/32", "128.0.0.0/2", "192.0.0.0/2"]).collect();
+    let mut reached = 0;
+    for round in 0..400 {
+        let entries: Vec<NetworkAclEntry> = (0..rng.below(9))
+            .map(|i| {
+                let protocol = *rng.pick(&protocols);
+                let (a, b) = (*rng.pick(ports), *rng.pick(ports));
+                let range = matches!(protocol, "6" | "17").then_some((a.min(b), a.max(b)));
+                let action = if rng.below(3) > 0 { "allow" } else { "deny" };
+                let number = i32::try_from(rng.below(20) * 10 + i).unwrap_or(1);
+                let cidr: &str = pool[rng.below(pool.len())];
+                entry(number, protocol, action, cidr, range)
+            })
+            .collect();
+        let inbound = inbound(entries);
+        for traffic in [Traffic::Tcp(22), Traffic::Tcp(1024), Traffic::Udp(22), Traffic::OtherProtocol] {
+            let got = inbound.internet_reach(traffic);
+            assert_eq!(got, stepwise_internet_reach(&inbound, traffic), "round {round}, {traffic}: {inbound:?}");
+            reached += usize::from(!got.is_empty());
+        }
+    }
+    assert!(reached >= 100, "only {reached} reachable cases");
+}
+
+#[test]
+fn nacl_reach_through_thousands_of_entries() {
+    // 5,000 denies of distinct, non-adjacent /24s carve 5,000 holes into what is undecided,
+    // then an allow of everything: each entry used to cost a pass over every hole.
+    let mut entries: Vec<NetworkAclEntry> = (0..5000)
+        .map(|i| entry(i32::try_from(i + 1).unwrap_or(i32::MAX), "6", "deny", &distinct_v4(i), Some((0, 1024))))
+        .collect();
+    entries.push(entry(20000, "-1", "allow", "0.0.0.0/0", None));
+    let got = nacl_reach(entries, Traffic::Tcp(22));
+    assert_eq!(
+        got.as_deref(),
+        Some(
+            "rule 20000 allows 0.0.0.0/0 (lower-numbered entries decide part of it; widest block still reaching: 128.0.0.0/1)"
+        )
+    );
+}
