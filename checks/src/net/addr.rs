@@ -47,6 +47,9 @@ pub struct Cidr {
     pub prefix: u8,
 }
 
+/// `::ffff:0:0/96`, the IPv4-mapped IPv6 addresses.
+const IPV4_MAPPED: u128 = 0xffff_0000_0000;
+
 /// Mask of the host bits of a block of `prefix` in `family` (all ones for a /0).
 fn host_mask(family: Family, prefix: u8) -> u128 {
     let host_bits = u32::from(family.bits() - prefix);
@@ -73,7 +76,13 @@ impl Cidr {
         if prefix > family.bits() {
             return Err(bad("prefix length too long for the address family"));
         }
-        Ok(Cidr { family, first: value & !host_mask(family, prefix), prefix })
+        let first = value & !host_mask(family, prefix);
+        // `::ffff:a.b.c.d` names an IPv4 address in IPv6 clothing: read as IPv6 it would be
+        // neither the IPv4 internet nor the IPv6 one, so a rule naming it would pass unseen.
+        if family == Family::V6 && prefix >= 96 && first & !host_mask(family, 96) == IPV4_MAPPED {
+            return Err(bad("IPv4-mapped IPv6 block (name the IPv4 range instead)"));
+        }
+        Ok(Cidr { family, first, prefix })
     }
 
     /// The last address of the block.

@@ -840,3 +840,101 @@ fn nacl_reach_through_thousands_of_entries() {
         )
     );
 }
+
+#[test]
+fn hostile_cidrs_are_errors() {
+    let hostile = [
+        "10.0.0.0/33",
+        "::/129",
+        "1.2.3.4/-1",
+        "",
+        "/",
+        " / ",
+        "１０.0.0.0/8",
+        "10.0.0.0/８",
+        "10.0.0.0/٣",
+        "10.0.0.0/99999999999999999999",
+        "99999999999999999999/8",
+        "4294967296/0",
+        "10.0.0.0/8/8",
+        "010.0.0.0/8",
+        "0x0a.0.0.0/8",
+        "1.2.3.4:80/32",
+        "fe80::1%eth0/64",
+        "::ffff:1.2.3.4/128",
+        "::ffff:0.0.0.0/96",
+        "::ffff:128.0.0.0/97",
+        "::FFFF:0:0/96",
+    ];
+    for text in hostile {
+        let got = Cidr::parse(text);
+        assert!(matches!(got, Err(NetError::MalformedCidr { .. })), "{text:?}: {got:?}");
+    }
+    // Blocks that merely contain the IPv4-mapped space are ordinary IPv6 blocks.
+    for text in ["::/0", "::/64", "::ffff:0:0/95"] {
+        assert!(Cidr::parse(text).is_ok(), "{text}");
+    }
+}
+
+#[test]
+fn hostile_protocols_and_ports_are_errors_or_read_as_aws_does() {
+    let same: &[(&str, Protocol)] = &[
+        ("6", Protocol::Tcp),
+        ("006", Protocol::Tcp),
+        ("17", Protocol::Udp),
+        ("017", Protocol::Udp),
+        ("1", Protocol::Icmp),
+        ("58", Protocol::Icmpv6),
+        ("icmpv6", Protocol::Icmpv6),
+        ("ICMPv6", Protocol::Icmpv6),
+        (" tcp ", Protocol::Tcp),
+        ("-1", Protocol::All),
+        ("50", Protocol::Other(50)),
+    ];
+    for (text, want) in same {
+        assert_eq!(Protocol::parse(text), Ok(*want), "{text:?}");
+    }
+    for text in ["", "+6", "-6", "-01", "256", "99999999999999999999", "６", "tcp6", "ｔｃｐ", "6.0", "0x6"] {
+        let got = Protocol::parse(text);
+        assert!(matches!(got, Err(NetError::MalformedRule(_))), "{text:?}: {got:?}");
+    }
+    // Ports: -1 only means "no ports" for protocols without them.
+    let bad: &[(&str, (i32, i32))] = &[
+        ("tcp", (-1, -1)),
+        ("6", (-1, -1)),
+        ("udp", (-1, 53)),
+        ("17", (53, -1)),
+        ("tcp", (443, 80)),
+        ("tcp", (0, 65536)),
+        ("tcp", (i32::MIN, i32::MAX)),
+        ("006", (-1, -1)),
+    ];
+    for (protocol, ports) in bad {
+        let got = Protocol::parse(protocol).and_then(|p| Match::new(p, Some(*ports)));
+        assert!(matches!(got, Err(NetError::MalformedRule(_))), "{protocol} {ports:?}: {got:?}");
+    }
+    for (protocol, ports) in [("icmp", (-1, -1)), ("58", (-1, -1)), ("-1", (-1, -1)), ("-1", (443, 80))] {
+        assert!(Protocol::parse(protocol).and_then(|p| Match::new(p, Some(ports))).is_ok(), "{protocol} {ports:?}");
+    }
+}
+
+#[test]
+fn hostile_rules_make_the_port_checks_undecided_not_passed() {
+    let lists = known_lists();
+    // A TCP rule written with a zero-padded protocol number is a TCP rule.
+    let padded = sg("sg-1", vec![rule("006", 22, 22, &["0.0.0.0/0"])]);
+    let verdict = ingress_reach(&[&padded], PrefixLists::new(&lists), Traffic::Tcp(22)).verdict();
+    assert!(matches!(verdict, Ok(Some(_))), "{verdict:?}");
+    for (name, bad) in [
+        ("mapped IPv6", tcp(0, 65535, &["::ffff:0.0.0.0/96"])),
+        ("prefix too long", all_traffic(&["0.0.0.0/33"])),
+        ("ports -1 on tcp", rule("6", -1, -1, &["0.0.0.0/0"])),
+        ("reversed ports", rule("tcp", 23, 21, &["0.0.0.0/0"])),
+        ("huge protocol", rule("4294967302", 22, 22, &["0.0.0.0/0"])),
+    ] {
+        let group = sg("sg-1", vec![bad]);
+        let verdict = ingress_reach(&[&group], PrefixLists::new(&lists), Traffic::Tcp(22)).verdict();
+        assert!(verdict.is_err(), "{name}: {verdict:?}");
+        assert!(all_tcp_ports_open(&[&group], PrefixLists::new(&lists)).is_err(), "{name}");
+    }
+}
