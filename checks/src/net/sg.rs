@@ -169,6 +169,8 @@ impl<'a> ParsedIngress<'a> {
     /// The sources that reach `traffic`, and what could not be read on the way.
     pub fn reach(&self, lists: PrefixLists<'_>, traffic: Traffic) -> Reach {
         let mut reach = Reach::default();
+        // Each list is looked up and parsed once, however many rules name it.
+        let mut resolved: HashMap<&str, Result<Vec<Cidr>, NetError>> = HashMap::new();
         for rule in &self.rules {
             let matched = match &rule.matched {
                 Ok(m) => m,
@@ -188,12 +190,12 @@ impl<'a> ParsedIngress<'a> {
                 }
             }
             for id in rule.prefix_list_ids {
-                match lists.resolve(id) {
+                match resolved.entry(id).or_insert_with(|| lists.resolve(id)) {
                     Ok(cidrs) => {
                         let via = format!("{via} via {id}");
-                        reach.sources.extend(cidrs.into_iter().map(|cidr| Source { cidr, via: via.clone() }));
+                        reach.sources.extend(cidrs.iter().map(|&cidr| Source { cidr, via: via.clone() }));
                     }
-                    Err(e) => reach.problems.push(e),
+                    Err(e) => reach.problems.push(e.clone()),
                 }
             }
         }
@@ -254,6 +256,7 @@ impl ParsedIngress<'_> {
     pub fn tcp_segment_states(&self, lists: PrefixLists<'_>, segments: &[Ports]) -> Vec<SegmentState> {
         let ports: Vec<u16> = segments.iter().map(|seg| seg.from.max(1)).collect();
         let mut always_problem = false;
+        let mut resolved: HashMap<&str, Result<Vec<Cidr>, NetError>> = HashMap::new();
         // (first segment, one past the last, sources, whether one could not be read).
         let mut active: Vec<(usize, usize, Vec<Cidr>, bool)> = Vec::new();
         for rule in &self.rules {
@@ -283,8 +286,8 @@ impl ParsedIngress<'_> {
                 }
             }
             for id in rule.prefix_list_ids {
-                match lists.resolve(id) {
-                    Ok(cidrs) => sources.extend(cidrs),
+                match resolved.entry(id).or_insert_with(|| lists.resolve(id)) {
+                    Ok(cidrs) => sources.extend_from_slice(cidrs),
                     Err(_) => problem = true,
                 }
             }
