@@ -617,7 +617,8 @@ fn address_set_operations_agree_with_a_set_of_every_address() {
 
 /// Whether these blocks cover the public space, by merging their sorted ranges.
 fn naive_covers(family: Family, cidrs: &[Cidr]) -> bool {
-    let mut ranges: Vec<(u128, u128)> = cidrs.iter().filter(|c| c.family == family).map(|c| (c.first, c.last())).collect();
+    let mut ranges: Vec<(u128, u128)> =
+        cidrs.iter().filter(|c| c.family == family).map(|c| (c.first, c.last())).collect();
     ranges.sort_unstable();
     let mut merged: Vec<(u128, u128)> = Vec::new();
     for (a, b) in ranges {
@@ -936,5 +937,30 @@ fn hostile_rules_make_the_port_checks_undecided_not_passed() {
         let verdict = ingress_reach(&[&group], PrefixLists::new(&lists), Traffic::Tcp(22)).verdict();
         assert!(verdict.is_err(), "{name}: {verdict:?}");
         assert!(all_tcp_ports_open(&[&group], PrefixLists::new(&lists)).is_err(), "{name}");
+    }
+}
+
+#[test]
+fn counted_cover_agrees_with_merging_the_blocks_present() {
+    let mut rng = Prng(0x0c0e_4ed7);
+    let pool = cidrs(POOL);
+    for round in 0..200 {
+        let blocks: Vec<Cidr> = (0..1 + rng.below(8)).map(|_| *rng.pick(&pool)).collect();
+        let mut counted = Family::ALL.map(|family| cover::InternetCover::new(family, &blocks));
+        let mut present: Vec<Cidr> = Vec::new();
+        for step in 0..20 {
+            if !present.is_empty() && rng.below(3) == 0 {
+                let gone = present.remove(rng.below(present.len()));
+                counted.iter_mut().for_each(|c| c.remove(&gone));
+            } else {
+                let block = *rng.pick(&blocks);
+                present.push(block);
+                counted.iter_mut().for_each(|c| c.add(&block));
+            }
+            for (family, cover) in Family::ALL.into_iter().zip(&counted) {
+                let want = naive_covers(family, &present);
+                assert_eq!(cover.covers_internet(), want, "round {round} step {step}: {present:?}");
+            }
+        }
     }
 }
