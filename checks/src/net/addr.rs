@@ -47,6 +47,9 @@ pub struct Cidr {
     pub prefix: u8,
 }
 
+/// `::ffff:0:0/96`, the IPv4-mapped IPv6 addresses.
+const IPV4_MAPPED: u128 = 0xffff_0000_0000;
+
 /// Mask of the host bits of a block of `prefix` in `family` (all ones for a /0).
 fn host_mask(family: Family, prefix: u8) -> u128 {
     let host_bits = u32::from(family.bits() - prefix);
@@ -73,7 +76,13 @@ impl Cidr {
         if prefix > family.bits() {
             return Err(bad("prefix length too long for the address family"));
         }
-        Ok(Cidr { family, first: value & !host_mask(family, prefix), prefix })
+        let first = value & !host_mask(family, prefix);
+        // `::ffff:a.b.c.d` names an IPv4 address in IPv6 clothing: read as IPv6 it would be
+        // neither the IPv4 internet nor the IPv6 one, so a rule naming it would pass unseen.
+        if family == Family::V6 && prefix >= 96 && first & !host_mask(family, 96) == IPV4_MAPPED {
+            return Err(bad("IPv4-mapped IPv6 block (name the IPv4 range instead)"));
+        }
+        Ok(Cidr { family, first, prefix })
     }
 
     /// The last address of the block.
@@ -112,11 +121,45 @@ impl AddrSet {
 
     /// The union of these blocks (all must be of `family`; others are ignored).
     pub fn of<'a>(family: Family, cidrs: impl IntoIterator<Item = &'a Cidr>) -> Self {
-        let mut set = AddrSet::empty(family);
-        for c in cidrs.into_iter().filter(|c| c.family == family) {
-            set.insert(c.first, c.last());
+        Self::from_ranges(family, cidrs.into_iter().filter(|c| c.family == family).map(|c| (c.first, c.last())))
+    }
+
+    /// The union of the inclusive ranges `first..=last`, in any order, overlapping or not
+    /// (sorted once, then merged: `n log n`). Ranges with `first > last` are empty; ranges are
+    /// clipped to the family.
+    pub fn from_ranges(family: Family, ranges: impl IntoIterator<Item = (u128, u128)>) -> Self {
+        let mut sorted: Vec<(u128, u128)> = ranges
+            .into_iter()
+            .filter(|&(a, _)| a <= family.max())
+            .map(|(a, b)| (a, b.min(family.max())))
+            .filter(|&(a, b)| a <= b)
+            .collect();
+        sorted.sort_unstable();
+        let mut merged: Vec<(u128, u128)> = Vec::with_capacity(sorted.len());
+        for (a, b) in sorted {
+            match merged.last_mut() {
+                // Overlapping or adjacent to the last kept range: extend it.
+                Some(last) if last.1.checked_add(1).is_none_or(|n| n >= a) => last.1 = last.1.max(b),
+                _ => merged.push((a, b)),
+            }
         }
-        set
+        AddrSet { family, ranges: merged }
+    }
+
+    /// The family of the set.
+    pub fn family(&self) -> Family {
+        self.family
+    }
+
+    /// Whether the address is in the set.
+    pub fn contains(&self, addr: u128) -> bool {
+        let i = self.ranges.partition_point(|&(a, _)| a <= addr);
+        i > 0 && self.ranges[i - 1].1 >= addr
+    }
+
+    /// The sorted, disjoint, non-adjacent inclusive ranges of the set.
+    pub fn ranges(&self) -> &[(u128, u128)] {
+        &self.ranges
     }
 
     /// The public, internet-routable space of a family (computed once; checks ask for it
@@ -149,40 +192,42 @@ impl AddrSet {
         self.ranges.is_empty()
     }
 
-    /// Adds the addresses `first..=last`.
+    /// Adds the addresses `first..=last` (binary search for the ranges it touches, which
+    /// become one).
     pub fn insert(&mut self, first: u128, last: u128) {
-        let (mut lo, mut hi) = (first, last);
-        let mut kept = Vec::with_capacity(self.ranges.len() + 1);
-        for &(a, b) in &self.ranges {
-            // Disjoint and not adjacent: keep as is.
-            if b.checked_add(1).is_some_and(|n| n < lo) || hi.checked_add(1).is_some_and(|n| n < a) {
-                kept.push((a, b));
-            } else {
-                lo = lo.min(a);
-                hi = hi.max(b);
-            }
+        if first > last {
+            return;
         }
-        kept.push((lo, hi));
-        kept.sort_unstable();
-        self.ranges = kept;
+        // Ranges wholly below and not adjacent, then ranges that start at most one past `last`.
+        let start = self.ranges.partition_point(|&(_, b)| b.checked_add(1).is_some_and(|n| n < first));
+        let end = self.ranges.partition_point(|&(a, _)| last.checked_add(1).is_none_or(|n| a <= n));
+        let (mut lo, mut hi) = (first, last);
+        if start < end {
+            lo = lo.min(self.ranges[start].0);
+            hi = hi.max(self.ranges[end - 1].1);
+        }
+        self.ranges.splice(start..end, [(lo, hi)]);
     }
 
-    /// Removes the addresses `first..=last`.
+    /// Removes the addresses `first..=last` (binary search for the ranges it touches).
     pub fn remove(&mut self, first: u128, last: u128) {
-        let mut kept = Vec::with_capacity(self.ranges.len() + 1);
-        for &(a, b) in &self.ranges {
-            if b < first || a > last {
-                kept.push((a, b));
-                continue;
-            }
-            if a < first {
-                kept.push((a, first - 1));
-            }
-            if b > last {
-                kept.push((last + 1, b));
-            }
+        if first > last {
+            return;
         }
-        self.ranges = kept;
+        let start = self.ranges.partition_point(|&(_, b)| b < first);
+        let end = self.ranges.partition_point(|&(a, _)| a <= last);
+        if start >= end {
+            return;
+        }
+        let mut kept = Vec::with_capacity(2);
+        let (a, b) = (self.ranges[start].0, self.ranges[end - 1].1);
+        if a < first {
+            kept.push((a, first - 1));
+        }
+        if b > last {
+            kept.push((last + 1, b));
+        }
+        self.ranges.splice(start..end, kept);
     }
 
     pub fn insert_cidr(&mut self, cidr: &Cidr) {
@@ -197,34 +242,39 @@ impl AddrSet {
         }
     }
 
+    /// Adds every address of `other` (one merge of both sorted lists).
     pub fn union_with(&mut self, other: &AddrSet) {
-        for &(a, b) in &other.ranges {
-            self.insert(a, b);
-        }
+        let mut both = std::mem::take(&mut self.ranges);
+        both.extend_from_slice(&other.ranges);
+        *self = AddrSet::from_ranges(self.family, both);
     }
 
-    /// The addresses in both sets.
+    /// The addresses in both sets (one pass over both sorted lists).
     pub fn intersection(&self, other: &AddrSet) -> AddrSet {
         let mut out = AddrSet::empty(self.family);
-        for &(a, b) in &self.ranges {
-            for &(c, d) in &other.ranges {
-                let (lo, hi) = (a.max(c), b.min(d));
-                if lo <= hi {
-                    out.ranges.push((lo, hi));
-                }
+        let (a, b) = (&self.ranges, &other.ranges);
+        let (mut i, mut j) = (0, 0);
+        while i < a.len() && j < b.len() {
+            let (lo, hi) = (a[i].0.max(b[j].0), a[i].1.min(b[j].1));
+            if lo <= hi {
+                out.ranges.push((lo, hi));
+            }
+            if a[i].1 < b[j].1 {
+                i += 1;
+            } else {
+                j += 1;
             }
         }
-        out.ranges.sort_unstable();
         out
     }
 
-    /// True when every address of `other` is in `self`.
+    /// True when every address of `other` is in `self`: each range of `other` lies inside
+    /// one range of `self` (they are disjoint and not adjacent), found by binary search.
     pub fn contains_set(&self, other: &AddrSet) -> bool {
-        let mut rest = other.clone();
-        for &(a, b) in &self.ranges {
-            rest.remove(a, b);
-        }
-        rest.is_empty()
+        other.ranges.iter().all(|&(c, d)| {
+            let i = self.ranges.partition_point(|&(a, _)| a <= c);
+            i > 0 && self.ranges[i - 1].1 >= d
+        })
     }
 
     /// True when the set holds the whole public space of its family.
@@ -280,23 +330,20 @@ pub fn covers_internet(family: Family, cidrs: &[Cidr]) -> bool {
 /// halves it is both halves. Narrow ranges that are not needed for the cover are left out,
 /// so a message names the sources that actually open the door.
 pub fn internet_cover(family: Family, cidrs: &[Cidr]) -> Option<Vec<Cidr>> {
-    let mut prefixes: Vec<u8> = cidrs.iter().filter(|c| c.family == family).map(|c| c.prefix).collect();
-    prefixes.sort_unstable();
-    prefixes.dedup();
+    // The blocks of the family, widest first; `ends[j]` counts those of the `j + 1` widest
+    // prefix lengths. Coverage only grows with the count, so the narrowest prefix length
+    // needed is found by binary search: a few unions of `n` blocks, not one per length.
+    let mut mine: Vec<Cidr> = cidrs.iter().filter(|c| c.family == family).copied().collect();
+    mine.sort_unstable_by_key(|c| c.prefix);
+    let ends: Vec<usize> =
+        (1..=mine.len()).filter(|&n| n == mine.len() || mine[n].prefix != mine[n - 1].prefix).collect();
     let internet = AddrSet::internet(family);
-    let mut set = AddrSet::empty(family);
-    for k in prefixes {
-        for c in cidrs.iter().filter(|c| c.family == family && c.prefix == k) {
-            set.insert_cidr(c);
-        }
-        if set.contains_set(&internet) {
-            let mut cover: Vec<Cidr> = cidrs.iter().filter(|c| c.family == family && c.prefix <= k).copied().collect();
-            cover.sort_unstable();
-            cover.dedup();
-            return Some(cover);
-        }
-    }
-    None
+    let needed = ends.partition_point(|&n| !AddrSet::of(family, &mine[..n]).contains_set(&internet));
+    let &n = ends.get(needed)?;
+    let mut cover = mine[..n].to_vec();
+    cover.sort_unstable();
+    cover.dedup();
+    Some(cover)
 }
 
 /// A short list of blocks for a message: `0.0.0.0/1, 128.0.0.0/1`, at most `max` of them.

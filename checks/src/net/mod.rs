@@ -5,11 +5,14 @@
 //! - [`proto`]: protocols, port ranges and what a rule matches.
 //! - [`sg`]: security group ingress (allow-only, union of rules and groups, prefix lists).
 //! - [`nacl`]: network ACL inbound entries in rule order.
+//! - `cover`: whether a changing set of blocks covers the internet, in `log n` per change,
+//!   for sweeps over port segments.
 //!
 //! Nothing here panics on data from the inventory: a malformed CIDR, protocol, port range
 //! or an unreadable prefix list is a [`NetError`], which the checks turn into ERROR.
 
 pub mod addr;
+mod cover;
 pub mod nacl;
 pub mod proto;
 pub mod sg;

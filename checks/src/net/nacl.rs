@@ -13,6 +13,8 @@
 //! `0.0.0.0/1` + DENY `128.0.0.0/1` blocks a later ALLOW `0.0.0.0/0` entirely, a lower DENY of
 //! one office range does not.
 
+use std::collections::{BTreeMap, HashSet};
+
 use crate::inventory::ec2::{NetworkAcl, NetworkAclEntry};
 
 use super::NetError;
@@ -106,23 +108,31 @@ impl Inbound {
         let matching: Vec<&Entry> =
             self.entries.iter().filter(|e| e.cidr.family == family && e.matcher.matches(traffic)).collect();
         let allows: Vec<Cidr> = matching.iter().filter(|e| e.allow).map(|e| e.cidr).collect();
-        let internet_allows = internet_cover(family, &allows)?;
+        let internet_allows: HashSet<Cidr> = internet_cover(family, &allows)?.into_iter().collect();
         let internet = AddrSet::internet(family);
-        let mut undecided = AddrSet::full(family);
+        // What no lower-numbered entry has decided yet: disjoint ranges by first address.
+        // Every range enters once and leaves once, so the walk is `n log n` in the entries.
+        let mut undecided: BTreeMap<u128, u128> = BTreeMap::from([(0, family.max())]);
         let mut rules = Vec::new();
-        let mut named = AddrSet::empty(family);
-        let mut exposed = AddrSet::empty(family);
+        let mut named = Vec::new();
+        let mut exposed = Vec::new();
         for entry in matching {
-            let decided = undecided.intersection(&AddrSet::of(family, [&entry.cidr]));
+            let decided = AddrSet::from_ranges(family, take(&mut undecided, entry.cidr.first, entry.cidr.last()));
             if entry.allow && internet_allows.contains(&entry.cidr) && !decided.intersection(&internet).is_empty() {
                 rules.push((entry.rule_number, entry.cidr));
-                named.insert_cidr(&entry.cidr);
-                exposed.union_with(&decided);
+                named.push(entry.cidr);
+                exposed.extend_from_slice(decided.ranges());
             }
-            undecided.remove_cidr(&entry.cidr);
         }
+        let exposed = AddrSet::from_ranges(family, exposed);
+        let named = AddrSet::of(family, &named);
         let widest = exposed.widest_block()?;
         Some(NaclReach { traffic, rules, widest, narrowed: exposed != named })
+    }
+
+    /// The inbound entries in evaluation order.
+    pub fn entries(&self) -> &[Entry] {
+        &self.entries
     }
 
     /// Port segments of the entries of one protocol (see [`segments`]).
@@ -148,4 +158,28 @@ impl Inbound {
         }
         out
     }
+}
+
+/// Removes `first..=last` from the disjoint ranges of `set` (keyed by their first address)
+/// and returns the parts it removed, in order.
+fn take(set: &mut BTreeMap<u128, u128>, first: u128, last: u128) -> Vec<(u128, u128)> {
+    // A range that starts below `first` and reaches into it: split off its part from `first`.
+    if let Some((&a, &b)) = set.range(..first).next_back()
+        && b >= first
+    {
+        set.insert(a, first - 1);
+        set.insert(first, b);
+    }
+    let starts: Vec<u128> = set.range(first..=last).map(|(&a, _)| a).collect();
+    let mut taken = Vec::with_capacity(starts.len());
+    for a in starts {
+        let Some(b) = set.remove(&a) else { continue };
+        if b > last {
+            set.insert(last + 1, b);
+            taken.push((a, last));
+        } else {
+            taken.push((a, b));
+        }
+    }
+    taken
 }

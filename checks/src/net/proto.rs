@@ -19,19 +19,28 @@ pub enum Protocol {
 
 impl Protocol {
     /// Parses `-1`/`all`, `tcp`/`6`, `udp`/`17`, `icmp`/`1`, `icmpv6`/`58` or a protocol
-    /// number 0–255 (case-insensitive).
+    /// number 0–255 (case-insensitive). A number is its protocol however it is written
+    /// (`006` is TCP, not some other protocol 6); anything but ASCII digits in a number
+    /// (`+6`, `６`) is an error.
     pub fn parse(text: &str) -> Result<Protocol, NetError> {
         let t = text.trim().to_ascii_lowercase();
+        let unknown = || NetError::MalformedRule(format!("unknown protocol '{text}'"));
         Ok(match t.as_str() {
             "-1" | "all" => Protocol::All,
-            "tcp" | "6" => Protocol::Tcp,
-            "udp" | "17" => Protocol::Udp,
-            "icmp" | "1" => Protocol::Icmp,
-            "icmpv6" | "58" => Protocol::Icmpv6,
-            _ => match t.parse::<u8>() {
-                Ok(n) => Protocol::Other(n),
-                Err(_) => return Err(NetError::MalformedRule(format!("unknown protocol '{text}'"))),
-            },
+            "tcp" => Protocol::Tcp,
+            "udp" => Protocol::Udp,
+            "icmp" => Protocol::Icmp,
+            "icmpv6" => Protocol::Icmpv6,
+            number if !number.is_empty() && number.bytes().all(|b| b.is_ascii_digit()) => {
+                match number.parse::<u8>().map_err(|_| unknown())? {
+                    6 => Protocol::Tcp,
+                    17 => Protocol::Udp,
+                    1 => Protocol::Icmp,
+                    58 => Protocol::Icmpv6,
+                    n => Protocol::Other(n),
+                }
+            }
+            _ => return Err(unknown()),
         })
     }
 

@@ -7,11 +7,14 @@
 //! the VPC, never the internet. The port is open to the internet when those sources cover
 //! the public IPv4 space or the public IPv6 space.
 
+use std::collections::HashMap;
+
 use crate::inventory::Collected;
 use crate::inventory::ec2::{IpPermission, PrefixList, SecurityGroup};
 
 use super::NetError;
 use super::addr::{AddrSet, Cidr, Family, internet_cover};
+use super::cover::InternetCover;
 use super::proto::{Match, Ports, Protocol, Traffic, segments};
 
 /// The managed prefix lists of a region, to resolve `pl-…` references.
@@ -81,14 +84,18 @@ impl Reach {
     /// The internet cover of the sources, if they open the traffic to the internet.
     pub fn opening(&self) -> Option<Opening> {
         let cidrs: Vec<Cidr> = self.sources.iter().map(|s| s.cidr).collect();
-        let mut cover = Vec::new();
-        for family in Family::ALL {
-            for cidr in internet_cover(family, &cidrs).unwrap_or_default() {
-                if let Some(source) = self.sources.iter().find(|s| s.cidr == cidr) {
-                    cover.push(source.clone());
-                }
-            }
+        let covers: Vec<Vec<Cidr>> =
+            Family::ALL.into_iter().filter_map(|family| internet_cover(family, &cidrs)).collect();
+        if covers.is_empty() {
+            return None;
         }
+        // The first source of each block, looked up rather than searched for.
+        let mut first: HashMap<Cidr, &Source> = HashMap::with_capacity(self.sources.len());
+        for source in &self.sources {
+            first.entry(source.cidr).or_insert(source);
+        }
+        let cover: Vec<Source> =
+            covers.iter().flatten().filter_map(|cidr| first.get(cidr).map(|&s| s.clone())).collect();
         (!cover.is_empty()).then_some(Opening { cover })
     }
 
@@ -162,6 +169,8 @@ impl<'a> ParsedIngress<'a> {
     /// The sources that reach `traffic`, and what could not be read on the way.
     pub fn reach(&self, lists: PrefixLists<'_>, traffic: Traffic) -> Reach {
         let mut reach = Reach::default();
+        // Each list is looked up and parsed once, however many rules name it.
+        let mut resolved: HashMap<&str, Result<Vec<Cidr>, NetError>> = HashMap::new();
         for rule in &self.rules {
             let matched = match &rule.matched {
                 Ok(m) => m,
@@ -181,12 +190,12 @@ impl<'a> ParsedIngress<'a> {
                 }
             }
             for id in rule.prefix_list_ids {
-                match lists.resolve(id) {
+                match resolved.entry(id).or_insert_with(|| lists.resolve(id)) {
                     Ok(cidrs) => {
                         let via = format!("{via} via {id}");
-                        reach.sources.extend(cidrs.into_iter().map(|cidr| Source { cidr, via: via.clone() }));
+                        reach.sources.extend(cidrs.iter().map(|&cidr| Source { cidr, via: via.clone() }));
                     }
-                    Err(e) => reach.problems.push(e),
+                    Err(e) => reach.problems.push(e.clone()),
                 }
             }
         }
@@ -208,22 +217,109 @@ pub fn tcp_segments(groups: &[&SecurityGroup]) -> Vec<Ports> {
 /// Whether every TCP port 1–65535 is open to the internet through `groups` (port 0 is not
 /// a usable port, so `1-65535` counts as all ports): `Ok(Some)` with the opening of the
 /// first segment, `Ok(None)` when some port is not open, `Err` when undecidable.
+///
+/// One port certainly closed settles it, whatever else could not be read; otherwise the
+/// first segment that is not open gives its error, and when all are open the first one
+/// gives the opening. Which segments are open is found in one sweep over the port segments
+/// ([`ParsedIngress::tcp_segment_states`]), `n log n` in the rules and their sources; only
+/// the one segment that decides is then described.
 pub fn all_tcp_ports_open(groups: &[&SecurityGroup], lists: PrefixLists<'_>) -> Result<Option<Opening>, NetError> {
     let ingress = ParsedIngress::new(groups);
-    let verdicts: Vec<_> = tcp_segments(groups)
-        .into_iter()
-        .filter(|seg| seg.to > 0)
-        .map(|seg| ingress.reach(lists, Traffic::Tcp(seg.from.max(1))).verdict())
-        .collect();
-    // One port certainly closed settles it, whatever else could not be read.
-    if verdicts.iter().any(|v| matches!(v, Ok(None))) {
+    let segments: Vec<Ports> = tcp_segments(groups).into_iter().filter(|seg| seg.to > 0).collect();
+    let states = ingress.tcp_segment_states(lists, &segments);
+    if states.iter().any(|s| !s.open && !s.problem) {
         return Ok(None);
     }
-    let mut first = None;
-    for verdict in verdicts {
-        if let Some(open) = verdict? {
-            first.get_or_insert(open);
-        }
+    let decisive = segments.iter().zip(&states).find(|(_, s)| !s.open).or(segments.iter().zip(&states).next());
+    match decisive {
+        Some((seg, _)) => ingress.reach(lists, Traffic::Tcp(seg.from.max(1))).verdict(),
+        None => Ok(None),
     }
-    Ok(first)
+}
+
+/// What one TCP port segment's sources amount to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SegmentState {
+    /// The sources cover the public IPv4 or IPv6 space.
+    pub open: bool,
+    /// Some source of the segment (or some rule) could not be read.
+    pub problem: bool,
+}
+
+impl ParsedIngress<'_> {
+    /// For each segment (ascending, disjoint port ranges, each wholly inside or outside every
+    /// rule, as [`tcp_segments`] gives them), whether the internet reaches its first usable
+    /// port and whether something could not be read: the same answers as [`Self::reach`]
+    /// port by port, in one sweep. Each rule's sources enter a counted cover of the public
+    /// space at the first segment it matches and leave after the last, so the cost is
+    /// `(rules + sources) log sources`, not segments × rules.
+    pub fn tcp_segment_states(&self, lists: PrefixLists<'_>, segments: &[Ports]) -> Vec<SegmentState> {
+        let ports: Vec<u16> = segments.iter().map(|seg| seg.from.max(1)).collect();
+        let mut always_problem = false;
+        let mut resolved: HashMap<&str, Result<Vec<Cidr>, NetError>> = HashMap::new();
+        // (first segment, one past the last, sources, whether one could not be read).
+        let mut active: Vec<(usize, usize, Vec<Cidr>, bool)> = Vec::new();
+        for rule in &self.rules {
+            let matched = match &rule.matched {
+                Ok(m) => m,
+                Err(_) => {
+                    always_problem = true;
+                    continue;
+                }
+            };
+            let (start, end) = match (matched.protocol, matched.ports) {
+                (Protocol::All, _) => (0, ports.len()),
+                (Protocol::Tcp, Some(range)) => {
+                    (ports.partition_point(|&p| p < range.from), ports.partition_point(|&p| p <= range.to))
+                }
+                _ => continue,
+            };
+            if start >= end {
+                continue;
+            }
+            let mut problem = false;
+            let mut sources = Vec::new();
+            for cidr in &rule.cidrs {
+                match cidr {
+                    Ok(c) => sources.push(*c),
+                    Err(_) => problem = true,
+                }
+            }
+            for id in rule.prefix_list_ids {
+                match resolved.entry(id).or_insert_with(|| lists.resolve(id)) {
+                    Ok(cidrs) => sources.extend_from_slice(cidrs),
+                    Err(_) => problem = true,
+                }
+            }
+            active.push((start, end, sources, problem));
+        }
+        let all_sources = || active.iter().flat_map(|(_, _, sources, _)| sources);
+        let mut covers = Family::ALL.map(|family| InternetCover::new(family, all_sources()));
+        // Rules entering and leaving at each segment.
+        let mut enter: Vec<Vec<usize>> = vec![Vec::new(); ports.len() + 1];
+        let mut leave: Vec<Vec<usize>> = vec![Vec::new(); ports.len() + 1];
+        for (i, (start, end, _, _)) in active.iter().enumerate() {
+            enter[*start].push(i);
+            leave[*end].push(i);
+        }
+        let mut problems = 0usize;
+        let mut states = Vec::with_capacity(ports.len());
+        for seg in 0..ports.len() {
+            for &i in &leave[seg] {
+                let (_, _, sources, problem) = &active[i];
+                sources.iter().for_each(|c| covers.iter_mut().for_each(|cover| cover.remove(c)));
+                problems -= usize::from(*problem);
+            }
+            for &i in &enter[seg] {
+                let (_, _, sources, problem) = &active[i];
+                sources.iter().for_each(|c| covers.iter_mut().for_each(|cover| cover.add(c)));
+                problems += usize::from(*problem);
+            }
+            states.push(SegmentState {
+                open: covers.iter().any(InternetCover::covers_internet),
+                problem: always_problem || problems > 0,
+            });
+        }
+        states
+    }
 }

@@ -3,7 +3,7 @@
 use super::testing::*;
 use super::*;
 use crate::inventory::Collected;
-use crate::inventory::ec2::{IpPermission, NetworkAclEntry, PrefixList};
+use crate::inventory::ec2::{IpPermission, NetworkAclEntry, PrefixList, SecurityGroup};
 
 fn cidrs(texts: &[&str]) -> Vec<Cidr> {
     texts.iter().map(|t| Cidr::parse(t).unwrap_or_else(|e| panic!("{t}: {e}"))).collect()
@@ -482,5 +482,485 @@ fn malformed_nacl_entries_are_errors() {
     for (name, bad, text) in cases {
         let err = Inbound::of(&nacl("acl-1", vec![bad])).expect_err(name);
         assert!(err.to_string().contains(text), "{name}: {err}");
+    }
+}
+
+/// `11.a.2b.0/24` for `i = a * 128 + b`: a distinct public /24 for each `i < 32768`, no two
+/// adjacent (so that no two merge into one range).
+fn distinct_v4(i: usize) -> String {
+    format!("11.{}.{}.0/24", (i / 128) % 256, 2 * (i % 128))
+}
+
+/// `n` TCP rules with nested, distinct port ranges (`6i..=65535-6i`) and a distinct /24
+/// each: every port segment is reached by up to `n` rules and none by the internet. The
+/// worst case for evaluating every segment against every rule.
+fn nested_rules(n: usize) -> Vec<IpPermission> {
+    (0..n)
+        .map(|i| {
+            let from = i32::try_from(6 * i).unwrap_or(i32::MAX);
+            tcp(from, 65535 - from, &[&distinct_v4(i)])
+        })
+        .collect()
+}
+
+/// `n` TCP rules whose distinct port ranges tile 0-65535, each open to the internet through
+/// the two /1 halves and a distinct /24, plus an all-traffic rule naming `n` distinct /24s.
+fn tiled_open_rules(n: usize) -> Vec<IpPermission> {
+    let width = 65536 / n;
+    let mut rules: Vec<IpPermission> = (0..n)
+        .map(|i| {
+            let from = i32::try_from(i * width).unwrap_or(i32::MAX);
+            let to = if i + 1 == n { 65535 } else { from + i32::try_from(width).unwrap_or(0) - 1 };
+            tcp(from, to, &["0.0.0.0/1", "128.0.0.0/1", &distinct_v4(i)])
+        })
+        .collect();
+    let many: Vec<String> = (0..n).map(|i| distinct_v4(n + i)).collect();
+    rules.push(all_traffic(&many.iter().map(String::as_str).collect::<Vec<_>>()));
+    rules
+}
+
+#[test]
+fn all_ports_on_groups_of_thousands_of_rules() {
+    // 5,000 rules: the old segment-by-segment evaluation took minutes on the nested group
+    // (see docs/benchmarks.md); the sweep takes a fraction of a second, debug build.
+    const N: usize = 5000;
+    let lists = known_lists();
+    let nested = sg("sg-nested", nested_rules(N));
+    assert_eq!(all_tcp_ports_open(&[&nested], PrefixLists::new(&lists)), Ok(None));
+
+    let tiled = sg("sg-tiled", tiled_open_rules(N));
+    let open = all_tcp_ports_open(&[&tiled], PrefixLists::new(&lists)).map(|o| o.map(|o| o.describe(5)));
+    let first = format!("tcp 0-{}", 65536 / N - 1);
+    assert_eq!(open, Ok(Some(format!("0.0.0.0/1 ({first}), 128.0.0.0/1 ({first})"))));
+
+    // One port (the last) reached only from a private range: closed, and certainly so.
+    let mut gap = tiled_open_rules(N);
+    gap[N - 1] = tcp(65532, 65535, &["10.0.0.0/8"]);
+    let gap = sg("sg-gap", gap);
+    assert_eq!(all_tcp_ports_open(&[&gap], PrefixLists::new(&lists)), Ok(None));
+}
+
+/// A small deterministic pseudo-random generator (xorshift64*), for the equivalence tests.
+struct Prng(u64);
+
+impl Prng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
+    }
+
+    /// A number in `0..n` (`n > 0`).
+    fn below(&mut self, n: usize) -> usize {
+        usize::try_from(self.next() % u64::try_from(n).unwrap_or(1)).unwrap_or(0)
+    }
+
+    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
+        &items[self.below(items.len())]
+    }
+}
+
+#[test]
+fn address_set_operations_agree_with_a_set_of_every_address() {
+    // Two universes of 256 addresses: the bottom of IPv4 and the top of IPv6 (where the
+    // last address has no successor).
+    for (family, base) in [(Family::V4, 0u128), (Family::V6, u128::MAX - 255)] {
+        let mut rng = Prng(0x5eed_0001 ^ base.count_ones() as u64);
+        let range = |rng: &mut Prng| {
+            let a = rng.below(256);
+            let b = (a + rng.below(24)).min(255);
+            (a, b)
+        };
+        let to_set = |bits: &[bool]| {
+            AddrSet::from_ranges(
+                family,
+                bits.iter().enumerate().filter(|(_, b)| **b).map(|(i, _)| (base + i as u128, base + i as u128)),
+            )
+        };
+        for round in 0..300 {
+            let (mut set, mut bits) = (AddrSet::empty(family), vec![false; 256]);
+            for _ in 0..rng.below(12) {
+                let (a, b) = range(&mut rng);
+                let insert = rng.below(3) > 0;
+                if insert {
+                    set.insert(base + a as u128, base + b as u128);
+                } else {
+                    set.remove(base + a as u128, base + b as u128);
+                }
+                bits[a..=b].iter_mut().for_each(|x| *x = insert);
+                assert_eq!(set, to_set(&bits), "round {round}");
+            }
+            let mut other_bits = vec![false; 256];
+            let mut pieces = Vec::new();
+            for _ in 0..rng.below(6) {
+                let (a, b) = range(&mut rng);
+                pieces.push((base + a as u128, base + b as u128));
+                other_bits[a..=b].iter_mut().for_each(|x| *x = true);
+            }
+            let other = AddrSet::from_ranges(family, pieces);
+            assert_eq!(other, to_set(&other_bits), "round {round}");
+            let both: Vec<bool> = bits.iter().zip(&other_bits).map(|(a, b)| *a && *b).collect();
+            let either: Vec<bool> = bits.iter().zip(&other_bits).map(|(a, b)| *a || *b).collect();
+            assert_eq!(set.intersection(&other), to_set(&both), "round {round}");
+            let mut union = set.clone();
+            union.union_with(&other);
+            assert_eq!(union, to_set(&either), "round {round}");
+            let contains = other_bits.iter().zip(&bits).all(|(o, s)| !o || *s);
+            assert_eq!(set.contains_set(&other), contains, "round {round}");
+            for (i, bit) in bits.iter().enumerate() {
+                assert_eq!(set.contains(base + i as u128), *bit, "round {round}, address {i}");
+            }
+        }
+    }
+}
+
+/// Whether these blocks cover the public space, by merging their sorted ranges.
+fn naive_covers(family: Family, cidrs: &[Cidr]) -> bool {
+    let mut ranges: Vec<(u128, u128)> =
+        cidrs.iter().filter(|c| c.family == family).map(|c| (c.first, c.last())).collect();
+    ranges.sort_unstable();
+    let mut merged: Vec<(u128, u128)> = Vec::new();
+    for (a, b) in ranges {
+        match merged.last_mut() {
+            Some(last) if a == 0 || last.1 >= a - 1 => last.1 = last.1.max(b),
+            _ => merged.push((a, b)),
+        }
+    }
+    AddrSet::internet(family).ranges().iter().all(|&(a, b)| merged.iter().any(|&(c, d)| c <= a && b <= d))
+}
+
+/// [`internet_cover`] by its definition: the blocks of the first prefix length `k` such that
+/// those of prefix `k` or wider cover the internet.
+fn naive_cover(family: Family, cidrs: &[Cidr]) -> Option<Vec<Cidr>> {
+    (0..=family.bits()).find_map(|k| {
+        let mut wide: Vec<Cidr> = cidrs.iter().filter(|c| c.family == family && c.prefix <= k).copied().collect();
+        naive_covers(family, &wide).then(|| {
+            wide.sort_unstable();
+            wide.dedup();
+            wide
+        })
+    })
+}
+
+const POOL: &[&str] = &[
+    "0.0.0.0/0",
+    "0.0.0.0/1",
+    "128.0.0.0/1",
+    "0.0.0.0/2",
+    "64.0.0.0/2",
+    "0.0.0.0/5",
+    "8.0.0.0/7",
+    "11.0.0.0/8",
+    "12.0.0.0/6",
+    "16.0.0.0/4",
+    "32.0.0.0/3",
+    "10.0.0.0/8",
+    "81.2.69.0/24",
+    "255.255.255.255/32",
+    "::/0",
+    "::/1",
+    "8000::/1",
+    "2000::/3",
+    "2001:db8::/32",
+    "2000::/4",
+    "3000::/4",
+];
+
+#[test]
+fn internet_cover_agrees_with_its_definition() {
+    let mut rng = Prng(0x00c0_ffee);
+    let pool = cidrs(POOL);
+    for round in 0..2000 {
+        let picked: Vec<Cidr> = (0..rng.below(10)).map(|_| *rng.pick(&pool)).collect();
+        for family in Family::ALL {
+            assert_eq!(internet_cover(family, &picked), naive_cover(family, &picked), "round {round}: {picked:?}");
+            assert_eq!(covers_internet(family, &picked), naive_covers(family, &picked), "round {round}: {picked:?}");
+        }
+    }
+}
+
+/// [`all_tcp_ports_open`] port by port: every TCP port 1–65535 asked of every rule, each
+/// distinct set of matching rules judged once by [`ParsedIngress::reach`]. Closed somewhere
+/// (and certainly so) is `Ok(None)`; else the first undecidable port's error; else the
+/// opening of port 1.
+fn naive_all_tcp_ports_open(groups: &[&SecurityGroup], lists: PrefixLists<'_>) -> Result<Option<Opening>, NetError> {
+    // The TCP ports each rule matches: all of them for protocol -1, its range for TCP.
+    let rules: Vec<Option<Ports>> = groups
+        .iter()
+        .flat_map(|g| &g.ip_permissions)
+        .map(|r| match sg::rule_match(r) {
+            Ok(Match { protocol: Protocol::All, .. }) => Some(Ports::ALL),
+            Ok(Match { protocol: Protocol::Tcp, ports }) => ports,
+            _ => None,
+        })
+        .collect();
+    let ingress = ParsedIngress::new(groups);
+    assert!(rules.len() <= 64, "the reference keys on a 64-bit mask of matching rules");
+    let mut judged: std::collections::HashMap<u64, Result<Option<Opening>, NetError>> = Default::default();
+    let mut verdicts = Vec::with_capacity(65535);
+    let mut last: Option<u64> = None;
+    for port in 1..=u16::MAX {
+        let key = rules
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| r.is_some_and(|p| p.from <= port && port <= p.to))
+            .fold(0u64, |key, (i, _)| key | 1 << i);
+        // Consecutive ports mostly match the same rules: judge a set only when it changes.
+        if last != Some(key) {
+            let verdict = judged.entry(key).or_insert_with(|| ingress.reach(lists, Traffic::Tcp(port)).verdict());
+            verdicts.push(verdict.clone());
+            last = Some(key);
+        }
+    }
+    if verdicts.iter().any(|v| matches!(v, Ok(None))) {
+        return Ok(None);
+    }
+    verdicts.into_iter().find(|v| v.is_err()).unwrap_or_else(|| ingress.reach(lists, Traffic::Tcp(1)).verdict())
+}
+
+#[test]
+fn all_ports_agrees_with_asking_every_port() {
+    let mut rng = Prng(0x0a11_0075);
+    let lists = known_lists();
+    let ports: &[i32] = &[0, 1, 2, 21, 22, 23, 1000, 1001, 1002, 32767, 32768, 65534, 65535];
+    let sources: Vec<&str> =
+        POOL.iter().copied().chain(["abc", "0.0.0.0/0", "0.0.0.0/1", "128.0.0.0/1", "::/0"]).collect();
+    let protocols = ["tcp", "tcp", "tcp", "6", "-1", "udp", "icmp", "50"];
+    let mut outcomes = [0usize; 3];
+    for round in 0..120 {
+        let mut groups = Vec::new();
+        for g in 0..1 + rng.below(2) {
+            let mut rules = Vec::new();
+            for _ in 0..rng.below(7) {
+                let protocol = *rng.pick(&protocols);
+                let (mut from, mut to) = (*rng.pick(ports), *rng.pick(ports));
+                if rng.below(12) > 0 && from > to {
+                    (from, to) = (to, from);
+                }
+                let picked: Vec<&str> = (0..rng.below(3)).map(|_| *rng.pick(&sources)).collect();
+                let mut r = rule(protocol, from, to, &picked);
+                if protocol == "-1" {
+                    r = all_traffic(&picked);
+                }
+                if rng.below(8) == 0 {
+                    let id = rng.pick(&["pl-world", "pl-office", "pl-nowhere", "pl-broken"]).to_string();
+                    r = via_prefix_list(r, &id);
+                }
+                rules.push(r);
+            }
+            groups.push(sg(&format!("sg-{g}"), rules));
+        }
+        let groups: Vec<&SecurityGroup> = groups.iter().collect();
+        let got = all_tcp_ports_open(&groups, PrefixLists::new(&lists));
+        let want = naive_all_tcp_ports_open(&groups, PrefixLists::new(&lists));
+        assert_eq!(got, want, "round {round}: {groups:#?}");
+        outcomes[match &got {
+            Ok(Some(_)) => 0,
+            Ok(None) => 1,
+            Err(_) => 2,
+        }] += 1;
+    }
+    // The draw reaches every outcome, so the comparison is not one-sided.
+    assert!(outcomes.iter().all(|&n| n >= 5), "open, closed, error: {outcomes:?}");
+}
+
+/// [`Inbound::internet_reach`] as first written: entry after entry, each deciding its CIDR
+/// minus what lower-numbered entries decided, with one address set operation at a time.
+fn stepwise_internet_reach(inbound: &Inbound, traffic: Traffic) -> Vec<NaclReach> {
+    Family::ALL
+        .into_iter()
+        .filter_map(|family| {
+            let matching: Vec<&nacl::Entry> =
+                inbound.entries().iter().filter(|e| e.cidr.family == family && e.matcher.matches(traffic)).collect();
+            let allows: Vec<Cidr> = matching.iter().filter(|e| e.allow).map(|e| e.cidr).collect();
+            let internet_allows = naive_cover(family, &allows)?;
+            let internet = AddrSet::internet(family);
+            let mut undecided = AddrSet::full(family);
+            let (mut rules, mut named, mut exposed) = (Vec::new(), AddrSet::empty(family), AddrSet::empty(family));
+            for entry in matching {
+                let decided = undecided.intersection(&AddrSet::of(family, [&entry.cidr]));
+                if entry.allow && internet_allows.contains(&entry.cidr) && !decided.intersection(&internet).is_empty()
+                {
+                    rules.push((entry.rule_number, entry.cidr));
+                    named.insert_cidr(&entry.cidr);
+                    for &(a, b) in decided.ranges() {
+                        exposed.insert(a, b);
+                    }
+                }
+                undecided.remove_cidr(&entry.cidr);
+            }
+            let widest = exposed.widest_block()?;
+            Some(NaclReach { traffic, rules, widest, narrowed: exposed != named })
+        })
+        .collect()
+}
+
+#[test]
+fn nacl_reach_agrees_with_stepwise_evaluation() {
+    let mut rng = Prng(0x0ac1_0001);
+    let protocols = ["-1", "6", "6", "17", "1"];
+    let ports: &[i32] = &[0, 21, 22, 23, 1024, 65535];
+    let pool: Vec<&str> = POOL.iter().copied().chain(["1.2.3.4/32", "128.0.0.0/2", "192.0.0.0/2"]).collect();
+    let mut reached = 0;
+    for round in 0..400 {
+        let entries: Vec<NetworkAclEntry> = (0..rng.below(9))
+            .map(|i| {
+                let protocol = *rng.pick(&protocols);
+                let (a, b) = (*rng.pick(ports), *rng.pick(ports));
+                let range = matches!(protocol, "6" | "17").then_some((a.min(b), a.max(b)));
+                let action = if rng.below(3) > 0 { "allow" } else { "deny" };
+                let number = i32::try_from(rng.below(20) * 10 + i).unwrap_or(1);
+                let cidr: &str = pool[rng.below(pool.len())];
+                entry(number, protocol, action, cidr, range)
+            })
+            .collect();
+        let inbound = inbound(entries);
+        for traffic in [Traffic::Tcp(22), Traffic::Tcp(1024), Traffic::Udp(22), Traffic::OtherProtocol] {
+            let got = inbound.internet_reach(traffic);
+            assert_eq!(got, stepwise_internet_reach(&inbound, traffic), "round {round}, {traffic}: {inbound:?}");
+            reached += usize::from(!got.is_empty());
+        }
+    }
+    assert!(reached >= 100, "only {reached} reachable cases");
+}
+
+#[test]
+fn nacl_reach_through_thousands_of_entries() {
+    // 5,000 denies of distinct, non-adjacent /24s carve 5,000 holes into what is undecided,
+    // then an allow of everything: each entry used to cost a pass over every hole.
+    let mut entries: Vec<NetworkAclEntry> = (0..5000)
+        .map(|i| entry(i32::try_from(i + 1).unwrap_or(i32::MAX), "6", "deny", &distinct_v4(i), Some((0, 1024))))
+        .collect();
+    entries.push(entry(20000, "-1", "allow", "0.0.0.0/0", None));
+    let got = nacl_reach(entries, Traffic::Tcp(22));
+    assert_eq!(
+        got.as_deref(),
+        Some(
+            "rule 20000 allows 0.0.0.0/0 (lower-numbered entries decide part of it; widest block still reaching: 128.0.0.0/1)"
+        )
+    );
+}
+
+#[test]
+fn hostile_cidrs_are_errors() {
+    let hostile = [
+        "10.0.0.0/33",
+        "::/129",
+        "1.2.3.4/-1",
+        "",
+        "/",
+        " / ",
+        "１０.0.0.0/8",
+        "10.0.0.0/８",
+        "10.0.0.0/٣",
+        "10.0.0.0/99999999999999999999",
+        "99999999999999999999/8",
+        "4294967296/0",
+        "10.0.0.0/8/8",
+        "010.0.0.0/8",
+        "0x0a.0.0.0/8",
+        "1.2.3.4:80/32",
+        "fe80::1%eth0/64",
+        "::ffff:1.2.3.4/128",
+        "::ffff:0.0.0.0/96",
+        "::ffff:128.0.0.0/97",
+        "::FFFF:0:0/96",
+    ];
+    for text in hostile {
+        let got = Cidr::parse(text);
+        assert!(matches!(got, Err(NetError::MalformedCidr { .. })), "{text:?}: {got:?}");
+    }
+    // Blocks that merely contain the IPv4-mapped space are ordinary IPv6 blocks.
+    for text in ["::/0", "::/64", "::ffff:0:0/95"] {
+        assert!(Cidr::parse(text).is_ok(), "{text}");
+    }
+}
+
+#[test]
+fn hostile_protocols_and_ports_are_errors_or_read_as_aws_does() {
+    let same: &[(&str, Protocol)] = &[
+        ("6", Protocol::Tcp),
+        ("006", Protocol::Tcp),
+        ("17", Protocol::Udp),
+        ("017", Protocol::Udp),
+        ("1", Protocol::Icmp),
+        ("58", Protocol::Icmpv6),
+        ("icmpv6", Protocol::Icmpv6),
+        ("ICMPv6", Protocol::Icmpv6),
+        (" tcp ", Protocol::Tcp),
+        ("-1", Protocol::All),
+        ("50", Protocol::Other(50)),
+    ];
+    for (text, want) in same {
+        assert_eq!(Protocol::parse(text), Ok(*want), "{text:?}");
+    }
+    for text in ["", "+6", "-6", "-01", "256", "99999999999999999999", "６", "tcp6", "ｔｃｐ", "6.0", "0x6"] {
+        let got = Protocol::parse(text);
+        assert!(matches!(got, Err(NetError::MalformedRule(_))), "{text:?}: {got:?}");
+    }
+    // Ports: -1 only means "no ports" for protocols without them.
+    let bad: &[(&str, (i32, i32))] = &[
+        ("tcp", (-1, -1)),
+        ("6", (-1, -1)),
+        ("udp", (-1, 53)),
+        ("17", (53, -1)),
+        ("tcp", (443, 80)),
+        ("tcp", (0, 65536)),
+        ("tcp", (i32::MIN, i32::MAX)),
+        ("006", (-1, -1)),
+    ];
+    for (protocol, ports) in bad {
+        let got = Protocol::parse(protocol).and_then(|p| Match::new(p, Some(*ports)));
+        assert!(matches!(got, Err(NetError::MalformedRule(_))), "{protocol} {ports:?}: {got:?}");
+    }
+    for (protocol, ports) in [("icmp", (-1, -1)), ("58", (-1, -1)), ("-1", (-1, -1)), ("-1", (443, 80))] {
+        assert!(Protocol::parse(protocol).and_then(|p| Match::new(p, Some(ports))).is_ok(), "{protocol} {ports:?}");
+    }
+}
+
+#[test]
+fn hostile_rules_make_the_port_checks_undecided_not_passed() {
+    let lists = known_lists();
+    // A TCP rule written with a zero-padded protocol number is a TCP rule.
+    let padded = sg("sg-1", vec![rule("006", 22, 22, &["0.0.0.0/0"])]);
+    let verdict = ingress_reach(&[&padded], PrefixLists::new(&lists), Traffic::Tcp(22)).verdict();
+    assert!(matches!(verdict, Ok(Some(_))), "{verdict:?}");
+    for (name, bad) in [
+        ("mapped IPv6", tcp(0, 65535, &["::ffff:0.0.0.0/96"])),
+        ("prefix too long", all_traffic(&["0.0.0.0/33"])),
+        ("ports -1 on tcp", rule("6", -1, -1, &["0.0.0.0/0"])),
+        ("reversed ports", rule("tcp", 23, 21, &["0.0.0.0/0"])),
+        ("huge protocol", rule("4294967302", 22, 22, &["0.0.0.0/0"])),
+    ] {
+        let group = sg("sg-1", vec![bad]);
+        let verdict = ingress_reach(&[&group], PrefixLists::new(&lists), Traffic::Tcp(22)).verdict();
+        assert!(verdict.is_err(), "{name}: {verdict:?}");
+        assert!(all_tcp_ports_open(&[&group], PrefixLists::new(&lists)).is_err(), "{name}");
+    }
+}
+
+#[test]
+fn counted_cover_agrees_with_merging_the_blocks_present() {
+    let mut rng = Prng(0x0c0e_4ed7);
+    let pool = cidrs(POOL);
+    for round in 0..200 {
+        let blocks: Vec<Cidr> = (0..1 + rng.below(8)).map(|_| *rng.pick(&pool)).collect();
+        let mut counted = Family::ALL.map(|family| cover::InternetCover::new(family, &blocks));
+        let mut present: Vec<Cidr> = Vec::new();
+        for step in 0..20 {
+            if !present.is_empty() && rng.below(3) == 0 {
+                let gone = present.remove(rng.below(present.len()));
+                counted.iter_mut().for_each(|c| c.remove(&gone));
+            } else {
+                let block = *rng.pick(&blocks);
+                present.push(block);
+                counted.iter_mut().for_each(|c| c.add(&block));
+            }
+            for (family, cover) in Family::ALL.into_iter().zip(&counted) {
+                let want = naive_covers(family, &present);
+                assert_eq!(cover.covers_internet(), want, "round {round} step {step}: {present:?}");
+            }
+        }
     }
 }
