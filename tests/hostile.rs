@@ -7,6 +7,7 @@ mod common;
 use std::io::{BufReader, Write};
 use std::net::TcpListener;
 use std::path::Path;
+use std::sync::{Arc, Mutex};
 
 use common::stub::{self, caller_identity};
 use common::{fixture, rampart, run, status_of};
@@ -129,17 +130,23 @@ fn a_write_that_fails_half_way_leaves_the_previous_report() {
 }
 
 /// Answers GetCallerIdentity, and every other request with a 200 whose chunked body never
-/// ends (until the client hangs up or 1 GiB has been sent).
-fn serve_endless() -> String {
+/// ends (until the client hangs up or 1 GiB has been sent). Returns the URL and the actions
+/// answered so.
+fn serve_endless() -> (String, Arc<Mutex<Vec<String>>>) {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let url = format!("http://{}", listener.local_addr().unwrap());
+    let endless = Arc::new(Mutex::new(Vec::new()));
+    let log = endless.clone();
     std::thread::spawn(move || {
         for stream in listener.incoming() {
             let Ok(mut stream) = stream else { continue };
+            let log = log.clone();
             std::thread::spawn(move || {
                 let mut reader = BufReader::new(stream.try_clone().unwrap());
                 let Some(request) = stub::read_raw(&mut reader) else { return };
-                if request.action() == "GetCallerIdentity" {
+                if request.action() != "GetCallerIdentity" {
+                    log.lock().unwrap().push(request.action());
+                } else {
                     let (status, content_type, body) = caller_identity();
                     let _ = write!(
                         stream,
@@ -158,14 +165,14 @@ fn serve_endless() -> String {
             });
         }
     });
-    url
+    (url, endless)
 }
 
 #[test]
 fn an_endless_response_is_an_error_not_an_allocation_failure() {
-    let url = serve_endless();
+    let (url, endless) = serve_endless();
     let (code, out, err) = run(with_keys(&mut rampart())
-        .env("RAMPART_MAX_ATTEMPTS", "1")
+        .env("RAMPART_MAX_ATTEMPTS", "3")
         .args(["audit", "--format", "json", "--region", "us-east-1", "--checks", "ec2_ebs_default_encryption", "--endpoint-url"])
         .arg(&url));
     assert_eq!(code, 4, "{err}");
@@ -173,4 +180,11 @@ fn an_endless_response_is_an_error_not_an_allocation_failure() {
     assert_eq!(status_of(&report, "ec2_ebs_default_encryption", "123456789012/us-east-1"), "ERROR");
     let message = report["findings"][0]["message"].as_str().unwrap();
     assert!(message.contains("response too large: over 64 MiB"), "{message}");
+    // The same request would get the same answer: it is not retried.
+    let mut actions = endless.lock().unwrap().clone();
+    assert!(!actions.is_empty());
+    let sent = actions.len();
+    actions.sort();
+    actions.dedup();
+    assert_eq!(actions.len(), sent, "an endless answer was asked for again: {actions:?}");
 }
