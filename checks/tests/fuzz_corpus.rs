@@ -55,6 +55,17 @@ fn every_target_has_a_seed_corpus_and_it_passes() {
 }
 
 #[test]
+fn every_fuzz_target_file_names_a_harness() {
+    let dir = fuzz_dir().join("fuzz_targets");
+    let mut names: Vec<String> =
+        files(&dir).iter().filter_map(|p| p.file_stem().and_then(|s| s.to_str()).map(str::to_string)).collect();
+    names.sort();
+    let mut want: Vec<String> = TARGETS.iter().map(|(t, _)| t.to_string()).collect();
+    want.sort();
+    assert_eq!(names, want, "checks/fuzz/fuzz_targets/ has one file per harness");
+}
+
+#[test]
 #[ignore = "reproducers of bugs that are not fixed yet"]
 fn known_bugs_still_fail() {
     let root = fuzz_dir().join("known-bugs");
