@@ -116,6 +116,22 @@ mod tests {
         }
     }
 
+    /// MANUAL asks a person to confirm something Rampart read; on data it could not read
+    /// the answer is ERROR, so no MANUAL remains once everything is unknown either.
+    #[test]
+    fn nothing_is_manual_once_unknown() {
+        let fixture = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/../tests/fixtures/aged-account.json")).unwrap();
+        let inputs = test_accounts().into_iter().map(|(_, a)| inventory_of(a)).chain([fixture]);
+        for bytes in inputs {
+            let mut value: Value = serde_json::from_slice(&bytes).unwrap();
+            unknown_everything(&mut value);
+            let inventory: Inventory = serde_json::from_value(value).unwrap();
+            for f in evaluate(&inventory, &Selection::default(), &Config::default()) {
+                assert_ne!(f.status, Status::Manual, "{} on {}: {}", f.check.id, f.resource.id, f.message);
+            }
+        }
+    }
+
     #[test]
     fn unknown_everything_rewrites_known_values_only() {
         let mut v = serde_json::json!({"a": {"known": [1, {"known": 2}]}, "b": {"unknown": "x"}, "c": {"known": 1, "other": 2}});
