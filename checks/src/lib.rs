@@ -10,6 +10,8 @@ pub mod engine;
 pub mod filter_pattern;
 pub mod finding;
 pub mod frameworks;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod inventory;
 pub mod net;
 pub mod policy;
