@@ -45,7 +45,7 @@ pub fn net(data: &[u8]) {
 fn cidr_text(text: &str) {
     let parsed = Cidr::parse(text);
     // The reference: `address/prefix` with std's address parsers, a decimal prefix of at
-    // most three digits that fits the family, host bits cleared.
+    // most three digits that fits the family, host bits cleared, no IPv4-mapped IPv6 block.
     let want = text.trim().split_once('/').and_then(|(addr, prefix)| {
         if prefix.is_empty() || prefix.len() > 3 || !prefix.bytes().all(|b| b.is_ascii_digit()) {
             return None;
@@ -62,6 +62,10 @@ fn cidr_text(text: &str) {
         }
         let size_bits = bits - prefix;
         let first = if size_bits == 128 { 0 } else { value >> size_bits << size_bits };
+        // A block inside `::ffff:0:0/96` is IPv4 in IPv6 clothing: refused.
+        if family == Family::V6 && prefix >= 96 && first >> 32 == 0xffff {
+            return None;
+        }
         Some((family, first, prefix))
     });
     match (&parsed, want) {
