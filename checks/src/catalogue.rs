@@ -14,6 +14,8 @@ pub const SECTIONS: [&str; 4] = ["What it checks", "Why it matters", "Remediatio
 pub fn render_check(check: &Check) -> String {
     let mut out = format!("# {}\n\n{}\n\n", check.id, check.title);
     out.push_str(&format!("- Severity: {}\n- Measure: {}\n", check.severity, check.measure));
+    let reads: Vec<&str> = check.reads.iter().map(|s| s.name()).collect();
+    out.push_str(&format!("- Reads: {}\n", reads.join(", ")));
     for (framework, controls) in compliance_of(check.id) {
         out.push_str(&format!("- {framework}: {}\n", controls.join(", ")));
     }

@@ -188,6 +188,7 @@ mod tests {
             title: "panics",
             measure: Measure::Access,
             severity: Severity::Low,
+            reads: &[crate::inventory::Source::CredentialReport],
             raw_doc: "",
             eval: panicking,
         };

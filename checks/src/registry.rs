@@ -8,7 +8,7 @@ use chrono::{DateTime, Utc};
 
 use crate::config::Config;
 use crate::finding::{Measure, Resource, Severity, Status};
-use crate::inventory::AccountInventory;
+use crate::inventory::{AccountInventory, Source};
 
 /// What a check sees besides the inventory.
 #[derive(Debug, Clone, Copy)]
@@ -31,6 +31,9 @@ pub struct Check {
     pub title: &'static str,
     pub measure: Measure,
     pub severity: Severity,
+    /// The inventory sources the check reads: collection is planned from them, and a
+    /// meta-test proves that the check reads nothing else.
+    pub reads: &'static [Source],
     /// The check's doc comment, verbatim (one leading space per line, as rustdoc stores it).
     pub raw_doc: &'static str,
     pub eval: EvalFn,
@@ -74,7 +77,8 @@ impl Check {
 }
 
 /// Declares a check: its doc comment (with the sections `## What it checks`,
-/// `## Why it matters`, `## Remediation`, `## References`) and its fields.
+/// `## Why it matters`, `## Remediation`, `## References`) and its fields, among them
+/// `reads: [Source::…]`, the inventory sources its evaluation reads (at least one).
 #[macro_export]
 macro_rules! declare_check {
     (
@@ -84,6 +88,7 @@ macro_rules! declare_check {
             title: $title:literal,
             measure: $measure:expr,
             severity: $severity:expr,
+            reads: [$(Source::$read:ident),+ $(,)?],
             eval: $eval:path $(,)?
         }
     ) => {
@@ -93,6 +98,7 @@ macro_rules! declare_check {
             title: $title,
             measure: $measure,
             severity: $severity,
+            reads: &[$($crate::inventory::Source::$read),+],
             raw_doc: concat!($($doc, "\n"),*),
             eval: $eval,
         };

@@ -5,15 +5,26 @@ use aws_sdk_account::types::AlternateContactType;
 use rampart_checks::Collected;
 use rampart_checks::inventory::account::{AccountContacts, AlternateContact, ContactInformation};
 
+use rampart_checks::inventory::{Plan, Source};
+
+use super::read;
 use crate::aws::error::{describe, has_code};
 
-pub async fn collect(client: &Client) -> AccountContacts {
-    let (info, security) = tokio::join!(
-        client.get_contact_information().send(),
-        client.get_alternate_contact().alternate_contact_type(AlternateContactType::Security).send()
+/// The reads of `plan`'s Account sources.
+pub async fn collect(client: &Client, plan: &Plan) -> AccountContacts {
+    let (contact_information, security_contact) = tokio::join!(
+        read(plan, Source::ContactInformation, contact_information(client)),
+        read(plan, Source::SecurityContact, security_contact(client))
     );
-    let present = |s: Option<&str>| s.is_some_and(|v| !v.trim().is_empty());
-    let contact_information = match info {
+    AccountContacts { contact_information, security_contact }
+}
+
+fn present(s: Option<&str>) -> bool {
+    s.is_some_and(|v| !v.trim().is_empty())
+}
+
+async fn contact_information(client: &Client) -> Collected<Option<ContactInformation>> {
+    match client.get_contact_information().send().await {
         Ok(out) => Collected::Known(out.contact_information().map(|c| ContactInformation {
             has_full_name: present(Some(c.full_name())),
             has_phone_number: present(Some(c.phone_number())),
@@ -22,8 +33,11 @@ pub async fn collect(client: &Client) -> AccountContacts {
         })),
         Err(e) if has_code(&e, &["ResourceNotFoundException"]) => Collected::Known(None),
         Err(e) => Collected::Unknown(describe("account:GetContactInformation", &e)),
-    };
-    let security_contact = match security {
+    }
+}
+
+async fn security_contact(client: &Client) -> Collected<Option<AlternateContact>> {
+    match client.get_alternate_contact().alternate_contact_type(AlternateContactType::Security).send().await {
         Ok(out) => Collected::Known(out.alternate_contact().map(|c| AlternateContact {
             has_name: present(c.name()),
             has_email_address: present(c.email_address()),
@@ -32,6 +46,5 @@ pub async fn collect(client: &Client) -> AccountContacts {
         })),
         Err(e) if has_code(&e, &["ResourceNotFoundException"]) => Collected::Known(None),
         Err(e) => Collected::Unknown(describe("account:GetAlternateContact", &e)),
-    };
-    AccountContacts { contact_information, security_contact }
+    }
 }

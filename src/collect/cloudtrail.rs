@@ -8,10 +8,17 @@ use rampart_checks::inventory::cloudtrail::{
     AdvancedEventSelector, CloudTrailInventory, DataResource, EventSelector, EventSelectors, FieldSelector, Trail, TrailStatus,
 };
 
+use rampart_checks::inventory::{Plan, Source};
+
+use super::read;
 use crate::aws::Session;
 use crate::aws::error::describe;
 
-pub async fn collect(session: &Session, regions: &[String]) -> CloudTrailInventory {
+/// The reads of `plan`'s CloudTrail sources (every one of which needs the trail list).
+pub async fn collect(session: &Session, regions: &[String], plan: &Plan) -> CloudTrailInventory {
+    if !plan.reads(Source::Trails) {
+        return CloudTrailInventory::default();
+    }
     let mut by_arn: BTreeMap<String, aws_sdk_cloudtrail::types::Trail> = BTreeMap::new();
     let mut failures = Vec::new();
     let listed = futures::future::join_all(regions.iter().map(|region| async move {
@@ -35,22 +42,22 @@ pub async fn collect(session: &Session, regions: &[String]) -> CloudTrailInvento
         // Nothing seen and some region could not be read: "no trail" would be a guess.
         return CloudTrailInventory { trails: Collected::Unknown(failures.join("; ")) };
     }
-    let trails = futures::future::join_all(by_arn.into_values().map(|t| trail(session, t))).await;
+    let trails = futures::future::join_all(by_arn.into_values().map(|t| trail(session, t, plan))).await;
     CloudTrailInventory { trails: Collected::Known(trails) }
 }
 
-async fn trail(session: &Session, t: aws_sdk_cloudtrail::types::Trail) -> Trail {
+async fn trail(session: &Session, t: aws_sdk_cloudtrail::types::Trail, plan: &Plan) -> Trail {
     let arn = t.trail_arn().unwrap_or_default().to_string();
     let home_region = t.home_region().unwrap_or("us-east-1").to_string();
     let client = session.cloudtrail(&home_region);
     let (status, selectors) = tokio::join!(
-        async {
+        read(plan, Source::TrailStatus, async {
             match client.get_trail_status().name(&arn).send().await {
                 Ok(out) => Collected::Known(TrailStatus { is_logging: out.is_logging().unwrap_or(false) }),
                 Err(e) => Collected::Unknown(describe("cloudtrail:GetTrailStatus", &e)),
             }
-        },
-        async {
+        }),
+        read(plan, Source::TrailEventSelectors, async {
             match client.get_event_selectors().trail_name(&arn).send().await {
                 Ok(out) => Collected::Known(EventSelectors {
                     basic: out
@@ -90,7 +97,7 @@ async fn trail(session: &Session, t: aws_sdk_cloudtrail::types::Trail) -> Trail 
                 }),
                 Err(e) => Collected::Unknown(describe("cloudtrail:GetEventSelectors", &e)),
             }
-        }
+        })
     );
     Trail {
         name: t.name().unwrap_or_default().to_string(),

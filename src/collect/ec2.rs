@@ -11,13 +11,17 @@ use rampart_checks::inventory::ec2::{
 
 use futures::StreamExt;
 
-use super::{PER_RESOURCE_CONCURRENCY, to_chrono};
+use rampart_checks::inventory::{Plan, Source};
+
+use super::{PER_RESOURCE_CONCURRENCY, read, to_chrono};
 use crate::aws::error::describe;
 
-pub async fn collect(client: &Client) -> Ec2Inventory {
+/// The reads of `plan`'s EC2 sources, one region.
+pub async fn collect(client: &Client, plan: &Plan) -> Ec2Inventory {
+    let r = |source: Source| plan.reads(source);
     // Everything at once; only prefix lists wait, for the security groups that name them.
     let groups_and_prefix_lists = async {
-        let security_groups = security_groups(client).await;
+        let security_groups = read(plan, Source::SecurityGroups, security_groups(client)).await;
         let referenced: Vec<String> = match &security_groups {
             Collected::Known(groups) => {
                 let mut ids: Vec<String> = groups
@@ -31,7 +35,7 @@ pub async fn collect(client: &Client) -> Ec2Inventory {
             }
             Collected::Unknown(_) => Vec::new(),
         };
-        let managed_prefix_lists = managed_prefix_lists(client, referenced).await;
+        let managed_prefix_lists = read(plan, Source::ManagedPrefixLists, managed_prefix_lists(client, referenced)).await;
         (security_groups, managed_prefix_lists)
     };
     let (
@@ -42,23 +46,23 @@ pub async fn collect(client: &Client) -> Ec2Inventory {
         groups_and_prefix_lists,
         async {
             tokio::join!(
-                ebs_encryption_by_default(client),
-                ebs_default_kms_key_id(client),
-                volumes(client),
-                snapshots(client),
-                network_acls(client),
+                read(plan, Source::EbsEncryptionByDefault, ebs_encryption_by_default(client)),
+                read(plan, Source::EbsDefaultKmsKey, ebs_default_kms_key_id(client)),
+                read(plan, Source::Volumes, volumes(client)),
+                read(plan, Source::Snapshots, snapshots(client, r(Source::SnapshotPermissions))),
+                read(plan, Source::NetworkAcls, network_acls(client)),
             )
         },
         async {
             tokio::join!(
-                vpcs(client),
-                subnets(client),
-                route_tables(client),
-                vpc_peering_connections(client),
-                internet_gateways(client),
-                flow_logs(client),
-                instances(client),
-                instance_metadata_defaults(client),
+                read(plan, Source::Vpcs, vpcs(client)),
+                read(plan, Source::Subnets, subnets(client)),
+                read(plan, Source::RouteTables, route_tables(client)),
+                read(plan, Source::VpcPeeringConnections, vpc_peering_connections(client)),
+                read(plan, Source::InternetGateways, internet_gateways(client)),
+                read(plan, Source::FlowLogs, flow_logs(client)),
+                read(plan, Source::Instances, instances(client)),
+                read(plan, Source::InstanceMetadataDefaults, instance_metadata_defaults(client)),
             )
         },
     );
@@ -115,7 +119,8 @@ async fn volumes(client: &Client) -> Collected<Vec<Volume>> {
     })
 }
 
-async fn snapshots(client: &Client) -> Collected<Vec<Snapshot>> {
+/// The account's snapshots, each with its createVolumePermission when `permissions`.
+async fn snapshots(client: &Client, permissions: bool) -> Collected<Vec<Snapshot>> {
     let listed = collect_items!(
         "ec2:DescribeSnapshots",
         client.describe_snapshots().owner_ids("self").into_paginator(),
@@ -125,28 +130,13 @@ async fn snapshots(client: &Client) -> Collected<Vec<Snapshot>> {
         Collected::Known(listed) => listed,
         Collected::Unknown(why) => return Collected::Unknown(why),
     };
-    // One DescribeSnapshotAttribute per snapshot: a few at a time, in order.
+    // One DescribeSnapshotAttribute per snapshot (when the permissions are read): a few at
+    // a time, in order.
     let snapshots = futures::stream::iter(listed)
         .map(|s| async move {
             let id = s.snapshot_id().unwrap_or_default().to_string();
-            let create_volume_permissions = match client
-                .describe_snapshot_attribute()
-                .snapshot_id(&id)
-                .attribute(SnapshotAttributeName::CreateVolumePermission)
-                .send()
-                .await
-            {
-                Ok(out) => Collected::Known(
-                    out.create_volume_permissions()
-                        .iter()
-                        .map(|p| CreateVolumePermission {
-                            group: p.group().map(|g| g.as_str().to_string()),
-                            user_id: p.user_id().map(str::to_string),
-                        })
-                        .collect(),
-                ),
-                Err(e) => Collected::Unknown(describe("ec2:DescribeSnapshotAttribute", &e)),
-            };
+            let create_volume_permissions =
+                if permissions { create_volume_permissions(client, &id).await } else { Collected::default() };
             Snapshot {
                 snapshot_id: id,
                 volume_id: s.volume_id().map(str::to_string),
@@ -160,6 +150,27 @@ async fn snapshots(client: &Client) -> Collected<Vec<Snapshot>> {
         .collect::<Vec<_>>()
         .await;
     Collected::Known(snapshots)
+}
+
+async fn create_volume_permissions(client: &Client, id: &str) -> Collected<Vec<CreateVolumePermission>> {
+    match client
+        .describe_snapshot_attribute()
+        .snapshot_id(id)
+        .attribute(SnapshotAttributeName::CreateVolumePermission)
+        .send()
+        .await
+    {
+        Ok(out) => Collected::Known(
+            out.create_volume_permissions()
+                .iter()
+                .map(|p| CreateVolumePermission {
+                    group: p.group().map(|g| g.as_str().to_string()),
+                    user_id: p.user_id().map(str::to_string),
+                })
+                .collect(),
+        ),
+        Err(e) => Collected::Unknown(describe("ec2:DescribeSnapshotAttribute", &e)),
+    }
 }
 
 fn ip_permission(p: &aws_sdk_ec2::types::IpPermission) -> IpPermission {

@@ -17,22 +17,28 @@ use rampart_checks::Collected;
 use tokio::time::Instant;
 use tracing::debug;
 
-use super::to_chrono;
+use rampart_checks::inventory::{Plan, Source};
+
+use super::{read, to_chrono};
 use crate::aws::error::describe;
 
 /// How long to wait for AWS to finish generating the credential report.
 const REPORT_DEADLINE: Duration = Duration::from_secs(300);
 
-pub async fn collect(client: &Client) -> IamInventory {
+/// The reads of `plan`'s IAM sources.
+pub async fn collect(client: &Client, plan: &Plan) -> IamInventory {
     let (credential_report, account_summary, password_policy, virtual_mfa_devices, authorization_details, server_certificates) = tokio::join!(
-        credential_report(client),
-        account_summary(client),
-        password_policy(client),
-        virtual_mfa_devices(client),
-        authorization_details(client),
-        server_certificates(client),
+        read(plan, Source::CredentialReport, credential_report(client)),
+        read(plan, Source::AccountSummary, account_summary(client)),
+        read(plan, Source::PasswordPolicy, password_policy(client)),
+        read(plan, Source::VirtualMfaDevices, virtual_mfa_devices(client)),
+        read(plan, Source::AuthorizationDetails, authorization_details(client)),
+        read(plan, Source::ServerCertificates, server_certificates(client)),
     );
-    let (saml_providers, oidc_providers) = tokio::join!(saml_providers(client), oidc_providers(client));
+    let (saml_providers, oidc_providers) = tokio::join!(
+        read(plan, Source::SamlProviders, saml_providers(client)),
+        read(plan, Source::OidcProviders, oidc_providers(client))
+    );
     IamInventory {
         credential_report,
         account_summary,

@@ -7,11 +7,15 @@ use rampart_checks::inventory::kms::{Alias, Key, KmsInventory};
 
 use futures::StreamExt;
 
-use super::{PER_RESOURCE_CONCURRENCY, to_chrono};
+use rampart_checks::inventory::{Plan, Source};
+
+use super::{PER_RESOURCE_CONCURRENCY, read, to_chrono};
 use crate::aws::error::describe;
 
-pub async fn collect(client: &Client) -> KmsInventory {
-    let (keys, aliases) = tokio::join!(keys(client), aliases(client));
+/// The reads of `plan`'s KMS sources, one region.
+pub async fn collect(client: &Client, plan: &Plan) -> KmsInventory {
+    let (keys, aliases) =
+        tokio::join!(read(plan, Source::KmsKeys, keys(client, plan)), read(plan, Source::KmsAliases, aliases(client)));
     KmsInventory { keys, aliases }
 }
 
@@ -22,7 +26,7 @@ async fn aliases(client: &Client) -> Collected<Vec<Alias>> {
     })
 }
 
-async fn keys(client: &Client) -> Collected<Vec<Key>> {
+async fn keys(client: &Client, plan: &Plan) -> Collected<Vec<Key>> {
     let ids = collect_items!("kms:ListKeys", client.list_keys().into_paginator(), |k: aws_sdk_kms::types::KeyListEntry| k
         .key_id()
         .unwrap_or_default()
@@ -33,7 +37,7 @@ async fn keys(client: &Client) -> Collected<Vec<Key>> {
     };
     // DescribeKey, then rotation status and key policy, per key: a few keys at a time.
     let keys = futures::stream::iter(ids)
-        .map(|id| key(client, id))
+        .map(|id| key(client, id, plan))
         .buffered(PER_RESOURCE_CONCURRENCY)
         .filter_map(|k| async move { k })
         .collect::<Vec<_>>()
@@ -43,12 +47,15 @@ async fn keys(client: &Client) -> Collected<Vec<Key>> {
 
 /// One key's metadata, rotation status and policy; `None` for a key that vanished between
 /// ListKeys and DescribeKey.
-async fn key(client: &Client, id: String) -> Option<Key> {
+async fn key(client: &Client, id: String, plan: &Plan) -> Option<Key> {
     let meta = match client.describe_key().key_id(&id).send().await {
         Ok(out) => out.key_metadata().cloned(),
         Err(e) => {
             // One unreadable key must not hide the others: record what is known.
             let why = describe("kms:DescribeKey", &e);
+            fn unknown<T>(plan: &Plan, source: Source, why: &str) -> Collected<T> {
+                if plan.reads(source) { Collected::Unknown(why.to_string()) } else { Collected::default() }
+            }
             return Some(Key {
                 key_id: id.clone(),
                 arn: id,
@@ -59,8 +66,8 @@ async fn key(client: &Client, id: String) -> Option<Key> {
                 origin: None,
                 multi_region: None,
                 deletion_date: None,
-                rotation_enabled: Collected::Unknown(why.clone()),
-                policy: Collected::Unknown(why),
+                rotation_enabled: unknown(plan, Source::KmsKeyRotation, &why),
+                policy: unknown(plan, Source::KmsKeyPolicies, &why),
             });
         }
     };
@@ -69,7 +76,7 @@ async fn key(client: &Client, id: String) -> Option<Key> {
     let symmetric = meta.key_spec() == Some(&KeySpec::SymmetricDefault);
     let enabled = meta.key_state() == Some(&KeyState::Enabled);
     let (rotation_enabled, policy) = tokio::join!(
-        async {
+        read(plan, Source::KmsKeyRotation, async {
             if !(customer && symmetric && enabled) {
                 return Collected::Known(None);
             }
@@ -77,13 +84,13 @@ async fn key(client: &Client, id: String) -> Option<Key> {
                 Ok(out) => Collected::Known(Some(out.key_rotation_enabled())),
                 Err(e) => Collected::Unknown(describe("kms:GetKeyRotationStatus", &e)),
             }
-        },
-        async {
+        }),
+        read(plan, Source::KmsKeyPolicies, async {
             match client.get_key_policy().key_id(&id).policy_name("default").send().await {
                 Ok(out) => Collected::Known(out.policy().map(str::to_string)),
                 Err(e) => Collected::Unknown(describe("kms:GetKeyPolicy", &e)),
             }
-        }
+        })
     );
     Some(Key {
         key_id: meta.key_id().to_string(),

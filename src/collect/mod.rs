@@ -1,8 +1,10 @@
 //! Collection: the only code that calls AWS. Fills an [`Inventory`] for the checks.
 //!
-//! Only the services the selected checks read are called. Global services (IAM, S3,
-//! CloudTrail's trail list) are read once per account; regional ones run as one task per
-//! service × region, all concurrently.
+//! Collection is planned from the sources the selected checks read ([`Plan`]): a service's
+//! collector is called only when one of its sources is needed, and makes only the reads of
+//! the needed sources; what is not read stays "not collected". Global services (IAM, S3,
+//! CloudTrail's trail list, Account) are read once per account; regional ones run as one task
+//! per service × region, all concurrently.
 
 /// Drains a paginator's items into `Collected<Vec<_>>`, mapping each item; the first
 /// error makes the whole list `Unknown` with the reason (a partial list would be a guess).
@@ -30,11 +32,11 @@ mod monitoring;
 mod s3;
 mod services;
 
-use std::collections::BTreeSet;
+use std::future::Future;
 
 use chrono::{DateTime, Utc};
-use rampart_checks::Check;
-use rampart_checks::inventory::{AccountInventory, Inventory, RegionInventory};
+use rampart_checks::inventory::{AccountInventory, Collector, Inventory, Plan, RegionInventory, Source};
+use rampart_checks::{Check, Collected};
 use tracing::info;
 
 use futures::StreamExt;
@@ -48,69 +50,10 @@ use crate::progress;
 /// settings) in one service and region: enough to be fast, few enough to stay gentle.
 pub(crate) const PER_RESOURCE_CONCURRENCY: usize = 8;
 
-/// The AWS services Rampart reads.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Service {
-    Iam,
-    S3,
-    CloudTrail,
-    Ec2,
-    Kms,
-    Logs,
-    CloudWatch,
-    Sns,
-    Config,
-    GuardDuty,
-    SecurityHub,
-    AccessAnalyzer,
-    Ssm,
-    Rds,
-    Efs,
-    Account,
-    Macie,
-}
-
-/// The services whose data a check reads, from its id.
-pub fn services_for(check_id: &str) -> &'static [Service] {
-    use Service::*;
-    let id = check_id;
-    if id.starts_with("cloudwatch_") {
-        &[CloudTrail, Logs, CloudWatch, Sns]
-    } else if id.starts_with("cloudtrail_logs_s3_bucket") {
-        &[CloudTrail, S3]
-    } else if id.starts_with("cloudtrail_") {
-        &[CloudTrail]
-    } else if id == "ec2_instance_managed_by_ssm" {
-        &[Ec2, Ssm]
-    } else if id.starts_with("ssm_") {
-        &[Ssm]
-    } else if id.starts_with("ec2_") || id.starts_with("vpc_") {
-        &[Ec2]
-    } else if id.starts_with("accessanalyzer_") {
-        &[AccessAnalyzer]
-    } else if id.starts_with("iam_") {
-        &[Iam]
-    } else if id.starts_with("s3_") {
-        &[S3]
-    } else if id.starts_with("kms_") {
-        &[Kms]
-    } else if id.starts_with("config_") {
-        &[Config]
-    } else if id.starts_with("guardduty_") {
-        &[GuardDuty]
-    } else if id.starts_with("securityhub_") {
-        &[SecurityHub]
-    } else if id.starts_with("rds_") {
-        &[Rds]
-    } else if id.starts_with("efs_") {
-        &[Efs]
-    } else if id.starts_with("account_") {
-        &[Account]
-    } else if id.starts_with("macie_") {
-        &[Macie]
-    } else {
-        &[]
-    }
+/// Makes a read only when the plan holds its source; otherwise the value stays at the
+/// inventory's "not collected".
+pub(crate) async fn read<T>(plan: &Plan, source: Source, read: impl Future<Output = Collected<T>>) -> Collected<T> {
+    if plan.reads(source) { read.await } else { Collected::default() }
 }
 
 /// Collects what the selected checks read, for every account the options name: the
@@ -189,32 +132,34 @@ async fn collect_accounts(args: &AwsArgs, checks: &[&Check]) -> Result<Inventory
 
 /// Collects one account: global services once, regional ones per region, concurrently.
 async fn collect_account(session: &Session, checks: &[&Check]) -> AccountInventory {
-    let needs: BTreeSet<Service> = checks.iter().flat_map(|c| services_for(c.id).iter().copied()).collect();
+    let plan = Plan::of(checks);
     let started = std::time::Instant::now();
     let regions = session.regions.clone();
     let home = regions.first().cloned().unwrap_or_else(|| "us-east-1".to_string());
     let mut account = AccountInventory::new(&session.account_id, &session.partition, regions.clone());
+    let plan = &plan;
+    let uses = |c: Collector| plan.uses(c);
     let global = async {
         tokio::join!(
             async {
-                if needs.contains(&Service::Account) {
-                    Some(progress::track(account::collect(&session.account_management(&home))).await)
+                if uses(Collector::Account) {
+                    Some(progress::track(account::collect(&session.account_management(&home), plan)).await)
                 } else {
                     None
                 }
             },
+            async { if uses(Collector::Iam) { Some(progress::track(iam::collect(&session.iam(), plan)).await) } else { None } },
+            async { if uses(Collector::S3) { Some(progress::track(s3::collect(session, &home, plan)).await) } else { None } },
             async {
-                if needs.contains(&Service::Iam) { Some(progress::track(iam::collect(&session.iam())).await) } else { None }
-            },
-            async {
-                if needs.contains(&Service::S3) { Some(progress::track(s3::collect(session, &home)).await) } else { None }
-            },
-            async {
-                if needs.contains(&Service::CloudTrail) { Some(progress::track(cloudtrail::collect(session, &regions)).await) } else { None }
+                if uses(Collector::CloudTrail) {
+                    Some(progress::track(cloudtrail::collect(session, &regions, plan)).await)
+                } else {
+                    None
+                }
             },
         )
     };
-    let regional = futures::future::join_all(regions.iter().map(|r| region(session, r, &needs)));
+    let regional = futures::future::join_all(regions.iter().map(|r| region(session, r, plan)));
     let ((contacts, iam, s3, trails), regional) = tokio::join!(global, regional);
     if let Some(contacts) = contacts {
         account.contacts = contacts;
@@ -229,18 +174,26 @@ async fn collect_account(session: &Session, checks: &[&Check]) -> AccountInvento
         account.cloudtrail = trails;
     }
     account.regional = regions.iter().cloned().zip(regional).collect();
-    info!(account = %session.account_id, elapsed_ms = started.elapsed().as_millis() as u64, services = needs.len(), regions = regions.len(), "collected");
+    info!(
+        account = %session.account_id,
+        elapsed_ms = started.elapsed().as_millis() as u64,
+        services = plan.collectors().len(),
+        sources = plan.len(),
+        regions = regions.len(),
+        "collected"
+    );
     account
 }
 
-/// Every regional service the checks need, for one region, concurrently.
-async fn region(session: &Session, region: &str, needs: &BTreeSet<Service>) -> RegionInventory {
-    let need = |s: Service| needs.contains(&s);
+/// Every regional read the plan holds, for one region, concurrently.
+async fn region(session: &Session, region: &str, plan: &Plan) -> RegionInventory {
     let mut inv = RegionInventory::default();
+    // One task per read, counted by the progress bar; a read the plan does not hold is
+    // neither sent nor counted.
     macro_rules! when {
-        ($service:expr, $fut:expr) => {
+        ($source:expr, $fut:expr) => {
             async {
-                if need($service) { Some(progress::track($fut).await) } else { None }
+                if plan.reads($source) { Some(progress::track($fut).await) } else { None }
             }
         };
     }
@@ -248,21 +201,21 @@ async fn region(session: &Session, region: &str, needs: &BTreeSet<Service>) -> R
     let ssm = session.ssm(region);
     let rds = session.rds(region);
     let (ec2_inv, kms, filters, alarms, subs, recorders, detectors, hub, analyzers, managed, patches, dbs, clusters, efs, macie) = tokio::join!(
-        when!(Service::Ec2, ec2::collect(&ec2)),
-        when!(Service::Kms, kms::collect(&session.kms(region))),
-        when!(Service::Logs, monitoring::metric_filters(&session.logs(region))),
-        when!(Service::CloudWatch, monitoring::metric_alarms(&session.cloudwatch(region))),
-        when!(Service::Sns, monitoring::subscriptions(&session.sns(region))),
-        when!(Service::Config, monitoring::config_recorders(&session.config_service(region))),
-        when!(Service::GuardDuty, monitoring::guardduty_detectors(&session.guardduty(region))),
-        when!(Service::SecurityHub, monitoring::securityhub(&session.securityhub(region))),
-        when!(Service::AccessAnalyzer, monitoring::access_analyzers(&session.accessanalyzer(region))),
-        when!(Service::Ssm, services::managed_instances(&ssm)),
-        when!(Service::Ssm, services::patch_compliance(&ssm)),
-        when!(Service::Rds, services::db_instances(&rds)),
-        when!(Service::Rds, services::db_clusters(&rds)),
-        when!(Service::Efs, services::file_systems(&session.efs(region))),
-        when!(Service::Macie, services::macie_session(&session.macie(region))),
+        async { if plan.uses(Collector::Ec2) { Some(progress::track(ec2::collect(&ec2, plan)).await) } else { None } },
+        async { if plan.uses(Collector::Kms) { Some(progress::track(kms::collect(&session.kms(region), plan)).await) } else { None } },
+        when!(Source::MetricFilters, monitoring::metric_filters(&session.logs(region))),
+        when!(Source::MetricAlarms, monitoring::metric_alarms(&session.cloudwatch(region))),
+        when!(Source::SnsSubscriptions, monitoring::subscriptions(&session.sns(region))),
+        when!(Source::ConfigRecorders, monitoring::config_recorders(&session.config_service(region))),
+        when!(Source::GuardDutyDetectors, monitoring::guardduty_detectors(&session.guardduty(region))),
+        when!(Source::SecurityHub, monitoring::securityhub(&session.securityhub(region))),
+        when!(Source::AccessAnalyzers, monitoring::access_analyzers(&session.accessanalyzer(region))),
+        when!(Source::SsmManagedInstances, services::managed_instances(&ssm)),
+        when!(Source::SsmPatchCompliance, services::patch_compliance(&ssm)),
+        when!(Source::RdsInstances, services::db_instances(&rds)),
+        when!(Source::RdsClusters, services::db_clusters(&rds)),
+        when!(Source::EfsFileSystems, services::file_systems(&session.efs(region))),
+        when!(Source::MacieSession, services::macie_session(&session.macie(region))),
     );
     macro_rules! put {
         ($($field:ident = $value:expr),* $(,)?) => { $( if let Some(v) = $value { inv.$field = v; } )* };
@@ -294,12 +247,83 @@ pub(crate) fn to_chrono(t: &aws_smithy_types::DateTime) -> Option<DateTime<Utc>>
 
 #[cfg(test)]
 mod tests {
-    use super::services_for;
+    use rampart_checks::inventory::{Collector, Plan, Source};
 
     #[test]
-    fn every_registered_check_says_which_services_it_reads() {
+    fn every_registered_check_declares_what_it_reads() {
         for check in rampart_checks::all_checks() {
-            assert!(!services_for(check.id).is_empty(), "{}: no service is collected for it", check.id);
+            assert!(!check.reads.is_empty(), "{}: nothing is collected for it", check.id);
+            assert!(!Plan::of(&[check]).is_empty());
         }
+    }
+
+    /// The collectors `collect_account` and `region` call, each for the sources it fills.
+    const FILLED: &[(Collector, &[Source])] = &[
+        (Collector::Iam, &[
+            Source::CredentialReport,
+            Source::AccountSummary,
+            Source::PasswordPolicy,
+            Source::VirtualMfaDevices,
+            Source::AuthorizationDetails,
+            Source::ServerCertificates,
+            Source::SamlProviders,
+            Source::OidcProviders,
+        ]),
+        (Collector::S3, &[
+            Source::Buckets,
+            Source::BucketEncryption,
+            Source::BucketPublicAccessBlock,
+            Source::BucketPolicy,
+            Source::BucketPolicyStatus,
+            Source::BucketAcl,
+            Source::BucketVersioning,
+            Source::BucketLogging,
+            Source::AccountPublicAccessBlock,
+        ]),
+        (Collector::CloudTrail, &[Source::Trails, Source::TrailStatus, Source::TrailEventSelectors]),
+        (Collector::Account, &[Source::ContactInformation, Source::SecurityContact]),
+        (Collector::Ec2, &[
+            Source::EbsEncryptionByDefault,
+            Source::EbsDefaultKmsKey,
+            Source::Volumes,
+            Source::Snapshots,
+            Source::SnapshotPermissions,
+            Source::SecurityGroups,
+            Source::ManagedPrefixLists,
+            Source::NetworkAcls,
+            Source::Vpcs,
+            Source::Subnets,
+            Source::RouteTables,
+            Source::VpcPeeringConnections,
+            Source::InternetGateways,
+            Source::FlowLogs,
+            Source::Instances,
+            Source::InstanceMetadataDefaults,
+        ]),
+        (Collector::Kms, &[Source::KmsKeys, Source::KmsKeyRotation, Source::KmsKeyPolicies, Source::KmsAliases]),
+        (Collector::Logs, &[Source::MetricFilters]),
+        (Collector::CloudWatch, &[Source::MetricAlarms]),
+        (Collector::Sns, &[Source::SnsSubscriptions]),
+        (Collector::Config, &[Source::ConfigRecorders]),
+        (Collector::GuardDuty, &[Source::GuardDutyDetectors]),
+        (Collector::SecurityHub, &[Source::SecurityHub]),
+        (Collector::AccessAnalyzer, &[Source::AccessAnalyzers]),
+        (Collector::Ssm, &[Source::SsmManagedInstances, Source::SsmPatchCompliance]),
+        (Collector::Rds, &[Source::RdsInstances, Source::RdsClusters]),
+        (Collector::Efs, &[Source::EfsFileSystems]),
+        (Collector::Macie, &[Source::MacieSession]),
+    ];
+
+    #[test]
+    fn every_source_is_filled_by_a_collector() {
+        for &source in Source::ALL {
+            let by: Vec<Collector> = FILLED.iter().filter(|(_, s)| s.contains(&source)).map(|(c, _)| *c).collect();
+            assert_eq!(by, [source.collector()], "{source}: filled by {by:?}");
+            // Planning it alone calls that collector and no other.
+            let plan = Plan::from_sources([source]);
+            assert_eq!(plan.collectors().into_iter().collect::<Vec<_>>(), [source.collector()], "{source}");
+        }
+        let listed: usize = FILLED.iter().map(|(_, s)| s.len()).sum();
+        assert_eq!(listed, Source::ALL.len());
     }
 }

@@ -7,14 +7,19 @@ use futures::stream::{self, StreamExt};
 use rampart_checks::Collected;
 use rampart_checks::inventory::s3::{Bucket, BucketEncryption, Grant, LoggingTarget, PublicAccessBlock, S3Inventory, Versioning};
 
-use super::to_chrono;
+use rampart_checks::inventory::{Plan, Source};
+
+use super::{read, to_chrono};
 use crate::aws::Session;
 use crate::aws::error::{describe, has_code};
 
 
-pub async fn collect(session: &Session, home_region: &str) -> S3Inventory {
-    let (buckets, account_public_access_block) =
-        tokio::join!(buckets(session, home_region), account_public_access_block(session, home_region));
+/// The reads of `plan`'s S3 sources.
+pub async fn collect(session: &Session, home_region: &str, plan: &Plan) -> S3Inventory {
+    let (buckets, account_public_access_block) = tokio::join!(
+        read(plan, Source::Buckets, buckets(session, home_region, plan)),
+        read(plan, Source::AccountPublicAccessBlock, account_public_access_block(session, home_region))
+    );
     S3Inventory { buckets, account_public_access_block }
 }
 
@@ -32,7 +37,7 @@ async fn account_public_access_block(session: &Session, region: &str) -> Collect
     }
 }
 
-async fn buckets(session: &Session, home_region: &str) -> Collected<Vec<Bucket>> {
+async fn buckets(session: &Session, home_region: &str, plan: &Plan) -> Collected<Vec<Bucket>> {
     let home = session.s3(home_region);
     let listed = super::collect_items!("s3:ListBuckets", home.list_buckets().into_paginator(), |b: aws_sdk_s3::types::Bucket| (
         b.name().unwrap_or_default().to_string(),
@@ -69,7 +74,7 @@ async fn buckets(session: &Session, home_region: &str) -> Collected<Vec<Bucket>>
         jobs.push((name, creation_date, region, client));
     }
     let buckets = stream::iter(jobs)
-        .map(|(name, creation_date, region, client)| async move { bucket(client, name, creation_date, region).await })
+        .map(|(name, creation_date, region, client)| async move { bucket(client, name, creation_date, region, plan).await })
         .buffered(super::PER_RESOURCE_CONCURRENCY)
         .collect::<Vec<_>>()
         .await;
@@ -92,11 +97,12 @@ async fn bucket(
     name: String,
     creation_date: Option<chrono::DateTime<chrono::Utc>>,
     region: Collected<String>,
+    plan: &Plan,
 ) -> Bucket {
     let c = &client;
     let n = name.as_str();
     let (encryption, public_access_block, policy, policy_is_public, acl_grants, versioning, logging) = tokio::join!(
-        async {
+        read(plan, Source::BucketEncryption, async {
             match c.get_bucket_encryption().bucket(n).send().await {
                 Ok(out) => Collected::Known(
                     out.server_side_encryption_configuration()
@@ -113,8 +119,8 @@ async fn bucket(
                 Err(e) if has_code(&e, &["ServerSideEncryptionConfigurationNotFoundError"]) => Collected::Known(None),
                 Err(e) => Collected::Unknown(describe("s3:GetEncryptionConfiguration", &e)),
             }
-        },
-        async {
+        }),
+        read(plan, Source::BucketPublicAccessBlock, async {
             match c.get_public_access_block().bucket(n).send().await {
                 Ok(out) => Collected::Known(out.public_access_block_configuration().map(|p| PublicAccessBlock {
                     block_public_acls: p.block_public_acls().unwrap_or(false),
@@ -125,22 +131,22 @@ async fn bucket(
                 Err(e) if has_code(&e, &["NoSuchPublicAccessBlockConfiguration"]) => Collected::Known(None),
                 Err(e) => Collected::Unknown(describe("s3:GetBucketPublicAccessBlock", &e)),
             }
-        },
-        async {
+        }),
+        read(plan, Source::BucketPolicy, async {
             match c.get_bucket_policy().bucket(n).send().await {
                 Ok(out) => Collected::Known(out.policy().map(str::to_string)),
                 Err(e) if has_code(&e, &["NoSuchBucketPolicy"]) => Collected::Known(None),
                 Err(e) => Collected::Unknown(describe("s3:GetBucketPolicy", &e)),
             }
-        },
-        async {
+        }),
+        read(plan, Source::BucketPolicyStatus, async {
             match c.get_bucket_policy_status().bucket(n).send().await {
                 Ok(out) => Collected::Known(out.policy_status().and_then(|s| s.is_public())),
                 Err(e) if has_code(&e, &["NoSuchBucketPolicy"]) => Collected::Known(None),
                 Err(e) => Collected::Unknown(describe("s3:GetBucketPolicyStatus", &e)),
             }
-        },
-        async {
+        }),
+        read(plan, Source::BucketAcl, async {
             match c.get_bucket_acl().bucket(n).send().await {
                 Ok(out) => Collected::Known(
                     out.grants()
@@ -154,8 +160,8 @@ async fn bucket(
                 ),
                 Err(e) => Collected::Unknown(describe("s3:GetBucketAcl", &e)),
             }
-        },
-        async {
+        }),
+        read(plan, Source::BucketVersioning, async {
             match c.get_bucket_versioning().bucket(n).send().await {
                 Ok(out) => Collected::Known(Versioning {
                     status: out.status().map(|s| s.as_str().to_string()),
@@ -163,8 +169,8 @@ async fn bucket(
                 }),
                 Err(e) => Collected::Unknown(describe("s3:GetBucketVersioning", &e)),
             }
-        },
-        async {
+        }),
+        read(plan, Source::BucketLogging, async {
             match c.get_bucket_logging().bucket(n).send().await {
                 Ok(out) => Collected::Known(out.logging_enabled().map(|l| LoggingTarget {
                     target_bucket: l.target_bucket().to_string(),
@@ -172,7 +178,7 @@ async fn bucket(
                 })),
                 Err(e) => Collected::Unknown(describe("s3:GetBucketLogging", &e)),
             }
-        },
+        }),
     );
     Bucket { name, region, creation_date, encryption, public_access_block, policy, policy_is_public, acl_grants, versioning, logging }
 }

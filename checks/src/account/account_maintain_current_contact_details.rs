@@ -32,6 +32,7 @@ declare_check! {
         title: "The account contact details are set and current",
         measure: Measure::Monitoring,
         severity: Severity::Medium,
+        reads: [Source::ContactInformation],
         eval: evaluate,
     }
 }

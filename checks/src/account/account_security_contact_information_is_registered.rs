@@ -30,6 +30,7 @@ declare_check! {
         title: "A security contact is registered for the account",
         measure: Measure::Monitoring,
         severity: Severity::Medium,
+        reads: [Source::SecurityContact],
         eval: evaluate,
     }
 }

@@ -24,6 +24,7 @@ declare_check! {
         title: "CloudTrail trails deliver to CloudWatch Logs",
         measure: Measure::Monitoring,
         severity: Severity::Low,
+        reads: [Source::Trails],
         eval: evaluate,
     }
 }

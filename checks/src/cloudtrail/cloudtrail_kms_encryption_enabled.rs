@@ -25,6 +25,7 @@ declare_check! {
         title: "CloudTrail trails encrypt their logs with a KMS key",
         measure: Measure::Encryption,
         severity: Severity::Medium,
+        reads: [Source::Trails],
         eval: evaluate,
     }
 }

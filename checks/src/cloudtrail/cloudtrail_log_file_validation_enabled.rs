@@ -24,6 +24,7 @@ declare_check! {
         title: "CloudTrail trails have log file validation enabled",
         measure: Measure::Monitoring,
         severity: Severity::Medium,
+        reads: [Source::Trails],
         eval: evaluate,
     }
 }

@@ -26,6 +26,7 @@ declare_check! {
         title: "The S3 bucket of each CloudTrail trail has server access logging enabled",
         measure: Measure::Monitoring,
         severity: Severity::Medium,
+        reads: [Source::Trails, Source::Buckets, Source::BucketLogging],
         eval: evaluate,
     }
 }

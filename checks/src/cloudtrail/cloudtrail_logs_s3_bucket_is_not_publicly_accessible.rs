@@ -35,6 +35,15 @@ declare_check! {
         title: "The S3 bucket of each CloudTrail trail is not publicly accessible",
         measure: Measure::Monitoring,
         severity: Severity::Critical,
+        reads: [
+            Source::Trails,
+            Source::Buckets,
+            Source::BucketPublicAccessBlock,
+            Source::AccountPublicAccessBlock,
+            Source::BucketPolicy,
+            Source::BucketPolicyStatus,
+            Source::BucketAcl,
+        ],
         eval: evaluate,
     }
 }

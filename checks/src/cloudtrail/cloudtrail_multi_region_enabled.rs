@@ -32,6 +32,7 @@ declare_check! {
         title: "A multi-region CloudTrail trail is logging all management events",
         measure: Measure::Monitoring,
         severity: Severity::High,
+        reads: [Source::Trails, Source::TrailStatus, Source::TrailEventSelectors],
         eval: evaluate,
     }
 }

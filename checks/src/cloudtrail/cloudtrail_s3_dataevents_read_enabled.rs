@@ -31,6 +31,7 @@ declare_check! {
         title: "A multi-region trail records S3 object-level read events for all buckets",
         measure: Measure::Monitoring,
         severity: Severity::Low,
+        reads: [Source::Trails, Source::TrailStatus, Source::TrailEventSelectors],
         eval: evaluate,
     }
 }

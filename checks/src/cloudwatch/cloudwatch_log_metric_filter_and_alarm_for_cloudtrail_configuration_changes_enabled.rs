@@ -40,6 +40,14 @@ declare_check! {
         title: "A metric filter and alarm with a subscriber watch CloudTrail configuration changes",
         measure: Measure::Monitoring,
         severity: Severity::Medium,
+        reads: [
+            Source::Trails,
+            Source::TrailStatus,
+            Source::TrailEventSelectors,
+            Source::MetricFilters,
+            Source::MetricAlarms,
+            Source::SnsSubscriptions,
+        ],
         eval: evaluate,
     }
 }

@@ -41,6 +41,14 @@ declare_check! {
         title: "A metric filter and alarm with a subscriber watch S3 bucket policy changes",
         measure: Measure::Monitoring,
         severity: Severity::Medium,
+        reads: [
+            Source::Trails,
+            Source::TrailStatus,
+            Source::TrailEventSelectors,
+            Source::MetricFilters,
+            Source::MetricAlarms,
+            Source::SnsSubscriptions,
+        ],
         eval: evaluate,
     }
 }

@@ -27,6 +27,7 @@ declare_check! {
         title: "EBS encryption by default is enabled in every region",
         measure: Measure::Encryption,
         severity: Severity::High,
+        reads: [Source::EbsEncryptionByDefault, Source::EbsDefaultKmsKey],
         eval: evaluate,
     }
 }

@@ -28,6 +28,7 @@ declare_check! {
         title: "EBS snapshots are not public",
         measure: Measure::Access,
         severity: Severity::Critical,
+        reads: [Source::Snapshots, Source::SnapshotPermissions],
         eval: evaluate,
     }
 }

@@ -27,6 +27,7 @@ declare_check! {
         title: "EBS snapshots are encrypted",
         measure: Measure::Encryption,
         severity: Severity::Medium,
+        reads: [Source::Snapshots],
         eval: evaluate,
     }
 }

@@ -29,6 +29,7 @@ declare_check! {
         title: "EBS volumes are encrypted",
         measure: Measure::Encryption,
         severity: Severity::Medium,
+        reads: [Source::Volumes],
         eval: evaluate,
     }
 }

@@ -33,6 +33,7 @@ declare_check! {
         title: "EC2 account defaults require IMDSv2 for new instances",
         measure: Measure::Network,
         severity: Severity::High,
+        reads: [Source::InstanceMetadataDefaults],
         eval: evaluate,
     }
 }

@@ -28,6 +28,7 @@ declare_check! {
         title: "EC2 instances require IMDSv2 or have the metadata service disabled",
         measure: Measure::Network,
         severity: Severity::High,
+        reads: [Source::Instances],
         eval: evaluate,
     }
 }

@@ -28,6 +28,7 @@ declare_check! {
         title: "Running EC2 instances are managed by AWS Systems Manager",
         measure: Measure::Patching,
         severity: Severity::Medium,
+        reads: [Source::Instances, Source::SsmManagedInstances],
         eval: evaluate,
     }
 }

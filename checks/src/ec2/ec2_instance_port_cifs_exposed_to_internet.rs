@@ -33,6 +33,7 @@ declare_check! {
         title: "EC2 instances do not expose CIFS (TCP 139, 445) to the internet",
         measure: Measure::Network,
         severity: Severity::High,
+        reads: [Source::Instances, Source::SecurityGroups, Source::ManagedPrefixLists],
         eval: evaluate,
     }
 }

@@ -25,6 +25,7 @@ declare_check! {
         title: "EC2 instances have an IAM instance profile",
         measure: Measure::Access,
         severity: Severity::Medium,
+        reads: [Source::Instances],
         eval: evaluate,
     }
 }

@@ -25,6 +25,7 @@ declare_check! {
         title: "EC2 instances do not have a public IPv4 address",
         measure: Measure::Network,
         severity: Severity::Medium,
+        reads: [Source::Instances],
         eval: evaluate,
     }
 }

@@ -31,6 +31,7 @@ declare_check! {
         title: "Network ACLs do not allow ingress from the internet to any port",
         measure: Measure::Network,
         severity: Severity::Medium,
+        reads: [Source::NetworkAcls],
         eval: evaluate,
     }
 }

@@ -30,6 +30,7 @@ declare_check! {
         title: "Network ACLs do not allow ingress from the internet to TCP port 22 (SSH)",
         measure: Measure::Network,
         severity: Severity::Medium,
+        reads: [Source::NetworkAcls],
         eval: evaluate,
     }
 }

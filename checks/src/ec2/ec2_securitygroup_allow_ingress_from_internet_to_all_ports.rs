@@ -29,6 +29,7 @@ declare_check! {
         title: "Security groups do not allow ingress from the internet to all ports",
         measure: Measure::Network,
         severity: Severity::High,
+        reads: [Source::SecurityGroups, Source::ManagedPrefixLists],
         eval: evaluate,
     }
 }

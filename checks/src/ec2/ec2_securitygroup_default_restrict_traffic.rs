@@ -26,6 +26,7 @@ declare_check! {
         title: "Default security groups restrict all traffic",
         measure: Measure::Network,
         severity: Severity::Medium,
+        reads: [Source::SecurityGroups],
         eval: evaluate,
     }
 }

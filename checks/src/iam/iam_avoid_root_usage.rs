@@ -24,6 +24,7 @@ declare_check! {
         title: "Root user has not been used recently",
         measure: Measure::Access,
         severity: Severity::High,
+        reads: [Source::CredentialReport],
         eval: evaluate,
     }
 }

@@ -35,6 +35,7 @@ declare_check! {
         title: "Attached AWS managed policies do not allow '*:*' administrative privileges",
         measure: Measure::Access,
         severity: Severity::High,
+        reads: [Source::AuthorizationDetails],
         eval: evaluate,
     }
 }

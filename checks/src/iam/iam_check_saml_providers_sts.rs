@@ -35,6 +35,7 @@ declare_check! {
         title: "People sign in through a federated identity provider",
         measure: Measure::Access,
         severity: Severity::Low,
+        reads: [Source::SamlProviders, Source::OidcProviders, Source::CredentialReport],
         eval: evaluate,
     }
 }

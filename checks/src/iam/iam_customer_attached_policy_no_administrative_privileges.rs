@@ -34,6 +34,7 @@ declare_check! {
         title: "Attached customer managed policies do not allow '*:*' administrative privileges",
         measure: Measure::Access,
         severity: Severity::High,
+        reads: [Source::AuthorizationDetails],
         eval: evaluate,
     }
 }

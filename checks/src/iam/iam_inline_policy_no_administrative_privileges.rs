@@ -32,6 +32,7 @@ declare_check! {
         title: "Inline IAM policies do not allow '*:*' administrative privileges",
         measure: Measure::Access,
         severity: Severity::High,
+        reads: [Source::AuthorizationDetails],
         eval: evaluate,
     }
 }

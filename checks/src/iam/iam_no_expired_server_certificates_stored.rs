@@ -27,6 +27,7 @@ declare_check! {
         title: "No expired SSL/TLS certificates are stored in IAM",
         measure: Measure::Encryption,
         severity: Severity::Medium,
+        reads: [Source::ServerCertificates],
         eval: evaluate,
     }
 }

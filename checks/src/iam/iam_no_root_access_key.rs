@@ -23,6 +23,7 @@ declare_check! {
         title: "Root user has no active access key",
         measure: Measure::Access,
         severity: Severity::Critical,
+        reads: [Source::CredentialReport, Source::AccountSummary],
         eval: evaluate,
     }
 }

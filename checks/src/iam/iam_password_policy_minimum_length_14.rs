@@ -21,6 +21,7 @@ declare_check! {
         title: "Password policy requires at least 14 characters",
         measure: Measure::Access,
         severity: Severity::Medium,
+        reads: [Source::PasswordPolicy],
         eval: evaluate,
     }
 }

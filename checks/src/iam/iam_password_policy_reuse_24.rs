@@ -21,6 +21,7 @@ declare_check! {
         title: "Password policy prevents reuse of the last 24 passwords",
         measure: Measure::Access,
         severity: Severity::Medium,
+        reads: [Source::PasswordPolicy],
         eval: evaluate,
     }
 }

@@ -29,6 +29,7 @@ declare_check! {
         title: "IAM users receive permissions only through groups",
         measure: Measure::Access,
         severity: Severity::Low,
+        reads: [Source::AuthorizationDetails],
         eval: evaluate,
     }
 }

@@ -29,6 +29,7 @@ declare_check! {
         title: "No IAM identity has AWSCloudShellFullAccess attached",
         measure: Measure::Access,
         severity: Severity::Medium,
+        reads: [Source::AuthorizationDetails],
         eval: evaluate,
     }
 }

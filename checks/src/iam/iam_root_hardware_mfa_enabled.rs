@@ -23,6 +23,7 @@ declare_check! {
         title: "Root user has a hardware MFA device",
         measure: Measure::Access,
         severity: Severity::Critical,
+        reads: [Source::AccountSummary, Source::CredentialReport, Source::VirtualMfaDevices],
         eval: evaluate,
     }
 }

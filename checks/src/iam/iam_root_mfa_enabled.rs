@@ -24,6 +24,7 @@ declare_check! {
         title: "Root user has MFA enabled",
         measure: Measure::Access,
         severity: Severity::Critical,
+        reads: [Source::CredentialReport, Source::AccountSummary],
         eval: evaluate,
     }
 }

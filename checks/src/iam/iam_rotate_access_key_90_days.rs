@@ -25,6 +25,7 @@ declare_check! {
         title: "Active access keys are rotated every 90 days or less",
         measure: Measure::Access,
         severity: Severity::Medium,
+        reads: [Source::CredentialReport],
         eval: evaluate,
     }
 }

@@ -28,6 +28,7 @@ declare_check! {
         title: "A support role with AWSSupportAccess exists",
         measure: Measure::Access,
         severity: Severity::Low,
+        reads: [Source::AuthorizationDetails],
         eval: evaluate,
     }
 }

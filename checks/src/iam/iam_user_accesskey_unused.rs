@@ -23,6 +23,7 @@ declare_check! {
         title: "IAM users have no active access key unused for 45 days",
         measure: Measure::Access,
         severity: Severity::Medium,
+        reads: [Source::CredentialReport],
         eval: evaluate,
     }
 }

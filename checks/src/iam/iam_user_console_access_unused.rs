@@ -24,6 +24,7 @@ declare_check! {
         title: "IAM users have no console password unused for 45 days",
         measure: Measure::Access,
         severity: Severity::Medium,
+        reads: [Source::CredentialReport],
         eval: evaluate,
     }
 }

@@ -24,6 +24,7 @@ declare_check! {
         title: "IAM users with a console password have MFA",
         measure: Measure::Access,
         severity: Severity::High,
+        reads: [Source::CredentialReport],
         eval: evaluate,
     }
 }

@@ -24,6 +24,7 @@ declare_check! {
         title: "IAM users with a console password have no never-used access key",
         measure: Measure::Access,
         severity: Severity::Medium,
+        reads: [Source::CredentialReport],
         eval: evaluate,
     }
 }

@@ -23,6 +23,7 @@ declare_check! {
         title: "IAM users have at most one active access key",
         measure: Measure::Access,
         severity: Severity::Medium,
+        reads: [Source::CredentialReport],
         eval: evaluate,
     }
 }

@@ -13,6 +13,7 @@ pub mod kms;
 pub mod monitoring;
 pub mod s3;
 pub mod services;
+pub mod source;
 
 use std::collections::BTreeMap;
 
@@ -25,6 +26,7 @@ pub use ec2::Ec2Inventory;
 pub use iam::IamInventory;
 pub use kms::KmsInventory;
 pub use s3::S3Inventory;
+pub use source::{Collector, Plan, Scope, Source};
 
 /// Version of the snapshot format; bumped when a field is renamed or removed.
 pub const SNAPSHOT_VERSION: u32 = 1;

@@ -26,6 +26,7 @@ declare_check! {
         title: "Customer managed KMS keys are not scheduled for deletion",
         measure: Measure::Encryption,
         severity: Severity::Medium,
+        reads: [Source::KmsKeys, Source::KmsAliases],
         eval: evaluate,
     }
 }

@@ -29,6 +29,7 @@ declare_check! {
         title: "Customer managed symmetric KMS keys rotate automatically",
         measure: Measure::Encryption,
         severity: Severity::Medium,
+        reads: [Source::KmsKeys, Source::KmsAliases, Source::KmsKeyRotation],
         eval: evaluate,
     }
 }

@@ -36,6 +36,7 @@ declare_check! {
         title: "KMS key policies do not allow public access",
         measure: Measure::Access,
         severity: Severity::Critical,
+        reads: [Source::KmsKeys, Source::KmsAliases, Source::KmsKeyPolicies],
         eval: evaluate,
     }
 }

@@ -25,6 +25,7 @@ declare_check! {
         title: "IAM Access Analyzer is active in every region",
         measure: Measure::Access,
         severity: Severity::Low,
+        reads: [Source::AccessAnalyzers],
         eval: evaluate,
     }
 }

@@ -35,6 +35,7 @@ declare_check! {
         title: "AWS Config records all resource types in every region",
         measure: Measure::Monitoring,
         severity: Severity::Medium,
+        reads: [Source::ConfigRecorders],
         eval: evaluate,
     }
 }

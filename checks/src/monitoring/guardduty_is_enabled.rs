@@ -24,6 +24,7 @@ declare_check! {
         title: "GuardDuty is enabled in every region",
         measure: Measure::Monitoring,
         severity: Severity::High,
+        reads: [Source::GuardDutyDetectors],
         eval: evaluate,
     }
 }

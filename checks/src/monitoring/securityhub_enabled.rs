@@ -24,6 +24,7 @@ declare_check! {
         title: "Security Hub is enabled in every region",
         measure: Measure::Monitoring,
         severity: Severity::High,
+        reads: [Source::SecurityHub],
         eval: evaluate,
     }
 }

@@ -24,6 +24,7 @@ declare_check! {
         title: "EFS file systems are encrypted at rest",
         measure: Measure::Encryption,
         severity: Severity::Medium,
+        reads: [Source::EfsFileSystems],
         eval: evaluate,
     }
 }

@@ -33,6 +33,7 @@ declare_check! {
         title: "RDS DB clusters span multiple Availability Zones",
         measure: Measure::Patching,
         severity: Severity::Medium,
+        reads: [Source::RdsClusters],
         eval: evaluate,
     }
 }

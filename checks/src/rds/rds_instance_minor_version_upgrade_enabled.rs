@@ -25,6 +25,7 @@ declare_check! {
         title: "RDS DB instances upgrade minor versions automatically",
         measure: Measure::Patching,
         severity: Severity::Low,
+        reads: [Source::RdsInstances],
         eval: evaluate,
     }
 }

@@ -39,6 +39,7 @@ declare_check! {
         title: "RDS DB instances are Multi-AZ deployments",
         measure: Measure::Patching,
         severity: Severity::Medium,
+        reads: [Source::RdsInstances, Source::RdsClusters],
         eval: evaluate,
     }
 }

@@ -27,6 +27,7 @@ declare_check! {
         title: "RDS DB instances are not publicly accessible",
         measure: Measure::Network,
         severity: Severity::High,
+        reads: [Source::RdsInstances],
         eval: evaluate,
     }
 }

@@ -29,6 +29,7 @@ declare_check! {
         title: "RDS DB instance storage is encrypted",
         measure: Measure::Encryption,
         severity: Severity::Medium,
+        reads: [Source::RdsInstances, Source::RdsClusters],
         eval: evaluate,
     }
 }

@@ -34,6 +34,7 @@ declare_check! {
         title: "Amazon Macie is enabled in every region",
         measure: Measure::Encryption,
         severity: Severity::Low,
+        reads: [Source::MacieSession],
         eval: evaluate,
     }
 }

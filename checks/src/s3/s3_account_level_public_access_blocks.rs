@@ -28,6 +28,7 @@ declare_check! {
         title: "S3 account-level Block Public Access has all four settings on",
         measure: Measure::Access,
         severity: Severity::High,
+        reads: [Source::AccountPublicAccessBlock],
         eval: evaluate,
     }
 }

@@ -28,6 +28,7 @@ declare_check! {
         title: "S3 buckets have default server-side encryption",
         measure: Measure::Encryption,
         severity: Severity::Medium,
+        reads: [Source::Buckets, Source::BucketEncryption],
         eval: evaluate,
     }
 }

@@ -29,6 +29,7 @@ declare_check! {
         title: "S3 buckets have all Block Public Access settings in effect",
         measure: Measure::Access,
         severity: Severity::High,
+        reads: [Source::Buckets, Source::BucketPublicAccessBlock, Source::AccountPublicAccessBlock],
         eval: evaluate,
     }
 }

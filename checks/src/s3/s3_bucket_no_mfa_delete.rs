@@ -28,6 +28,7 @@ declare_check! {
         title: "S3 buckets have MFA delete enabled",
         measure: Measure::Access,
         severity: Severity::Medium,
+        reads: [Source::Buckets, Source::BucketVersioning],
         eval: evaluate,
     }
 }

@@ -48,6 +48,14 @@ declare_check! {
         title: "S3 buckets are not publicly accessible",
         measure: Measure::Access,
         severity: Severity::Critical,
+        reads: [
+            Source::Buckets,
+            Source::BucketPublicAccessBlock,
+            Source::AccountPublicAccessBlock,
+            Source::BucketPolicy,
+            Source::BucketPolicyStatus,
+            Source::BucketAcl,
+        ],
         eval: evaluate,
     }
 }

@@ -35,6 +35,7 @@ declare_check! {
         title: "S3 bucket policies deny requests without TLS",
         measure: Measure::Encryption,
         severity: Severity::Medium,
+        reads: [Source::Buckets, Source::BucketPolicy],
         eval: evaluate,
     }
 }

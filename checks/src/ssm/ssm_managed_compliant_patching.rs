@@ -29,6 +29,7 @@ declare_check! {
         title: "Systems Manager managed nodes are patch compliant",
         measure: Measure::Patching,
         severity: Severity::High,
+        reads: [Source::SsmManagedInstances, Source::SsmPatchCompliance],
         eval: evaluate,
     }
 }

@@ -28,6 +28,7 @@ declare_check! {
         title: "VPC flow logging is enabled in every VPC",
         measure: Measure::Monitoring,
         severity: Severity::Medium,
+        reads: [Source::Vpcs, Source::FlowLogs],
         eval: evaluate,
     }
 }

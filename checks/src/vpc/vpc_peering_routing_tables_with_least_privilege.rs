@@ -47,6 +47,7 @@ declare_check! {
         title: "Route tables for VPC peering are least access",
         measure: Measure::Network,
         severity: Severity::Medium,
+        reads: [Source::RouteTables, Source::VpcPeeringConnections],
         eval: evaluate,
     }
 }
