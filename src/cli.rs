@@ -5,6 +5,8 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use rampart_checks::{Measure, Severity};
 
+use crate::report::Reporter;
+
 /// Audits AWS accounts for the security posture of their infrastructure.
 #[derive(Debug, Parser)]
 #[command(name = "rampart", version, about, propagate_version = true)]
@@ -23,7 +25,7 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Collect the inventory, evaluate the checks and report.
+    /// Collect the inventory, evaluate the checks and report in one format or several.
     Audit(AuditArgs),
     /// Collect the inventory and write it as a JSON snapshot, without evaluating.
     Collect(CollectArgs),
@@ -138,8 +140,9 @@ pub struct SelectArgs {
     pub compliance: Option<String>,
 }
 
+/// What `rampart checks` prints: the list of checks, not a report.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Format {
+pub enum ListFormat {
     Table,
     Json,
 }
@@ -156,13 +159,19 @@ pub struct AuditArgs {
     #[arg(long, value_name = "FILE", conflicts_with_all = ["profile", "regions", "endpoint_url", "role_arn", "org"])]
     pub snapshot: Option<PathBuf>,
 
-    /// Report format.
-    #[arg(long, value_enum, default_value_t = Format::Table)]
-    pub format: Format,
+    /// Report formats, comma-separated or repeated. Standard output and -o take one;
+    /// --output-dir writes each to its own file.
+    #[arg(long, value_name = "FORMAT", value_delimiter = ',', default_value = "table", value_parser = report_format())]
+    pub format: Vec<&'static dyn Reporter>,
 
-    /// Write the report to this file instead of stdout.
+    /// Write the report to this file instead of stdout ("-" for stdout); one format only.
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
+
+    /// Write one file per format into this directory (created if missing), named
+    /// rampart-<account id, or "multi">-<start in UTC, like 20261202T153012Z>.<extension>.
+    #[arg(long, value_name = "DIR", conflicts_with = "output")]
+    pub output_dir: Option<PathBuf>,
 
     /// Exit with code 3 when an unmuted finding of this severity or higher fails.
     #[arg(long, value_name = "SEVERITY", value_parser = parse_severity, default_value = "informational")]
@@ -192,8 +201,8 @@ pub struct ChecksArgs {
     pub select: SelectArgs,
 
     /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Table)]
-    pub format: Format,
+    #[arg(long, value_enum, default_value_t = ListFormat::Table)]
+    pub format: ListFormat,
 }
 
 #[derive(Debug, Args)]
@@ -255,6 +264,14 @@ fn parse_endpoint_url(s: &str) -> Result<String, String> {
     Ok(s.to_string())
 }
 
+/// A name of [`crate::report::reporters`]; clap lists them in `--help` and in the error for
+/// any other name.
+fn report_format() -> impl clap::builder::TypedValueParser<Value = &'static dyn Reporter> {
+    use clap::builder::TypedValueParser;
+    let names = crate::report::reporters().iter().map(|r| r.name());
+    clap::builder::PossibleValuesParser::new(names).map(|name| crate::report::find(&name).expect("a registered name"))
+}
+
 fn parse_measure(s: &str) -> Result<Measure, String> {
     s.parse()
 }
@@ -303,7 +320,28 @@ mod tests {
         assert_eq!(args.select.measure, vec![Measure::Access]);
         assert_eq!(args.select.severity, Some(Severity::High));
         assert_eq!(args.fail_on, Severity::Critical);
-        assert_eq!(args.format, Format::Json);
+        assert_eq!(args.format, vec![crate::report::find("json").unwrap()]);
+    }
+
+    #[test]
+    fn formats_are_a_list_of_registered_names() {
+        let formats = |extra: &[&str]| {
+            let cli = Cli::try_parse_from(["rampart", "audit"].iter().chain(extra))?;
+            let Command::Audit(args) = cli.command else { panic!() };
+            Ok::<_, clap::Error>(args.format.iter().map(|r| r.name()).collect::<Vec<_>>())
+        };
+        assert_eq!(formats(&[]).unwrap(), vec!["table"]);
+        assert_eq!(formats(&["--format", "table,json"]).unwrap(), vec!["table", "json"]);
+        assert_eq!(formats(&["--format", "json", "--format", "table"]).unwrap(), vec!["json", "table"]);
+        let err = formats(&["--format", "table,yaml"]).unwrap_err();
+        assert_eq!(err.kind(), clap::error::ErrorKind::InvalidValue);
+        assert!(err.to_string().contains("[possible values: table, json]"), "{err}");
+        let err = formats(&["-o", "r.json", "--output-dir", "reports"]).unwrap_err();
+        assert_eq!(err.kind(), clap::error::ErrorKind::ArgumentConflict);
+        let cli = Cli::try_parse_from(["rampart", "checks", "--format", "json"]).unwrap();
+        let Command::Checks(args) = cli.command else { panic!() };
+        assert_eq!(args.format, ListFormat::Json);
+        assert!(Cli::try_parse_from(["rampart", "checks", "--format", "table,json"]).is_err());
     }
 
     #[test]

@@ -8,15 +8,16 @@ use chrono::Utc;
 use rampart_checks::inventory::{Inventory, SNAPSHOT_VERSION};
 use rampart_checks::{Config, Finding, Severity, Status, evaluate};
 
-use crate::cli::{AuditArgs, Format};
+use crate::cli::AuditArgs;
 use crate::error::{RunError, exit};
-use crate::report::{self, ComplianceReport, Report, Scope};
+use crate::report::{ComplianceReport, RenderContext, Report, Reporter, Scope};
 
 pub fn run(args: AuditArgs, quiet: bool) -> Result<ExitCode, RunError> {
     let started_at = Utc::now();
     let selection = super::selection(&args.select)?;
+    let output = Output::of(&args)?;
     let config = load_config(args.config.as_deref())?;
-    super::check_destination(args.output.as_deref())?;
+    output.check()?;
     let checks = selection.checks();
     let inventory = match &args.snapshot {
         Some(path) => load_snapshot(path)?,
@@ -36,19 +37,82 @@ pub fn run(args: AuditArgs, quiet: bool) -> Result<ExitCode, RunError> {
         let framework = super::framework(name)?;
         report.compliance = Some(ComplianceReport::new(framework, &report.findings, &report.scope.checks));
     }
-    match args.format {
-        Format::Json => super::write_with(args.output.as_deref(), |w| report::json::write(&report, w))?,
-        Format::Table => {
-            let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();
-            let color = to_terminal && std::env::var_os("NO_COLOR").is_none();
-            let text = report::table::render(&report, color, if to_terminal { None } else { Some(120) });
-            super::write_output(args.output.as_deref(), &text)?;
+    output.write(&report, quiet)?;
+    Ok(ExitCode::from(exit_code(&report.findings, args.fail_on)))
+}
+
+/// Where the report goes, in which formats: decided from the options before anything is
+/// collected.
+enum Output<'a> {
+    /// One format to stdout, or to the file `-o` names.
+    One { reporter: &'static dyn Reporter, file: Option<&'a Path>, output_given: bool },
+    /// One file per format in the directory `--output-dir` names.
+    Dir { reporters: &'a [&'static dyn Reporter], dir: &'a Path },
+}
+
+impl<'a> Output<'a> {
+    /// The destination the options ask for, or the usage error that makes them
+    /// contradictory: a format named twice, several formats for one stream.
+    fn of(args: &'a AuditArgs) -> Result<Self, RunError> {
+        let formats = args.format.as_slice();
+        if let Some(twice) = formats.iter().enumerate().find(|(i, r)| formats[..*i].contains(r)).map(|(_, r)| r) {
+            return Err(RunError::Usage(format!("--format names '{}' twice", twice.name())));
+        }
+        match (args.output_dir.as_deref(), formats) {
+            (Some(dir), _) => Ok(Output::Dir { reporters: formats, dir }),
+            (None, [reporter]) => Ok(Output::One {
+                reporter: *reporter,
+                file: super::file_destination(args.output.as_deref()),
+                output_given: args.output.is_some(),
+            }),
+            (None, _) => {
+                let names: Vec<&str> = formats.iter().map(|r| r.name()).collect();
+                let to = if super::file_destination(args.output.as_deref()).is_some() { "-o FILE" } else { "standard output" };
+                Err(RunError::Usage(format!(
+                    "{to} takes one format, not {}: write several with --output-dir DIR",
+                    names.join(", ")
+                )))
+            }
         }
     }
-    if !quiet && let Some(path) = super::file_destination(args.output.as_deref()) {
-        eprintln!("report written to {}", path.display());
+
+    /// Fails now, before a long collection, if the report could not be written later.
+    fn check(&self) -> Result<(), RunError> {
+        match self {
+            Output::One { file, .. } => super::check_destination(*file),
+            Output::Dir { dir, .. } => super::check_directory(dir),
+        }
     }
-    Ok(ExitCode::from(exit_code(&report.findings, args.fail_on)))
+
+    /// Writes the report; each file whole or not at all, its path said on stderr.
+    fn write(&self, report: &Report, quiet: bool) -> Result<(), RunError> {
+        let written = |path: &Path| {
+            if !quiet {
+                eprintln!("report written to {}", path.display());
+            }
+        };
+        match self {
+            Output::One { reporter, file, output_given } => {
+                // Colour and the terminal's width only on a terminal (stdout without `-o`).
+                let to_terminal = !output_given && std::io::stdout().is_terminal();
+                let ctx = if to_terminal {
+                    RenderContext::terminal(std::env::var_os("NO_COLOR").is_some())
+                } else {
+                    RenderContext::PLAIN
+                };
+                super::write_with(*file, |w| reporter.render(report, &ctx, w))?;
+                file.map(written);
+            }
+            Output::Dir { reporters, dir } => {
+                for reporter in *reporters {
+                    let path = dir.join(report.file_name(*reporter));
+                    super::write_with(Some(&path), |w| reporter.render(report, &RenderContext::PLAIN, w))?;
+                    written(&path);
+                }
+            }
+        }
+        Ok(())
+    }
 }
 
 /// 3 when an unmuted finding at or above `fail_on` failed, else 4 when an unmuted check

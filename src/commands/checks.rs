@@ -7,7 +7,7 @@ use comfy_table::{ContentArrangement, Table};
 use rampart_checks::frameworks::compliance_of;
 use serde::Serialize;
 
-use crate::cli::{ChecksArgs, Format};
+use crate::cli::{ChecksArgs, ListFormat};
 use crate::error::{RunError, exit};
 
 #[derive(Serialize)]
@@ -22,14 +22,14 @@ struct Entry<'a> {
 pub fn run(args: ChecksArgs) -> Result<ExitCode, RunError> {
     let checks = super::selection(&args.select)?.checks();
     let text = match args.format {
-        Format::Json => {
+        ListFormat::Json => {
             let entries: Vec<Entry> = checks
                 .iter()
                 .map(|c| Entry { id: c.id, severity: c.severity, measure: c.measure, title: c.title, compliance: compliance_of(c.id) })
                 .collect();
             serde_json::to_string_pretty(&entries).expect("serialises") + "\n"
         }
-        Format::Table => {
+        ListFormat::Table => {
             let mut table = Table::new();
             table.load_preset(UTF8_FULL_CONDENSED).set_content_arrangement(ContentArrangement::Dynamic);
             table.set_header(["id", "severity", "measure", "title"]);

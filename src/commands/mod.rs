@@ -94,7 +94,23 @@ fn check_destination(path: Option<&Path>) -> Result<(), RunError> {
     if path.is_dir() {
         return Err(fail(std::io::Error::new(std::io::ErrorKind::IsADirectory, "it is a directory")));
     }
-    tempfile::Builder::new().prefix(".rampart-check-").tempfile_in(directory_of(path)).map(drop).map_err(fail)
+    can_create_in(directory_of(path)).map_err(fail)
+}
+
+/// The same for `--output-dir`, before a long collection: creates `dir` (and its parents)
+/// if missing, and fails if it is not a directory or files cannot be created in it.
+fn check_directory(dir: &Path) -> Result<(), RunError> {
+    let fail = |source| RunError::Write { path: dir.to_path_buf(), source };
+    if dir.exists() && !dir.is_dir() {
+        return Err(fail(std::io::Error::new(std::io::ErrorKind::NotADirectory, "it is not a directory")));
+    }
+    std::fs::create_dir_all(dir).map_err(fail)?;
+    can_create_in(dir).map_err(fail)
+}
+
+/// Whether a file can be created in `dir`: by creating (and removing) an empty one.
+fn can_create_in(dir: &Path) -> std::io::Result<()> {
+    tempfile::Builder::new().prefix(".rampart-check-").tempfile_in(dir).map(drop)
 }
 
 /// Streams what `write` produces to `path`, or to stdout when there is no path or it is

@@ -1,15 +1,86 @@
-//! Reports: one [`Report`] built from the findings, rendered by one module per format.
+//! Reports: one [`Report`] built from the findings, rendered by one [`Reporter`] per format.
+//!
+//! Adding a format is one file in this directory that implements [`Reporter`] and one line
+//! in [`REPORTERS`]: `--format` accepts its name, `--help` lists it, and `--output-dir`
+//! writes it to a file named by [`Report::file_name`] with its extension, whole or not at
+//! all.
 
 pub mod json;
 pub mod table;
 
 use std::cmp::Ordering;
 use std::collections::BTreeMap;
+use std::io::{self, Write};
 
 use chrono::{DateTime, Utc};
 use rampart_checks::score::{Counts, Scores, score};
 use rampart_checks::{Finding, Severity, Status};
 use serde::Serialize;
+
+/// Every report format, in the order `--help` lists them. The first is the default.
+pub static REPORTERS: &[&dyn Reporter] = &[&table::Table, &json::Json];
+
+/// One report format: renders the [`Report`] (all of it: every format is made from the same
+/// model) into a writer.
+pub trait Reporter: Sync {
+    /// The name `--format` takes: lowercase, no commas.
+    fn name(&self) -> &'static str;
+    /// The extension of the files `--output-dir` writes, without the dot.
+    fn extension(&self) -> &'static str;
+    /// Writes the whole report to `out`. Every value from AWS is escaped for the format.
+    /// The caller buffers `out` and makes a file of it whole or not at all, so a renderer
+    /// may write in as many small pieces as it likes and simply return the first error.
+    fn render(&self, report: &Report, ctx: &RenderContext, out: &mut dyn Write) -> io::Result<()>;
+}
+
+impl std::fmt::Debug for dyn Reporter {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl PartialEq for dyn Reporter {
+    fn eq(&self, other: &Self) -> bool {
+        self.name() == other.name()
+    }
+}
+
+/// Every registered format.
+pub fn reporters() -> &'static [&'static dyn Reporter] {
+    REPORTERS
+}
+
+/// The format called `name` (exactly as [`Reporter::name`] spells it).
+pub fn find(name: &str) -> Option<&'static dyn Reporter> {
+    REPORTERS.iter().copied().find(|r| r.name() == name)
+}
+
+/// What a renderer may know of its destination. Formats meant for machines ignore it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RenderContext {
+    /// ANSI colours: only on a terminal, and not when NO_COLOR is set.
+    pub color: bool,
+    /// The width to fit text tables into; `None` lets the table measure the terminal.
+    pub width: Option<u16>,
+}
+
+impl RenderContext {
+    /// For a file or a pipe: no colour, 120 columns.
+    pub const PLAIN: RenderContext = RenderContext { color: false, width: Some(120) };
+
+    /// For a terminal: its own width, and colour unless `no_color` (NO_COLOR is set).
+    pub fn terminal(no_color: bool) -> Self {
+        RenderContext { color: !no_color, width: None }
+    }
+}
+
+/// Renders into memory, for tests.
+#[cfg(test)]
+pub fn render_to_string(reporter: &dyn Reporter, report: &Report, ctx: &RenderContext) -> String {
+    let mut out = Vec::new();
+    reporter.render(report, ctx, &mut out).expect("writing to memory cannot fail");
+    String::from_utf8(out).expect("reports are UTF-8")
+}
 
 /// Version of the JSON report contract; bumped when a field is renamed or removed.
 pub const SCHEMA_VERSION: u32 = 1;
@@ -111,6 +182,24 @@ impl Report {
         }
     }
 
+    /// The name of the file `--output-dir` writes `reporter`'s rendering to:
+    /// `rampart-<account>-<started_at>.<extension>`, where `<account>` is the account id
+    /// when the report covers one account and `multi` otherwise, and `<started_at>` is the
+    /// start of the run in UTC, like `20261202T153012Z`, so that the files of one run share
+    /// it. An account id read from a snapshot is not trusted as a path: any character but
+    /// an ASCII letter, digit, `-` or `_` becomes `_`.
+    pub fn file_name(&self, reporter: &dyn Reporter) -> String {
+        let account = match self.scope.accounts.as_slice() {
+            [one] => one
+                .chars()
+                .take(64)
+                .map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '_' { c } else { '_' })
+                .collect(),
+            _ => "multi".to_string(),
+        };
+        format!("rampart-{account}-{}.{}", self.started_at.format("%Y%m%dT%H%M%SZ"), reporter.extension())
+    }
+
     /// Unmuted findings with this status.
     pub fn unmuted(&self, status: Status) -> impl Iterator<Item = &Finding> {
         self.findings.iter().filter(move |f| !f.muted && f.status == status)
@@ -184,7 +273,7 @@ mod tests {
     #[test]
     fn json_report() {
         let report = fixture_report(&iam_checks());
-        let value: serde_json::Value = serde_json::from_str(&json::render(&report)).unwrap();
+        let value: serde_json::Value = serde_json::from_str(&render_to_string(&json::Json, &report, &RenderContext::PLAIN)).unwrap();
         insta::assert_json_snapshot!(value, {
             ".started_at" => "[started_at]",
             ".finished_at" => "[finished_at]",
@@ -195,15 +284,49 @@ mod tests {
     #[test]
     fn table_report() {
         let report = fixture_report(&iam_checks());
-        let text = table::render(&report, false, Some(120)).replace(env!("CARGO_PKG_VERSION"), "[version]");
+        let text = render_to_string(&table::Table, &report, &RenderContext::PLAIN).replace(env!("CARGO_PKG_VERSION"), "[version]");
         insta::assert_snapshot!(text);
     }
 
     #[test]
     fn table_report_in_colour_marks_severities() {
         let selection = Selection { check_ids: vec!["iam_no_root_access_key".into()], ..Default::default() };
-        let text = table::render(&fixture_report(&selection), true, Some(120));
+        let ctx = RenderContext { color: true, width: Some(120) };
+        let text = render_to_string(&table::Table, &fixture_report(&selection), &ctx);
         assert!(text.contains("\x1b[1;31mCRITICAL\x1b[0m"), "{text}");
+        let plain = render_to_string(&table::Table, &fixture_report(&selection), &RenderContext::PLAIN);
+        assert!(!plain.contains('\x1b'), "{plain}");
+    }
+
+    #[test]
+    fn formats_have_distinct_names_and_extensions() {
+        let names: Vec<&str> = reporters().iter().map(|r| r.name()).collect();
+        let mut unique = names.clone();
+        unique.sort();
+        unique.dedup();
+        assert_eq!(unique.len(), names.len(), "{names:?}");
+        let mut extensions: Vec<&str> = reporters().iter().map(|r| r.extension()).collect();
+        extensions.sort();
+        extensions.dedup();
+        assert_eq!(extensions.len(), names.len(), "two formats would write the same file");
+        for r in reporters() {
+            assert!(!r.name().is_empty() && r.name().bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-'), "{}", r.name());
+            assert!(!r.extension().is_empty() && r.extension().bytes().all(|b| b.is_ascii_alphanumeric()), "{}", r.extension());
+            assert_eq!(find(r.name()).map(|f| f.name()), Some(r.name()));
+        }
+        assert!(find("yaml").is_none());
+        assert!(find("JSON").is_none(), "names are matched exactly");
+    }
+
+    #[test]
+    fn file_names_carry_the_account_and_start_of_the_run() {
+        let mut report = fixture_report(&iam_checks());
+        assert_eq!(report.file_name(&json::Json), "rampart-210987654321-20261126T123000Z.json");
+        assert_eq!(report.file_name(&table::Table), "rampart-210987654321-20261126T123000Z.txt");
+        report.scope.accounts.push("123456789012".into());
+        assert_eq!(report.file_name(&json::Json), "rampart-multi-20261126T123000Z.json");
+        report.scope.accounts = vec!["../../etc/x y".into()];
+        assert_eq!(report.file_name(&json::Json), "rampart-______etc_x_y-20261126T123000Z.json");
     }
 
     #[test]

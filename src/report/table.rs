@@ -2,14 +2,31 @@
 //! and the findings that could not be evaluated with their reason.
 
 use comfy_table::presets::UTF8_FULL_CONDENSED;
-use comfy_table::{Attribute, Cell, CellAlignment, Color, ContentArrangement, Table};
+use comfy_table::{Attribute, Cell, CellAlignment, Color, ContentArrangement};
 use rampart_checks::score::Score;
 use rampart_checks::{Finding, Measure, Severity, Status};
 
-use super::Report;
+use super::{RenderContext, Report, Reporter};
+
+/// Text tables for a person: colour and width as the [`RenderContext`] says.
+pub struct Table;
+
+impl Reporter for Table {
+    fn name(&self) -> &'static str {
+        "table"
+    }
+
+    fn extension(&self) -> &'static str {
+        "txt"
+    }
+
+    fn render(&self, report: &Report, ctx: &RenderContext, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+        out.write_all(render(report, ctx.color, ctx.width).as_bytes())
+    }
+}
 
 /// Renders the report. `color` is decided by the caller (a TTY, and NO_COLOR unset).
-pub fn render(report: &Report, color: bool, width: Option<u16>) -> String {
+fn render(report: &Report, color: bool, width: Option<u16>) -> String {
     let mut out = String::new();
     let seconds = (report.finished_at - report.started_at).num_milliseconds() as f64 / 1000.0;
     out.push_str(&format!(
@@ -128,8 +145,8 @@ fn by_check(report: &Report, findings: &[&Finding], message: &str, color: bool, 
     out
 }
 
-fn new_table(color: bool, width: Option<u16>) -> Table {
-    let mut table = Table::new();
+fn new_table(color: bool, width: Option<u16>) -> comfy_table::Table {
+    let mut table = comfy_table::Table::new();
     table.load_preset(UTF8_FULL_CONDENSED).set_content_arrangement(ContentArrangement::Dynamic);
     if let Some(w) = width {
         table.set_width(w);
