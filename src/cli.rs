@@ -1,11 +1,17 @@
-//! Command-line definitions (clap derive).
+//! Command-line definitions (clap derive), and the one place they become the library's
+//! validated [`Settings`]: nothing beyond this file and `commands/` sees clap.
 
 use std::path::PathBuf;
+use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
-use rampart_checks::{Measure, Severity};
-
-use crate::report::Reporter;
+use rampart::RunError;
+use rampart::report::Reporter;
+use rampart::settings::{
+    self, Accounts, AwsSettings, CollectSettings, ConfigSource, InventorySource, Outputs, RetrySettings, RoleSettings,
+    SelectionSettings, Settings,
+};
+use rampart_checks::{Check, Measure, Selection, Severity};
 
 /// Audits AWS accounts for the security posture of their infrastructure.
 #[derive(Debug, Parser)]
@@ -63,7 +69,7 @@ pub struct AwsArgs {
     pub role_session_name: String,
 
     /// Lifetime in seconds of assumed-role sessions (refreshed as needed).
-    #[arg(long, value_name = "SECONDS", default_value_t = 3600, value_parser = clap::value_parser!(u64).range(900..=43200))]
+    #[arg(long, value_name = "SECONDS", default_value_t = 3600, value_parser = clap::value_parser!(u64).range(range64(settings::bounds::ROLE_DURATION_SECS)))]
     pub role_duration: u64,
 
     /// Audit every active account of the AWS Organization, from its management account or a
@@ -84,7 +90,7 @@ pub struct AwsArgs {
     pub exclude_accounts: Vec<String>,
 
     /// Accounts audited at once.
-    #[arg(long, value_name = "N", default_value_t = 4, value_parser = clap::value_parser!(u32).range(1..=64))]
+    #[arg(long, value_name = "N", default_value_t = 4, value_parser = clap::value_parser!(u32).range(range32(settings::bounds::MAX_ACCOUNTS)))]
     pub max_accounts: u32,
 
     /// Send every request to this endpoint (an emulator such as LocalStack or moto).
@@ -92,11 +98,11 @@ pub struct AwsArgs {
     pub endpoint_url: Option<String>,
 
     /// Attempts per request, retries included (throttling, 5xx, network errors).
-    #[arg(long, value_name = "N", env = "RAMPART_MAX_ATTEMPTS", default_value_t = 6, value_parser = clap::value_parser!(u32).range(1..=20))]
+    #[arg(long, value_name = "N", env = "RAMPART_MAX_ATTEMPTS", default_value_t = 6, value_parser = clap::value_parser!(u32).range(range32(settings::bounds::MAX_ATTEMPTS)))]
     pub max_attempts: u32,
 
     /// Seconds one attempt of a request may take before it is abandoned (and retried).
-    #[arg(long, value_name = "SECONDS", env = "RAMPART_ATTEMPT_TIMEOUT", default_value_t = 60, value_parser = clap::value_parser!(u64).range(1..=3600))]
+    #[arg(long, value_name = "SECONDS", env = "RAMPART_ATTEMPT_TIMEOUT", default_value_t = 60, value_parser = clap::value_parser!(u64).range(range64(settings::bounds::ATTEMPT_TIMEOUT_SECS)))]
     pub attempt_timeout: u64,
 
     /// How retries pace themselves: `adaptive` (after a throttle, every request to that
@@ -108,7 +114,7 @@ pub struct AwsArgs {
     /// Requests in flight at once to one service in one region of one account, retries
     /// included: the audit's share of the account's API rate, so that it never starves
     /// production calls.
-    #[arg(long, value_name = "N", env = "RAMPART_MAX_IN_FLIGHT", default_value_t = 8, value_parser = clap::value_parser!(u32).range(1..=256))]
+    #[arg(long, value_name = "N", env = "RAMPART_MAX_IN_FLIGHT", default_value_t = 8, value_parser = clap::value_parser!(u32).range(range32(settings::bounds::MAX_IN_FLIGHT)))]
     pub max_in_flight: u32,
 }
 
@@ -211,65 +217,130 @@ pub struct ExplainArgs {
     pub id: String,
 }
 
-/// Whether `s` has the shape of an AWS region name: lowercase letters, then hyphen-separated
-/// parts of letters and digits, the last one a number (`us-east-1`, `us-gov-west-1`,
-/// `eu-isoe-west-1`).
-pub fn is_region_name(s: &str) -> bool {
-    let parts: Vec<&str> = s.split('-').collect();
-    s.len() <= 64
-        && parts.len() >= 2
-        && parts[0].len() >= 2
-        && parts[0].bytes().all(|b| b.is_ascii_lowercase())
-        && parts.iter().all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()))
-        && parts[parts.len() - 1].bytes().all(|b| b.is_ascii_digit())
+/// What the command line asks for, validated.
+#[derive(Debug)]
+pub enum Request {
+    Audit(Settings),
+    Collect(CollectSettings),
+    Checks { selection: Selection, format: ListFormat },
+    Explain(&'static Check),
+}
+
+impl TryFrom<&Cli> for Request {
+    type Error = RunError;
+
+    /// The command line as the library's settings, every rule checked here (clap has
+    /// already checked the value of each option alone): the same messages and exit codes
+    /// whichever rule fails.
+    fn try_from(cli: &Cli) -> Result<Request, RunError> {
+        Ok(match &cli.command {
+            Command::Audit(args) => {
+                let selection = args.select.settings();
+                selection.resolve()?;
+                let outputs = Outputs::from_options(&args.format, args.output.clone(), args.output_dir.clone())?;
+                let settings = Settings {
+                    source: match &args.snapshot {
+                        Some(path) => InventorySource::Snapshot(path.clone()),
+                        None => InventorySource::Aws(args.aws.settings()),
+                    },
+                    selection,
+                    config: args.config.clone().map_or(ConfigSource::Default, ConfigSource::File),
+                    outputs,
+                    fail_on: args.fail_on,
+                    quiet: cli.quiet,
+                };
+                settings.validate()?;
+                Request::Audit(settings)
+            }
+            Command::Collect(args) => {
+                let settings = CollectSettings {
+                    aws: args.aws.settings(),
+                    selection: args.select.settings(),
+                    output: Some(settings::destination(Some(args.output.clone()))),
+                    quiet: cli.quiet,
+                };
+                settings.validate()?;
+                Request::Collect(settings)
+            }
+            Command::Checks(args) => Request::Checks { selection: args.select.settings().resolve()?.0, format: args.format },
+            Command::Explain(args) => Request::Explain(settings::check(&args.id)?),
+        })
+    }
+}
+
+impl AwsArgs {
+    fn settings(&self) -> AwsSettings {
+        let accounts = if self.org {
+            Accounts::Organization {
+                role_name: self.role_name.clone(),
+                include: self.accounts.clone(),
+                exclude: self.exclude_accounts.clone(),
+            }
+        } else if let Some(arn) = &self.role_arn {
+            Accounts::Role { arn: arn.clone() }
+        } else {
+            Accounts::Caller
+        };
+        AwsSettings {
+            profile: self.profile.clone(),
+            regions: self.regions.clone(),
+            exclude_regions: self.exclude_regions.clone(),
+            endpoint_url: self.endpoint_url.clone(),
+            accounts,
+            role: RoleSettings {
+                session_name: self.role_session_name.clone(),
+                duration: Duration::from_secs(self.role_duration),
+                external_id: self.external_id.clone(),
+            },
+            max_accounts: self.max_accounts,
+            retry: RetrySettings {
+                mode: match self.retry_mode {
+                    RetryMode::Standard => settings::RetryMode::Standard,
+                    RetryMode::Adaptive => settings::RetryMode::Adaptive,
+                },
+                max_attempts: self.max_attempts,
+                attempt_timeout: Duration::from_secs(self.attempt_timeout),
+                max_in_flight: self.max_in_flight,
+            },
+        }
+    }
+}
+
+impl SelectArgs {
+    fn settings(&self) -> SelectionSettings {
+        SelectionSettings {
+            check_ids: self.checks.clone(),
+            measures: self.measure.clone(),
+            min_severity: self.severity,
+            compliance: self.compliance.clone(),
+        }
+    }
+}
+
+/// A bound of the settings as the range of clap's `u32` parser (which takes `i64`s).
+fn range32(r: std::ops::RangeInclusive<u32>) -> std::ops::RangeInclusive<i64> {
+    i64::from(*r.start())..=i64::from(*r.end())
+}
+
+/// A bound of the settings as the range of clap's `u64` parser.
+fn range64(r: std::ops::RangeInclusive<u32>) -> std::ops::RangeInclusive<u64> {
+    u64::from(*r.start())..=u64::from(*r.end())
 }
 
 fn parse_region(s: &str) -> Result<String, String> {
-    if is_region_name(s) {
-        Ok(s.to_string())
-    } else {
-        Err("not an AWS region name (like us-east-1 or eu-west-2)".to_string())
-    }
+    settings::check_region(s).map(|()| s.to_string())
 }
 
-/// An `http://` or `https://` URL with a host (and, if given, a port number).
 fn parse_endpoint_url(s: &str) -> Result<String, String> {
-    let bad = |why: &str| Err(format!("not an endpoint URL: {why} (like http://127.0.0.1:4566)"));
-    let Some(rest) = s.strip_prefix("http://").or_else(|| s.strip_prefix("https://")) else {
-        return bad("it must start with http:// or https://");
-    };
-    if s.chars().any(|c| c.is_whitespace() || c.is_control()) {
-        return bad("it contains spaces or control characters");
-    }
-    let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
-    let host_port = authority.rsplit('@').next().unwrap_or("");
-    let (host, port) = match host_port.strip_prefix('[') {
-        Some(v6) => match v6.split_once(']') {
-            Some((host, after)) => (host, after.strip_prefix(':')),
-            None => return bad("an IPv6 host needs its closing ]"),
-        },
-        None => match host_port.rsplit_once(':') {
-            Some((host, port)) => (host, Some(port)),
-            None => (host_port, None),
-        },
-    };
-    if host.is_empty() {
-        return bad("it names no host");
-    }
-    if let Some(port) = port
-        && port.parse::<u16>().is_err()
-    {
-        return bad("its port is not a number from 0 to 65535");
-    }
-    Ok(s.to_string())
+    settings::check_endpoint_url(s).map(|()| s.to_string())
 }
 
-/// A name of [`crate::report::reporters`]; clap lists them in `--help` and in the error for
+/// A name of [`rampart::report::reporters`]; clap lists them in `--help` and in the error for
 /// any other name.
 fn report_format() -> impl clap::builder::TypedValueParser<Value = &'static dyn Reporter> {
     use clap::builder::TypedValueParser;
-    let names = crate::report::reporters().iter().map(|r| r.name());
-    clap::builder::PossibleValuesParser::new(names).map(|name| crate::report::find(&name).expect("a registered name"))
+    let names = rampart::report::reporters().iter().map(|r| r.name());
+    clap::builder::PossibleValuesParser::new(names).map(|name| rampart::report::find(&name).expect("a registered name"))
 }
 
 fn parse_measure(s: &str) -> Result<Measure, String> {
@@ -320,7 +391,7 @@ mod tests {
         assert_eq!(args.select.measure, vec![Measure::Access]);
         assert_eq!(args.select.severity, Some(Severity::High));
         assert_eq!(args.fail_on, Severity::Critical);
-        assert_eq!(args.format, vec![crate::report::find("json").unwrap()]);
+        assert_eq!(args.format, vec![rampart::report::find("json").unwrap()]);
     }
 
     #[test]
