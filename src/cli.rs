@@ -420,4 +420,96 @@ mod tests {
         assert!(Cli::try_parse_from(["rampart", "audit", "--fail-on", "huge"]).is_err());
         assert!(Cli::try_parse_from(["rampart", "audit", "--snapshot", "s.json", "--endpoint-url", "http://x"]).is_err());
     }
+
+    fn request(args: &[&str]) -> Result<Request, RunError> {
+        Request::try_from(&Cli::try_parse_from(["rampart"].iter().chain(args)).unwrap())
+    }
+
+    fn audit_settings(args: &[&str]) -> Settings {
+        match request(&[&["audit"], args].concat()).unwrap() {
+            Request::Audit(settings) => settings,
+            other => panic!("{other:?}"),
+        }
+    }
+
+    fn aws_of(settings: &Settings) -> &AwsSettings {
+        match &settings.source {
+            InventorySource::Aws(aws) => aws,
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn the_defaults_of_the_options_are_those_of_the_settings() {
+        let settings = audit_settings(&[]);
+        assert_eq!(aws_of(&settings), &AwsSettings::default());
+        assert_eq!(settings.selection, SelectionSettings::default());
+        assert!(matches!(settings.config, ConfigSource::Default));
+        assert!(matches!(settings.outputs, Outputs::One { to: settings::Destination::Terminal, format } if format.name() == "table"));
+        assert_eq!(settings.fail_on, Severity::Informational);
+        assert!(!settings.quiet);
+    }
+
+    #[test]
+    fn the_command_line_becomes_settings() {
+        let settings = audit_settings(&[
+            "--profile", "p", "--region", "eu-west-1", "--exclude-region", "us-east-1", "--role-arn", "arn:aws:iam::1:role/r",
+            "--external-id", "x", "--role-duration", "900", "--endpoint-url", "http://127.0.0.1:1", "--retry-mode", "standard",
+            "--max-attempts", "2", "--attempt-timeout", "5", "--max-in-flight", "3", "--checks", "iam_root_mfa_enabled",
+            "--measure", "access", "--severity", "high", "--compliance", "cis-5.0", "--config", "c.toml", "--format",
+            "json,table", "--output-dir", "out", "--fail-on", "critical",
+        ]);
+        let aws = aws_of(&settings);
+        assert_eq!(aws.profile.as_deref(), Some("p"));
+        assert_eq!((aws.regions.as_slice(), aws.exclude_regions.as_slice()), (&["eu-west-1".to_string()][..], &["us-east-1".to_string()][..]));
+        assert_eq!(aws.accounts, Accounts::Role { arn: "arn:aws:iam::1:role/r".into() });
+        assert_eq!(aws.role, RoleSettings { session_name: "rampart-audit".into(), duration: Duration::from_secs(900), external_id: Some("x".into()) });
+        assert_eq!(aws.endpoint_url.as_deref(), Some("http://127.0.0.1:1"));
+        assert_eq!(
+            aws.retry,
+            RetrySettings { mode: settings::RetryMode::Standard, max_attempts: 2, attempt_timeout: Duration::from_secs(5), max_in_flight: 3 }
+        );
+        assert_eq!(settings.selection.check_ids, ["iam_root_mfa_enabled"]);
+        assert_eq!(settings.selection.measures, [Measure::Access]);
+        assert_eq!(settings.selection.min_severity, Some(Severity::High));
+        assert_eq!(settings.selection.compliance.as_deref(), Some("cis-5.0"));
+        assert!(matches!(&settings.config, ConfigSource::File(p) if p == std::path::Path::new("c.toml")));
+        assert!(matches!(&settings.outputs, Outputs::Dir { formats, dir } if formats.len() == 2 && dir == std::path::Path::new("out")));
+        assert_eq!(settings.fail_on, Severity::Critical);
+
+        let org = audit_settings(&["--org", "--role-name", "Audit", "--accounts", "1,2", "--exclude-accounts", "3", "--max-accounts", "9"]);
+        let aws = aws_of(&org);
+        assert_eq!(aws.accounts, Accounts::Organization { role_name: "Audit".into(), include: vec!["1".into(), "2".into()], exclude: vec!["3".into()] });
+        assert_eq!(aws.max_accounts, 9);
+
+        let snapshot = audit_settings(&["--snapshot", "s.json", "-o", "-"]);
+        assert!(matches!(&snapshot.source, InventorySource::Snapshot(p) if p == std::path::Path::new("s.json")));
+        assert!(matches!(snapshot.outputs, Outputs::One { to: settings::Destination::Stdout, .. }));
+
+        let Ok(Request::Collect(collect)) = request(&["-q", "collect", "-o", "snap.json", "--region", "eu-west-1"]) else { panic!() };
+        assert_eq!(collect.output, Some(settings::Destination::File("snap.json".into())));
+        assert_eq!(collect.aws.regions, ["eu-west-1"]);
+        assert!(collect.quiet);
+        let Ok(Request::Checks { selection, format }) = request(&["checks", "--compliance", "cis-5.0", "--format", "json"]) else { panic!() };
+        assert_eq!(format, ListFormat::Json);
+        assert!(!selection.check_ids.is_empty());
+        let Ok(Request::Explain(check)) = request(&["explain", "iam_root_mfa_enabled"]) else { panic!() };
+        assert_eq!(check.id, "iam_root_mfa_enabled");
+    }
+
+    #[test]
+    fn contradictions_are_usage_errors_of_the_conversion() {
+        let usage = |args: &[&str]| match request(args) {
+            Err(RunError::Usage(message)) => message,
+            other => panic!("{args:?}: {other:?}"),
+        };
+        assert!(usage(&["audit", "--checks", "nope"]).starts_with("unknown check id nope"));
+        assert!(usage(&["audit", "--compliance", "nope"]).starts_with("unknown framework 'nope'"));
+        assert!(usage(&["audit", "--format", "table,json"]).starts_with("standard output takes one format"));
+        // The selection is judged before the outputs.
+        assert!(usage(&["audit", "--checks", "nope", "--format", "table,json"]).starts_with("unknown check id nope"));
+        assert!(usage(&["collect", "-o", "s.json", "--checks", "nope"]).starts_with("unknown check id nope"));
+        assert!(usage(&["checks", "--checks", "nope"]).starts_with("unknown check id nope"));
+        assert!(usage(&["explain", "nope"]).starts_with("unknown check id nope"));
+    }
 }

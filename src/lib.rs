@@ -171,15 +171,19 @@ fn block_on<F: Future>(future: F) -> F::Output {
 
 /// The thresholds and mutelist the settings name.
 fn load_config(source: &ConfigSource) -> Result<Config, RunError> {
-    let path = match source {
+    let (path, text) = match source {
         ConfigSource::Default => return Ok(Config::default()),
-        ConfigSource::Given(config) => return Ok(config.clone()),
-        ConfigSource::File(path) => path,
+        ConfigSource::Toml(text) => (std::path::Path::new(settings::INLINE_CONFIG), text.clone()),
+        ConfigSource::File(path) => {
+            let text = std::fs::read_to_string(path)
+                .map_err(|e| RunError::Config { path: path.to_path_buf(), message: e.to_string() })?;
+            (path.as_path(), text)
+        }
     };
-    let err = |message: String| RunError::Config { path: path.to_path_buf(), message };
-    let text = std::fs::read_to_string(path).map_err(|e| err(e.to_string()))?;
     Config::from_toml(&text).map_err(|e| match e {
-        rampart_checks::config::ConfigError::Parse(why) | rampart_checks::config::ConfigError::Invalid(why) => err(why),
+        rampart_checks::config::ConfigError::Parse(message) | rampart_checks::config::ConfigError::Invalid(message) => {
+            RunError::Config { path: path.to_path_buf(), message }
+        }
     })
 }
 

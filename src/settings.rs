@@ -10,7 +10,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use rampart_checks::frameworks::Framework;
-use rampart_checks::{Check, Config, Measure, Selection, Severity};
+use rampart_checks::{Check, Measure, Selection, Severity};
 
 use crate::error::RunError;
 use crate::report::Reporter;
@@ -186,9 +186,13 @@ pub enum ConfigSource {
     Default,
     /// A TOML file, read when the run starts.
     File(PathBuf),
-    /// Already parsed.
-    Given(Config),
+    /// The text of such a file (from an environment variable or an object store, say);
+    /// errors name it [`INLINE_CONFIG`].
+    Toml(String),
 }
+
+/// The name errors give a [`ConfigSource::Toml`].
+pub const INLINE_CONFIG: &str = "<inline configuration>";
 
 /// Where one stream of output goes.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -425,4 +429,188 @@ pub fn check_endpoint_url(s: &str) -> Result<(), String> {
         return bad("its port is not a number from 0 to 65535");
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn usage(result: Result<impl std::fmt::Debug, RunError>) -> String {
+        match result {
+            Err(RunError::Usage(message)) => message,
+            other => panic!("not a usage error: {other:?}"),
+        }
+    }
+
+    fn format(name: &str) -> &'static dyn Reporter {
+        crate::report::find(name).unwrap()
+    }
+
+    fn audit(source: InventorySource, selection: SelectionSettings, outputs: Outputs) -> Settings {
+        Settings { source, selection, config: ConfigSource::Default, outputs, fail_on: Severity::Informational, quiet: true }
+    }
+
+    fn aws() -> InventorySource {
+        InventorySource::Aws(AwsSettings::default())
+    }
+
+    fn ids(selection: &SelectionSettings) -> Vec<String> {
+        let mut ids: Vec<String> = selection.resolve().unwrap().0.checks().iter().map(|c| c.id.to_string()).collect();
+        ids.sort();
+        ids
+    }
+
+    #[test]
+    fn unknown_check_ids_are_named() {
+        let select = |ids: &[&str]| SelectionSettings { check_ids: ids.iter().map(|s| s.to_string()).collect(), ..Default::default() };
+        assert_eq!(
+            usage(select(&["iam_root_mfa_enabled", "nope"]).resolve()),
+            "unknown check id nope (`rampart checks` lists them)"
+        );
+        assert_eq!(usage(select(&["nope", "nix"]).resolve()), "unknown check ids nope, nix (`rampart checks` lists them)");
+        // Blank entries (`--checks a,,b`) and spaces around ids are not ids.
+        assert_eq!(ids(&select(&[" iam_root_mfa_enabled ", ""])), ["iam_root_mfa_enabled"]);
+        assert_eq!(usage(check("nope")), "unknown check id nope (`rampart checks` lists them)");
+        assert_eq!(check("iam_root_mfa_enabled").unwrap().id, "iam_root_mfa_enabled");
+    }
+
+    #[test]
+    fn frameworks_are_known_by_name_and_narrow_the_selection() {
+        let in_cis = SelectionSettings { compliance: Some("cis-5.0".into()), ..Default::default() };
+        let (selection, framework) = in_cis.resolve().unwrap();
+        assert_eq!(framework.unwrap().key, "CIS-5.0");
+        let mut of_framework = framework.unwrap().check_ids();
+        of_framework.sort();
+        assert_eq!(ids(&in_cis), of_framework);
+        assert!(selection.checks().len() < rampart_checks::all_checks().len());
+
+        let message = usage(SelectionSettings { compliance: Some("cis-9".into()), ..Default::default() }.resolve());
+        assert!(message.starts_with("unknown framework 'cis-9' (known: ") && message.contains("cis-5.0"), "{message}");
+
+        // An id outside the framework is dropped; nothing left is an error.
+        let all = rampart_checks::all_checks();
+        let outside = all.iter().find(|c| !of_framework.contains(&c.id.to_string())).unwrap();
+        let both = SelectionSettings {
+            check_ids: vec![of_framework[0].clone(), outside.id.into()],
+            compliance: Some("CIS-5.0".into()),
+            ..Default::default()
+        };
+        assert_eq!(ids(&both), [of_framework[0].clone()]);
+        let none = SelectionSettings { check_ids: vec![outside.id.into()], compliance: Some("CIS-5.0".into()), ..Default::default() };
+        assert_eq!(usage(none.resolve()), "none of the selected checks belongs to CIS-5.0");
+    }
+
+    #[test]
+    fn a_selection_that_matches_nothing_is_refused() {
+        let root_mfa = check("iam_root_mfa_enabled").unwrap();
+        assert_eq!(root_mfa.measure, Measure::Access);
+        let other_measure =
+            SelectionSettings { check_ids: vec![root_mfa.id.into()], measures: vec![Measure::Network], ..Default::default() };
+        assert_eq!(usage(other_measure.resolve()), "the selection matches no check");
+        let everything = SelectionSettings::default().resolve().unwrap().0;
+        assert_eq!(everything.checks().len(), rampart_checks::all_checks().len());
+    }
+
+    #[test]
+    fn one_format_per_stream_and_several_only_in_a_directory() {
+        let (table, json) = (format("table"), format("json"));
+        assert!(matches!(Outputs::from_options(&[json], None, None), Ok(Outputs::One { to: Destination::Terminal, .. })));
+        assert!(matches!(Outputs::from_options(&[json], Some("-".into()), None), Ok(Outputs::One { to: Destination::Stdout, .. })));
+        match Outputs::from_options(&[json], Some("r.json".into()), None) {
+            Ok(Outputs::One { format, to: Destination::File(path) }) => {
+                assert_eq!(format.name(), "json");
+                assert_eq!(path, PathBuf::from("r.json"));
+            }
+            other => panic!("{other:?}"),
+        }
+        match Outputs::from_options(&[table, json], None, Some("out".into())) {
+            Ok(Outputs::Dir { formats, dir }) => {
+                assert_eq!(formats.iter().map(|f| f.name()).collect::<Vec<_>>(), ["table", "json"]);
+                assert_eq!(dir, PathBuf::from("out"));
+            }
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(
+            usage(Outputs::from_options(&[table, json], None, None)),
+            "standard output takes one format, not table, json: write several with --output-dir DIR"
+        );
+        assert_eq!(
+            usage(Outputs::from_options(&[table, json], Some("-".into()), None)),
+            "standard output takes one format, not table, json: write several with --output-dir DIR"
+        );
+        assert_eq!(
+            usage(Outputs::from_options(&[table, json], Some("r".into()), None)),
+            "-o FILE takes one format, not table, json: write several with --output-dir DIR"
+        );
+        assert_eq!(usage(Outputs::from_options(&[json, table, json], None, Some("out".into()))), "--format names 'json' twice");
+
+        // The same rules for outputs built without the options.
+        let validate = |outputs| audit(aws(), SelectionSettings::default(), outputs).validate();
+        assert_eq!(usage(validate(Outputs::Dir { formats: vec![json, json], dir: "out".into() })), "--format names 'json' twice");
+        assert_eq!(usage(validate(Outputs::Dir { formats: vec![], dir: "out".into() })), "--output-dir needs at least one --format");
+        validate(Outputs::None).unwrap();
+        validate(Outputs::One { format: table, to: Destination::Terminal }).unwrap();
+    }
+
+    #[test]
+    fn regions_endpoints_and_bounds_of_the_aws_settings() {
+        AwsSettings::default().validate().unwrap();
+        let with = |change: &dyn Fn(&mut AwsSettings)| {
+            let mut aws = AwsSettings::default();
+            change(&mut aws);
+            aws.validate()
+        };
+        with(&|a| a.regions = vec!["us-east-1".into(), "us-gov-west-1".into()]).unwrap();
+        assert_eq!(
+            usage(with(&|a| a.regions = vec!["us-east-1".into(), "US-EAST-1".into()])),
+            "region 'US-EAST-1': not an AWS region name (like us-east-1 or eu-west-2)"
+        );
+        assert_eq!(
+            usage(with(&|a| a.exclude_regions = vec!["eu-west-1\n".into()])),
+            "region 'eu-west-1\\n': not an AWS region name (like us-east-1 or eu-west-2)"
+        );
+        with(&|a| a.endpoint_url = Some("http://127.0.0.1:4566".into())).unwrap();
+        assert_eq!(
+            usage(with(&|a| a.endpoint_url = Some("127.0.0.1:4566".into()))),
+            "endpoint '127.0.0.1:4566': not an endpoint URL: it must start with http:// or https:// (like http://127.0.0.1:4566)"
+        );
+        assert_eq!(usage(with(&|a| a.role.duration = Duration::from_secs(899))), "--role-duration 899 is not in 900..=43200");
+        with(&|a| a.role.duration = Duration::from_secs(43200)).unwrap();
+        assert_eq!(usage(with(&|a| a.max_accounts = 0)), "--max-accounts 0 is not in 1..=64");
+        assert_eq!(usage(with(&|a| a.retry.max_attempts = 21)), "--max-attempts 21 is not in 1..=20");
+        assert_eq!(usage(with(&|a| a.retry.attempt_timeout = Duration::ZERO)), "--attempt-timeout 0 is not in 1..=3600");
+        assert_eq!(usage(with(&|a| a.retry.max_in_flight = 257)), "--max-in-flight 257 is not in 1..=256");
+    }
+
+    #[test]
+    fn settings_validate_every_part_they_use() {
+        let bad_region = InventorySource::Aws(AwsSettings { regions: vec!["nowhere".into()], ..AwsSettings::default() });
+        assert!(usage(audit(bad_region.clone(), SelectionSettings::default(), Outputs::None).validate()).starts_with("region 'nowhere'"));
+        // A snapshot needs no AWS settings.
+        audit(InventorySource::Snapshot("s.json".into()), SelectionSettings::default(), Outputs::None).validate().unwrap();
+        let unknown = SelectionSettings { check_ids: vec!["nope".into()], ..Default::default() };
+        assert!(usage(audit(aws(), unknown.clone(), Outputs::None).validate()).starts_with("unknown check id nope"));
+
+        let InventorySource::Aws(bad_region) = bad_region else { unreachable!() };
+        let collect = |aws: AwsSettings, selection| CollectSettings { aws, selection, output: None, quiet: true }.validate();
+        collect(AwsSettings::default(), SelectionSettings::default()).unwrap();
+        assert!(usage(collect(bad_region, SelectionSettings::default())).starts_with("region 'nowhere'"));
+        assert!(usage(collect(AwsSettings::default(), unknown)).starts_with("unknown check id nope"));
+    }
+
+    #[test]
+    fn region_names_and_endpoint_urls() {
+        for good in ["us-east-1", "us-gov-west-1", "eu-isoe-west-1", "ap-southeast-5", "cn-north-1"] {
+            assert_eq!(check_region(good), Ok(()));
+        }
+        for bad in ["", "US-EAST-1", "us_east_1", "us-east", "us-east-1 ", "-1", "us--1", "u-east-1", "us-east-1/../x"] {
+            assert!(check_region(bad).is_err(), "{bad:?}");
+        }
+        for good in ["http://127.0.0.1:4566", "https://localhost", "http://[::1]:5000/", "http://host:1/path?q"] {
+            assert_eq!(check_endpoint_url(good), Ok(()));
+        }
+        for bad in ["not a url", "127.0.0.1:4566", "ftp://x", "http://", "http://:80", "http://h:port", "http://h:70000", "http://[::1", "http://a b"] {
+            assert!(check_endpoint_url(bad).is_err(), "{bad:?}");
+        }
+    }
 }
