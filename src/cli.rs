@@ -441,10 +441,29 @@ mod tests {
 
     #[test]
     fn the_defaults_of_the_options_are_those_of_the_settings() {
-        let settings = audit_settings(&[]);
-        assert_eq!(aws_of(&settings), &AwsSettings::default());
+        // The options' declared defaults (read from the definition: the environment, such
+        // as RAMPART_MAX_ATTEMPTS in the test script, would override parsed ones).
+        let command = Cli::command();
+        let audit = command.find_subcommand("audit").unwrap();
+        let default = |id: &str| {
+            let arg = audit.get_arguments().find(|a| a.get_id() == id).unwrap_or_else(|| panic!("{id}"));
+            arg.get_default_values().iter().map(|v| v.to_string_lossy().into_owned()).collect::<Vec<_>>().join(",")
+        };
+        let aws = AwsSettings::default();
+        assert_eq!(aws.role.session_name, default("role_session_name"));
+        assert_eq!(aws.role.duration.as_secs().to_string(), default("role_duration"));
+        assert_eq!(aws.max_accounts.to_string(), default("max_accounts"));
+        assert_eq!(aws.retry.max_attempts.to_string(), default("max_attempts"));
+        assert_eq!(aws.retry.attempt_timeout.as_secs().to_string(), default("attempt_timeout"));
+        assert_eq!(aws.retry.max_in_flight.to_string(), default("max_in_flight"));
+        assert_eq!((aws.retry.mode, default("retry_mode").as_str()), (settings::RetryMode::Adaptive, "adaptive"));
+        assert_eq!(default("role_name"), "OrganizationAccountAccessRole");
+        assert_eq!(default("format"), "table");
+        assert_eq!(default("fail_on"), "informational");
+
+        let settings = audit_settings(&["--max-attempts", "6", "--attempt-timeout", "60", "--retry-mode", "adaptive", "--max-in-flight", "8"]);
+        assert_eq!(aws_of(&settings), &aws);
         assert_eq!(settings.selection, SelectionSettings::default());
-        assert!(matches!(settings.config, ConfigSource::Default));
         assert!(matches!(settings.outputs, Outputs::One { to: settings::Destination::Terminal, format } if format.name() == "table"));
         assert_eq!(settings.fail_on, Severity::Informational);
         assert!(!settings.quiet);
