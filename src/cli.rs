@@ -1,11 +1,17 @@
-//! Command-line definitions (clap derive).
+//! Command-line definitions (clap derive), and the one place they become the library's
+//! validated [`Settings`]: nothing beyond this file and `commands/` sees clap.
 
 use std::path::PathBuf;
+use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
-use rampart_checks::{Measure, Severity};
-
-use crate::report::Reporter;
+use rampart::RunError;
+use rampart::report::Reporter;
+use rampart::settings::{
+    self, Accounts, AwsSettings, CollectSettings, ConfigSource, InventorySource, Outputs, RetrySettings, RoleSettings,
+    SelectionSettings, Settings,
+};
+use rampart_checks::{Check, Measure, Selection, Severity};
 
 /// Audits AWS accounts for the security posture of their infrastructure.
 #[derive(Debug, Parser)]
@@ -63,7 +69,7 @@ pub struct AwsArgs {
     pub role_session_name: String,
 
     /// Lifetime in seconds of assumed-role sessions (refreshed as needed).
-    #[arg(long, value_name = "SECONDS", default_value_t = 3600, value_parser = clap::value_parser!(u64).range(900..=43200))]
+    #[arg(long, value_name = "SECONDS", default_value_t = 3600, value_parser = clap::value_parser!(u64).range(range64(settings::bounds::ROLE_DURATION_SECS)))]
     pub role_duration: u64,
 
     /// Audit every active account of the AWS Organization, from its management account or a
@@ -84,7 +90,7 @@ pub struct AwsArgs {
     pub exclude_accounts: Vec<String>,
 
     /// Accounts audited at once.
-    #[arg(long, value_name = "N", default_value_t = 4, value_parser = clap::value_parser!(u32).range(1..=64))]
+    #[arg(long, value_name = "N", default_value_t = 4, value_parser = clap::value_parser!(u32).range(range32(settings::bounds::MAX_ACCOUNTS)))]
     pub max_accounts: u32,
 
     /// Send every request to this endpoint (an emulator such as LocalStack or moto).
@@ -92,11 +98,11 @@ pub struct AwsArgs {
     pub endpoint_url: Option<String>,
 
     /// Attempts per request, retries included (throttling, 5xx, network errors).
-    #[arg(long, value_name = "N", env = "RAMPART_MAX_ATTEMPTS", default_value_t = 6, value_parser = clap::value_parser!(u32).range(1..=20))]
+    #[arg(long, value_name = "N", env = "RAMPART_MAX_ATTEMPTS", default_value_t = 6, value_parser = clap::value_parser!(u32).range(range32(settings::bounds::MAX_ATTEMPTS)))]
     pub max_attempts: u32,
 
     /// Seconds one attempt of a request may take before it is abandoned (and retried).
-    #[arg(long, value_name = "SECONDS", env = "RAMPART_ATTEMPT_TIMEOUT", default_value_t = 60, value_parser = clap::value_parser!(u64).range(1..=3600))]
+    #[arg(long, value_name = "SECONDS", env = "RAMPART_ATTEMPT_TIMEOUT", default_value_t = 60, value_parser = clap::value_parser!(u64).range(range64(settings::bounds::ATTEMPT_TIMEOUT_SECS)))]
     pub attempt_timeout: u64,
 
     /// How retries pace themselves: `adaptive` (after a throttle, every request to that
@@ -108,7 +114,7 @@ pub struct AwsArgs {
     /// Requests in flight at once to one service in one region of one account, retries
     /// included: the audit's share of the account's API rate, so that it never starves
     /// production calls.
-    #[arg(long, value_name = "N", env = "RAMPART_MAX_IN_FLIGHT", default_value_t = 8, value_parser = clap::value_parser!(u32).range(1..=256))]
+    #[arg(long, value_name = "N", env = "RAMPART_MAX_IN_FLIGHT", default_value_t = 8, value_parser = clap::value_parser!(u32).range(range32(settings::bounds::MAX_IN_FLIGHT)))]
     pub max_in_flight: u32,
 }
 
@@ -211,65 +217,130 @@ pub struct ExplainArgs {
     pub id: String,
 }
 
-/// Whether `s` has the shape of an AWS region name: lowercase letters, then hyphen-separated
-/// parts of letters and digits, the last one a number (`us-east-1`, `us-gov-west-1`,
-/// `eu-isoe-west-1`).
-pub fn is_region_name(s: &str) -> bool {
-    let parts: Vec<&str> = s.split('-').collect();
-    s.len() <= 64
-        && parts.len() >= 2
-        && parts[0].len() >= 2
-        && parts[0].bytes().all(|b| b.is_ascii_lowercase())
-        && parts.iter().all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()))
-        && parts[parts.len() - 1].bytes().all(|b| b.is_ascii_digit())
+/// What the command line asks for, validated.
+#[derive(Debug)]
+pub enum Request {
+    Audit(Settings),
+    Collect(CollectSettings),
+    Checks { selection: Selection, format: ListFormat },
+    Explain(&'static Check),
+}
+
+impl TryFrom<&Cli> for Request {
+    type Error = RunError;
+
+    /// The command line as the library's settings, every rule checked here (clap has
+    /// already checked the value of each option alone): the same messages and exit codes
+    /// whichever rule fails.
+    fn try_from(cli: &Cli) -> Result<Request, RunError> {
+        Ok(match &cli.command {
+            Command::Audit(args) => {
+                let selection = args.select.settings();
+                selection.resolve()?;
+                let outputs = Outputs::from_options(&args.format, args.output.clone(), args.output_dir.clone())?;
+                let settings = Settings {
+                    source: match &args.snapshot {
+                        Some(path) => InventorySource::Snapshot(path.clone()),
+                        None => InventorySource::Aws(args.aws.settings()),
+                    },
+                    selection,
+                    config: args.config.clone().map_or(ConfigSource::Default, ConfigSource::File),
+                    outputs,
+                    fail_on: args.fail_on,
+                    quiet: cli.quiet,
+                };
+                settings.validate()?;
+                Request::Audit(settings)
+            }
+            Command::Collect(args) => {
+                let settings = CollectSettings {
+                    aws: args.aws.settings(),
+                    selection: args.select.settings(),
+                    output: Some(settings::destination(Some(args.output.clone()))),
+                    quiet: cli.quiet,
+                };
+                settings.validate()?;
+                Request::Collect(settings)
+            }
+            Command::Checks(args) => Request::Checks { selection: args.select.settings().resolve()?.0, format: args.format },
+            Command::Explain(args) => Request::Explain(settings::check(&args.id)?),
+        })
+    }
+}
+
+impl AwsArgs {
+    fn settings(&self) -> AwsSettings {
+        let accounts = if self.org {
+            Accounts::Organization {
+                role_name: self.role_name.clone(),
+                include: self.accounts.clone(),
+                exclude: self.exclude_accounts.clone(),
+            }
+        } else if let Some(arn) = &self.role_arn {
+            Accounts::Role { arn: arn.clone() }
+        } else {
+            Accounts::Caller
+        };
+        AwsSettings {
+            profile: self.profile.clone(),
+            regions: self.regions.clone(),
+            exclude_regions: self.exclude_regions.clone(),
+            endpoint_url: self.endpoint_url.clone(),
+            accounts,
+            role: RoleSettings {
+                session_name: self.role_session_name.clone(),
+                duration: Duration::from_secs(self.role_duration),
+                external_id: self.external_id.clone(),
+            },
+            max_accounts: self.max_accounts,
+            retry: RetrySettings {
+                mode: match self.retry_mode {
+                    RetryMode::Standard => settings::RetryMode::Standard,
+                    RetryMode::Adaptive => settings::RetryMode::Adaptive,
+                },
+                max_attempts: self.max_attempts,
+                attempt_timeout: Duration::from_secs(self.attempt_timeout),
+                max_in_flight: self.max_in_flight,
+            },
+        }
+    }
+}
+
+impl SelectArgs {
+    fn settings(&self) -> SelectionSettings {
+        SelectionSettings {
+            check_ids: self.checks.clone(),
+            measures: self.measure.clone(),
+            min_severity: self.severity,
+            compliance: self.compliance.clone(),
+        }
+    }
+}
+
+/// A bound of the settings as the range of clap's `u32` parser (which takes `i64`s).
+fn range32(r: std::ops::RangeInclusive<u32>) -> std::ops::RangeInclusive<i64> {
+    i64::from(*r.start())..=i64::from(*r.end())
+}
+
+/// A bound of the settings as the range of clap's `u64` parser.
+fn range64(r: std::ops::RangeInclusive<u32>) -> std::ops::RangeInclusive<u64> {
+    u64::from(*r.start())..=u64::from(*r.end())
 }
 
 fn parse_region(s: &str) -> Result<String, String> {
-    if is_region_name(s) {
-        Ok(s.to_string())
-    } else {
-        Err("not an AWS region name (like us-east-1 or eu-west-2)".to_string())
-    }
+    settings::check_region(s).map(|()| s.to_string())
 }
 
-/// An `http://` or `https://` URL with a host (and, if given, a port number).
 fn parse_endpoint_url(s: &str) -> Result<String, String> {
-    let bad = |why: &str| Err(format!("not an endpoint URL: {why} (like http://127.0.0.1:4566)"));
-    let Some(rest) = s.strip_prefix("http://").or_else(|| s.strip_prefix("https://")) else {
-        return bad("it must start with http:// or https://");
-    };
-    if s.chars().any(|c| c.is_whitespace() || c.is_control()) {
-        return bad("it contains spaces or control characters");
-    }
-    let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
-    let host_port = authority.rsplit('@').next().unwrap_or("");
-    let (host, port) = match host_port.strip_prefix('[') {
-        Some(v6) => match v6.split_once(']') {
-            Some((host, after)) => (host, after.strip_prefix(':')),
-            None => return bad("an IPv6 host needs its closing ]"),
-        },
-        None => match host_port.rsplit_once(':') {
-            Some((host, port)) => (host, Some(port)),
-            None => (host_port, None),
-        },
-    };
-    if host.is_empty() {
-        return bad("it names no host");
-    }
-    if let Some(port) = port
-        && port.parse::<u16>().is_err()
-    {
-        return bad("its port is not a number from 0 to 65535");
-    }
-    Ok(s.to_string())
+    settings::check_endpoint_url(s).map(|()| s.to_string())
 }
 
-/// A name of [`crate::report::reporters`]; clap lists them in `--help` and in the error for
+/// A name of [`rampart::report::reporters`]; clap lists them in `--help` and in the error for
 /// any other name.
 fn report_format() -> impl clap::builder::TypedValueParser<Value = &'static dyn Reporter> {
     use clap::builder::TypedValueParser;
-    let names = crate::report::reporters().iter().map(|r| r.name());
-    clap::builder::PossibleValuesParser::new(names).map(|name| crate::report::find(&name).expect("a registered name"))
+    let names = rampart::report::reporters().iter().map(|r| r.name());
+    clap::builder::PossibleValuesParser::new(names).map(|name| rampart::report::find(&name).expect("a registered name"))
 }
 
 fn parse_measure(s: &str) -> Result<Measure, String> {
@@ -320,7 +391,7 @@ mod tests {
         assert_eq!(args.select.measure, vec![Measure::Access]);
         assert_eq!(args.select.severity, Some(Severity::High));
         assert_eq!(args.fail_on, Severity::Critical);
-        assert_eq!(args.format, vec![crate::report::find("json").unwrap()]);
+        assert_eq!(args.format, vec![rampart::report::find("json").unwrap()]);
     }
 
     #[test]
@@ -348,5 +419,116 @@ mod tests {
     fn rejects_unknown_severity_and_snapshot_with_aws_options() {
         assert!(Cli::try_parse_from(["rampart", "audit", "--fail-on", "huge"]).is_err());
         assert!(Cli::try_parse_from(["rampart", "audit", "--snapshot", "s.json", "--endpoint-url", "http://x"]).is_err());
+    }
+
+    fn request(args: &[&str]) -> Result<Request, RunError> {
+        Request::try_from(&Cli::try_parse_from(["rampart"].iter().chain(args)).unwrap())
+    }
+
+    fn audit_settings(args: &[&str]) -> Settings {
+        match request(&[&["audit"], args].concat()).unwrap() {
+            Request::Audit(settings) => settings,
+            other => panic!("{other:?}"),
+        }
+    }
+
+    fn aws_of(settings: &Settings) -> &AwsSettings {
+        match &settings.source {
+            InventorySource::Aws(aws) => aws,
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn the_defaults_of_the_options_are_those_of_the_settings() {
+        // The options' declared defaults (read from the definition: the environment, such
+        // as RAMPART_MAX_ATTEMPTS in the test script, would override parsed ones).
+        let command = Cli::command();
+        let audit = command.find_subcommand("audit").unwrap();
+        let default = |id: &str| {
+            let arg = audit.get_arguments().find(|a| a.get_id() == id).unwrap_or_else(|| panic!("{id}"));
+            arg.get_default_values().iter().map(|v| v.to_string_lossy().into_owned()).collect::<Vec<_>>().join(",")
+        };
+        let aws = AwsSettings::default();
+        assert_eq!(aws.role.session_name, default("role_session_name"));
+        assert_eq!(aws.role.duration.as_secs().to_string(), default("role_duration"));
+        assert_eq!(aws.max_accounts.to_string(), default("max_accounts"));
+        assert_eq!(aws.retry.max_attempts.to_string(), default("max_attempts"));
+        assert_eq!(aws.retry.attempt_timeout.as_secs().to_string(), default("attempt_timeout"));
+        assert_eq!(aws.retry.max_in_flight.to_string(), default("max_in_flight"));
+        assert_eq!((aws.retry.mode, default("retry_mode").as_str()), (settings::RetryMode::Adaptive, "adaptive"));
+        assert_eq!(default("role_name"), "OrganizationAccountAccessRole");
+        assert_eq!(default("format"), "table");
+        assert_eq!(default("fail_on"), "informational");
+
+        let settings = audit_settings(&["--max-attempts", "6", "--attempt-timeout", "60", "--retry-mode", "adaptive", "--max-in-flight", "8"]);
+        assert_eq!(aws_of(&settings), &aws);
+        assert_eq!(settings.selection, SelectionSettings::default());
+        assert!(matches!(settings.outputs, Outputs::One { to: settings::Destination::Terminal, format } if format.name() == "table"));
+        assert_eq!(settings.fail_on, Severity::Informational);
+        assert!(!settings.quiet);
+    }
+
+    #[test]
+    fn the_command_line_becomes_settings() {
+        let settings = audit_settings(&[
+            "--profile", "p", "--region", "eu-west-1", "--exclude-region", "us-east-1", "--role-arn", "arn:aws:iam::1:role/r",
+            "--external-id", "x", "--role-duration", "900", "--endpoint-url", "http://127.0.0.1:1", "--retry-mode", "standard",
+            "--max-attempts", "2", "--attempt-timeout", "5", "--max-in-flight", "3", "--checks", "iam_root_mfa_enabled",
+            "--measure", "access", "--severity", "high", "--compliance", "cis-5.0", "--config", "c.toml", "--format",
+            "json,table", "--output-dir", "out", "--fail-on", "critical",
+        ]);
+        let aws = aws_of(&settings);
+        assert_eq!(aws.profile.as_deref(), Some("p"));
+        assert_eq!((aws.regions.as_slice(), aws.exclude_regions.as_slice()), (&["eu-west-1".to_string()][..], &["us-east-1".to_string()][..]));
+        assert_eq!(aws.accounts, Accounts::Role { arn: "arn:aws:iam::1:role/r".into() });
+        assert_eq!(aws.role, RoleSettings { session_name: "rampart-audit".into(), duration: Duration::from_secs(900), external_id: Some("x".into()) });
+        assert_eq!(aws.endpoint_url.as_deref(), Some("http://127.0.0.1:1"));
+        assert_eq!(
+            aws.retry,
+            RetrySettings { mode: settings::RetryMode::Standard, max_attempts: 2, attempt_timeout: Duration::from_secs(5), max_in_flight: 3 }
+        );
+        assert_eq!(settings.selection.check_ids, ["iam_root_mfa_enabled"]);
+        assert_eq!(settings.selection.measures, [Measure::Access]);
+        assert_eq!(settings.selection.min_severity, Some(Severity::High));
+        assert_eq!(settings.selection.compliance.as_deref(), Some("cis-5.0"));
+        assert!(matches!(&settings.config, ConfigSource::File(p) if p == std::path::Path::new("c.toml")));
+        assert!(matches!(&settings.outputs, Outputs::Dir { formats, dir } if formats.len() == 2 && dir == std::path::Path::new("out")));
+        assert_eq!(settings.fail_on, Severity::Critical);
+
+        let org = audit_settings(&["--org", "--role-name", "Audit", "--accounts", "1,2", "--exclude-accounts", "3", "--max-accounts", "9"]);
+        let aws = aws_of(&org);
+        assert_eq!(aws.accounts, Accounts::Organization { role_name: "Audit".into(), include: vec!["1".into(), "2".into()], exclude: vec!["3".into()] });
+        assert_eq!(aws.max_accounts, 9);
+
+        let snapshot = audit_settings(&["--snapshot", "s.json", "-o", "-"]);
+        assert!(matches!(&snapshot.source, InventorySource::Snapshot(p) if p == std::path::Path::new("s.json")));
+        assert!(matches!(snapshot.outputs, Outputs::One { to: settings::Destination::Stdout, .. }));
+
+        let Ok(Request::Collect(collect)) = request(&["-q", "collect", "-o", "snap.json", "--region", "eu-west-1"]) else { panic!() };
+        assert_eq!(collect.output, Some(settings::Destination::File("snap.json".into())));
+        assert_eq!(collect.aws.regions, ["eu-west-1"]);
+        assert!(collect.quiet);
+        let Ok(Request::Checks { selection, format }) = request(&["checks", "--compliance", "cis-5.0", "--format", "json"]) else { panic!() };
+        assert_eq!(format, ListFormat::Json);
+        assert!(!selection.check_ids.is_empty());
+        let Ok(Request::Explain(check)) = request(&["explain", "iam_root_mfa_enabled"]) else { panic!() };
+        assert_eq!(check.id, "iam_root_mfa_enabled");
+    }
+
+    #[test]
+    fn contradictions_are_usage_errors_of_the_conversion() {
+        let usage = |args: &[&str]| match request(args) {
+            Err(RunError::Usage(message)) => message,
+            other => panic!("{args:?}: {other:?}"),
+        };
+        assert!(usage(&["audit", "--checks", "nope"]).starts_with("unknown check id nope"));
+        assert!(usage(&["audit", "--compliance", "nope"]).starts_with("unknown framework 'nope'"));
+        assert!(usage(&["audit", "--format", "table,json"]).starts_with("standard output takes one format"));
+        // The selection is judged before the outputs.
+        assert!(usage(&["audit", "--checks", "nope", "--format", "table,json"]).starts_with("unknown check id nope"));
+        assert!(usage(&["collect", "-o", "s.json", "--checks", "nope"]).starts_with("unknown check id nope"));
+        assert!(usage(&["checks", "--checks", "nope"]).starts_with("unknown check id nope"));
+        assert!(usage(&["explain", "nope"]).starts_with("unknown check id nope"));
     }
 }

@@ -1,21 +1,18 @@
-//! The `rampart` binary: parse, run, map the outcome to an exit code.
+//! The `rampart` binary: parse, build the validated settings, run the library, map the
+//! outcome to an exit code.
 
-mod aws;
 mod cli;
-mod collect;
 mod commands;
-mod error;
-mod progress;
-mod report;
 
 use std::process::ExitCode;
 
 use clap::Parser;
+use rampart::progress;
 
 fn main() -> ExitCode {
     let cli = cli::Cli::parse();
     init_logging(cli.verbose, cli.quiet);
-    match commands::run(cli) {
+    match cli::Request::try_from(&cli).and_then(commands::run) {
         Ok(code) => code,
         Err(err) => {
             eprintln!("rampart: {err}");

@@ -81,6 +81,7 @@ impl Bar {
 }
 
 /// The log writer: each event is written whole, with the bar cleared around it.
+#[derive(Default)]
 pub struct LogWriter(Vec<u8>);
 
 impl LogWriter {

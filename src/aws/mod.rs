@@ -24,7 +24,7 @@ use aws_smithy_types::retry::RetrySpec;
 use tokio::sync::Semaphore;
 use tracing::info;
 
-use crate::cli::{AwsArgs, RetryMode};
+use crate::settings::{Accounts, AwsSettings, RetryMode};
 use crate::error::RunError;
 
 /// Longest wait between two attempts.
@@ -48,7 +48,7 @@ pub struct Session {
 /// Loads configuration exactly as the AWS CLI does (environment, profiles, SSO, `role_arn`,
 /// `credential_process`, container and instance roles), checks that credentials resolve,
 /// and returns the base configuration every account's session derives from.
-pub async fn load_base(args: &AwsArgs) -> Result<SdkConfig, RunError> {
+pub async fn load_base(args: &AwsSettings) -> Result<SdkConfig, RunError> {
     let region_chain = RegionProviderChain::first_try(args.regions.first().cloned().map(Region::new))
         .or_default_provider()
         .or_else(Region::from_static("us-east-1"));
@@ -59,7 +59,7 @@ pub async fn load_base(args: &AwsArgs) -> Result<SdkConfig, RunError> {
         .timeout_config(
             TimeoutConfig::builder()
                 .connect_timeout(Duration::from_secs(5))
-                .operation_attempt_timeout(Duration::from_secs(args.attempt_timeout))
+                .operation_attempt_timeout(args.retry.attempt_timeout)
                 .build(),
         );
     if let Some(profile) = &args.profile {
@@ -72,7 +72,7 @@ pub async fn load_base(args: &AwsArgs) -> Result<SdkConfig, RunError> {
     // An empty or malformed AWS_REGION (or profile region) would otherwise surface as an
     // endpoint error from the first request.
     if let Some(region) = config.region()
-        && !crate::cli::is_region_name(region.as_ref())
+        && !crate::settings::is_region_name(region.as_ref())
     {
         return Err(RunError::Usage(format!(
             "the region '{}' (from AWS_REGION, AWS_DEFAULT_REGION or the profile) is not an AWS region name; \
@@ -91,8 +91,8 @@ pub async fn load_base(args: &AwsArgs) -> Result<SdkConfig, RunError> {
 }
 
 /// Retries as `--retry-mode` and `--max-attempts` say.
-fn retry_config(args: &AwsArgs) -> RetryConfig {
-    let config = match args.retry_mode {
+fn retry_config(args: &AwsSettings) -> RetryConfig {
+    let config = match args.retry.mode {
         RetryMode::Standard => RetryConfig::standard(),
         RetryMode::Adaptive => RetryConfig::adaptive(),
     };
@@ -101,19 +101,19 @@ fn retry_config(args: &AwsArgs) -> RetryConfig {
     // starved retries for seconds each; other errors are retried after 50 ms rather than 1 s.
     // Measured in docs/benchmarks.md ("Retries under throttling").
     config
-        .with_max_attempts(args.max_attempts)
+        .with_max_attempts(args.retry.max_attempts)
         .with_max_backoff(MAX_BACKOFF)
         .with_retry_spec(RetrySpec::v2_1())
 }
 
 /// A configuration whose credentials come from assuming `role_arn` with the base ones. The
 /// SDK caches and refreshes the assumed credentials.
-pub async fn assume_role(base: &SdkConfig, role_arn: &str, args: &AwsArgs) -> SdkConfig {
+pub async fn assume_role(base: &SdkConfig, role_arn: &str, args: &AwsSettings) -> SdkConfig {
     let mut builder = AssumeRoleProvider::builder(role_arn)
-        .session_name(&args.role_session_name)
-        .session_length(Duration::from_secs(args.role_duration))
+        .session_name(&args.role.session_name)
+        .session_length(args.role.duration)
         .configure(base);
-    if let Some(id) = &args.external_id {
+    if let Some(id) = &args.role.external_id {
         builder = builder.external_id(id);
     }
     let provider = builder.build().await;
@@ -121,7 +121,7 @@ pub async fn assume_role(base: &SdkConfig, role_arn: &str, args: &AwsArgs) -> Sd
 }
 
 /// Asks STS who these credentials are, and makes the session for that account.
-pub async fn session(config: SdkConfig, args: &AwsArgs, regions: Vec<String>) -> Result<Session, RunError> {
+pub async fn session(config: SdkConfig, args: &AwsSettings, regions: Vec<String>) -> Result<Session, RunError> {
     // Short waits between attempts here: an unreachable endpoint is reported promptly, and
     // throttling is still retried.
     let sts_config = aws_sdk_sts::config::Builder::from(&config)
@@ -150,7 +150,7 @@ pub async fn session(config: SdkConfig, args: &AwsArgs, regions: Vec<String>) ->
         partition,
         regions,
         endpoint_url: args.endpoint_url.clone(),
-        max_in_flight: args.max_in_flight as usize,
+        max_in_flight: args.retry.max_in_flight as usize,
         bounds: Arc::default(),
     })
 }
@@ -158,7 +158,7 @@ pub async fn session(config: SdkConfig, args: &AwsArgs, regions: Vec<String>) ->
 /// The regions to audit: those named with `--region`, or else every region enabled for the
 /// account (ec2:DescribeRegions answers only enabled ones: opt-in regions count once opted
 /// in); less `--exclude-region`.
-pub async fn regions(config: &SdkConfig, args: &AwsArgs) -> Result<Vec<String>, RunError> {
+pub async fn regions(config: &SdkConfig, args: &AwsSettings) -> Result<Vec<String>, RunError> {
     let mut regions = if args.regions.is_empty() {
         let client = aws_sdk_ec2::Client::new(config);
         let out = client.describe_regions().all_regions(false).send().await.map_err(|e| {
@@ -179,7 +179,7 @@ pub async fn regions(config: &SdkConfig, args: &AwsArgs) -> Result<Vec<String>, 
 
 /// The accounts of the organization (from its management or a delegated administrator
 /// account), active ones only, filtered by `--accounts` and `--exclude-accounts`.
-pub async fn organization_accounts(config: &SdkConfig, args: &AwsArgs) -> Result<Vec<String>, RunError> {
+pub async fn organization_accounts(config: &SdkConfig, args: &AwsSettings) -> Result<Vec<String>, RunError> {
     let client = aws_sdk_organizations::Client::new(config);
     let mut pages = client.list_accounts().into_paginator().send();
     let mut accounts = Vec::new();
@@ -195,8 +195,10 @@ pub async fn organization_accounts(config: &SdkConfig, args: &AwsArgs) -> Result
             }
         }
     }
-    accounts.retain(|id| args.accounts.is_empty() || args.accounts.contains(id));
-    accounts.retain(|id| !args.exclude_accounts.contains(id));
+    if let Accounts::Organization { include, exclude, .. } = &args.accounts {
+        accounts.retain(|id| include.is_empty() || include.contains(id));
+        accounts.retain(|id| !exclude.contains(id));
+    }
     accounts.sort();
     Ok(accounts)
 }

@@ -42,7 +42,7 @@ use tracing::info;
 use futures::StreamExt;
 
 use crate::aws::{self, Session};
-use crate::cli::AwsArgs;
+use crate::settings::{Accounts, AwsSettings};
 use crate::error::RunError;
 use crate::progress;
 
@@ -61,26 +61,29 @@ pub(crate) async fn read<T>(plan: &Plan, source: Source, read: impl Future<Outpu
 /// `--org` (up to `--max-accounts` at once). An account that cannot be entered yields ERROR
 /// findings for that account and never stops the others.
 /// A progress bar shows on a terminal unless `quiet`.
-pub async fn collect(args: &AwsArgs, checks: &[&Check], quiet: bool) -> Result<Inventory, RunError> {
+pub async fn collect(args: &AwsSettings, checks: &[&Check], quiet: bool) -> Result<Inventory, RunError> {
     progress::init(quiet);
     let inventory = collect_accounts(args, checks).await;
     progress::finish();
     inventory
 }
 
-async fn collect_accounts(args: &AwsArgs, checks: &[&Check]) -> Result<Inventory, RunError> {
+async fn collect_accounts(args: &AwsSettings, checks: &[&Check]) -> Result<Inventory, RunError> {
     let mut inventory = Inventory::new(Utc::now());
     let base = aws::load_base(args).await?;
-    if !args.org {
-        let config = match &args.role_arn {
-            Some(arn) => aws::assume_role(&base, arn, args).await,
-            None => base,
-        };
-        let mut session = aws::session(config, args, Vec::new()).await?;
-        session.regions = aws::regions(session.config(), args).await?;
-        inventory.accounts.push(collect_account(&session, checks).await);
-        return Ok(inventory);
-    }
+    let role_name = match &args.accounts {
+        Accounts::Organization { role_name, .. } => role_name,
+        single => {
+            let config = match single {
+                Accounts::Role { arn } => aws::assume_role(&base, arn, args).await,
+                _ => base,
+            };
+            let mut session = aws::session(config, args, Vec::new()).await?;
+            session.regions = aws::regions(session.config(), args).await?;
+            inventory.accounts.push(collect_account(&session, checks).await);
+            return Ok(inventory);
+        }
+    };
     let caller = aws::session(base.clone(), args, Vec::new()).await?;
     let ids = aws::organization_accounts(&base, args).await?;
     if ids.is_empty() {
@@ -98,7 +101,7 @@ async fn collect_accounts(args: &AwsArgs, checks: &[&Check]) -> Result<Inventory
                 let (config, entered_through) = if id == caller.account_id {
                     (base.clone(), None)
                 } else {
-                    let arn = format!("arn:{}:iam::{id}:role/{}", caller.partition, args.role_name);
+                    let arn = format!("arn:{}:iam::{id}:role/{}", caller.partition, role_name);
                     (aws::assume_role(base, &arn, args).await, Some(arn))
                 };
                 let entered = async {

@@ -7,8 +7,11 @@ use comfy_table::{ContentArrangement, Table};
 use rampart_checks::frameworks::compliance_of;
 use serde::Serialize;
 
-use crate::cli::{ChecksArgs, ListFormat};
-use crate::error::{RunError, exit};
+use rampart::settings::Destination;
+use rampart::{RunError, exit, output};
+use rampart_checks::Selection;
+
+use crate::cli::ListFormat;
 
 #[derive(Serialize)]
 struct Entry<'a> {
@@ -19,9 +22,9 @@ struct Entry<'a> {
     compliance: std::collections::BTreeMap<String, Vec<String>>,
 }
 
-pub fn run(args: ChecksArgs) -> Result<ExitCode, RunError> {
-    let checks = super::selection(&args.select)?.checks();
-    let text = match args.format {
+pub fn run(selection: &Selection, format: ListFormat) -> Result<ExitCode, RunError> {
+    let checks = selection.checks();
+    let text = match format {
         ListFormat::Json => {
             let entries: Vec<Entry> = checks
                 .iter()
@@ -39,6 +42,6 @@ pub fn run(args: ChecksArgs) -> Result<ExitCode, RunError> {
             format!("{table}\n{} checks\n", checks.len())
         }
     };
-    super::write_output(None, &text)?;
+    output::write_text(&Destination::Stdout, &text)?;
     Ok(ExitCode::from(exit::OK))
 }

@@ -2,15 +2,12 @@
 
 use std::process::ExitCode;
 
+use rampart::settings::Destination;
+use rampart::{RunError, exit, output};
+use rampart_checks::Check;
 use rampart_checks::catalogue::render_check;
-use rampart_checks::find_check;
 
-use crate::cli::ExplainArgs;
-use crate::error::{RunError, exit};
-
-pub fn run(args: ExplainArgs) -> Result<ExitCode, RunError> {
-    let check = find_check(&args.id)
-        .ok_or_else(|| RunError::Usage(format!("unknown check id {} (`rampart checks` lists them)", args.id)))?;
-    super::write_output(None, &render_check(check))?;
+pub fn run(check: &Check) -> Result<ExitCode, RunError> {
+    output::write_text(&Destination::Stdout, &render_check(check))?;
     Ok(ExitCode::from(exit::OK))
 }

@@ -1,0 +1,232 @@
+//! Rampart as a library: an audit is a function of its [`Settings`].
+//!
+//! The `rampart` binary parses its command line into [`Settings`] and calls [`audit`]; a
+//! Lambda handler or a test builds the settings directly and calls the same function:
+//!
+//! ```no_run
+//! use rampart::settings::{AwsSettings, InventorySource, Outputs, Settings};
+//!
+//! # async fn handler() -> Result<(), rampart::RunError> {
+//! let settings = Settings {
+//!     source: InventorySource::Aws(AwsSettings { regions: vec!["eu-west-1".into()], ..AwsSettings::default() }),
+//!     selection: Default::default(),
+//!     config: Default::default(),
+//!     // Nothing written: the report is taken from the outcome (to upload it, say).
+//!     outputs: Outputs::None,
+//!     fail_on: rampart_checks::Severity::High,
+//!     quiet: true,
+//! };
+//! let outcome = rampart::audit(&settings).await?;
+//! let json = outcome.render(rampart::report::find("json").unwrap());
+//! println!("{} findings, exit code {}", outcome.report.findings.len(), outcome.verdict.exit_code());
+//! # drop(json);
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! `aws` and `collect` are the only modules that call AWS; neither knows of the command
+//! line.
+
+mod aws;
+mod collect;
+pub mod error;
+pub mod output;
+pub mod progress;
+pub mod report;
+pub mod settings;
+pub mod snapshot;
+
+use std::future::Future;
+
+use chrono::Utc;
+use rampart_checks::inventory::Inventory;
+use rampart_checks::{Config, Finding, Severity, Status, evaluate};
+
+pub use error::{RunError, exit};
+use report::{ComplianceReport, Report, Reporter, Scope};
+pub use settings::{CollectSettings, InventorySource, Settings};
+use settings::ConfigSource;
+
+/// What an audit found, and the exit code it calls for.
+#[derive(Debug)]
+pub struct Outcome {
+    /// The report model every format renders.
+    pub report: Report,
+    pub verdict: Verdict,
+}
+
+impl Outcome {
+    /// The report in one format, in memory (for a caller that uploads it rather than
+    /// writing files).
+    pub fn render(&self, format: &dyn Reporter) -> Vec<u8> {
+        let mut out = Vec::new();
+        format.render(&self.report, &report::RenderContext::PLAIN, &mut out).expect("writing to memory cannot fail");
+        out
+    }
+}
+
+/// How an audit went, as the exit code says it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Verdict {
+    /// Every selected check was evaluated and no unmuted finding at or above `fail_on` failed.
+    Passed,
+    /// An unmuted finding at or above `fail_on` failed.
+    Failed,
+    /// Nothing failed at or above `fail_on`, but an unmuted check could not be evaluated.
+    Incomplete,
+}
+
+impl Verdict {
+    /// [`Verdict::Failed`] when an unmuted finding at or above `fail_on` failed, else
+    /// [`Verdict::Incomplete`] when an unmuted check could not be evaluated, else
+    /// [`Verdict::Passed`].
+    pub fn of(findings: &[Finding], fail_on: Severity) -> Verdict {
+        let unmuted = || findings.iter().filter(|f| !f.muted);
+        if unmuted().any(|f| f.status == Status::Fail && f.check.severity >= fail_on) {
+            Verdict::Failed
+        } else if unmuted().any(|f| f.status == Status::Error) {
+            Verdict::Incomplete
+        } else {
+            Verdict::Passed
+        }
+    }
+
+    /// The process exit code: 0, 3 or 4.
+    pub fn exit_code(self) -> u8 {
+        match self {
+            Verdict::Passed => exit::OK,
+            Verdict::Failed => exit::FAILED,
+            Verdict::Incomplete => exit::INCOMPLETE,
+        }
+    }
+}
+
+/// Collects the inventory (or reads the snapshot), evaluates the selected checks, builds
+/// the report and writes it to the outputs the settings name.
+///
+/// The settings are validated first, the configuration read and the outputs checked
+/// before anything is collected: a mistake never costs a long collection. An error is a
+/// run that could not report ([`RunError::exit_code`]); findings, failing or not, are an
+/// [`Outcome`].
+pub async fn audit(settings: &Settings) -> Result<Outcome, RunError> {
+    let started_at = Utc::now();
+    settings.validate()?;
+    let (selection, framework) = settings.selection.resolve()?;
+    let config = load_config(&settings.config)?;
+    output::check(&settings.outputs)?;
+    let checks = selection.checks();
+    let inventory = match &settings.source {
+        InventorySource::Snapshot(path) => snapshot::load(path)?,
+        InventorySource::Aws(aws) => collect::collect(aws, &checks, settings.quiet).await?,
+    };
+    let findings = evaluate(&inventory, &selection, &config);
+    let scope = Scope {
+        accounts: inventory.accounts.iter().map(|a| a.account_id.clone()).collect(),
+        regions: inventory.regions(),
+        checks: checks.iter().map(|c| c.id.to_string()).collect(),
+    };
+    let collected_at = inventory.collected_at;
+    // The findings say all the report needs: free the inventory before rendering.
+    drop(inventory);
+    let mut report = Report::new(started_at, collected_at, scope, findings);
+    if let Some(framework) = framework {
+        report.compliance = Some(ComplianceReport::new(framework, &report.findings, &report.scope.checks));
+    }
+    output::write_report(&report, &settings.outputs, settings.quiet)?;
+    let verdict = Verdict::of(&report.findings, settings.fail_on);
+    Ok(Outcome { report, verdict })
+}
+
+/// Collects the inventory the selected checks read and writes it as a snapshot to the
+/// settings' output (checked before collecting), then returns it.
+pub async fn collect(settings: &CollectSettings) -> Result<Inventory, RunError> {
+    settings.validate()?;
+    let (selection, _) = settings.selection.resolve()?;
+    if let Some(to) = &settings.output {
+        output::check_destination(to)?;
+    }
+    let inventory = collect::collect(&settings.aws, &selection.checks(), settings.quiet).await?;
+    if let Some(to) = &settings.output {
+        snapshot::write(&inventory, to)?;
+        if let (false, Some(path)) = (settings.quiet, to.file()) {
+            eprintln!("snapshot written to {}", path.display());
+        }
+    }
+    Ok(inventory)
+}
+
+/// [`audit`] on a runtime of its own, for callers that are not async (the CLI).
+pub fn audit_blocking(settings: &Settings) -> Result<Outcome, RunError> {
+    block_on(audit(settings))
+}
+
+/// [`collect`] on a runtime of its own.
+pub fn collect_blocking(settings: &CollectSettings) -> Result<Inventory, RunError> {
+    block_on(collect(settings))
+}
+
+fn block_on<F: Future>(future: F) -> F::Output {
+    tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("the async runtime starts").block_on(future)
+}
+
+/// The thresholds and mutelist the settings name.
+fn load_config(source: &ConfigSource) -> Result<Config, RunError> {
+    let (path, text) = match source {
+        ConfigSource::Default => return Ok(Config::default()),
+        ConfigSource::Toml(text) => (std::path::Path::new(settings::INLINE_CONFIG), text.clone()),
+        ConfigSource::File(path) => {
+            let text = std::fs::read_to_string(path)
+                .map_err(|e| RunError::Config { path: path.to_path_buf(), message: e.to_string() })?;
+            (path.as_path(), text)
+        }
+    };
+    Config::from_toml(&text).map_err(|e| match e {
+        rampart_checks::config::ConfigError::Parse(message) | rampart_checks::config::ConfigError::Invalid(message) => {
+            RunError::Config { path: path.to_path_buf(), message }
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn finding(status: Status, severity: Severity, muted: bool) -> Finding {
+        Finding::synthetic("x", status, severity, rampart_checks::Measure::Access, muted)
+    }
+
+    fn exit_code(findings: &[Finding], fail_on: Severity) -> u8 {
+        Verdict::of(findings, fail_on).exit_code()
+    }
+
+    #[test]
+    fn exit_codes() {
+        use Severity::*;
+        use Status::*;
+        assert_eq!(exit_code(&[finding(Pass, High, false)], Informational), 0);
+        assert_eq!(exit_code(&[finding(Fail, Low, false)], Informational), 3);
+        assert_eq!(exit_code(&[finding(Fail, Low, false)], High), 0);
+        assert_eq!(exit_code(&[finding(Fail, Low, false), finding(Error, Low, false)], High), 4);
+        assert_eq!(exit_code(&[finding(Fail, Critical, true)], Informational), 0);
+        assert_eq!(exit_code(&[finding(Error, Critical, true)], Informational), 0);
+        assert_eq!(exit_code(&[finding(Fail, High, false), finding(Error, Low, false)], High), 3);
+    }
+
+    /// A Lambda runtime polls the handler's future from its worker threads.
+    #[test]
+    fn the_entry_points_can_run_on_any_thread() {
+        fn send<T: Send>(_: &T) {}
+        let settings = Settings {
+            source: InventorySource::Snapshot("none.json".into()),
+            selection: Default::default(),
+            config: Default::default(),
+            outputs: settings::Outputs::None,
+            fail_on: Severity::Informational,
+            quiet: true,
+        };
+        send(&audit(&settings));
+        let collect_settings =
+            CollectSettings { aws: Default::default(), selection: Default::default(), output: None, quiet: true };
+        send(&collect(&collect_settings));
+    }
+}

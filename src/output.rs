@@ -1,0 +1,127 @@
+//! Writing reports and snapshots: checked before a long collection, then written whole or
+//! not at all.
+
+use std::io::IsTerminal;
+use std::path::Path;
+
+use crate::error::RunError;
+use crate::report::{RenderContext, Report};
+use crate::settings::{Destination, Outputs};
+
+/// Fails now, before a long collection, if the outputs could not be written later: a
+/// missing or read-only directory, a destination that is a directory. Creates the
+/// directory of [`Outputs::Dir`] (and its parents) if missing.
+pub fn check(outputs: &Outputs) -> Result<(), RunError> {
+    match outputs {
+        Outputs::None => Ok(()),
+        Outputs::One { to, .. } => check_destination(to),
+        Outputs::Dir { dir, .. } => check_directory(dir),
+    }
+}
+
+/// Writes the report as `outputs` say; each file whole or not at all, its path said on
+/// stderr unless `quiet`.
+pub fn write_report(report: &Report, outputs: &Outputs, quiet: bool) -> Result<(), RunError> {
+    let written = |path: &Path| {
+        if !quiet {
+            eprintln!("report written to {}", path.display());
+        }
+    };
+    match outputs {
+        Outputs::None => {}
+        Outputs::One { format, to } => {
+            // Colour and the terminal's width only on a terminal (stdout without `-o`).
+            let ctx = if *to == Destination::Terminal && std::io::stdout().is_terminal() {
+                RenderContext::terminal(std::env::var_os("NO_COLOR").is_some())
+            } else {
+                RenderContext::PLAIN
+            };
+            write_with(to, |w| format.render(report, &ctx, w))?;
+            to.file().map(written);
+        }
+        Outputs::Dir { formats, dir } => {
+            for format in formats {
+                let path = dir.join(report.file_name(*format));
+                write_with(&Destination::File(path.clone()), |w| format.render(report, &RenderContext::PLAIN, w))?;
+                written(&path);
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Writes `text` to `to`.
+pub fn write_text(to: &Destination, text: &str) -> Result<(), RunError> {
+    write_with(to, |w| w.write_all(text.as_bytes()))
+}
+
+/// The directory a file at `path` is written in (its temporary file goes there too, so
+/// that the final rename never crosses file systems).
+fn directory_of(path: &Path) -> &Path {
+    match path.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir,
+        _ => Path::new("."),
+    }
+}
+
+/// Fails now, before a long collection, if a file could not be written to `to` later:
+/// a missing or read-only directory, a destination that is a directory.
+pub fn check_destination(to: &Destination) -> Result<(), RunError> {
+    let Some(path) = to.file() else { return Ok(()) };
+    let fail = |source| RunError::Write { path: path.to_path_buf(), source };
+    if path.is_dir() {
+        return Err(fail(std::io::Error::new(std::io::ErrorKind::IsADirectory, "it is a directory")));
+    }
+    can_create_in(directory_of(path)).map_err(fail)
+}
+
+/// The same for a directory, before a long collection: creates `dir` (and its parents) if
+/// missing, and fails if it is not a directory or files cannot be created in it.
+pub fn check_directory(dir: &Path) -> Result<(), RunError> {
+    let fail = |source| RunError::Write { path: dir.to_path_buf(), source };
+    if dir.exists() && !dir.is_dir() {
+        return Err(fail(std::io::Error::new(std::io::ErrorKind::NotADirectory, "it is not a directory")));
+    }
+    std::fs::create_dir_all(dir).map_err(fail)?;
+    can_create_in(dir).map_err(fail)
+}
+
+/// Whether a file can be created in `dir`: by creating (and removing) an empty one.
+fn can_create_in(dir: &Path) -> std::io::Result<()> {
+    tempfile::Builder::new().prefix(".rampart-check-").tempfile_in(dir).map(drop)
+}
+
+/// Streams what `write` produces to `to` through a buffer: large reports are never held in
+/// memory whole. A file is written whole or not at all: into a temporary file beside it,
+/// synced, then renamed over the destination; on any error the temporary file is removed
+/// and whatever was at the destination before is left as it was.
+pub fn write_with(to: &Destination, write: impl FnOnce(&mut dyn std::io::Write) -> std::io::Result<()>) -> Result<(), RunError> {
+    use std::io::{BufWriter, Write};
+    match to.file() {
+        Some(p) => {
+            let fail = |source| RunError::Write { path: p.to_path_buf(), source };
+            let name = p.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+            let temp = tempfile::Builder::new()
+                .prefix(&format!(".{name}."))
+                .suffix(".tmp")
+                .tempfile_in(directory_of(p))
+                .map_err(fail)?;
+            let mut file = BufWriter::new(temp);
+            write(&mut file).and_then(|_| file.flush()).map_err(fail)?;
+            let temp = file.into_inner().map_err(|e| fail(e.into_error()))?;
+            temp.as_file().sync_all().map_err(fail)?;
+            temp.persist(p).map_err(|e| fail(e.error))?;
+            Ok(())
+        }
+        None => {
+            let mut stdout = BufWriter::new(std::io::stdout().lock());
+            // A closed pipe (`rampart … | head`) is not an error worth a message.
+            match write(&mut stdout).and_then(|_| stdout.flush()) {
+                Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+                    Err(RunError::Write { path: "stdout".into(), source: e })
+                }
+                _ => Ok(()),
+            }
+        }
+    }
+}

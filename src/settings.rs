@@ -1,0 +1,616 @@
+//! What one run is asked to do, as plain values: where the inventory comes from (AWS or a
+//! snapshot), which checks, which thresholds, which outputs, when to fail.
+//!
+//! The command line is turned into these types in one place (the binary's `cli.rs`); a
+//! Lambda handler or a test builds them directly. Every rule is checked by
+//! [`Settings::validate`] (and [`CollectSettings::validate`]), which the entry points also
+//! call, so no caller can skip it. Nothing here knows of clap.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use rampart_checks::frameworks::Framework;
+use rampart_checks::{Check, Measure, Selection, Severity};
+
+use crate::error::RunError;
+use crate::report::Reporter;
+
+/// Everything `audit` needs.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// Where the inventory comes from.
+    pub source: InventorySource,
+    /// Which checks run.
+    pub selection: SelectionSettings,
+    /// Thresholds and mutelist.
+    pub config: ConfigSource,
+    /// Where the report goes, in which formats.
+    pub outputs: Outputs,
+    /// The outcome is [`Verdict::Failed`](crate::Verdict::Failed) when an unmuted finding of
+    /// this severity or higher fails.
+    pub fail_on: Severity,
+    /// No progress bar, no "report written to" lines on stderr.
+    pub quiet: bool,
+}
+
+/// Everything `collect` needs: the same AWS settings and selection, and where the snapshot
+/// goes.
+#[derive(Debug, Clone)]
+pub struct CollectSettings {
+    pub aws: AwsSettings,
+    pub selection: SelectionSettings,
+    /// Where the snapshot is written; `None` to only return it.
+    pub output: Option<Destination>,
+    pub quiet: bool,
+}
+
+/// Where the inventory comes from. (Not to be confused with the checks crate's
+/// `inventory::Source`, one kind of read.)
+#[derive(Debug, Clone)]
+#[allow(clippy::large_enum_variant)] // one per run
+pub enum InventorySource {
+    /// Collect it from AWS.
+    Aws(AwsSettings),
+    /// Read a snapshot written by `rampart collect`: no AWS at all.
+    Snapshot(PathBuf),
+}
+
+/// Where and how to reach AWS.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AwsSettings {
+    /// Named profile of the shared config and credentials files.
+    pub profile: Option<String>,
+    /// Regions to audit; empty for every region enabled for the account.
+    pub regions: Vec<String>,
+    /// Regions not to audit.
+    pub exclude_regions: Vec<String>,
+    /// Send every request to this endpoint (an emulator).
+    pub endpoint_url: Option<String>,
+    /// Which accounts are audited.
+    pub accounts: Accounts,
+    /// How roles are assumed (with [`Accounts::Role`] and [`Accounts::Organization`]).
+    pub role: RoleSettings,
+    /// Accounts audited at once (with [`Accounts::Organization`]).
+    pub max_accounts: u32,
+    /// Retries, timeouts and the bound on requests in flight.
+    pub retry: RetrySettings,
+}
+
+/// Which accounts one run audits.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Accounts {
+    /// The account of the credentials found as usual.
+    Caller,
+    /// The account of this role, assumed with the credentials found as usual.
+    Role { arn: String },
+    /// Every active account of the AWS Organization, by assuming `role_name` in each.
+    Organization {
+        role_name: String,
+        /// Only these account ids (all when empty).
+        include: Vec<String>,
+        /// Not these account ids.
+        exclude: Vec<String>,
+    },
+}
+
+/// How roles are assumed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RoleSettings {
+    /// Session name (shows in the audited accounts' CloudTrail).
+    pub session_name: String,
+    /// Lifetime of assumed-role sessions (refreshed as needed).
+    pub duration: Duration,
+    /// External id passed when assuming a role.
+    pub external_id: Option<String>,
+}
+
+/// Retries, timeouts and the bound on requests in flight.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RetrySettings {
+    pub mode: RetryMode,
+    /// Attempts per request, retries included.
+    pub max_attempts: u32,
+    /// How long one attempt may take before it is abandoned (and retried).
+    pub attempt_timeout: Duration,
+    /// Requests in flight at once to one service in one region of one account.
+    pub max_in_flight: u32,
+}
+
+/// The SDK's retry modes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RetryMode {
+    /// Exponential backoff with jitter for the throttled request only.
+    Standard,
+    /// After a throttle, every request to that service and region of the account is slowed
+    /// to the rate AWS accepts.
+    Adaptive,
+}
+
+/// Bounds of the numeric settings (the command line enforces the same).
+pub mod bounds {
+    use std::ops::RangeInclusive;
+    pub const ROLE_DURATION_SECS: RangeInclusive<u32> = 900..=43200;
+    pub const MAX_ACCOUNTS: RangeInclusive<u32> = 1..=64;
+    pub const MAX_ATTEMPTS: RangeInclusive<u32> = 1..=20;
+    pub const ATTEMPT_TIMEOUT_SECS: RangeInclusive<u32> = 1..=3600;
+    pub const MAX_IN_FLIGHT: RangeInclusive<u32> = 1..=256;
+}
+
+impl Default for AwsSettings {
+    /// The command line's defaults.
+    fn default() -> Self {
+        AwsSettings {
+            profile: None,
+            regions: Vec::new(),
+            exclude_regions: Vec::new(),
+            endpoint_url: None,
+            accounts: Accounts::Caller,
+            role: RoleSettings::default(),
+            max_accounts: 4,
+            retry: RetrySettings::default(),
+        }
+    }
+}
+
+impl Default for RoleSettings {
+    fn default() -> Self {
+        RoleSettings { session_name: "rampart-audit".into(), duration: Duration::from_secs(3600), external_id: None }
+    }
+}
+
+impl Default for RetrySettings {
+    fn default() -> Self {
+        RetrySettings { mode: RetryMode::Adaptive, max_attempts: 6, attempt_timeout: Duration::from_secs(60), max_in_flight: 8 }
+    }
+}
+
+/// Which checks to run, as asked: [`SelectionSettings::resolve`] checks the names.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SelectionSettings {
+    /// Only these check ids (all when empty).
+    pub check_ids: Vec<String>,
+    /// Only checks of these measures (all when empty).
+    pub measures: Vec<Measure>,
+    /// Only checks of this severity or higher.
+    pub min_severity: Option<Severity>,
+    /// Only the checks of this framework (`cis-5.0`, `cis-6.0`, `aws-fsbp`), and report each
+    /// of its controls.
+    pub compliance: Option<String>,
+}
+
+/// Thresholds and mutelist.
+#[derive(Debug, Clone, Default)]
+pub enum ConfigSource {
+    /// The defaults (docs/configuration.md).
+    #[default]
+    Default,
+    /// A TOML file, read when the run starts.
+    File(PathBuf),
+    /// The text of such a file (from an environment variable or an object store, say);
+    /// errors name it [`INLINE_CONFIG`].
+    Toml(String),
+}
+
+/// The name errors give a [`ConfigSource::Toml`].
+pub const INLINE_CONFIG: &str = "<inline configuration>";
+
+/// Where one stream of output goes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Destination {
+    /// Standard output, with colour and the terminal's width when it is a terminal.
+    Terminal,
+    /// Standard output, plain even on a terminal (`-o -`).
+    Stdout,
+    /// A file, written whole or not at all.
+    File(PathBuf),
+}
+
+impl Destination {
+    /// The file, if this is one.
+    pub fn file(&self) -> Option<&std::path::Path> {
+        match self {
+            Destination::File(path) => Some(path),
+            _ => None,
+        }
+    }
+}
+
+/// Where the report goes, in which formats.
+#[derive(Debug, Clone)]
+pub enum Outputs {
+    /// Nothing is written: the caller takes the report from the outcome (and may render it
+    /// with [`crate::report::find`]).
+    None,
+    /// One format to one stream.
+    One { format: &'static dyn Reporter, to: Destination },
+    /// One file per format in a directory (created if missing), named by
+    /// [`crate::report::Report::file_name`].
+    Dir { formats: Vec<&'static dyn Reporter>, dir: PathBuf },
+}
+
+impl Outputs {
+    /// The outputs the command line's `--format`, `-o` and `--output-dir` ask for, or the
+    /// usage error that makes them contradictory: a format named twice, several formats for
+    /// one stream. `-o -` is standard output.
+    pub fn from_options(
+        formats: &[&'static dyn Reporter],
+        output: Option<PathBuf>,
+        output_dir: Option<PathBuf>,
+    ) -> Result<Outputs, RunError> {
+        no_format_twice(formats)?;
+        match (output_dir, formats) {
+            (Some(dir), _) => Ok(Outputs::Dir { formats: formats.to_vec(), dir }),
+            (None, [format]) => Ok(Outputs::One { format: *format, to: destination(output) }),
+            (None, _) => {
+                let names: Vec<&str> = formats.iter().map(|r| r.name()).collect();
+                let to = if destination(output).file().is_some() { "-o FILE" } else { "standard output" };
+                Err(RunError::Usage(format!(
+                    "{to} takes one format, not {}: write several with --output-dir DIR",
+                    names.join(", ")
+                )))
+            }
+        }
+    }
+
+    fn validate(&self) -> Result<(), RunError> {
+        match self {
+            Outputs::None | Outputs::One { .. } => Ok(()),
+            Outputs::Dir { formats, .. } if formats.is_empty() => {
+                Err(RunError::Usage("--output-dir needs at least one --format".into()))
+            }
+            Outputs::Dir { formats, .. } => no_format_twice(formats),
+        }
+    }
+}
+
+fn no_format_twice(formats: &[&'static dyn Reporter]) -> Result<(), RunError> {
+    match formats.iter().enumerate().find(|(i, r)| formats[..*i].contains(r)) {
+        Some((_, twice)) => Err(RunError::Usage(format!("--format names '{}' twice", twice.name()))),
+        None => Ok(()),
+    }
+}
+
+/// The destination `-o` names: standard output without it (styled on a terminal), plain
+/// standard output for `-o -`, else the file.
+pub fn destination(output: Option<PathBuf>) -> Destination {
+    match output {
+        None => Destination::Terminal,
+        Some(path) if path.as_os_str() == "-" => Destination::Stdout,
+        Some(path) => Destination::File(path),
+    }
+}
+
+impl Settings {
+    /// Every rule of the settings, checked before anything is read: region names, the
+    /// endpoint URL, numeric bounds, check ids and framework names, and the outputs.
+    pub fn validate(&self) -> Result<(), RunError> {
+        self.selection.resolve()?;
+        self.outputs.validate()?;
+        if let InventorySource::Aws(aws) = &self.source {
+            aws.validate()?;
+        }
+        Ok(())
+    }
+}
+
+impl CollectSettings {
+    /// The rules of [`Settings::validate`] that apply to a collection.
+    pub fn validate(&self) -> Result<(), RunError> {
+        self.selection.resolve()?;
+        self.aws.validate()
+    }
+}
+
+impl AwsSettings {
+    /// Region names, the endpoint URL and the numeric bounds.
+    pub fn validate(&self) -> Result<(), RunError> {
+        for region in self.regions.iter().chain(&self.exclude_regions) {
+            check_region(region).map_err(|why| RunError::Usage(format!("region '{}': {why}", region.escape_debug())))?;
+        }
+        if let Some(url) = &self.endpoint_url {
+            check_endpoint_url(url).map_err(|why| RunError::Usage(format!("endpoint '{}': {why}", url.escape_debug())))?;
+        }
+        let out_of = |what: &str, value: u64, range: std::ops::RangeInclusive<u32>| {
+            if (u64::from(*range.start())..=u64::from(*range.end())).contains(&value) {
+                Ok(())
+            } else {
+                Err(RunError::Usage(format!("{what} {value} is not in {}..={}", range.start(), range.end())))
+            }
+        };
+        out_of("--role-duration", self.role.duration.as_secs(), bounds::ROLE_DURATION_SECS)?;
+        out_of("--max-accounts", self.max_accounts.into(), bounds::MAX_ACCOUNTS)?;
+        out_of("--max-attempts", self.retry.max_attempts.into(), bounds::MAX_ATTEMPTS)?;
+        out_of("--attempt-timeout", self.retry.attempt_timeout.as_secs(), bounds::ATTEMPT_TIMEOUT_SECS)?;
+        out_of("--max-in-flight", self.retry.max_in_flight.into(), bounds::MAX_IN_FLIGHT)?;
+        Ok(())
+    }
+}
+
+impl SelectionSettings {
+    /// The check selection, with unknown ids and framework names rejected, and the
+    /// framework of `compliance`.
+    pub fn resolve(&self) -> Result<(Selection, Option<&'static Framework>), RunError> {
+        let mut selection = Selection {
+            check_ids: self.check_ids.iter().map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect(),
+            measures: self.measures.clone(),
+            min_severity: self.min_severity,
+        };
+        let unknown = selection.unknown_ids();
+        if !unknown.is_empty() {
+            return Err(RunError::Usage(format!(
+                "unknown check id{} {} (`rampart checks` lists them)",
+                if unknown.len() == 1 { "" } else { "s" },
+                unknown.join(", ")
+            )));
+        }
+        let framework = match &self.compliance {
+            None => None,
+            Some(name) => {
+                let framework = framework(name)?;
+                let of_framework = framework.check_ids();
+                selection.check_ids = if selection.check_ids.is_empty() {
+                    of_framework
+                } else {
+                    selection.check_ids.iter().filter(|id| of_framework.contains(id)).cloned().collect()
+                };
+                if selection.check_ids.is_empty() {
+                    return Err(RunError::Usage(format!("none of the selected checks belongs to {}", framework.key)));
+                }
+                Some(framework)
+            }
+        };
+        if selection.checks().is_empty() {
+            return Err(RunError::Usage("the selection matches no check".into()));
+        }
+        Ok((selection, framework))
+    }
+}
+
+/// The framework called `name` (`cis-5.0`, case-insensitive).
+pub fn framework(name: &str) -> Result<&'static Framework, RunError> {
+    rampart_checks::frameworks::find_framework(name).ok_or_else(|| {
+        let known: Vec<String> = rampart_checks::frameworks::frameworks().iter().map(|f| f.key.to_lowercase()).collect();
+        RunError::Usage(format!("unknown framework '{name}' (known: {})", known.join(", ")))
+    })
+}
+
+/// The check called `id`, for `rampart explain`.
+pub fn check(id: &str) -> Result<&'static Check, RunError> {
+    rampart_checks::find_check(id)
+        .ok_or_else(|| RunError::Usage(format!("unknown check id {id} (`rampart checks` lists them)")))
+}
+
+/// Whether `s` has the shape of an AWS region name: lowercase letters, then hyphen-separated
+/// parts of letters and digits, the last one a number (`us-east-1`, `us-gov-west-1`,
+/// `eu-isoe-west-1`).
+pub fn is_region_name(s: &str) -> bool {
+    let parts: Vec<&str> = s.split('-').collect();
+    s.len() <= 64
+        && parts.len() >= 2
+        && parts[0].len() >= 2
+        && parts[0].bytes().all(|b| b.is_ascii_lowercase())
+        && parts.iter().all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()))
+        && parts[parts.len() - 1].bytes().all(|b| b.is_ascii_digit())
+}
+
+/// A region name, or why it is not one.
+pub fn check_region(s: &str) -> Result<(), String> {
+    if is_region_name(s) { Ok(()) } else { Err("not an AWS region name (like us-east-1 or eu-west-2)".to_string()) }
+}
+
+/// An `http://` or `https://` URL with a host (and, if given, a port number), or why it is
+/// not one.
+pub fn check_endpoint_url(s: &str) -> Result<(), String> {
+    let bad = |why: &str| Err(format!("not an endpoint URL: {why} (like http://127.0.0.1:4566)"));
+    let Some(rest) = s.strip_prefix("http://").or_else(|| s.strip_prefix("https://")) else {
+        return bad("it must start with http:// or https://");
+    };
+    if s.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return bad("it contains spaces or control characters");
+    }
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
+    let host_port = authority.rsplit('@').next().unwrap_or("");
+    let (host, port) = match host_port.strip_prefix('[') {
+        Some(v6) => match v6.split_once(']') {
+            Some((host, after)) => (host, after.strip_prefix(':')),
+            None => return bad("an IPv6 host needs its closing ]"),
+        },
+        None => match host_port.rsplit_once(':') {
+            Some((host, port)) => (host, Some(port)),
+            None => (host_port, None),
+        },
+    };
+    if host.is_empty() {
+        return bad("it names no host");
+    }
+    if let Some(port) = port
+        && port.parse::<u16>().is_err()
+    {
+        return bad("its port is not a number from 0 to 65535");
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn usage(result: Result<impl std::fmt::Debug, RunError>) -> String {
+        match result {
+            Err(RunError::Usage(message)) => message,
+            other => panic!("not a usage error: {other:?}"),
+        }
+    }
+
+    fn format(name: &str) -> &'static dyn Reporter {
+        crate::report::find(name).unwrap()
+    }
+
+    fn audit(source: InventorySource, selection: SelectionSettings, outputs: Outputs) -> Settings {
+        Settings { source, selection, config: ConfigSource::Default, outputs, fail_on: Severity::Informational, quiet: true }
+    }
+
+    fn aws() -> InventorySource {
+        InventorySource::Aws(AwsSettings::default())
+    }
+
+    fn ids(selection: &SelectionSettings) -> Vec<String> {
+        let mut ids: Vec<String> = selection.resolve().unwrap().0.checks().iter().map(|c| c.id.to_string()).collect();
+        ids.sort();
+        ids
+    }
+
+    #[test]
+    fn unknown_check_ids_are_named() {
+        let select = |ids: &[&str]| SelectionSettings { check_ids: ids.iter().map(|s| s.to_string()).collect(), ..Default::default() };
+        assert_eq!(
+            usage(select(&["iam_root_mfa_enabled", "nope"]).resolve()),
+            "unknown check id nope (`rampart checks` lists them)"
+        );
+        assert_eq!(usage(select(&["nope", "nix"]).resolve()), "unknown check ids nope, nix (`rampart checks` lists them)");
+        // Blank entries (`--checks a,,b`) and spaces around ids are not ids.
+        assert_eq!(ids(&select(&[" iam_root_mfa_enabled ", ""])), ["iam_root_mfa_enabled"]);
+        assert_eq!(usage(check("nope")), "unknown check id nope (`rampart checks` lists them)");
+        assert_eq!(check("iam_root_mfa_enabled").unwrap().id, "iam_root_mfa_enabled");
+    }
+
+    #[test]
+    fn frameworks_are_known_by_name_and_narrow_the_selection() {
+        let in_cis = SelectionSettings { compliance: Some("cis-5.0".into()), ..Default::default() };
+        let (selection, framework) = in_cis.resolve().unwrap();
+        assert_eq!(framework.unwrap().key, "CIS-5.0");
+        let mut of_framework = framework.unwrap().check_ids();
+        of_framework.sort();
+        assert_eq!(ids(&in_cis), of_framework);
+        assert!(selection.checks().len() < rampart_checks::all_checks().len());
+
+        let message = usage(SelectionSettings { compliance: Some("cis-9".into()), ..Default::default() }.resolve());
+        assert!(message.starts_with("unknown framework 'cis-9' (known: ") && message.contains("cis-5.0"), "{message}");
+
+        // An id outside the framework is dropped; nothing left is an error.
+        let all = rampart_checks::all_checks();
+        let outside = all.iter().find(|c| !of_framework.contains(&c.id.to_string())).unwrap();
+        let both = SelectionSettings {
+            check_ids: vec![of_framework[0].clone(), outside.id.into()],
+            compliance: Some("CIS-5.0".into()),
+            ..Default::default()
+        };
+        assert_eq!(ids(&both), [of_framework[0].clone()]);
+        let none = SelectionSettings { check_ids: vec![outside.id.into()], compliance: Some("CIS-5.0".into()), ..Default::default() };
+        assert_eq!(usage(none.resolve()), "none of the selected checks belongs to CIS-5.0");
+    }
+
+    #[test]
+    fn a_selection_that_matches_nothing_is_refused() {
+        let root_mfa = check("iam_root_mfa_enabled").unwrap();
+        assert_eq!(root_mfa.measure, Measure::Access);
+        let other_measure =
+            SelectionSettings { check_ids: vec![root_mfa.id.into()], measures: vec![Measure::Network], ..Default::default() };
+        assert_eq!(usage(other_measure.resolve()), "the selection matches no check");
+        let everything = SelectionSettings::default().resolve().unwrap().0;
+        assert_eq!(everything.checks().len(), rampart_checks::all_checks().len());
+    }
+
+    #[test]
+    fn one_format_per_stream_and_several_only_in_a_directory() {
+        let (table, json) = (format("table"), format("json"));
+        assert!(matches!(Outputs::from_options(&[json], None, None), Ok(Outputs::One { to: Destination::Terminal, .. })));
+        assert!(matches!(Outputs::from_options(&[json], Some("-".into()), None), Ok(Outputs::One { to: Destination::Stdout, .. })));
+        match Outputs::from_options(&[json], Some("r.json".into()), None) {
+            Ok(Outputs::One { format, to: Destination::File(path) }) => {
+                assert_eq!(format.name(), "json");
+                assert_eq!(path, PathBuf::from("r.json"));
+            }
+            other => panic!("{other:?}"),
+        }
+        match Outputs::from_options(&[table, json], None, Some("out".into())) {
+            Ok(Outputs::Dir { formats, dir }) => {
+                assert_eq!(formats.iter().map(|f| f.name()).collect::<Vec<_>>(), ["table", "json"]);
+                assert_eq!(dir, PathBuf::from("out"));
+            }
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(
+            usage(Outputs::from_options(&[table, json], None, None)),
+            "standard output takes one format, not table, json: write several with --output-dir DIR"
+        );
+        assert_eq!(
+            usage(Outputs::from_options(&[table, json], Some("-".into()), None)),
+            "standard output takes one format, not table, json: write several with --output-dir DIR"
+        );
+        assert_eq!(
+            usage(Outputs::from_options(&[table, json], Some("r".into()), None)),
+            "-o FILE takes one format, not table, json: write several with --output-dir DIR"
+        );
+        assert_eq!(usage(Outputs::from_options(&[json, table, json], None, Some("out".into()))), "--format names 'json' twice");
+
+        // The same rules for outputs built without the options.
+        let validate = |outputs| audit(aws(), SelectionSettings::default(), outputs).validate();
+        assert_eq!(usage(validate(Outputs::Dir { formats: vec![json, json], dir: "out".into() })), "--format names 'json' twice");
+        assert_eq!(usage(validate(Outputs::Dir { formats: vec![], dir: "out".into() })), "--output-dir needs at least one --format");
+        validate(Outputs::None).unwrap();
+        validate(Outputs::One { format: table, to: Destination::Terminal }).unwrap();
+    }
+
+    #[test]
+    fn regions_endpoints_and_bounds_of_the_aws_settings() {
+        AwsSettings::default().validate().unwrap();
+        let with = |change: &dyn Fn(&mut AwsSettings)| {
+            let mut aws = AwsSettings::default();
+            change(&mut aws);
+            aws.validate()
+        };
+        with(&|a| a.regions = vec!["us-east-1".into(), "us-gov-west-1".into()]).unwrap();
+        assert_eq!(
+            usage(with(&|a| a.regions = vec!["us-east-1".into(), "US-EAST-1".into()])),
+            "region 'US-EAST-1': not an AWS region name (like us-east-1 or eu-west-2)"
+        );
+        assert_eq!(
+            usage(with(&|a| a.exclude_regions = vec!["eu-west-1\n".into()])),
+            "region 'eu-west-1\\n': not an AWS region name (like us-east-1 or eu-west-2)"
+        );
+        with(&|a| a.endpoint_url = Some("http://127.0.0.1:4566".into())).unwrap();
+        assert_eq!(
+            usage(with(&|a| a.endpoint_url = Some("127.0.0.1:4566".into()))),
+            "endpoint '127.0.0.1:4566': not an endpoint URL: it must start with http:// or https:// (like http://127.0.0.1:4566)"
+        );
+        assert_eq!(usage(with(&|a| a.role.duration = Duration::from_secs(899))), "--role-duration 899 is not in 900..=43200");
+        with(&|a| a.role.duration = Duration::from_secs(43200)).unwrap();
+        assert_eq!(usage(with(&|a| a.max_accounts = 0)), "--max-accounts 0 is not in 1..=64");
+        assert_eq!(usage(with(&|a| a.retry.max_attempts = 21)), "--max-attempts 21 is not in 1..=20");
+        assert_eq!(usage(with(&|a| a.retry.attempt_timeout = Duration::ZERO)), "--attempt-timeout 0 is not in 1..=3600");
+        assert_eq!(usage(with(&|a| a.retry.max_in_flight = 257)), "--max-in-flight 257 is not in 1..=256");
+    }
+
+    #[test]
+    fn settings_validate_every_part_they_use() {
+        let bad_region = InventorySource::Aws(AwsSettings { regions: vec!["nowhere".into()], ..AwsSettings::default() });
+        assert!(usage(audit(bad_region.clone(), SelectionSettings::default(), Outputs::None).validate()).starts_with("region 'nowhere'"));
+        // A snapshot needs no AWS settings.
+        audit(InventorySource::Snapshot("s.json".into()), SelectionSettings::default(), Outputs::None).validate().unwrap();
+        let unknown = SelectionSettings { check_ids: vec!["nope".into()], ..Default::default() };
+        assert!(usage(audit(aws(), unknown.clone(), Outputs::None).validate()).starts_with("unknown check id nope"));
+
+        let InventorySource::Aws(bad_region) = bad_region else { unreachable!() };
+        let collect = |aws: AwsSettings, selection| CollectSettings { aws, selection, output: None, quiet: true }.validate();
+        collect(AwsSettings::default(), SelectionSettings::default()).unwrap();
+        assert!(usage(collect(bad_region, SelectionSettings::default())).starts_with("region 'nowhere'"));
+        assert!(usage(collect(AwsSettings::default(), unknown)).starts_with("unknown check id nope"));
+    }
+
+    #[test]
+    fn region_names_and_endpoint_urls() {
+        for good in ["us-east-1", "us-gov-west-1", "eu-isoe-west-1", "ap-southeast-5", "cn-north-1"] {
+            assert_eq!(check_region(good), Ok(()));
+        }
+        for bad in ["", "US-EAST-1", "us_east_1", "us-east", "us-east-1 ", "-1", "us--1", "u-east-1", "us-east-1/../x"] {
+            assert!(check_region(bad).is_err(), "{bad:?}");
+        }
+        for good in ["http://127.0.0.1:4566", "https://localhost", "http://[::1]:5000/", "http://host:1/path?q"] {
+            assert_eq!(check_endpoint_url(good), Ok(()));
+        }
+        for bad in ["not a url", "127.0.0.1:4566", "ftp://x", "http://", "http://:80", "http://h:port", "http://h:70000", "http://[::1", "http://a b"] {
+            assert!(check_endpoint_url(bad).is_err(), "{bad:?}");
+        }
+    }
+}
