@@ -51,10 +51,20 @@ PLANTED = {
         ("iam_user_no_setup_initial_access_key", "demo-console-mfa", "PASS"),
         ("iam_password_policy_minimum_length_14", "ACCOUNT", "FAIL"),
         ("iam_password_policy_reuse_24", "ACCOUNT", "FAIL"),
+        ("iam_password_policy_uppercase", "ACCOUNT", "FAIL"),
+        ("iam_password_policy_lowercase", "ACCOUNT", "FAIL"),
+        ("iam_password_policy_number", "ACCOUNT", "FAIL"),
+        ("iam_password_policy_symbol", "ACCOUNT", "FAIL"),
+        ("iam_password_policy_expires_passwords_within_90_days_or_less", "ACCOUNT", "FAIL"),
     ],
     "twin": [
         ("iam_password_policy_minimum_length_14", "ACCOUNT", "PASS"),
         ("iam_password_policy_reuse_24", "ACCOUNT", "PASS"),
+        ("iam_password_policy_uppercase", "ACCOUNT", "PASS"),
+        ("iam_password_policy_lowercase", "ACCOUNT", "PASS"),
+        ("iam_password_policy_number", "ACCOUNT", "PASS"),
+        ("iam_password_policy_symbol", "ACCOUNT", "PASS"),
+        ("iam_password_policy_expires_passwords_within_90_days_or_less", "ACCOUNT", "PASS"),
         ("iam_user_mfa_enabled_console_access", "twin-console-mfa", "PASS"),
     ],
 }
@@ -126,6 +136,7 @@ def seed_demo(client):
     user(iam, "demo-two-keys", keys=2)
     user(iam, "demo-one-key", keys=1)
     user(iam, "demo-setup-key", console=True, mfa=True, keys=1)
+    # Short, remembers few, no character types required, never expires.
     iam.update_account_password_policy(MinimumPasswordLength=8, PasswordReusePrevention=3)
 
 
@@ -534,6 +545,7 @@ def seed_twin(client, account):
         RequireNumbers=True,
         RequireUppercaseCharacters=True,
         RequireLowercaseCharacters=True,
+        MaxPasswordAge=90,
     )
 
 

@@ -1,6 +1,6 @@
 //! Calls that the emulator does not implement or answers unreadably (IAM Access Analyzer,
-//! GetEbsDefaultKmsKeyId, GetInstanceMetadataDefaults, Macie), answered here as AWS
-//! answers them by a loopback stub:
+//! GetEbsDefaultKmsKeyId, GetInstanceMetadataDefaults, GetSnapshotBlockPublicAccessState,
+//! Macie), answered here as AWS answers them by a loopback stub:
 //! the collectors read them into the inventory and the checks judge them.
 
 mod common;
@@ -36,6 +36,13 @@ fn answer(r: &stub::Request) -> stub::Answer {
 <accountLevel><httpTokens>required</httpTokens><httpEndpoint>enabled</httpEndpoint></accountLevel></GetInstanceMetadataDefaultsResponse>"
                 .to_string(),
         ),
+        "GetSnapshotBlockPublicAccessState" => (
+            "200 OK",
+            "text/xml",
+            "<GetSnapshotBlockPublicAccessStateResponse xmlns=\"http://ec2.amazonaws.com/doc/2016-11-15/\"><requestId>1</requestId>\
+<state>block-new-sharing</state><managedBy>account</managedBy></GetSnapshotBlockPublicAccessStateResponse>"
+                .to_string(),
+        ),
         "GetEbsEncryptionByDefault" => (
             "200 OK",
             "text/xml",
@@ -59,13 +66,14 @@ fn unimplemented_calls_are_read_when_answered() {
     creds(&mut collect);
     let (code, _, err) = run(collect
         .args(["collect", "--endpoint-url", &url, "--region", "us-east-1"])
-        .args(["--checks", "accessanalyzer_enabled,ec2_ebs_default_encryption,ec2_instance_imdsv2_enabled,ec2_instance_account_imdsv2_enabled,macie_is_enabled", "-o"])
+        .args(["--checks", "accessanalyzer_enabled,ec2_ebs_default_encryption,ec2_instance_imdsv2_enabled,ec2_instance_account_imdsv2_enabled,ec2_ebs_snapshot_account_block_public_access,macie_is_enabled", "-o"])
         .arg(&snapshot));
     assert_eq!(code, 0, "{err}");
     let snap: Value = serde_json::from_str(&std::fs::read_to_string(&snapshot).unwrap()).unwrap();
     let region = &snap["accounts"][0]["regional"]["us-east-1"];
     assert_eq!(region["ec2"]["ebs_default_kms_key_id"]["known"], "arn:aws:kms:us-east-1:123456789012:key/ebs-default");
     assert_eq!(region["ec2"]["instance_metadata_defaults"]["known"]["http_tokens"], "required");
+    assert_eq!(region["ec2"]["snapshot_block_public_access"]["known"], "block-new-sharing");
     assert_eq!(region["access_analyzers"]["known"][0]["status"], "ACTIVE", "{}", region["access_analyzers"]);
     // Denied calls are Unknown with the reason, not an empty list.
     let instances = region["ec2"]["instances"]["unknown"].as_str().unwrap();
@@ -77,6 +85,7 @@ fn unimplemented_calls_are_read_when_answered() {
     assert_eq!(status_of(&report, "ec2_ebs_default_encryption", "123456789012/us-east-1"), "PASS");
     assert_eq!(status_of(&report, "ec2_instance_account_imdsv2_enabled", "123456789012/us-east-1"), "PASS");
     assert_eq!(status_of(&report, "macie_is_enabled", "123456789012/us-east-1"), "PASS");
+    assert_eq!(status_of(&report, "ec2_ebs_snapshot_account_block_public_access", "123456789012/us-east-1"), "FAIL");
     let imds = report["findings"].as_array().unwrap().iter().find(|f| f["check_id"] == "ec2_instance_imdsv2_enabled").unwrap();
     assert_eq!(imds["status"], "ERROR", "{imds}");
 }

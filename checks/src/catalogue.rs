@@ -111,6 +111,11 @@ mod tests {
             "cloudtrail_logs_s3_bucket_is_not_publicly_accessible",
             "CloudTrail.6 is in CIS 1.2 and 1.4 only; a public trail bucket still exposes the account's audit log",
         ),
+        (
+            "iam_password_policy_expires_passwords_within_90_days_or_less",
+            "CIS dropped password expiry after v1.2.0 (1.11) and FSBP IAM.7 leaves MaxPasswordAge unset by default; \
+             where policy still requires expiry, this is the check that shows it",
+        ),
     ];
 
     #[test]

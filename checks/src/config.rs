@@ -9,6 +9,7 @@
 //! max_unused_credential_days = 45
 //! min_password_length = 14
 //! password_reuse_prevention = 24
+//! max_password_age_days = 90
 //! root_usage_window_days = 1
 //!
 //! [[mute]]
@@ -38,6 +39,9 @@ pub struct IamConfig {
     pub min_password_length: i32,
     /// How many previous passwords the policy must forbid reusing (CIS 1.8).
     pub password_reuse_prevention: i32,
+    /// The longest a password may stay valid under the password policy
+    /// (`iam_password_policy_expires_passwords_within_90_days_or_less`).
+    pub max_password_age_days: i32,
     /// Root use within this many days fails `iam_avoid_root_usage` (CIS 1.6).
     pub root_usage_window_days: i64,
 }
@@ -49,6 +53,7 @@ impl Default for IamConfig {
             max_unused_credential_days: 45,
             min_password_length: 14,
             password_reuse_prevention: 24,
+            max_password_age_days: 90,
             root_usage_window_days: 1,
         }
     }
@@ -127,6 +132,12 @@ impl Config {
                 iam.password_reuse_prevention
             )));
         }
+        if !(1..=1095).contains(&iam.max_password_age_days) {
+            return Err(ConfigError::Invalid(format!(
+                "iam.max_password_age_days must be between 1 and 1095 (what IAM allows), not {}",
+                iam.max_password_age_days
+            )));
+        }
         for rule in &self.mute {
             if rule.reason.trim().is_empty() {
                 return Err(ConfigError::Invalid("every [[mute]] rule needs a reason".into()));
@@ -175,6 +186,7 @@ mod tests {
         assert_eq!(config.iam.max_unused_credential_days, 45);
         assert_eq!(config.iam.min_password_length, 14);
         assert_eq!(config.iam.password_reuse_prevention, 24);
+        assert_eq!(config.iam.max_password_age_days, 90);
     }
 
     #[test]
@@ -189,6 +201,9 @@ mod tests {
         assert!(Config::from_toml("[iam]\nmin_pasword_length = 16\n").unwrap_err().to_string().contains("unknown field"));
         assert!(Config::from_toml("[iam]\nmax_access_key_age_days = 0\n").is_err());
         assert!(Config::from_toml("[iam]\npassword_reuse_prevention = 30\n").is_err());
+        assert!(Config::from_toml("[iam]\nmax_password_age_days = 0\n").is_err());
+        assert!(Config::from_toml("[iam]\nmax_password_age_days = 1096\n").is_err());
+        assert_eq!(Config::from_toml("[iam]\nmax_password_age_days = 1095\n").unwrap().iam.max_password_age_days, 1095);
         assert!(Config::from_toml("[[mute]]\ncheck = \"x\"\nreason = \" \"\n").is_err());
     }
 

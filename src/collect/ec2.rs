@@ -40,7 +40,7 @@ pub async fn collect(client: &Client, plan: &Plan) -> Ec2Inventory {
     };
     let (
         (security_groups, managed_prefix_lists),
-        (ebs_encryption_by_default, ebs_default_kms_key_id, volumes, snapshots, network_acls),
+        (ebs_encryption_by_default, ebs_default_kms_key_id, volumes, snapshots, snapshot_block_public_access, network_acls),
         (vpcs, subnets, route_tables, vpc_peering_connections, internet_gateways, flow_logs, instances, instance_metadata_defaults),
     ) = tokio::join!(
         groups_and_prefix_lists,
@@ -50,6 +50,7 @@ pub async fn collect(client: &Client, plan: &Plan) -> Ec2Inventory {
                 read(plan, Source::EbsDefaultKmsKey, ebs_default_kms_key_id(client)),
                 read(plan, Source::Volumes, volumes(client)),
                 read(plan, Source::Snapshots, snapshots(client, r(Source::SnapshotPermissions))),
+                read(plan, Source::SnapshotBlockPublicAccess, snapshot_block_public_access(client)),
                 read(plan, Source::NetworkAcls, network_acls(client)),
             )
         },
@@ -82,6 +83,7 @@ pub async fn collect(client: &Client, plan: &Plan) -> Ec2Inventory {
         instances,
         instance_metadata_defaults,
         managed_prefix_lists,
+        snapshot_block_public_access,
     }
 }
 
@@ -96,6 +98,17 @@ async fn ebs_default_kms_key_id(client: &Client) -> Collected<Option<String>> {
     match client.get_ebs_default_kms_key_id().send().await {
         Ok(out) => Collected::Known(out.kms_key_id().map(str::to_string)),
         Err(e) => Collected::Unknown(describe("ec2:GetEbsDefaultKmsKeyId", &e)),
+    }
+}
+
+async fn snapshot_block_public_access(client: &Client) -> Collected<String> {
+    match client.get_snapshot_block_public_access_state().send().await {
+        Ok(out) => match out.state() {
+            Some(state) => Collected::Known(state.as_str().to_string()),
+            // Every answer names the state; one without it is not read as any of them.
+            None => Collected::Unknown("ec2:GetSnapshotBlockPublicAccessState answered without a state".into()),
+        },
+        Err(e) => Collected::Unknown(describe("ec2:GetSnapshotBlockPublicAccessState", &e)),
     }
 }
 

@@ -291,6 +291,7 @@ mod tests {
             Source::Volumes,
             Source::Snapshots,
             Source::SnapshotPermissions,
+            Source::SnapshotBlockPublicAccess,
             Source::SecurityGroups,
             Source::ManagedPrefixLists,
             Source::NetworkAcls,

@@ -1,5 +1,5 @@
 //! EBS checks: default encryption per region, encrypted volumes and snapshots, public
-//! snapshots.
+//! snapshots and the per-region block on public sharing.
 
 use crate::finding::Resource;
 use crate::inventory::ec2::{Snapshot, Volume};
@@ -8,6 +8,7 @@ use crate::registry::{Check, Findings};
 
 mod ec2_ebs_default_encryption;
 mod ec2_ebs_public_snapshot;
+mod ec2_ebs_snapshot_account_block_public_access;
 mod ec2_ebs_snapshots_encrypted;
 mod ec2_ebs_volume_encryption;
 
@@ -17,6 +18,7 @@ pub(crate) const CHECKS: &[&Check] = &[
     &ec2_ebs_volume_encryption::CHECK,
     &ec2_ebs_snapshots_encrypted::CHECK,
     &ec2_ebs_public_snapshot::CHECK,
+    &ec2_ebs_snapshot_account_block_public_access::CHECK,
 ];
 
 fn volume_resource(account: &AccountInventory, region: &str, volume: &Volume) -> Resource {

@@ -15,6 +15,7 @@ declare_check! {
     /// settings you keep: the call replaces the whole policy).
     /// ## References
     /// - CIS AWS Foundations Benchmark v5.0.0, control 1.7
+    /// - AWS Security Hub, control IAM.7 (which asks for 8 characters by default)
     /// - https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_passwords_account-policy.html
     pub static CHECK = {
         id: "iam_password_policy_minimum_length_14",

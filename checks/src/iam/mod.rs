@@ -13,8 +13,13 @@ mod iam_customer_attached_policy_no_administrative_privileges;
 mod iam_inline_policy_no_administrative_privileges;
 mod iam_no_expired_server_certificates_stored;
 mod iam_no_root_access_key;
+mod iam_password_policy_expires_passwords_within_90_days_or_less;
+mod iam_password_policy_lowercase;
 mod iam_password_policy_minimum_length_14;
+mod iam_password_policy_number;
 mod iam_password_policy_reuse_24;
+mod iam_password_policy_symbol;
+mod iam_password_policy_uppercase;
 mod iam_policy_attached_only_to_group_or_roles;
 mod iam_policy_cloudshell_admin_not_attached;
 mod iam_root_hardware_mfa_enabled;
@@ -36,6 +41,11 @@ pub(crate) const CHECKS: &[&Check] = &[
     &iam_user_mfa_enabled_console_access::CHECK,
     &iam_password_policy_minimum_length_14::CHECK,
     &iam_password_policy_reuse_24::CHECK,
+    &iam_password_policy_uppercase::CHECK,
+    &iam_password_policy_lowercase::CHECK,
+    &iam_password_policy_number::CHECK,
+    &iam_password_policy_symbol::CHECK,
+    &iam_password_policy_expires_passwords_within_90_days_or_less::CHECK,
     &iam_user_two_active_access_key::CHECK,
     &iam_rotate_access_key_90_days::CHECK,
     &iam_user_accesskey_unused::CHECK,

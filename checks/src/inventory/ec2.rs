@@ -38,6 +38,9 @@ pub struct Ec2Inventory {
     pub instance_metadata_defaults: Collected<Option<InstanceMetadataDefaults>>,
     /// DescribeManagedPrefixLists with their entries (GetManagedPrefixListEntries).
     pub managed_prefix_lists: Collected<Vec<PrefixList>>,
+    /// GetSnapshotBlockPublicAccessState: `block-all-sharing`, `block-new-sharing` or
+    /// `unblocked`, as AWS spells it.
+    pub snapshot_block_public_access: Collected<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

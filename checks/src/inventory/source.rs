@@ -133,6 +133,8 @@ sources! {
     Snapshots = ("EBS snapshots", Ec2, Regional, []),
     /// ec2:DescribeSnapshotAttribute(createVolumePermission) per snapshot.
     SnapshotPermissions = ("snapshot permissions", Ec2, Regional, [Snapshots]),
+    /// ec2:GetSnapshotBlockPublicAccessState.
+    SnapshotBlockPublicAccess = ("snapshot block public access", Ec2, Regional, []),
     /// ec2:DescribeSecurityGroups.
     SecurityGroups = ("security groups", Ec2, Regional, []),
     /// ec2:DescribeManagedPrefixLists + GetManagedPrefixListEntries, for the lists that a
@@ -244,6 +246,7 @@ impl Source {
             SnapshotPermissions => {
                 regions(account, &|r| each(&mut r.ec2.snapshots, |s| un(&mut s.create_volume_permissions, reason)))
             }
+            SnapshotBlockPublicAccess => regions(account, &|r| un(&mut r.ec2.snapshot_block_public_access, reason)),
             SecurityGroups => regions(account, &|r| un(&mut r.ec2.security_groups, reason)),
             ManagedPrefixLists => regions(account, &|r| un(&mut r.ec2.managed_prefix_lists, reason)),
             NetworkAcls => regions(account, &|r| un(&mut r.ec2.network_acls, reason)),
