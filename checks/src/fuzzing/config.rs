@@ -25,6 +25,7 @@ pub fn config(data: &[u8]) {
     assert!(iam.max_access_key_age_days >= 1 && iam.max_unused_credential_days >= 1 && iam.root_usage_window_days >= 1, "config: day thresholds are at least 1");
     assert!((6..=128).contains(&iam.min_password_length), "config: min_password_length within IAM's range");
     assert!((1..=24).contains(&iam.password_reuse_prevention), "config: password_reuse_prevention within IAM's range");
+    assert!((1..=1095).contains(&iam.max_password_age_days), "config: max_password_age_days within IAM's range");
     let mut values: Vec<String> = vec!["iam_root_mfa_enabled".into(), "123456789012".into(), "alice".into(), String::new()];
     for rule in &config.mute {
         assert!(!rule.reason.trim().is_empty(), "config: every mute rule has a reason");
