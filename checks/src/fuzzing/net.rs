@@ -83,11 +83,20 @@ fn protocol_text(text: &str) {
     let t = text.trim().to_ascii_lowercase();
     let want = match t.as_str() {
         "-1" | "all" => Some(Protocol::All),
-        "tcp" | "6" => Some(Protocol::Tcp),
-        "udp" | "17" => Some(Protocol::Udp),
-        "icmp" | "1" => Some(Protocol::Icmp),
-        "icmpv6" | "58" => Some(Protocol::Icmpv6),
-        _ => t.parse::<u8>().ok().map(Protocol::Other),
+        "tcp" => Some(Protocol::Tcp),
+        "udp" => Some(Protocol::Udp),
+        "icmp" => Some(Protocol::Icmp),
+        "icmpv6" => Some(Protocol::Icmpv6),
+        // A protocol number in ASCII digits only (`006` is TCP; `+6` is not a number AWS
+        // writes), named where it has a name.
+        n if !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()) => n.parse::<u8>().ok().map(|n| match n {
+            6 => Protocol::Tcp,
+            17 => Protocol::Udp,
+            1 => Protocol::Icmp,
+            58 => Protocol::Icmpv6,
+            n => Protocol::Other(n),
+        }),
+        _ => None,
     };
     assert_eq!(Protocol::parse(text).ok(), want, "net: Protocol::parse({text:?})");
 }
