@@ -156,7 +156,7 @@ fn serve_endless() -> (String, Arc<Mutex<Vec<String>>>) {
                     return;
                 }
                 let _ = stream.write_all(b"HTTP/1.1 200 OK\r\nContent-Type: text/xml\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n");
-                let chunk = format!("{:x}\r\n{}\r\n", 64 * 1024, "<a>".repeat(64 * 1024 / 3) + &" ".repeat(64 * 1024 % 3));
+                let chunk = format!("{:x}\r\n{}\r\n", 64 * 1024, "x".repeat(64 * 1024));
                 for _ in 0..(1 << 30) / (64 * 1024) {
                     if stream.write_all(chunk.as_bytes()).is_err() {
                         return;

@@ -233,6 +233,13 @@ impl<T> Collected<T> {
     }
 }
 
+impl<T> Default for Collected<T> {
+    /// Not collected at all (the service was not selected).
+    fn default() -> Self {
+        Collected::Unknown("not collected".to_string())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -272,12 +279,5 @@ mod tests {
                 check.id
             );
         }
-    }
-}
-
-impl<T> Default for Collected<T> {
-    /// Not collected at all (the service was not selected).
-    fn default() -> Self {
-        Collected::Unknown("not collected".to_string())
     }
 }
