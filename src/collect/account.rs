@@ -48,3 +48,11 @@ async fn security_contact(client: &Client) -> Collected<Option<AlternateContact>
         Err(e) => Collected::Unknown(describe("account:GetAlternateContact", &e)),
     }
 }
+
+/// The table's entry: the contact reads the plan holds, through the home region.
+pub(super) fn global<'a>(session: &'a crate::aws::Session, plan: &'a Plan) -> super::GlobalRead<'a> {
+    Box::pin(async move {
+        let read = crate::progress::track(collect(&session.account_management(&super::home_region(session)), plan)).await;
+        Box::new(move |account: &mut rampart_checks::inventory::AccountInventory| account.contacts = read) as super::Apply<_>
+    })
+}

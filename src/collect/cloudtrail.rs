@@ -114,3 +114,11 @@ async fn trail(session: &Session, t: aws_sdk_cloudtrail::types::Trail, plan: &Pl
         selectors,
     }
 }
+
+/// The table's entry: the CloudTrail reads the plan holds, from every audited region.
+pub(super) fn global<'a>(session: &'a Session, plan: &'a Plan) -> super::GlobalRead<'a> {
+    Box::pin(async move {
+        let read = crate::progress::track(collect(session, &session.regions, plan)).await;
+        Box::new(move |account: &mut rampart_checks::inventory::AccountInventory| account.cloudtrail = read) as super::Apply<_>
+    })
+}

@@ -402,3 +402,11 @@ async fn managed_prefix_lists(client: &Client, ids: Vec<String>) -> Collected<Ve
     }
     Collected::Known(out)
 }
+
+/// The table's entry: the EC2 and VPC reads the plan holds, in one region (one unit of progress).
+pub(super) fn regional<'a>(session: &'a crate::aws::Session, region: &'a str, plan: &'a Plan) -> super::RegionalRead<'a> {
+    Box::pin(async move {
+        let read = crate::progress::track(collect(&session.ec2(region), plan)).await;
+        Box::new(move |inv: &mut rampart_checks::inventory::RegionInventory| inv.ec2 = read) as super::Apply<_>
+    })
+}

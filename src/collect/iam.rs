@@ -262,6 +262,14 @@ async fn server_certificates(client: &Client) -> Collected<Vec<ServerCertificate
     Collected::Known(certificates)
 }
 
+/// The table's entry: the IAM reads the plan holds.
+pub(super) fn global<'a>(session: &'a crate::aws::Session, plan: &'a Plan) -> super::GlobalRead<'a> {
+    Box::pin(async move {
+        let read = crate::progress::track(collect(&session.iam(), plan)).await;
+        Box::new(move |account: &mut rampart_checks::inventory::AccountInventory| account.iam = read) as super::Apply<_>
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::decode_document;

@@ -106,3 +106,11 @@ async fn key(client: &Client, id: String, plan: &Plan) -> Option<Key> {
         policy,
     })
 }
+
+/// The table's entry: the KMS reads the plan holds, in one region (one unit of progress).
+pub(super) fn regional<'a>(session: &'a crate::aws::Session, region: &'a str, plan: &'a Plan) -> super::RegionalRead<'a> {
+    Box::pin(async move {
+        let read = crate::progress::track(collect(&session.kms(region), plan)).await;
+        Box::new(move |inv: &mut rampart_checks::inventory::RegionInventory| inv.kms = read) as super::Apply<_>
+    })
+}

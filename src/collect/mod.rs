@@ -5,6 +5,10 @@
 //! the needed sources; what is not read stays "not collected". Global services (IAM, S3,
 //! CloudTrail's trail list, Account) are read once per account; regional ones run as one task
 //! per service × region, all concurrently.
+//!
+//! Each service is one file, `<service>.rs`, registered by one line in [`GLOBAL`] or
+//! [`REGIONAL`]: its entry function makes the reads the plan holds and returns an [`Apply`]
+//! that stores them into the inventory fields the service fills.
 
 /// Drains a paginator's items into `Collected<Vec<_>>`, mapping each item; the first
 /// error makes the whole list `Unknown` with the reason (a partial list would be a guess).
@@ -23,14 +27,23 @@ macro_rules! collect_items {
 }
 pub(crate) use collect_items;
 
+mod accessanalyzer;
 mod account;
 mod cloudtrail;
+mod cloudwatch;
+mod config;
 mod ec2;
+mod efs;
+mod guardduty;
 mod iam;
 mod kms;
-mod monitoring;
+mod logs;
+mod macie;
+mod rds;
 mod s3;
-mod services;
+mod securityhub;
+mod sns;
+mod ssm;
 
 use std::future::Future;
 
@@ -40,6 +53,7 @@ use rampart_checks::{Check, Collected};
 use tracing::info;
 
 use futures::StreamExt;
+use futures::future::BoxFuture;
 
 use crate::aws::{self, Session};
 use crate::settings::{Accounts, AwsSettings};
@@ -54,6 +68,62 @@ pub(crate) const PER_RESOURCE_CONCURRENCY: usize = 8;
 /// inventory's "not collected".
 pub(crate) async fn read<T>(plan: &Plan, source: Source, read: impl Future<Output = Collected<T>>) -> Collected<T> {
     if plan.reads(source) { read.await } else { Collected::default() }
+}
+
+/// [`read`], counted as one unit by the progress bar when it is made.
+pub(crate) async fn tracked<T>(plan: &Plan, source: Source, read: impl Future<Output = Collected<T>>) -> Collected<T> {
+    self::read(plan, source, progress::track(read)).await
+}
+
+/// What a collector read, ready to be stored into the fields it fills (of a
+/// [`RegionInventory`] or of the [`AccountInventory`]).
+pub(crate) type Apply<I> = Box<dyn FnOnce(&mut I) + Send>;
+
+/// A regional collector's reads in one region.
+pub(crate) type RegionalRead<'a> = BoxFuture<'a, Apply<RegionInventory>>;
+
+/// A global collector's reads, once per account.
+pub(crate) type GlobalRead<'a> = BoxFuture<'a, Apply<AccountInventory>>;
+
+/// A regional collector: makes the reads the plan holds of its sources in one region.
+type Regional = for<'a> fn(&'a Session, &'a str, &'a Plan) -> RegionalRead<'a>;
+
+/// A global collector: makes the reads the plan holds of its sources, once per account.
+type Global = for<'a> fn(&'a Session, &'a Plan) -> GlobalRead<'a>;
+
+/// The collectors read once per account, one line each. A collector the plan does not use
+/// is not called.
+const GLOBAL: &[(Collector, Global)] = &[
+    (Collector::Account, account::global),
+    (Collector::Iam, iam::global),
+    (Collector::S3, s3::global),
+    (Collector::CloudTrail, cloudtrail::global),
+];
+
+/// The collectors read in every audited region, one line each (a service is one file
+/// `<service>.rs` with a `regional` function, and one line here). A collector the plan does
+/// not use is not called; within one, a read the plan does not hold is neither sent nor
+/// counted by the progress bar.
+const REGIONAL: &[(Collector, Regional)] = &[
+    (Collector::Ec2, ec2::regional),
+    (Collector::Kms, kms::regional),
+    (Collector::Logs, logs::regional),
+    (Collector::CloudWatch, cloudwatch::regional),
+    (Collector::Sns, sns::regional),
+    (Collector::Config, config::regional),
+    (Collector::GuardDuty, guardduty::regional),
+    (Collector::SecurityHub, securityhub::regional),
+    (Collector::AccessAnalyzer, accessanalyzer::regional),
+    (Collector::Ssm, ssm::regional),
+    (Collector::Rds, rds::regional),
+    (Collector::Efs, efs::regional),
+    (Collector::Macie, macie::regional),
+];
+
+/// The region global reads go through (Account Management, the S3 listing): the first
+/// audited region.
+pub(crate) fn home_region(session: &Session) -> String {
+    session.regions.first().cloned().unwrap_or_else(|| "us-east-1".to_string())
 }
 
 /// Collects what the selected checks read, for every account the options name: the
@@ -138,43 +208,13 @@ async fn collect_account(session: &Session, checks: &[&Check]) -> AccountInvento
     let plan = Plan::of(checks);
     let started = std::time::Instant::now();
     let regions = session.regions.clone();
-    let home = regions.first().cloned().unwrap_or_else(|| "us-east-1".to_string());
     let mut account = AccountInventory::new(&session.account_id, &session.partition, regions.clone());
     let plan = &plan;
-    let uses = |c: Collector| plan.uses(c);
-    let global = async {
-        tokio::join!(
-            async {
-                if uses(Collector::Account) {
-                    Some(progress::track(account::collect(&session.account_management(&home), plan)).await)
-                } else {
-                    None
-                }
-            },
-            async { if uses(Collector::Iam) { Some(progress::track(iam::collect(&session.iam(), plan)).await) } else { None } },
-            async { if uses(Collector::S3) { Some(progress::track(s3::collect(session, &home, plan)).await) } else { None } },
-            async {
-                if uses(Collector::CloudTrail) {
-                    Some(progress::track(cloudtrail::collect(session, &regions, plan)).await)
-                } else {
-                    None
-                }
-            },
-        )
-    };
+    let global = futures::future::join_all(GLOBAL.iter().filter(|(c, _)| plan.uses(*c)).map(|(_, collect)| collect(session, plan)));
     let regional = futures::future::join_all(regions.iter().map(|r| region(session, r, plan)));
-    let ((contacts, iam, s3, trails), regional) = tokio::join!(global, regional);
-    if let Some(contacts) = contacts {
-        account.contacts = contacts;
-    }
-    if let Some(iam) = iam {
-        account.iam = iam;
-    }
-    if let Some(s3) = s3 {
-        account.s3 = s3;
-    }
-    if let Some(trails) = trails {
-        account.cloudtrail = trails;
+    let (global, regional) = tokio::join!(global, regional);
+    for apply in global {
+        apply(&mut account);
     }
     account.regional = regions.iter().cloned().zip(regional).collect();
     info!(
@@ -190,56 +230,11 @@ async fn collect_account(session: &Session, checks: &[&Check]) -> AccountInvento
 
 /// Every regional read the plan holds, for one region, concurrently.
 async fn region(session: &Session, region: &str, plan: &Plan) -> RegionInventory {
+    let reads = REGIONAL.iter().filter(|(c, _)| plan.uses(*c)).map(|(_, collect)| collect(session, region, plan));
     let mut inv = RegionInventory::default();
-    // One task per read, counted by the progress bar; a read the plan does not hold is
-    // neither sent nor counted.
-    macro_rules! when {
-        ($source:expr, $fut:expr) => {
-            async {
-                if plan.reads($source) { Some(progress::track($fut).await) } else { None }
-            }
-        };
+    for apply in futures::future::join_all(reads).await {
+        apply(&mut inv);
     }
-    let ec2 = session.ec2(region);
-    let ssm = session.ssm(region);
-    let rds = session.rds(region);
-    let (ec2_inv, kms, filters, alarms, subs, recorders, detectors, hub, analyzers, managed, patches, dbs, clusters, efs, macie) = tokio::join!(
-        async { if plan.uses(Collector::Ec2) { Some(progress::track(ec2::collect(&ec2, plan)).await) } else { None } },
-        async { if plan.uses(Collector::Kms) { Some(progress::track(kms::collect(&session.kms(region), plan)).await) } else { None } },
-        when!(Source::MetricFilters, monitoring::metric_filters(&session.logs(region))),
-        when!(Source::MetricAlarms, monitoring::metric_alarms(&session.cloudwatch(region))),
-        when!(Source::SnsSubscriptions, monitoring::subscriptions(&session.sns(region))),
-        when!(Source::ConfigRecorders, monitoring::config_recorders(&session.config_service(region))),
-        when!(Source::GuardDutyDetectors, monitoring::guardduty_detectors(&session.guardduty(region))),
-        when!(Source::SecurityHub, monitoring::securityhub(&session.securityhub(region))),
-        when!(Source::AccessAnalyzers, monitoring::access_analyzers(&session.accessanalyzer(region))),
-        when!(Source::SsmManagedInstances, services::managed_instances(&ssm)),
-        when!(Source::SsmPatchCompliance, services::patch_compliance(&ssm)),
-        when!(Source::RdsInstances, services::db_instances(&rds)),
-        when!(Source::RdsClusters, services::db_clusters(&rds)),
-        when!(Source::EfsFileSystems, services::file_systems(&session.efs(region))),
-        when!(Source::MacieSession, services::macie_session(&session.macie(region))),
-    );
-    macro_rules! put {
-        ($($field:ident = $value:expr),* $(,)?) => { $( if let Some(v) = $value { inv.$field = v; } )* };
-    }
-    put!(
-        ec2 = ec2_inv,
-        kms = kms,
-        metric_filters = filters,
-        metric_alarms = alarms,
-        sns_subscriptions = subs,
-        config_recorders = recorders,
-        guardduty_detectors = detectors,
-        securityhub = hub,
-        access_analyzers = analyzers,
-        ssm_managed_instances = managed,
-        ssm_patch_compliance = patches,
-        rds_instances = dbs,
-        rds_clusters = clusters,
-        efs_file_systems = efs,
-        macie_session = macie,
-    );
     inv
 }
 
@@ -250,7 +245,50 @@ pub(crate) fn to_chrono(t: &aws_smithy_types::DateTime) -> Option<DateTime<Utc>>
 
 #[cfg(test)]
 mod tests {
-    use rampart_checks::inventory::{Collector, Plan, Source};
+    use rampart_checks::inventory::{Collector, Plan, Scope, Source};
+
+    use super::{GLOBAL, REGIONAL};
+
+    /// Every collector, by name. The match fails to compile when a collector is added, so
+    /// that it is added here too (and must then be registered to pass).
+    const COLLECTORS: &[Collector] = {
+        use Collector::*;
+        const fn listed(c: Collector) {
+            match c {
+                Iam | S3 | CloudTrail | Account | Ec2 | Kms | Logs | CloudWatch | Sns | Config | GuardDuty | SecurityHub
+                | AccessAnalyzer | Ssm | Rds | Efs | Macie => {}
+            }
+        }
+        let _ = listed;
+        &[
+            Iam, S3, CloudTrail, Account, Ec2, Kms, Logs, CloudWatch, Sns, Config, GuardDuty, SecurityHub, AccessAnalyzer, Ssm, Rds,
+            Efs, Macie,
+        ]
+    };
+
+    #[test]
+    fn every_collector_is_registered_once_in_the_table_of_its_scope() {
+        let global: Vec<Collector> = GLOBAL.iter().map(|(c, _)| *c).collect();
+        let regional: Vec<Collector> = REGIONAL.iter().map(|(c, _)| *c).collect();
+        for &collector in COLLECTORS {
+            let scopes: Vec<Scope> = Source::ALL.iter().filter(|s| s.collector() == collector).map(|s| s.scope()).collect();
+            assert!(!scopes.is_empty(), "{collector:?} fills no source");
+            let scope = scopes[0];
+            assert!(scopes.iter().all(|s| *s == scope), "{collector:?}: sources of both scopes");
+            let (own, other) = match scope {
+                Scope::Global => (&global, &regional),
+                Scope::Regional => (&regional, &global),
+            };
+            assert_eq!(own.iter().filter(|c| **c == collector).count(), 1, "{collector:?}: not registered once in the {scope:?} table");
+            assert!(!other.contains(&collector), "{collector:?}: registered in the wrong table");
+        }
+        // Nothing else is registered: each table's entries are distinct collectors of the list.
+        assert_eq!(global.len() + regional.len(), COLLECTORS.len());
+        let mut every: Vec<Collector> = Source::ALL.iter().map(|s| s.collector()).collect();
+        every.sort();
+        every.dedup();
+        assert_eq!(every.len(), COLLECTORS.len(), "a collector of the sources is missing from COLLECTORS");
+    }
 
     #[test]
     fn every_registered_check_declares_what_it_reads() {

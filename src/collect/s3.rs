@@ -182,3 +182,11 @@ async fn bucket(
     );
     Bucket { name, region, creation_date, encryption, public_access_block, policy, policy_is_public, acl_grants, versioning, logging }
 }
+
+/// The table's entry: the S3 reads the plan holds, listed through the home region.
+pub(super) fn global<'a>(session: &'a Session, plan: &'a Plan) -> super::GlobalRead<'a> {
+    Box::pin(async move {
+        let read = crate::progress::track(collect(session, &super::home_region(session), plan)).await;
+        Box::new(move |account: &mut rampart_checks::inventory::AccountInventory| account.s3 = read) as super::Apply<_>
+    })
+}
