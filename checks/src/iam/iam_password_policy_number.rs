@@ -30,57 +30,22 @@ declare_check! {
 }
 
 fn evaluate(account: &AccountInventory, _ctx: &Context<'_>, out: &mut Findings) {
-    match account.iam.password_policy.as_result() {
-        Err(why) => out.error(account.resource(), format!("password policy could not be read: {why}")),
-        Ok(None) => out.fail(account.resource(), "no password policy: passwords need not contain a number"),
-        Ok(Some(policy)) if policy.require_numbers => {
-            out.pass(account.resource(), "the password policy requires at least one number")
-        }
-        Ok(Some(_)) => out.fail(account.resource(), "the password policy does not require a number"),
-    }
+    super::judge_character_rule(account, out, &RULE);
 }
+
+const RULE: super::CharacterRule = super::CharacterRule {
+    article: "a",
+    noun: "number",
+    required: |p| p.require_numbers,
+    set: |p, on| p.require_numbers = on,
+};
 
 #[cfg(test)]
 mod tests {
-    use super::CHECK;
-    use crate::finding::Status;
-    use crate::inventory::Collected;
-    use crate::iam::iam_password_policy_minimum_length_14::tests::policy;
-    use crate::testing::*;
+    use super::{CHECK, RULE};
 
     #[test]
-    fn pass_when_required() {
-        let mut account = account_with_report(&[]);
-        account.iam.password_policy = policy(Some(14), Some(24));
-        let found = run(&CHECK, &account);
-        assert_eq!(status_of(&found, ACCOUNT), Status::Pass);
-        assert_eq!(found[0].message, "the password policy requires at least one number");
-    }
-
-    #[test]
-    fn fail_when_not_required_or_without_policy() {
-        let mut account = account_with_report(&[]);
-        let Collected::Known(Some(mut lax)) = policy(Some(14), Some(24)) else { unreachable!() };
-        lax.require_numbers = false;
-        account.iam.password_policy = Collected::Known(Some(lax.clone()));
-        assert_eq!(status_of(&run(&CHECK, &account), ACCOUNT), Status::Fail);
-        // Only this setting decides: the others off and this one on passes.
-        lax.require_uppercase_characters = false;
-        lax.require_lowercase_characters = false;
-        lax.require_symbols = false;
-        lax.require_numbers = true;
-        account.iam.password_policy = Collected::Known(Some(lax));
-        assert_eq!(status_of(&run(&CHECK, &account), ACCOUNT), Status::Pass);
-        account.iam.password_policy = Collected::Known(None);
-        let found = run(&CHECK, &account);
-        assert_eq!(status_of(&found, ACCOUNT), Status::Fail);
-        assert!(found[0].message.contains("no password policy"));
-    }
-
-    #[test]
-    fn error_when_policy_unreadable() {
-        let mut account = account_with_report(&[]);
-        account.iam.password_policy = denied();
-        assert_eq!(status_of(&run(&CHECK, &account), ACCOUNT), Status::Error);
+    fn judged_on_its_own_setting() {
+        crate::iam::tests::character_rule_cases(&CHECK, &RULE);
     }
 }
