@@ -61,7 +61,6 @@ pub(crate) const CHECKS: &[&Check] = &[
     &iam_check_saml_providers_sts::CHECK,
 ];
 
-/// The credential report, or an ERROR finding on the account saying why it is missing.
 /// One character type the password policy can require (lowercase, uppercase, number,
 /// symbol): the four checks of that kind differ only in this.
 pub(crate) struct CharacterRule {
@@ -88,6 +87,7 @@ pub(crate) fn judge_character_rule(account: &AccountInventory, out: &mut Finding
     }
 }
 
+/// The credential report, or an ERROR finding on the account saying why it is missing.
 fn credential_report<'a>(account: &'a AccountInventory, out: &mut Findings) -> Option<&'a CredentialReport> {
     match account.iam.credential_report.as_result() {
         Ok(report) => Some(report),
