@@ -51,6 +51,11 @@ pub fn load(path: &Path) -> Result<Inventory, RunError> {
         .snapshot_version;
     match version {
         Some(v) if v == u64::from(SNAPSHOT_VERSION) => {}
+        Some(v) if v < u64::from(SNAPSHOT_VERSION) => {
+            return Err(err(format!(
+                "snapshot version {v} was written by an older Rampart (this one reads version {SNAPSHOT_VERSION}): collect it again with `rampart collect`"
+            )));
+        }
         Some(v) => return Err(err(format!("snapshot version {v} is not supported (this Rampart reads version {SNAPSHOT_VERSION})"))),
         None => return Err(err("not a Rampart snapshot (no snapshot_version)".into())),
     }

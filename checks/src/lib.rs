@@ -38,5 +38,5 @@ pub(crate) mod testing;
 pub use config::Config;
 pub use engine::{Selection, evaluate};
 pub use finding::{Finding, Measure, Severity, Status};
-pub use inventory::{Collected, Inventory};
+pub use inventory::{Cause, Collected, Inventory, Unavailable};
 pub use registry::{Check, all_checks, find_check};

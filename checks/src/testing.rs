@@ -140,7 +140,7 @@ pub fn set_summary(account: &mut AccountInventory, root_mfa: bool, root_keys: bo
 }
 
 pub fn denied<T>() -> Collected<T> {
-    Collected::Unknown("AccessDenied: not authorized".to_string())
+    Collected::unknown(crate::inventory::Cause::Denied, "AccessDenied: not authorized")
 }
 
 /// Runs a check with the default configuration.

@@ -6,6 +6,7 @@
 
 use aws_sdk_iam::error::{ProvideErrorMetadata, SdkError};
 use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
+use rampart_checks::inventory::{Cause, Unavailable};
 
 const ACCESS_DENIED: &[&str] = &[
     "AccessDenied",
@@ -30,16 +31,17 @@ const THROTTLED: &[&str] = &[
 
 const NOT_SUPPORTED: &[&str] = &["NotImplemented", "InvalidAction", "UnknownOperationException", "UnsupportedOperation"];
 
-/// What kind of failure an error code is.
-pub fn kind_of(code: &str, http_status: Option<u16>) -> &'static str {
+/// What kind of failure an error code (or, without one, an HTTP status) is, and the words
+/// that say so in a reason.
+pub fn kind_of(code: &str, http_status: Option<u16>) -> (Cause, &'static str) {
     if ACCESS_DENIED.contains(&code) || http_status == Some(403) {
-        "access denied"
+        (Cause::Denied, "access denied")
     } else if THROTTLED.contains(&code) || http_status == Some(429) {
-        "throttled after every retry"
+        (Cause::Throttled, "throttled after every retry")
     } else if NOT_SUPPORTED.contains(&code) || matches!(http_status, Some(404) | Some(501)) {
-        "not supported by this endpoint"
+        (Cause::Unsupported, "not supported by this endpoint")
     } else {
-        "failed"
+        (Cause::Other, "failed")
     }
 }
 
@@ -62,34 +64,36 @@ pub fn service_error_text<E: ProvideErrorMetadata>(err: &E) -> String {
     }
 }
 
-/// A one-line reason for a failed call, naming the action (`iam:GetAccountSummary`).
-pub fn describe<E>(action: &str, err: &SdkError<E, HttpResponse>) -> String
+/// Why a failed call left its value unknown: the kind of failure, and a one-line reason
+/// naming the action (`iam:GetAccountSummary access denied: …`).
+pub fn describe<E>(action: &str, err: &SdkError<E, HttpResponse>) -> Unavailable
 where
     E: ProvideErrorMetadata + std::error::Error + 'static,
 {
     if let Some(large) = super::limited::too_large(err) {
-        return format!("{action}: {large}");
+        return Unavailable::new(Cause::Other, format!("{action}: {large}"));
     }
     match err {
         SdkError::ServiceError(se) => {
             let e = se.err();
             let code = e.code().unwrap_or("");
             let status = se.raw().status().as_u16();
+            let (cause, words) = kind_of(code, Some(status));
             if e.code().is_none() && e.message().is_none() {
                 // A success status whose body did not parse, or an error without AWS's
                 // error document (an HTML page from a proxy or an emulator).
                 return if (200..300).contains(&status) {
-                    format!("{action} gave an unreadable response (HTTP {status})")
+                    Unavailable::new(Cause::Other, format!("{action} gave an unreadable response (HTTP {status})"))
                 } else {
-                    format!("{action} {}: HTTP {status} without an AWS error document", kind_of(code, Some(status)))
+                    Unavailable::new(cause, format!("{action} {words}: HTTP {status} without an AWS error document"))
                 };
             }
-            format!("{action} {}: {}", kind_of(code, Some(status)), service_error_text(e))
+            Unavailable::new(cause, format!("{action} {words}: {}", service_error_text(e)))
         }
-        SdkError::TimeoutError(_) => format!("{action} timed out"),
-        SdkError::DispatchFailure(_) => format!("{action} could not be sent: {}", error_chain(err)),
-        SdkError::ResponseError(_) => format!("{action} gave an unreadable response: {}", error_chain(err)),
-        _ => format!("{action} failed: {}", error_chain(err)),
+        SdkError::TimeoutError(_) => Unavailable::new(Cause::TimedOut, format!("{action} timed out")),
+        SdkError::DispatchFailure(_) => Unavailable::new(Cause::Other, format!("{action} could not be sent: {}", error_chain(err))),
+        SdkError::ResponseError(_) => Unavailable::new(Cause::Other, format!("{action} gave an unreadable response: {}", error_chain(err))),
+        _ => Unavailable::new(Cause::Other, format!("{action} failed: {}", error_chain(err))),
     }
 }
 
@@ -156,11 +160,11 @@ mod tests {
 
     #[test]
     fn kinds() {
-        assert_eq!(kind_of("AccessDenied", Some(403)), "access denied");
-        assert_eq!(kind_of("UnauthorizedOperation", Some(400)), "access denied");
-        assert_eq!(kind_of("Throttling", Some(400)), "throttled after every retry");
-        assert_eq!(kind_of("RequestLimitExceeded", Some(503)), "throttled after every retry");
-        assert_eq!(kind_of("", Some(404)), "not supported by this endpoint");
-        assert_eq!(kind_of("InternalFailure", Some(500)), "failed");
+        assert_eq!(kind_of("AccessDenied", Some(403)), (Cause::Denied, "access denied"));
+        assert_eq!(kind_of("UnauthorizedOperation", Some(400)), (Cause::Denied, "access denied"));
+        assert_eq!(kind_of("Throttling", Some(400)), (Cause::Throttled, "throttled after every retry"));
+        assert_eq!(kind_of("RequestLimitExceeded", Some(503)), (Cause::Throttled, "throttled after every retry"));
+        assert_eq!(kind_of("", Some(404)), (Cause::Unsupported, "not supported by this endpoint"));
+        assert_eq!(kind_of("InternalFailure", Some(500)), (Cause::Other, "failed"));
     }
 }

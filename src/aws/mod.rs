@@ -137,7 +137,7 @@ pub async fn session(config: SdkConfig, args: &AwsSettings, regions: Vec<String>
             }
             _ => match error::credentials_failure(&e) {
                 Some(why) => RunError::Identity(why),
-                None => RunError::Unreachable(error::describe("sts:GetCallerIdentity", &e)),
+                None => RunError::Unreachable(error::describe("sts:GetCallerIdentity", &e).reason),
             },
         })?;
     let account_id = identity.account().unwrap_or_default().to_string();
@@ -184,7 +184,7 @@ pub async fn organization_accounts(config: &SdkConfig, args: &AwsSettings) -> Re
     let mut pages = client.list_accounts().into_paginator().send();
     let mut accounts = Vec::new();
     while let Some(page) = pages.next().await {
-        let page = page.map_err(|e| RunError::Organization(error::describe("organizations:ListAccounts", &e)))?;
+        let page = page.map_err(|e| RunError::Organization(error::describe("organizations:ListAccounts", &e).reason))?;
         for account in page.accounts() {
             let active = account.state().map(|s| s.as_str() == "ACTIVE").unwrap_or_else(|| {
                 #[allow(deprecated)]

@@ -8,7 +8,7 @@ use rampart_checks::inventory::cloudtrail::{
     AdvancedEventSelector, CloudTrailInventory, DataResource, EventSelector, EventSelectors, FieldSelector, Trail, TrailStatus,
 };
 
-use rampart_checks::inventory::{Plan, Source};
+use rampart_checks::inventory::{Cause, Plan, Source};
 
 use super::read;
 use crate::aws::Session;
@@ -35,12 +35,16 @@ pub async fn collect(session: &Session, regions: &[String], plan: &Plan) -> Clou
                     }
                 }
             }
-            Err(e) => failures.push(format!("{region}: {}", describe("cloudtrail:DescribeTrails", &e))),
+            Err(e) => failures.push((region, describe("cloudtrail:DescribeTrails", &e))),
         }
     }
     if by_arn.is_empty() && !failures.is_empty() {
         // Nothing seen and some region could not be read: "no trail" would be a guess.
-        return CloudTrailInventory { trails: Collected::Unknown(failures.join("; ")) };
+        // One kind of failure everywhere keeps its kind; a mix is "other".
+        let cause = failures[0].1.cause;
+        let cause = if failures.iter().all(|(_, why)| why.cause == cause) { cause } else { Cause::Other };
+        let text = failures.iter().map(|(region, why)| format!("{region}: {why}")).collect::<Vec<_>>().join("; ");
+        return CloudTrailInventory { trails: Collected::unknown(cause, text) };
     }
     let trails = futures::future::join_all(by_arn.into_values().map(|t| trail(session, t, plan))).await;
     CloudTrailInventory { trails: Collected::Known(trails) }

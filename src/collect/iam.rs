@@ -17,7 +17,7 @@ use rampart_checks::Collected;
 use tokio::time::Instant;
 use tracing::debug;
 
-use rampart_checks::inventory::{Plan, Source};
+use rampart_checks::inventory::{Cause, Plan, Source, Unavailable};
 
 use super::{read, to_chrono};
 use crate::aws::error::describe;
@@ -63,10 +63,10 @@ async fn credential_report(client: &Client) -> Collected<CredentialReport> {
             Err(e) => break Some(describe("iam:GenerateCredentialReport", &e)),
         }
         if Instant::now() + delay > deadline {
-            return Collected::Unknown(format!(
-                "the credential report was not ready after {} s",
-                REPORT_DEADLINE.as_secs()
-            ));
+            return Collected::unknown(
+                Cause::TimedOut,
+                format!("the credential report was not ready after {} s", REPORT_DEADLINE.as_secs()),
+            );
         }
         tokio::time::sleep(delay).await;
         delay = (delay * 2).min(Duration::from_secs(5));
@@ -74,18 +74,18 @@ async fn credential_report(client: &Client) -> Collected<CredentialReport> {
     match client.get_credential_report().send().await {
         Ok(out) => {
             let Some(content) = out.content() else {
-                return Collected::Unknown("iam:GetCredentialReport returned no content".into());
+                return Collected::unknown(Cause::Other, "iam:GetCredentialReport returned no content");
             };
             let generated_at = out.generated_time().and_then(to_chrono);
             match CredentialReport::from_csv(content.as_ref(), generated_at) {
                 Ok(report) => Collected::Known(report),
-                Err(e) => Collected::Unknown(e.to_string()),
+                Err(e) => Collected::unknown(Cause::Other, e.to_string()),
             }
         }
         Err(e) => {
             let get = describe("iam:GetCredentialReport", &e);
             Collected::Unknown(match generate_error {
-                Some(generate) => format!("{generate}; {get}"),
+                Some(generate) => Unavailable::new(get.cause, format!("{generate}; {get}")),
                 None => get,
             })
         }

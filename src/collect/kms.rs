@@ -7,7 +7,7 @@ use rampart_checks::inventory::kms::{Alias, Key, KmsInventory};
 
 use futures::StreamExt;
 
-use rampart_checks::inventory::{Plan, Source};
+use rampart_checks::inventory::{Plan, Source, Unavailable};
 
 use super::{PER_RESOURCE_CONCURRENCY, read, to_chrono};
 use crate::aws::error::describe;
@@ -53,8 +53,8 @@ async fn key(client: &Client, id: String, plan: &Plan) -> Option<Key> {
         Err(e) => {
             // One unreadable key must not hide the others: record what is known.
             let why = describe("kms:DescribeKey", &e);
-            fn unknown<T>(plan: &Plan, source: Source, why: &str) -> Collected<T> {
-                if plan.reads(source) { Collected::Unknown(why.to_string()) } else { Collected::default() }
+            fn unknown<T>(plan: &Plan, source: Source, why: &Unavailable) -> Collected<T> {
+                if plan.reads(source) { Collected::Unknown(why.clone()) } else { Collected::default() }
             }
             return Some(Key {
                 key_id: id.clone(),

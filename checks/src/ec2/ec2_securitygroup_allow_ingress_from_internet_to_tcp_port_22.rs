@@ -101,7 +101,7 @@ mod tests {
         assert_eq!(status_of(&found, "sg-bad-cidr"), Status::Error);
         assert!(found.iter().all(|r| r.message.contains("cannot tell")), "{found:#?}");
 
-        region(&mut account).ec2.security_groups = Collected::Unknown("AccessDenied".to_string());
+        region(&mut account).ec2.security_groups = Collected::unknown(crate::inventory::Cause::Denied, "AccessDenied");
         let found = run(&CHECK, &account);
         assert_eq!(status_of(&found, &format!("{ACCOUNT}/{REGION}")), Status::Error);
         assert_eq!(found.len(), 1);

@@ -29,7 +29,7 @@ pub use s3::S3Inventory;
 pub use source::{Collector, Plan, Scope, Source};
 
 /// Version of the snapshot format; bumped when a field is renamed or removed.
-pub const SNAPSHOT_VERSION: u32 = 1;
+pub const SNAPSHOT_VERSION: u32 = 2;
 
 /// Everything collected in one run.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -156,7 +156,7 @@ impl AccountInventory {
         let mut account = AccountInventory::new(account_id, partition, regions.clone());
         account.regional = regions.into_iter().map(|r| (r, RegionInventory::default())).collect();
         let mut value = serde_json::to_value(&account).expect("an inventory serialises");
-        replace_unknown(&mut value, reason);
+        replace_unknown(&mut value, Cause::Other, reason);
         serde_json::from_value(value).expect("the same inventory deserialises")
     }
 
@@ -194,16 +194,17 @@ impl AccountInventory {
 }
 
 /// Replaces every `Unknown` reason in a serialised inventory.
-fn replace_unknown(value: &mut serde_json::Value, reason: &str) {
+fn replace_unknown(value: &mut serde_json::Value, cause: Cause, reason: &str) {
     match value {
         serde_json::Value::Object(map) => {
             if map.len() == 1 && map.contains_key("unknown") {
-                map.insert("unknown".into(), serde_json::Value::String(reason.to_string()));
+                let why = Unavailable::new(cause, reason);
+                map.insert("unknown".into(), serde_json::to_value(why).expect("a reason serialises"));
                 return;
             }
-            map.values_mut().for_each(|v| replace_unknown(v, reason));
+            map.values_mut().for_each(|v| replace_unknown(v, cause, reason));
         }
-        serde_json::Value::Array(items) => items.iter_mut().for_each(|v| replace_unknown(v, reason)),
+        serde_json::Value::Array(items) => items.iter_mut().for_each(|v| replace_unknown(v, cause, reason)),
         _ => {}
     }
 }
@@ -214,7 +215,108 @@ fn replace_unknown(value: &mut serde_json::Value, reason: &str) {
 pub enum Collected<T> {
     Known(T),
     /// Access denied, throttled past every retry, not supported by the endpoint, …
-    Unknown(String),
+    Unknown(Unavailable),
+}
+
+/// What kind of failure kept a value from being read. Collection classifies each failed
+/// call once; checks only ever show the reason's text, but the kind is kept in the
+/// snapshot so that reports and tools can tell a denial from throttling.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Cause {
+    /// No selected check reads it, so it was not asked for.
+    NotCollected,
+    /// The credentials may not make the call (AccessDenied, UnauthorizedOperation, HTTP 403).
+    Denied,
+    /// The service or setting is not set up where the answer cannot be read as data.
+    NotConfigured,
+    /// The endpoint does not implement the call (an emulator, a partition without it).
+    Unsupported,
+    /// Throttled after every retry.
+    Throttled,
+    /// The call or the audit's deadline timed out.
+    TimedOut,
+    /// Anything else: an unreadable response, a connection failure, a server error.
+    Other,
+}
+
+impl Cause {
+    pub const ALL: &'static [Cause] =
+        &[Cause::NotCollected, Cause::Denied, Cause::NotConfigured, Cause::Unsupported, Cause::Throttled, Cause::TimedOut, Cause::Other];
+
+    /// The snake_case name used in snapshots and reports.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Cause::NotCollected => "not_collected",
+            Cause::Denied => "denied",
+            Cause::NotConfigured => "not_configured",
+            Cause::Unsupported => "unsupported",
+            Cause::Throttled => "throttled",
+            Cause::TimedOut => "timed_out",
+            Cause::Other => "other",
+        }
+    }
+}
+
+/// Why a value is `Unknown`: the kind of failure and the human text naming the call
+/// (`iam:GetAccountSummary access denied: …`). It reads as its text (`Display`, and it
+/// dereferences to `str`), which is what findings show.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Unavailable {
+    pub cause: Cause,
+    pub reason: String,
+}
+
+impl Unavailable {
+    pub fn new(cause: Cause, reason: impl Into<String>) -> Self {
+        Unavailable { cause, reason: reason.into() }
+    }
+}
+
+impl std::fmt::Display for Unavailable {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.reason)
+    }
+}
+
+impl std::ops::Deref for Unavailable {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.reason
+    }
+}
+
+/// A reason without a kind (a check's own derivation, a test's) is `Other`.
+impl From<String> for Unavailable {
+    fn from(reason: String) -> Self {
+        Unavailable::new(Cause::Other, reason)
+    }
+}
+
+impl From<&str> for Unavailable {
+    fn from(reason: &str) -> Self {
+        Unavailable::new(Cause::Other, reason)
+    }
+}
+
+/// Reads `{"cause": "denied", "reason": "…"}`, or a bare reason string (kind `other`), which
+/// hand-written fixtures use.
+impl<'de> Deserialize<'de> for Unavailable {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Form {
+            Text(String),
+            Full {
+                cause: Cause,
+                reason: String,
+            },
+        }
+        Ok(match Form::deserialize(d)? {
+            Form::Text(reason) => Unavailable::new(Cause::Other, reason),
+            Form::Full { cause, reason } => Unavailable::new(cause, reason),
+        })
+    }
 }
 
 impl<T> Collected<T> {
@@ -228,15 +330,28 @@ impl<T> Collected<T> {
     pub fn as_result(&self) -> Result<&T, &str> {
         match self {
             Collected::Known(v) => Ok(v),
-            Collected::Unknown(why) => Err(why),
+            Collected::Unknown(why) => Err(&why.reason),
         }
+    }
+
+    /// Why it is unknown, if it is.
+    pub fn unavailable(&self) -> Option<&Unavailable> {
+        match self {
+            Collected::Known(_) => None,
+            Collected::Unknown(why) => Some(why),
+        }
+    }
+
+    /// Unknown for `reason` of kind `cause`.
+    pub fn unknown(cause: Cause, reason: impl Into<String>) -> Self {
+        Collected::Unknown(Unavailable::new(cause, reason))
     }
 }
 
 impl<T> Default for Collected<T> {
-    /// Not collected at all (the service was not selected).
+    /// Not collected at all (no selected check reads it).
     fn default() -> Self {
-        Collected::Unknown("not collected".to_string())
+        Collected::unknown(Cause::NotCollected, "not collected")
     }
 }
 
@@ -258,6 +373,25 @@ mod tests {
         assert_eq!(inventory.validate(), Ok(()));
         inventory.accounts.push(AccountInventory::new(" ", "aws", vec!["eu-west-1".into()]));
         assert!(inventory.validate().is_err());
+    }
+
+    #[test]
+    fn a_reason_keeps_its_kind_and_shows_its_text() {
+        let denied: Collected<u8> = Collected::unknown(Cause::Denied, "iam:GetAccountSummary access denied: AccessDenied");
+        let json = serde_json::to_string(&denied).unwrap();
+        assert_eq!(json, r#"{"unknown":{"cause":"denied","reason":"iam:GetAccountSummary access denied: AccessDenied"}}"#);
+        assert_eq!(serde_json::from_str::<Collected<u8>>(&json).unwrap(), denied);
+        assert_eq!(denied.as_result(), Err("iam:GetAccountSummary access denied: AccessDenied"));
+        assert_eq!(denied.unavailable().map(|u| u.to_string()).as_deref(), Some("iam:GetAccountSummary access denied: AccessDenied"));
+        // A bare reason (hand-written fixtures) is of kind "other"; an unknown kind is refused.
+        let bare: Collected<u8> = serde_json::from_str(r#"{"unknown":"no"}"#).unwrap();
+        assert_eq!(bare.unavailable().map(|u| u.cause), Some(Cause::Other));
+        assert!(serde_json::from_str::<Collected<u8>>(r#"{"unknown":{"cause":"bored","reason":"x"}}"#).is_err());
+        for cause in Cause::ALL {
+            assert_eq!(serde_json::to_value(cause).unwrap(), serde_json::Value::String(cause.as_str().to_string()));
+        }
+        let never: Collected<u8> = Collected::default();
+        assert_eq!(never.unavailable().map(|u| u.cause), Some(Cause::NotCollected));
     }
 
     #[test]

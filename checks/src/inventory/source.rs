@@ -205,7 +205,7 @@ impl Source {
     /// the value on each resource of the list it depends on.
     pub fn mark_unknown(self, account: &mut AccountInventory, reason: &str) {
         fn un<T>(c: &mut Collected<T>, reason: &str) {
-            *c = Collected::Unknown(reason.to_string());
+            *c = Collected::unknown(crate::inventory::Cause::NotCollected, reason);
         }
         fn each<T>(list: &mut Collected<Vec<T>>, mut f: impl FnMut(&mut T)) {
             if let Collected::Known(items) = list {

@@ -187,7 +187,7 @@ enum Want {
 
 fn known_lists() -> Collected<Vec<PrefixList>> {
     let mut unreadable = prefix_list("pl-unreadable", &[]);
-    unreadable.entries = Collected::Unknown("AccessDenied".to_string());
+    unreadable.entries = Collected::unknown(crate::inventory::Cause::Denied, "AccessDenied");
     Collected::Known(vec![
         prefix_list("pl-world", &["0.0.0.0/0"]),
         prefix_list("pl-office", &["81.2.69.0/24"]),
@@ -259,7 +259,7 @@ fn security_group_exposure() {
 #[test]
 fn unreadable_prefix_lists_are_an_error_not_a_pass() {
     let group = sg("sg-1", vec![via_prefix_list(tcp(22, 22, &[]), "pl-world")]);
-    let lists: Collected<Vec<PrefixList>> = Collected::Unknown("AccessDenied".to_string());
+    let lists: Collected<Vec<PrefixList>> = Collected::unknown(crate::inventory::Cause::Denied, "AccessDenied");
     let verdict = ingress_reach(&[&group], PrefixLists::new(&lists), Traffic::Tcp(22)).verdict();
     assert!(matches!(verdict, Err(NetError::UnresolvedPrefixList { .. })), "{verdict:?}");
 }

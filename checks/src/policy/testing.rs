@@ -24,7 +24,7 @@ pub fn region(account: &mut AccountInventory) -> &mut RegionInventory {
 }
 
 pub fn denied<T>() -> Collected<T> {
-    Collected::Unknown("AccessDenied: not authorized".to_string())
+    Collected::unknown(crate::inventory::Cause::Denied, "AccessDenied: not authorized")
 }
 
 // ---- EBS

@@ -79,7 +79,7 @@ fn level(bpa: &Collected<Option<PublicAccessBlock>>, get: FlagGetter) -> Result<
     match bpa {
         Collected::Known(Some(p)) => Ok(get(p)),
         Collected::Known(None) => Ok(false),
-        Collected::Unknown(why) => Err(why.clone()),
+        Collected::Unknown(why) => Err(why.to_string()),
     }
 }
 
