@@ -106,8 +106,10 @@ pub struct AwsArgs {
     pub attempt_timeout: u64,
 
     /// How retries pace themselves: `adaptive` (after a throttle, every request to that
-    /// service and region of the account is slowed to the rate AWS accepts) or `standard`
-    /// (exponential backoff with jitter for the throttled request only).
+    /// service and region of the account is slowed to the rate AWS accepts), `standard`
+    /// (exponential backoff with jitter for the throttled request only) or `window` (after a
+    /// throttle, the requests in flight to that service and region are halved, down to one,
+    /// and grow back as AWS answers; short backoff for the throttled request).
     #[arg(long, value_name = "MODE", env = "RAMPART_RETRY_MODE", default_value = "adaptive")]
     pub retry_mode: RetryMode,
 
@@ -118,11 +120,12 @@ pub struct AwsArgs {
     pub max_in_flight: u32,
 }
 
-/// The SDK's retry modes.
+/// The retry modes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum RetryMode {
     Standard,
     Adaptive,
+    Window,
 }
 
 /// Which checks to run.
@@ -297,6 +300,7 @@ impl AwsArgs {
                 mode: match self.retry_mode {
                     RetryMode::Standard => settings::RetryMode::Standard,
                     RetryMode::Adaptive => settings::RetryMode::Adaptive,
+                    RetryMode::Window => settings::RetryMode::Window,
                 },
                 max_attempts: self.max_attempts,
                 attempt_timeout: Duration::from_secs(self.attempt_timeout),

@@ -116,14 +116,18 @@ pub struct RetrySettings {
     pub max_in_flight: u32,
 }
 
-/// The SDK's retry modes.
+/// How retries pace themselves.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum RetryMode {
-    /// Exponential backoff with jitter for the throttled request only.
+    /// The SDK's standard mode: exponential backoff with jitter for the throttled request only.
     Standard,
-    /// After a throttle, every request to that service and region of the account is slowed
-    /// to the rate AWS accepts.
+    /// The SDK's adaptive mode: after a throttle, every request to that service and region
+    /// of the account is slowed to the rate AWS accepts.
     Adaptive,
+    /// A congestion window per service and region of the account (`aws::window`): halved on
+    /// a throttle down to one request in flight, grown back as AWS answers; the throttled
+    /// request retries after a short jittered backoff.
+    Window,
 }
 
 /// Bounds of the numeric settings (the command line enforces the same).

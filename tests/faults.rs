@@ -363,7 +363,7 @@ fn bench_retry_modes_under_a_rate_limit() {
     eprintln!("|---|---|---|---|---|---|---|");
     for (per_second, burst) in [(5.0, 10.0), (2.0, 5.0), (1.0, 2.0)] {
         for in_flight in ["8"] {
-            for mode in ["standard", "adaptive"] {
+            for mode in ["standard", "adaptive", "window"] {
                 let limit = RateLimit { per_second, burst };
                 let proxy = Proxy::start(seeded_emulator(), Faults { rate_limit: Some(limit), ..Faults::default() });
                 let a = audit(&proxy.url, &["--max-attempts", "6", "--retry-mode", mode, "--max-in-flight", in_flight]);
@@ -379,5 +379,34 @@ fn bench_retry_modes_under_a_rate_limit() {
                 );
             }
         }
+    }
+}
+
+/// Each retry mode under random throttling that does not depend on Rampart's rate (other
+/// callers use the account's budget): 30 % of requests throttled, at most 3 times per call.
+/// Prints a markdown table for docs/benchmarks.md. Run on purpose:
+/// `scripts/test.sh --test faults -- --ignored --nocapture bench_retry_modes_under_random_throttling`
+#[test]
+#[ignore = "a benchmark: minutes of audits"]
+fn bench_retry_modes_under_random_throttling() {
+    let started = Instant::now();
+    let clean = clean();
+    let clean_time = started.elapsed();
+    eprintln!("clean audit: {:.1} s", clean_time.as_secs_f64());
+    eprintln!("| throttled at random | retry mode | wall time | requests | throttled | findings as clean run |");
+    eprintln!("|---|---|---|---|---|---|");
+    for mode in ["standard", "adaptive", "window"] {
+        let proxy = Proxy::start(seeded_emulator(), Faults { throttle_tenths: 3, max_faults_per_call: 3, ..Faults::default() });
+        let a = audit(&proxy.url, &["--max-attempts", "8", "--retry-mode", mode]);
+        let seen = proxy.seen();
+        let throttled = seen.iter().filter(|s| s.fault == Some(Fault::Throttled)).count();
+        let errors = a.findings().iter().filter(|f| f["status"] == "ERROR").count();
+        let same = a.outcomes() == *clean;
+        eprintln!(
+            "| 30 %, at most 3 per call | {mode} | {:.1} s | {} | {throttled} | {} |",
+            a.elapsed.as_secs_f64(),
+            seen.len(),
+            if same { "yes".to_string() } else { format!("no ({errors} ERROR)") }
+        );
     }
 }

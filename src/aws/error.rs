@@ -29,6 +29,16 @@ const THROTTLED: &[&str] = &[
     "PriorRequestNotComplete",
 ];
 
+/// Whether an error code is one of the throttling codes.
+pub fn is_throttling_code(code: &str) -> bool {
+    THROTTLED.contains(&code)
+}
+
+/// Whether an error document (XML, JSON or CBOR bytes) names a throttling code.
+pub fn names_throttling_code(document: &[u8]) -> bool {
+    THROTTLED.iter().any(|code| document.windows(code.len()).any(|w| w == code.as_bytes()))
+}
+
 const NOT_SUPPORTED: &[&str] = &["NotImplemented", "InvalidAction", "UnknownOperationException", "UnsupportedOperation"];
 
 /// What kind of failure an error code (or, without one, an HTTP status) is, and the words

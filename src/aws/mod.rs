@@ -3,6 +3,7 @@
 mod bounded;
 pub mod error;
 pub mod limited;
+pub mod window;
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -21,7 +22,6 @@ use aws_types::os_shim_internal::{Env, Fs};
 use aws_credential_types::provider::error::CredentialsError;
 use aws_smithy_runtime::client::retries::RetryPartition;
 use aws_smithy_types::retry::RetrySpec;
-use tokio::sync::Semaphore;
 use tracing::info;
 
 use crate::settings::{Accounts, AwsSettings, RetryMode};
@@ -29,6 +29,10 @@ use crate::error::RunError;
 
 /// Longest wait between two attempts.
 const MAX_BACKOFF: Duration = Duration::from_secs(8);
+
+/// With `--retry-mode window`, the first retry of a throttled request waits up to this long
+/// (jittered, doubling on each further retry up to [`MAX_BACKOFF`]).
+const WINDOW_INITIAL_BACKOFF: Duration = Duration::from_millis(200);
 
 /// A resolved AWS session for one account.
 #[derive(Debug, Clone)]
@@ -41,8 +45,10 @@ pub struct Session {
     pub endpoint_url: Option<String>,
     /// Requests in flight at once per service and region (`--max-in-flight`).
     max_in_flight: usize,
+    /// Whether the bound of each (service, region) adapts to throttling (`--retry-mode window`).
+    window_adapts: bool,
     /// The bound of each (service, region), shared by every client built for it.
-    bounds: Arc<Mutex<HashMap<String, Arc<Semaphore>>>>,
+    bounds: Arc<Mutex<HashMap<String, Arc<window::Window>>>>,
 }
 
 /// Loads configuration exactly as the AWS CLI does (environment, profiles, SSO, `role_arn`,
@@ -95,6 +101,9 @@ fn retry_config(args: &AwsSettings) -> RetryConfig {
     let config = match args.retry.mode {
         RetryMode::Standard => RetryConfig::standard(),
         RetryMode::Adaptive => RetryConfig::adaptive(),
+        // The window paces the partition; the throttled request itself only needs to wait
+        // long enough not to be sent into the same burst.
+        RetryMode::Window => RetryConfig::standard().with_initial_backoff(WINDOW_INITIAL_BACKOFF),
     };
     // Retry Behavior 2.1 (what `AWS_NEW_RETRIES_2026=true` selects): under throttling the
     // adaptive rate limiter charges one token per attempt instead of five, which under 2.0
@@ -151,6 +160,7 @@ pub async fn session(config: SdkConfig, args: &AwsSettings, regions: Vec<String>
         regions,
         endpoint_url: args.endpoint_url.clone(),
         max_in_flight: args.retry.max_in_flight as usize,
+        window_adapts: args.retry.mode == RetryMode::Window,
         bounds: Arc::default(),
     })
 }
@@ -301,8 +311,8 @@ impl Session {
     fn bounded_http(&self, partition: &str) -> bounded::BoundedHttpClient {
         let shared = self.config.http_client().unwrap_or_else(bounded::default_client);
         let mut bounds = self.bounds.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-        let permits = bounds.entry(partition.to_string()).or_insert_with(|| Arc::new(Semaphore::new(self.max_in_flight)));
-        bounded::BoundedHttpClient::new(shared, permits.clone())
+        let window = bounds.entry(partition.to_string()).or_insert_with(|| window::Window::new(self.max_in_flight, self.window_adapts));
+        bounded::BoundedHttpClient::new(shared, window.clone())
     }
 
     /// A retry partition per (service, account, region): one account's throttling never
