@@ -1,4 +1,4 @@
-use super::{NamedPort, instance_resource, instances, is_live, open_ports, security_groups};
+use super::{NamedPort, instance_resource, instances, is_live, open_ports, port_names, security_groups};
 use crate::declare_check;
 use crate::finding::{Measure, Severity};
 use crate::inventory::AccountInventory;
@@ -43,6 +43,7 @@ fn evaluate(account: &AccountInventory, _ctx: &Context<'_>, out: &mut Findings) 
         let Some(all_instances) = instances(account, region, inv, out) else { continue };
         let Some(groups) = security_groups(account, region, inv, out) else { continue };
         let lists = PrefixLists::new(&inv.ec2.managed_prefix_lists);
+        let names = port_names(CIFS);
         for instance in all_instances.iter().filter(|i| is_live(i)) {
             let mut mine: Vec<&SecurityGroup> = Vec::new();
             let mut missing = Vec::new();
@@ -54,7 +55,7 @@ fn evaluate(account: &AccountInventory, _ctx: &Context<'_>, out: &mut Findings) 
             }
             let mut outcome = open_ports(&mine, lists, CIFS);
             outcome.problems.extend(missing);
-            outcome.record(out, instance_resource(account, region, &instance.instance_id));
+            outcome.record(out, instance_resource(account, region, &instance.instance_id), &names);
         }
     }
 }

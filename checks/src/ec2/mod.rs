@@ -6,7 +6,8 @@
 use crate::finding::Resource;
 use crate::inventory::ec2::{Instance, NetworkAcl, SecurityGroup};
 use crate::inventory::{AccountInventory, Collected, RegionInventory};
-use crate::net::{Cidr, Inbound, ParsedIngress, PrefixLists, Traffic};
+use crate::net::sg::Opening;
+use crate::net::{Cidr, Inbound, NetError, ParsedIngress, PrefixLists, Traffic};
 use crate::registry::{Check, Findings};
 
 mod ec2_instance_account_imdsv2_enabled;
@@ -163,11 +164,12 @@ impl std::fmt::Display for NamedPort {
 /// the internet: FAIL naming each open port and its sources, PASS, or ERROR when a source
 /// could not be read and the readable ones do not already open a port.
 fn sg_ports_check(account: &AccountInventory, out: &mut Findings, ports: &[NamedPort]) {
+    let names = port_names(ports);
     for (region, inv) in account.regions() {
         let Some(groups) = security_groups(account, region, inv, out) else { continue };
         let lists = PrefixLists::new(&inv.ec2.managed_prefix_lists);
         for group in groups {
-            open_ports(&[group], lists, ports).record(out, sg_resource(account, region, group));
+            open_ports(&[group], lists, ports).record(out, sg_resource(account, region, group), &names);
         }
     }
 }
@@ -181,20 +183,39 @@ struct PortsOutcome {
     problems: Vec<String>,
     /// The widest public source of the ports that are not open, for PASS messages.
     widest_public: Option<Cidr>,
-    /// `TCP 22 (SSH), …`.
-    names: String,
+}
+
+/// `TCP 22 (SSH), TCP 3389 (RDP)`: the ports of a check, for its messages (worked out once
+/// per check, not once per group).
+fn port_names(ports: &[NamedPort]) -> String {
+    ports.iter().map(NamedPort::to_string).collect::<Vec<_>>().join(", ")
 }
 
 /// For each port, whether `groups` open it to the internet.
 fn open_ports(groups: &[&SecurityGroup], lists: PrefixLists<'_>, ports: &[NamedPort]) -> PortsOutcome {
     let mut outcome = PortsOutcome::default();
     let ingress = ParsedIngress::new(groups);
+    // Ports admitted by the same rules have the same reach: most ports of a group are
+    // admitted by none, or by the same one or two rules, so it is worked out once for each
+    // set of admitting rules, not once per port.
+    let mut judged: Vec<(Vec<usize>, Result<Option<Opening>, NetError>, Option<Cidr>)> = Vec::new();
     for p in ports {
-        let reach = ingress.reach(lists, Traffic::Tcp(p.port));
-        match reach.verdict() {
+        let traffic = Traffic::Tcp(p.port);
+        let admitting = ingress.admitting(traffic);
+        let at = match judged.iter().position(|(rules, ..)| *rules == admitting) {
+            Some(at) => at,
+            None => {
+                let reach = ingress.reach(lists, traffic);
+                let verdict = reach.verdict();
+                let widest = if matches!(verdict, Ok(None)) { reach.widest_public() } else { None };
+                judged.push((admitting, verdict, widest));
+                judged.len() - 1
+            }
+        };
+        match &judged[at].1 {
             Ok(Some(opening)) => outcome.open.push(format!("{p} from {}", opening.describe(3))),
             Ok(None) => {
-                let widest = reach.widest_public();
+                let widest = judged[at].2;
                 if widest.is_some_and(|w| outcome.widest_public.is_none_or(|cur| w.prefix < cur.prefix)) {
                     outcome.widest_public = widest;
                 }
@@ -202,14 +223,14 @@ fn open_ports(groups: &[&SecurityGroup], lists: PrefixLists<'_>, ports: &[NamedP
             Err(e) => outcome.problems.push(format!("{p}: {e}")),
         }
     }
-    outcome.names = ports.iter().map(NamedPort::to_string).collect::<Vec<_>>().join(", ");
     outcome
 }
 
 impl PortsOutcome {
     /// FAIL when a port is open (certain even if others are undecided), ERROR when none is
-    /// open but some could not be decided, PASS otherwise.
-    fn record(self, out: &mut Findings, resource: Resource) {
+    /// open but some could not be decided, PASS otherwise. `names` are the ports asked about
+    /// ([`port_names`]).
+    fn record(self, out: &mut Findings, resource: Resource, names: &str) {
         if !self.open.is_empty() {
             let mut message = format!("open to the internet: {}", self.open.join("; "));
             if !self.problems.is_empty() {
@@ -219,10 +240,10 @@ impl PortsOutcome {
         } else if !self.problems.is_empty() {
             out.error(
                 resource,
-                format!("cannot tell if the internet reaches {}: {}", self.names, self.problems.join("; ")),
+                format!("cannot tell if the internet reaches {names}: {}", self.problems.join("; ")),
             );
         } else {
-            let mut message = format!("no ingress from the internet to {}", self.names);
+            let mut message = format!("no ingress from the internet to {names}");
             if let Some(widest) = self.widest_public {
                 message.push_str(&format!(" (widest public source {widest})"));
             }
