@@ -6,19 +6,20 @@ use rampart_checks::inventory::monitoring::Analyzer;
 use rampart_checks::inventory::{Plan, RegionInventory, Source};
 
 use super::{Apply, RegionalRead, tracked};
-use crate::aws::Session;
+use crate::aws::{Session, read};
 
 pub async fn access_analyzers(client: &aws_sdk_accessanalyzer::Client) -> Collected<Vec<Analyzer>> {
-    collect_items!(
+    read::items(
         "access-analyzer:ListAnalyzers",
-        client.list_analyzers().into_paginator(),
-        |a: aws_sdk_accessanalyzer::types::AnalyzerSummary| Analyzer {
+        client.list_analyzers().into_paginator().items().send(),
+        |a| Analyzer {
             arn: a.arn().to_string(),
             name: a.name().to_string(),
             analyzer_type: a.r#type().as_str().to_string(),
             status: a.status().as_str().to_string(),
         }
     )
+    .await
 }
 
 /// The table's entry: the reads the plan holds, in one region.

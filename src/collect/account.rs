@@ -8,7 +8,7 @@ use rampart_checks::inventory::account::{AccountContacts, AlternateContact, Cont
 use rampart_checks::inventory::{Plan, Source};
 
 use super::read;
-use crate::aws::error::{describe, has_code};
+use crate::aws::read;
 
 /// The reads of `plan`'s Account sources.
 pub async fn collect(client: &Client, plan: &Plan) -> AccountContacts {
@@ -24,29 +24,28 @@ fn present(s: Option<&str>) -> bool {
 }
 
 async fn contact_information(client: &Client) -> Collected<Option<ContactInformation>> {
-    match client.get_contact_information().send().await {
-        Ok(out) => Collected::Known(out.contact_information().map(|c| ContactInformation {
+    read::optional("account:GetContactInformation", client.get_contact_information().send(), |out| {
+        out.contact_information().map(|c| ContactInformation {
             has_full_name: present(Some(c.full_name())),
             has_phone_number: present(Some(c.phone_number())),
             has_address: present(Some(c.address_line1())),
             country_code: Some(c.country_code().to_string()).filter(|c| !c.is_empty()),
-        })),
-        Err(e) if has_code(&e, &["ResourceNotFoundException"]) => Collected::Known(None),
-        Err(e) => Collected::Unknown(describe("account:GetContactInformation", &e)),
-    }
+        })
+    })
+    .await
 }
 
 async fn security_contact(client: &Client) -> Collected<Option<AlternateContact>> {
-    match client.get_alternate_contact().alternate_contact_type(AlternateContactType::Security).send().await {
-        Ok(out) => Collected::Known(out.alternate_contact().map(|c| AlternateContact {
+    let send = client.get_alternate_contact().alternate_contact_type(AlternateContactType::Security).send();
+    read::optional("account:GetAlternateContact", send, |out| {
+        out.alternate_contact().map(|c| AlternateContact {
             has_name: present(c.name()),
             has_email_address: present(c.email_address()),
             has_phone_number: present(c.phone_number()),
             has_title: present(c.title()),
-        })),
-        Err(e) if has_code(&e, &["ResourceNotFoundException"]) => Collected::Known(None),
-        Err(e) => Collected::Unknown(describe("account:GetAlternateContact", &e)),
-    }
+        })
+    })
+    .await
 }
 
 /// The table's entry: the contact reads the plan holds, through the home region.

@@ -11,8 +11,7 @@ use rampart_checks::inventory::cloudtrail::{
 use rampart_checks::inventory::{Cause, Plan, Source};
 
 use super::read;
-use crate::aws::Session;
-use crate::aws::error::describe;
+use crate::aws::{Session, read};
 
 /// The reads of `plan`'s CloudTrail sources (every one of which needs the trail list).
 pub async fn collect(session: &Session, regions: &[String], plan: &Plan) -> CloudTrailInventory {
@@ -23,7 +22,7 @@ pub async fn collect(session: &Session, regions: &[String], plan: &Plan) -> Clou
     let mut failures = Vec::new();
     let listed = futures::future::join_all(regions.iter().map(|region| async move {
         let client = session.cloudtrail(region);
-        (region, client.describe_trails().include_shadow_trails(true).send().await)
+        (region, read::call("cloudtrail:DescribeTrails", client.describe_trails().include_shadow_trails(true).send()).await)
     }))
     .await;
     for (region, result) in listed {
@@ -35,7 +34,7 @@ pub async fn collect(session: &Session, regions: &[String], plan: &Plan) -> Clou
                     }
                 }
             }
-            Err(e) => failures.push((region, describe("cloudtrail:DescribeTrails", &e))),
+            Err(why) => failures.push((region, why)),
         }
     }
     if by_arn.is_empty() && !failures.is_empty() {
@@ -55,15 +54,18 @@ async fn trail(session: &Session, t: aws_sdk_cloudtrail::types::Trail, plan: &Pl
     let home_region = t.home_region().unwrap_or("us-east-1").to_string();
     let client = session.cloudtrail(&home_region);
     let (status, selectors) = tokio::join!(
-        read(plan, Source::TrailStatus, async {
-            match client.get_trail_status().name(&arn).send().await {
-                Ok(out) => Collected::Known(TrailStatus { is_logging: out.is_logging().unwrap_or(false) }),
-                Err(e) => Collected::Unknown(describe("cloudtrail:GetTrailStatus", &e)),
-            }
-        }),
-        read(plan, Source::TrailEventSelectors, async {
-            match client.get_event_selectors().trail_name(&arn).send().await {
-                Ok(out) => Collected::Known(EventSelectors {
+        read(
+            plan,
+            Source::TrailStatus,
+            read::value("cloudtrail:GetTrailStatus", client.get_trail_status().name(&arn).send(), |out| TrailStatus {
+                is_logging: out.is_logging().unwrap_or(false)
+            })
+        ),
+        read(
+            plan,
+            Source::TrailEventSelectors,
+            read::value("cloudtrail:GetEventSelectors", client.get_event_selectors().trail_name(&arn).send(), |out| {
+                EventSelectors {
                     basic: out
                         .event_selectors()
                         .iter()
@@ -98,10 +100,9 @@ async fn trail(session: &Session, t: aws_sdk_cloudtrail::types::Trail, plan: &Pl
                                 .collect(),
                         })
                         .collect(),
-                }),
-                Err(e) => Collected::Unknown(describe("cloudtrail:GetEventSelectors", &e)),
-            }
-        })
+                }
+            })
+        )
     );
     Trail {
         name: t.name().unwrap_or_default().to_string(),

@@ -6,17 +6,12 @@ use rampart_checks::inventory::monitoring::MetricAlarm;
 use rampart_checks::inventory::{Plan, RegionInventory, Source};
 
 use super::{Apply, RegionalRead, tracked};
-use crate::aws::Session;
-use crate::aws::error::describe;
+use crate::aws::{Session, read};
 
+/// DescribeAlarms, page by page (a page also lists composite alarms, which are not kept).
 pub async fn metric_alarms(client: &aws_sdk_cloudwatch::Client) -> Collected<Vec<MetricAlarm>> {
-    let mut pages = client.describe_alarms().into_paginator().send();
-    let mut alarms = Vec::new();
-    while let Some(page) = pages.next().await {
-        let page = match page {
-            Ok(p) => p,
-            Err(e) => return Collected::Unknown(describe("cloudwatch:DescribeAlarms", &e)),
-        };
+    let pages = client.describe_alarms().into_paginator().send();
+    let alarms = read::fold("cloudwatch:DescribeAlarms", pages, Vec::new(), |alarms, page| {
         alarms.extend(page.metric_alarms().iter().map(|a| MetricAlarm {
             alarm_name: a.alarm_name().unwrap_or_default().to_string(),
             alarm_arn: a.alarm_arn().map(str::to_string),
@@ -31,8 +26,8 @@ pub async fn metric_alarms(client: &aws_sdk_cloudwatch::Client) -> Collected<Vec
             actions_enabled: a.actions_enabled().unwrap_or(false),
             alarm_actions: a.alarm_actions().to_vec(),
         }));
-    }
-    Collected::Known(alarms)
+    });
+    read::collected(alarms.await)
 }
 
 /// The table's entry: the reads the plan holds, in one region.

@@ -6,22 +6,19 @@ use rampart_checks::inventory::monitoring::ConfigRecorder;
 use rampart_checks::inventory::{Plan, RegionInventory, Source};
 
 use super::{Apply, RegionalRead, tracked};
-use crate::aws::Session;
-use crate::aws::error::describe;
+use crate::aws::{Session, read};
 
 pub async fn config_recorders(client: &aws_sdk_config::Client) -> Collected<Vec<ConfigRecorder>> {
     let (recorders, statuses) = tokio::join!(
-        client.describe_configuration_recorders().send(),
-        client.describe_configuration_recorder_status().send()
+        read::call("config:DescribeConfigurationRecorders", client.describe_configuration_recorders().send()),
+        read::call("config:DescribeConfigurationRecorderStatus", client.describe_configuration_recorder_status().send())
     );
-    let recorders = match recorders {
-        Ok(out) => out.configuration_recorders().to_vec(),
-        Err(e) => return Collected::Unknown(describe("config:DescribeConfigurationRecorders", &e)),
+    let (recorders, statuses) = match (recorders, statuses) {
+        (Ok(recorders), Ok(statuses)) => (recorders, statuses),
+        // Either failure makes the list unknown; the recorders' first.
+        (Err(why), _) | (_, Err(why)) => return Collected::Unknown(why),
     };
-    let statuses = match statuses {
-        Ok(out) => out.configuration_recorders_status().to_vec(),
-        Err(e) => return Collected::Unknown(describe("config:DescribeConfigurationRecorderStatus", &e)),
-    };
+    let (recorders, statuses) = (recorders.configuration_recorders(), statuses.configuration_recorders_status());
     Collected::Known(
         recorders
             .iter()

@@ -14,7 +14,7 @@ use futures::StreamExt;
 use rampart_checks::inventory::{Plan, Source};
 
 use super::{PER_RESOURCE_CONCURRENCY, read, to_chrono};
-use crate::aws::error::describe;
+use crate::aws::read;
 
 /// The reads of `plan`'s EC2 sources, one region.
 pub async fn collect(client: &Client, plan: &Plan) -> Ec2Inventory {
@@ -88,60 +88,52 @@ pub async fn collect(client: &Client, plan: &Plan) -> Ec2Inventory {
 }
 
 async fn ebs_encryption_by_default(client: &Client) -> Collected<bool> {
-    match client.get_ebs_encryption_by_default().send().await {
-        Ok(out) => Collected::Known(out.ebs_encryption_by_default().unwrap_or(false)),
-        Err(e) => Collected::Unknown(describe("ec2:GetEbsEncryptionByDefault", &e)),
-    }
+    read::value("ec2:GetEbsEncryptionByDefault", client.get_ebs_encryption_by_default().send(), |out| {
+        out.ebs_encryption_by_default().unwrap_or(false)
+    })
+    .await
 }
 
 async fn ebs_default_kms_key_id(client: &Client) -> Collected<Option<String>> {
-    match client.get_ebs_default_kms_key_id().send().await {
-        Ok(out) => Collected::Known(out.kms_key_id().map(str::to_string)),
-        Err(e) => Collected::Unknown(describe("ec2:GetEbsDefaultKmsKeyId", &e)),
-    }
+    read::value("ec2:GetEbsDefaultKmsKeyId", client.get_ebs_default_kms_key_id().send(), |out| out.kms_key_id().map(str::to_string)).await
 }
 
 async fn snapshot_block_public_access(client: &Client) -> Collected<String> {
-    match client.get_snapshot_block_public_access_state().send().await {
-        Ok(out) => match out.state() {
-            Some(state) => Collected::Known(state.as_str().to_string()),
-            // Every answer names the state; one without it is not read as any of them.
-            None => Collected::Unknown("ec2:GetSnapshotBlockPublicAccessState answered without a state".into()),
-        },
-        Err(e) => Collected::Unknown(describe("ec2:GetSnapshotBlockPublicAccessState", &e)),
-    }
+    let answer = read::call("ec2:GetSnapshotBlockPublicAccessState", client.get_snapshot_block_public_access_state().send()).await;
+    read::collected(answer.and_then(|out| match out.state() {
+        Some(state) => Ok(state.as_str().to_string()),
+        // Every answer names the state; one without it is not read as any of them.
+        None => Err("ec2:GetSnapshotBlockPublicAccessState answered without a state".into()),
+    }))
 }
 
 async fn instance_metadata_defaults(client: &Client) -> Collected<Option<InstanceMetadataDefaults>> {
-    match client.get_instance_metadata_defaults().send().await {
-        Ok(out) => Collected::Known(out.account_level().map(|d| InstanceMetadataDefaults {
+    read::value("ec2:GetInstanceMetadataDefaults", client.get_instance_metadata_defaults().send(), |out| {
+        out.account_level().map(|d| InstanceMetadataDefaults {
             http_tokens: d.http_tokens().map(|t| t.as_str().to_string()),
             http_endpoint: d.http_endpoint().map(|t| t.as_str().to_string()),
-        })),
-        Err(e) => Collected::Unknown(describe("ec2:GetInstanceMetadataDefaults", &e)),
-    }
+        })
+    })
+    .await
 }
 
 async fn volumes(client: &Client) -> Collected<Vec<Volume>> {
-    collect_items!("ec2:DescribeVolumes", client.describe_volumes().into_paginator(), |v: aws_sdk_ec2::types::Volume| Volume {
+    read::items("ec2:DescribeVolumes", client.describe_volumes().into_paginator().items().send(), |v| Volume {
         volume_id: v.volume_id().unwrap_or_default().to_string(),
         encrypted: v.encrypted().unwrap_or(false),
         kms_key_id: v.kms_key_id().map(str::to_string),
         state: v.state().map(|s| s.as_str().to_string()),
         attached_instance_ids: v.attachments().iter().filter_map(|a| a.instance_id().map(str::to_string)).collect(),
     })
+    .await
 }
 
 /// The account's snapshots, each with its createVolumePermission when `permissions`.
 async fn snapshots(client: &Client, permissions: bool) -> Collected<Vec<Snapshot>> {
-    let listed = collect_items!(
-        "ec2:DescribeSnapshots",
-        client.describe_snapshots().owner_ids("self").into_paginator(),
-        |s: aws_sdk_ec2::types::Snapshot| s
-    );
-    let listed = match listed {
-        Collected::Known(listed) => listed,
-        Collected::Unknown(why) => return Collected::Unknown(why),
+    let listed = read::all("ec2:DescribeSnapshots", client.describe_snapshots().owner_ids("self").into_paginator().items().send(), |s| s);
+    let listed = match listed.await {
+        Ok(listed) => listed,
+        Err(why) => return Collected::Unknown(why),
     };
     // One DescribeSnapshotAttribute per snapshot (when the permissions are read): a few at
     // a time, in order.
@@ -166,24 +158,14 @@ async fn snapshots(client: &Client, permissions: bool) -> Collected<Vec<Snapshot
 }
 
 async fn create_volume_permissions(client: &Client, id: &str) -> Collected<Vec<CreateVolumePermission>> {
-    match client
-        .describe_snapshot_attribute()
-        .snapshot_id(id)
-        .attribute(SnapshotAttributeName::CreateVolumePermission)
-        .send()
-        .await
-    {
-        Ok(out) => Collected::Known(
-            out.create_volume_permissions()
-                .iter()
-                .map(|p| CreateVolumePermission {
-                    group: p.group().map(|g| g.as_str().to_string()),
-                    user_id: p.user_id().map(str::to_string),
-                })
-                .collect(),
-        ),
-        Err(e) => Collected::Unknown(describe("ec2:DescribeSnapshotAttribute", &e)),
-    }
+    let send = client.describe_snapshot_attribute().snapshot_id(id).attribute(SnapshotAttributeName::CreateVolumePermission).send();
+    read::value("ec2:DescribeSnapshotAttribute", send, |out| {
+        out.create_volume_permissions()
+            .iter()
+            .map(|p| CreateVolumePermission { group: p.group().map(|g| g.as_str().to_string()), user_id: p.user_id().map(str::to_string) })
+            .collect()
+    })
+    .await
 }
 
 fn ip_permission(p: &aws_sdk_ec2::types::IpPermission) -> IpPermission {
@@ -199,10 +181,10 @@ fn ip_permission(p: &aws_sdk_ec2::types::IpPermission) -> IpPermission {
 }
 
 async fn security_groups(client: &Client) -> Collected<Vec<SecurityGroup>> {
-    collect_items!(
+    read::items(
         "ec2:DescribeSecurityGroups",
-        client.describe_security_groups().into_paginator(),
-        |g: aws_sdk_ec2::types::SecurityGroup| SecurityGroup {
+        client.describe_security_groups().into_paginator().items().send(),
+        |g| SecurityGroup {
             group_id: g.group_id().unwrap_or_default().to_string(),
             group_name: g.group_name().unwrap_or_default().to_string(),
             vpc_id: g.vpc_id().map(str::to_string),
@@ -211,13 +193,14 @@ async fn security_groups(client: &Client) -> Collected<Vec<SecurityGroup>> {
             ip_permissions_egress: g.ip_permissions_egress().iter().map(ip_permission).collect(),
         }
     )
+    .await
 }
 
 async fn network_acls(client: &Client) -> Collected<Vec<NetworkAcl>> {
-    collect_items!(
+    read::items(
         "ec2:DescribeNetworkAcls",
-        client.describe_network_acls().into_paginator(),
-        |n: aws_sdk_ec2::types::NetworkAcl| NetworkAcl {
+        client.describe_network_acls().into_paginator().items().send(),
+        |n| NetworkAcl {
             network_acl_id: n.network_acl_id().unwrap_or_default().to_string(),
             vpc_id: n.vpc_id().map(str::to_string),
             is_default: n.is_default().unwrap_or(false),
@@ -237,29 +220,32 @@ async fn network_acls(client: &Client) -> Collected<Vec<NetworkAcl>> {
             associated_subnet_ids: n.associations().iter().filter_map(|a| a.subnet_id().map(str::to_string)).collect(),
         }
     )
+    .await
 }
 
 async fn vpcs(client: &Client) -> Collected<Vec<Vpc>> {
-    collect_items!("ec2:DescribeVpcs", client.describe_vpcs().into_paginator(), |v: aws_sdk_ec2::types::Vpc| Vpc {
+    read::items("ec2:DescribeVpcs", client.describe_vpcs().into_paginator().items().send(), |v| Vpc {
         vpc_id: v.vpc_id().unwrap_or_default().to_string(),
         is_default: v.is_default().unwrap_or(false),
         cidr_block: v.cidr_block().map(str::to_string),
     })
+    .await
 }
 
 async fn subnets(client: &Client) -> Collected<Vec<Subnet>> {
-    collect_items!("ec2:DescribeSubnets", client.describe_subnets().into_paginator(), |s: aws_sdk_ec2::types::Subnet| Subnet {
+    read::items("ec2:DescribeSubnets", client.describe_subnets().into_paginator().items().send(), |s| Subnet {
         subnet_id: s.subnet_id().unwrap_or_default().to_string(),
         vpc_id: s.vpc_id().map(str::to_string),
         map_public_ip_on_launch: s.map_public_ip_on_launch().unwrap_or(false),
     })
+    .await
 }
 
 async fn route_tables(client: &Client) -> Collected<Vec<RouteTable>> {
-    collect_items!(
+    read::items(
         "ec2:DescribeRouteTables",
-        client.describe_route_tables().into_paginator(),
-        |t: aws_sdk_ec2::types::RouteTable| RouteTable {
+        client.describe_route_tables().into_paginator().items().send(),
+        |t| RouteTable {
             route_table_id: t.route_table_id().unwrap_or_default().to_string(),
             vpc_id: t.vpc_id().map(str::to_string),
             main: t.associations().iter().any(|a| a.main().unwrap_or(false)),
@@ -280,6 +266,7 @@ async fn route_tables(client: &Client) -> Collected<Vec<RouteTable>> {
                 .collect(),
         }
     )
+    .await
 }
 
 async fn vpc_peering_connections(client: &Client) -> Collected<Vec<VpcPeeringConnection>> {
@@ -299,36 +286,39 @@ async fn vpc_peering_connections(client: &Client) -> Collected<Vec<VpcPeeringCon
                 .unwrap_or_default(),
         }
     }
-    collect_items!(
+    read::items(
         "ec2:DescribeVpcPeeringConnections",
-        client.describe_vpc_peering_connections().into_paginator(),
-        |c: aws_sdk_ec2::types::VpcPeeringConnection| VpcPeeringConnection {
+        client.describe_vpc_peering_connections().into_paginator().items().send(),
+        |c| VpcPeeringConnection {
             id: c.vpc_peering_connection_id().unwrap_or_default().to_string(),
             status: c.status().and_then(|s| s.code()).map(|code| code.as_str().to_string()),
             requester: side(c.requester_vpc_info()),
             accepter: side(c.accepter_vpc_info()),
         }
     )
+    .await
 }
 
 async fn internet_gateways(client: &Client) -> Collected<Vec<InternetGateway>> {
-    collect_items!(
+    read::items(
         "ec2:DescribeInternetGateways",
-        client.describe_internet_gateways().into_paginator(),
-        |g: aws_sdk_ec2::types::InternetGateway| InternetGateway {
+        client.describe_internet_gateways().into_paginator().items().send(),
+        |g| InternetGateway {
             internet_gateway_id: g.internet_gateway_id().unwrap_or_default().to_string(),
             attached_vpc_ids: g.attachments().iter().filter_map(|a| a.vpc_id().map(str::to_string)).collect(),
         }
     )
+    .await
 }
 
 async fn flow_logs(client: &Client) -> Collected<Vec<FlowLog>> {
-    collect_items!("ec2:DescribeFlowLogs", client.describe_flow_logs().into_paginator(), |f: aws_sdk_ec2::types::FlowLog| FlowLog {
+    read::items("ec2:DescribeFlowLogs", client.describe_flow_logs().into_paginator().items().send(), |f| FlowLog {
         flow_log_id: f.flow_log_id().unwrap_or_default().to_string(),
         resource_id: f.resource_id().map(str::to_string),
         flow_log_status: f.flow_log_status().map(str::to_string),
         traffic_type: f.traffic_type().map(|t| t.as_str().to_string()),
     })
+    .await
 }
 
 async fn instances(client: &Client) -> Collected<Vec<Instance>> {
@@ -342,33 +332,26 @@ async fn instances(client: &Client) -> Collected<Vec<Instance>> {
                 .build(),
         )
         .into_paginator();
-    let reservations = collect_items!("ec2:DescribeInstances", paginator, |r: aws_sdk_ec2::types::Reservation| r);
-    match reservations {
-        Collected::Unknown(why) => Collected::Unknown(why),
-        Collected::Known(reservations) => Collected::Known(
-            reservations
-                .iter()
-                .flat_map(|r| r.instances())
-                .map(|i| Instance {
-                    instance_id: i.instance_id().unwrap_or_default().to_string(),
-                    state: i.state().and_then(|s| s.name()).map(|n| n.as_str().to_string()),
-                    public_ip_address: i.public_ip_address().map(str::to_string),
-                    iam_instance_profile_arn: i.iam_instance_profile().and_then(|p| p.arn()).map(str::to_string),
-                    metadata_http_tokens: i.metadata_options().and_then(|m| m.http_tokens()).map(|t| t.as_str().to_string()),
-                    metadata_http_endpoint: i
-                        .metadata_options()
-                        .and_then(|m| m.http_endpoint())
-                        .map(|t| t.as_str().to_string()),
-                    security_group_ids: i.security_groups().iter().filter_map(|g| g.group_id().map(str::to_string)).collect(),
-                    subnet_id: i.subnet_id().map(str::to_string),
-                    vpc_id: i.vpc_id().map(str::to_string),
-                    image_id: i.image_id().map(str::to_string),
-                    platform: i.platform_details().map(str::to_string),
-                    launch_time: i.launch_time().and_then(to_chrono),
-                })
-                .collect(),
-        ),
-    }
+    let instances = read::fold("ec2:DescribeInstances", paginator.items().send(), Vec::new(), |out, r| {
+        out.extend(r.instances().iter().map(|i| Instance {
+            instance_id: i.instance_id().unwrap_or_default().to_string(),
+            state: i.state().and_then(|s| s.name()).map(|n| n.as_str().to_string()),
+            public_ip_address: i.public_ip_address().map(str::to_string),
+            iam_instance_profile_arn: i.iam_instance_profile().and_then(|p| p.arn()).map(str::to_string),
+            metadata_http_tokens: i.metadata_options().and_then(|m| m.http_tokens()).map(|t| t.as_str().to_string()),
+            metadata_http_endpoint: i
+                .metadata_options()
+                .and_then(|m| m.http_endpoint())
+                .map(|t| t.as_str().to_string()),
+            security_group_ids: i.security_groups().iter().filter_map(|g| g.group_id().map(str::to_string)).collect(),
+            subnet_id: i.subnet_id().map(str::to_string),
+            vpc_id: i.vpc_id().map(str::to_string),
+            image_id: i.image_id().map(str::to_string),
+            platform: i.platform_details().map(str::to_string),
+            launch_time: i.launch_time().and_then(to_chrono),
+        }))
+    });
+    read::collected(instances.await)
 }
 
 /// The referenced managed prefix lists with their CIDRs.
@@ -376,23 +359,16 @@ async fn managed_prefix_lists(client: &Client, ids: Vec<String>) -> Collected<Ve
     if ids.is_empty() {
         return Collected::Known(Vec::new());
     }
-    let lists = collect_items!(
-        "ec2:DescribeManagedPrefixLists",
-        client.describe_managed_prefix_lists().set_prefix_list_ids(Some(ids)).into_paginator(),
-        |p: aws_sdk_ec2::types::ManagedPrefixList| p
-    );
-    let lists = match lists {
-        Collected::Unknown(why) => return Collected::Unknown(why),
-        Collected::Known(lists) => lists,
+    let lists = client.describe_managed_prefix_lists().set_prefix_list_ids(Some(ids)).into_paginator().items().send();
+    let lists = match read::all("ec2:DescribeManagedPrefixLists", lists, |p| p).await {
+        Ok(lists) => lists,
+        Err(why) => return Collected::Unknown(why),
     };
     let mut out = Vec::with_capacity(lists.len());
     for p in lists {
         let id = p.prefix_list_id().unwrap_or_default().to_string();
-        let entries = collect_items!(
-            "ec2:GetManagedPrefixListEntries",
-            client.get_managed_prefix_list_entries().prefix_list_id(&id).into_paginator(),
-            |e: aws_sdk_ec2::types::PrefixListEntry| e.cidr().unwrap_or_default().to_string()
-        );
+        let entries = client.get_managed_prefix_list_entries().prefix_list_id(&id).into_paginator().items().send();
+        let entries = read::items("ec2:GetManagedPrefixListEntries", entries, |e| e.cidr().unwrap_or_default().to_string()).await;
         out.push(PrefixList {
             prefix_list_id: id,
             prefix_list_name: p.prefix_list_name().map(str::to_string),

@@ -3,26 +3,24 @@
 use rampart_checks::Collected;
 use rampart_checks::inventory::monitoring::GuardDutyDetector;
 
-use rampart_checks::inventory::{Plan, RegionInventory, Source};
+use rampart_checks::inventory::{Plan, RegionInventory, Source, Unavailable};
 
 use super::{Apply, RegionalRead, tracked};
-use crate::aws::Session;
-use crate::aws::error::describe;
+use crate::aws::{Session, read};
 
+/// ListDetectors, then GetDetector for each; any failure makes the whole list unknown.
 pub async fn guardduty_detectors(client: &aws_sdk_guardduty::Client) -> Collected<Vec<GuardDutyDetector>> {
-    let ids = collect_items!("guardduty:ListDetectors", client.list_detectors().into_paginator(), |id: String| id);
-    let ids = match ids {
-        Collected::Known(ids) => ids,
-        Collected::Unknown(why) => return Collected::Unknown(why),
-    };
+    read::collected(detectors(client).await)
+}
+
+async fn detectors(client: &aws_sdk_guardduty::Client) -> Result<Vec<GuardDutyDetector>, Unavailable> {
+    let ids = read::all("guardduty:ListDetectors", client.list_detectors().into_paginator().items().send(), |id| id).await?;
     let mut detectors = Vec::with_capacity(ids.len());
     for id in ids {
-        match client.get_detector().detector_id(&id).send().await {
-            Ok(out) => detectors.push(GuardDutyDetector { detector_id: id, status: out.status().map(|s| s.as_str().to_string()) }),
-            Err(e) => return Collected::Unknown(describe("guardduty:GetDetector", &e)),
-        }
+        let out = read::call("guardduty:GetDetector", client.get_detector().detector_id(&id).send()).await?;
+        detectors.push(GuardDutyDetector { detector_id: id, status: out.status().map(|s| s.as_str().to_string()) });
     }
-    Collected::Known(detectors)
+    Ok(detectors)
 }
 
 /// The table's entry: the reads the plan holds, in one region.

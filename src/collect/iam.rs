@@ -20,7 +20,7 @@ use tracing::debug;
 use rampart_checks::inventory::{Cause, Plan, Source, Unavailable};
 
 use super::{read, to_chrono};
-use crate::aws::error::describe;
+use crate::aws::read;
 
 /// How long to wait for AWS to finish generating the credential report.
 const REPORT_DEADLINE: Duration = Duration::from_secs(300);
@@ -56,11 +56,11 @@ async fn credential_report(client: &Client) -> Collected<CredentialReport> {
     let deadline = Instant::now() + REPORT_DEADLINE;
     let mut delay = Duration::from_millis(250);
     let generate_error = loop {
-        match client.generate_credential_report().send().await {
+        match read::call("iam:GenerateCredentialReport", client.generate_credential_report().send()).await {
             Ok(out) if out.state() == Some(&ReportStateType::Complete) => break None,
             Ok(out) => debug!(state = ?out.state(), "credential report not ready"),
             // Without permission to generate, an existing report may still be readable.
-            Err(e) => break Some(describe("iam:GenerateCredentialReport", &e)),
+            Err(why) => break Some(why),
         }
         if Instant::now() + delay > deadline {
             return Collected::unknown(
@@ -71,7 +71,7 @@ async fn credential_report(client: &Client) -> Collected<CredentialReport> {
         tokio::time::sleep(delay).await;
         delay = (delay * 2).min(Duration::from_secs(5));
     };
-    match client.get_credential_report().send().await {
+    match read::call("iam:GetCredentialReport", client.get_credential_report().send()).await {
         Ok(out) => {
             let Some(content) = out.content() else {
                 return Collected::unknown(Cause::Other, "iam:GetCredentialReport returned no content");
@@ -82,8 +82,7 @@ async fn credential_report(client: &Client) -> Collected<CredentialReport> {
                 Err(e) => Collected::unknown(Cause::Other, e.to_string()),
             }
         }
-        Err(e) => {
-            let get = describe("iam:GetCredentialReport", &e);
+        Err(get) => {
             Collected::Unknown(match generate_error {
                 Some(generate) => Unavailable::new(get.cause, format!("{generate}; {get}")),
                 None => get,
@@ -93,19 +92,16 @@ async fn credential_report(client: &Client) -> Collected<CredentialReport> {
 }
 
 async fn account_summary(client: &Client) -> Collected<BTreeMap<String, i64>> {
-    match client.get_account_summary().send().await {
-        Ok(out) => Collected::Known(
-            out.summary_map()
-                .map(|m| m.iter().map(|(k, v)| (k.as_str().to_string(), i64::from(*v))).collect())
-                .unwrap_or_default(),
-        ),
-        Err(e) => Collected::Unknown(describe("iam:GetAccountSummary", &e)),
-    }
+    read::value("iam:GetAccountSummary", client.get_account_summary().send(), |out| {
+        out.summary_map().map(|m| m.iter().map(|(k, v)| (k.as_str().to_string(), i64::from(*v))).collect()).unwrap_or_default()
+    })
+    .await
 }
 
 async fn password_policy(client: &Client) -> Collected<Option<PasswordPolicy>> {
-    match client.get_account_password_policy().send().await {
-        Ok(out) => Collected::Known(out.password_policy().map(|p| PasswordPolicy {
+    // No policy is data: the account uses IAM's defaults.
+    read::optional("iam:GetAccountPasswordPolicy", client.get_account_password_policy().send(), |out| {
+        out.password_policy().map(|p| PasswordPolicy {
             minimum_password_length: p.minimum_password_length(),
             require_symbols: p.require_symbols(),
             require_numbers: p.require_numbers(),
@@ -116,38 +112,25 @@ async fn password_policy(client: &Client) -> Collected<Option<PasswordPolicy>> {
             max_password_age: p.max_password_age(),
             password_reuse_prevention: p.password_reuse_prevention(),
             hard_expiry: p.hard_expiry(),
-        })),
-        // No policy is data: the account uses IAM's defaults.
-        Err(e) if e.as_service_error().is_some_and(|se| se.is_no_such_entity_exception()) => Collected::Known(None),
-        Err(e) => Collected::Unknown(describe("iam:GetAccountPasswordPolicy", &e)),
-    }
+        })
+    })
+    .await
 }
 
 async fn virtual_mfa_devices(client: &Client) -> Collected<Vec<VirtualMfaDevice>> {
-    let mut items = client
-        .list_virtual_mfa_devices()
-        .assignment_status(AssignmentStatusType::Assigned)
-        .into_paginator()
-        .items()
-        .send();
-    let mut devices = Vec::new();
-    while let Some(item) = items.next().await {
-        match item {
-            Ok(d) => devices.push(VirtualMfaDevice {
-                serial_number: d.serial_number().to_string(),
-                user_arn: d.user().map(|u| u.arn().to_string()),
-                enable_date: d.enable_date().and_then(to_chrono),
-            }),
-            Err(e) => return Collected::Unknown(describe("iam:ListVirtualMFADevices", &e)),
-        }
-    }
-    Collected::Known(devices)
+    let devices = client.list_virtual_mfa_devices().assignment_status(AssignmentStatusType::Assigned).into_paginator().items().send();
+    read::items("iam:ListVirtualMFADevices", devices, |d| VirtualMfaDevice {
+        serial_number: d.serial_number().to_string(),
+        user_arn: d.user().map(|u| u.arn().to_string()),
+        enable_date: d.enable_date().and_then(to_chrono),
+    })
+    .await
 }
 
 /// GetAccountAuthorizationDetails: every user, group, role and managed policy, with the
 /// policy documents, in one paginated call.
 async fn authorization_details(client: &Client) -> Collected<AuthorizationDetails> {
-    let mut pages = client
+    let pages = client
         .get_account_authorization_details()
         .set_filter(Some(vec![
             EntityType::User,
@@ -158,12 +141,7 @@ async fn authorization_details(client: &Client) -> Collected<AuthorizationDetail
         ]))
         .into_paginator()
         .send();
-    let mut details = AuthorizationDetails::default();
-    while let Some(page) = pages.next().await {
-        let page = match page {
-            Ok(p) => p,
-            Err(e) => return Collected::Unknown(describe("iam:GetAccountAuthorizationDetails", &e)),
-        };
+    let details = read::fold("iam:GetAccountAuthorizationDetails", pages, AuthorizationDetails::default(), |details, page| {
         details.users.extend(page.user_detail_list().iter().map(|u| UserDetail {
             user_name: u.user_name().unwrap_or_default().to_string(),
             arn: u.arn().unwrap_or_default().to_string(),
@@ -206,8 +184,8 @@ async fn authorization_details(client: &Client) -> Collected<AuthorizationDetail
                 .and_then(|v| v.document())
                 .map(decode_document),
         }));
-    }
-    Collected::Known(details)
+    });
+    read::collected(details.await)
 }
 
 fn attached(policies: &[AttachedPolicy]) -> Vec<String> {
@@ -233,33 +211,28 @@ pub(crate) fn decode_document(raw: &str) -> String {
 }
 
 async fn saml_providers(client: &Client) -> Collected<Vec<String>> {
-    match client.list_saml_providers().send().await {
-        Ok(out) => Collected::Known(out.saml_provider_list().iter().filter_map(|p| p.arn().map(str::to_string)).collect()),
-        Err(e) => Collected::Unknown(describe("iam:ListSAMLProviders", &e)),
-    }
+    read::value("iam:ListSAMLProviders", client.list_saml_providers().send(), |out| {
+        out.saml_provider_list().iter().filter_map(|p| p.arn().map(str::to_string)).collect()
+    })
+    .await
 }
 
 async fn oidc_providers(client: &Client) -> Collected<Vec<String>> {
-    match client.list_open_id_connect_providers().send().await {
-        Ok(out) => Collected::Known(out.open_id_connect_provider_list().iter().filter_map(|p| p.arn().map(str::to_string)).collect()),
-        Err(e) => Collected::Unknown(describe("iam:ListOpenIDConnectProviders", &e)),
-    }
+    read::value("iam:ListOpenIDConnectProviders", client.list_open_id_connect_providers().send(), |out| {
+        out.open_id_connect_provider_list().iter().filter_map(|p| p.arn().map(str::to_string)).collect()
+    })
+    .await
 }
 
 async fn server_certificates(client: &Client) -> Collected<Vec<ServerCertificate>> {
-    let mut items = client.list_server_certificates().into_paginator().items().send();
-    let mut certificates = Vec::new();
-    while let Some(item) = items.next().await {
-        match item {
-            Ok(c) => certificates.push(ServerCertificate {
-                server_certificate_name: c.server_certificate_name().to_string(),
-                arn: c.arn().to_string(),
-                expiration: c.expiration().and_then(to_chrono),
-            }),
-            Err(e) => return Collected::Unknown(describe("iam:ListServerCertificates", &e)),
+    read::items("iam:ListServerCertificates", client.list_server_certificates().into_paginator().items().send(), |c| {
+        ServerCertificate {
+            server_certificate_name: c.server_certificate_name().to_string(),
+            arn: c.arn().to_string(),
+            expiration: c.expiration().and_then(to_chrono),
         }
-    }
-    Collected::Known(certificates)
+    })
+    .await
 }
 
 /// The table's entry: the IAM reads the plan holds.

@@ -10,7 +10,7 @@ use futures::StreamExt;
 use rampart_checks::inventory::{Plan, Source, Unavailable};
 
 use super::{PER_RESOURCE_CONCURRENCY, read, to_chrono};
-use crate::aws::error::describe;
+use crate::aws::read;
 
 /// The reads of `plan`'s KMS sources, one region.
 pub async fn collect(client: &Client, plan: &Plan) -> KmsInventory {
@@ -20,20 +20,18 @@ pub async fn collect(client: &Client, plan: &Plan) -> KmsInventory {
 }
 
 async fn aliases(client: &Client) -> Collected<Vec<Alias>> {
-    collect_items!("kms:ListAliases", client.list_aliases().into_paginator(), |a: aws_sdk_kms::types::AliasListEntry| Alias {
+    read::items("kms:ListAliases", client.list_aliases().into_paginator().items().send(), |a| Alias {
         alias_name: a.alias_name().unwrap_or_default().to_string(),
         target_key_id: a.target_key_id().map(str::to_string),
     })
+    .await
 }
 
 async fn keys(client: &Client, plan: &Plan) -> Collected<Vec<Key>> {
-    let ids = collect_items!("kms:ListKeys", client.list_keys().into_paginator(), |k: aws_sdk_kms::types::KeyListEntry| k
-        .key_id()
-        .unwrap_or_default()
-        .to_string());
-    let ids = match ids {
-        Collected::Known(ids) => ids,
-        Collected::Unknown(why) => return Collected::Unknown(why),
+    let ids = read::all("kms:ListKeys", client.list_keys().into_paginator().items().send(), |k| k.key_id().unwrap_or_default().to_string());
+    let ids = match ids.await {
+        Ok(ids) => ids,
+        Err(why) => return Collected::Unknown(why),
     };
     // DescribeKey, then rotation status and key policy, per key: a few keys at a time.
     let keys = futures::stream::iter(ids)
@@ -48,11 +46,10 @@ async fn keys(client: &Client, plan: &Plan) -> Collected<Vec<Key>> {
 /// One key's metadata, rotation status and policy; `None` for a key that vanished between
 /// ListKeys and DescribeKey.
 async fn key(client: &Client, id: String, plan: &Plan) -> Option<Key> {
-    let meta = match client.describe_key().key_id(&id).send().await {
+    let meta = match read::call("kms:DescribeKey", client.describe_key().key_id(&id).send()).await {
         Ok(out) => out.key_metadata().cloned(),
-        Err(e) => {
-            // One unreadable key must not hide the others: record what is known.
-            let why = describe("kms:DescribeKey", &e);
+        // One unreadable key must not hide the others: record what is known.
+        Err(why) => {
             fn unknown<T>(plan: &Plan, source: Source, why: &Unavailable) -> Collected<T> {
                 if plan.reads(source) { Collected::Unknown(why.clone()) } else { Collected::default() }
             }
@@ -80,17 +77,18 @@ async fn key(client: &Client, id: String, plan: &Plan) -> Option<Key> {
             if !(customer && symmetric && enabled) {
                 return Collected::Known(None);
             }
-            match client.get_key_rotation_status().key_id(&id).send().await {
-                Ok(out) => Collected::Known(Some(out.key_rotation_enabled())),
-                Err(e) => Collected::Unknown(describe("kms:GetKeyRotationStatus", &e)),
-            }
+            read::value("kms:GetKeyRotationStatus", client.get_key_rotation_status().key_id(&id).send(), |out| {
+                Some(out.key_rotation_enabled())
+            })
+            .await
         }),
-        read(plan, Source::KmsKeyPolicies, async {
-            match client.get_key_policy().key_id(&id).policy_name("default").send().await {
-                Ok(out) => Collected::Known(out.policy().map(str::to_string)),
-                Err(e) => Collected::Unknown(describe("kms:GetKeyPolicy", &e)),
-            }
-        })
+        read(
+            plan,
+            Source::KmsKeyPolicies,
+            read::value("kms:GetKeyPolicy", client.get_key_policy().key_id(&id).policy_name("default").send(), |out| {
+                out.policy().map(str::to_string)
+            })
+        )
     );
     Some(Key {
         key_id: meta.key_id().to_string(),

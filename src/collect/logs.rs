@@ -6,13 +6,13 @@ use rampart_checks::inventory::monitoring::{MetricFilter, MetricTransformation};
 use rampart_checks::inventory::{Plan, RegionInventory, Source};
 
 use super::{Apply, RegionalRead, tracked};
-use crate::aws::Session;
+use crate::aws::{Session, read};
 
 pub async fn metric_filters(client: &aws_sdk_cloudwatchlogs::Client) -> Collected<Vec<MetricFilter>> {
-    collect_items!(
+    read::items(
         "logs:DescribeMetricFilters",
-        client.describe_metric_filters().into_paginator(),
-        |f: aws_sdk_cloudwatchlogs::types::MetricFilter| MetricFilter {
+        client.describe_metric_filters().into_paginator().items().send(),
+        |f| MetricFilter {
             filter_name: f.filter_name().unwrap_or_default().to_string(),
             log_group_name: f.log_group_name().unwrap_or_default().to_string(),
             filter_pattern: f.filter_pattern().unwrap_or_default().to_string(),
@@ -26,6 +26,7 @@ pub async fn metric_filters(client: &aws_sdk_cloudwatchlogs::Client) -> Collecte
                 .collect(),
         }
     )
+    .await
 }
 
 /// The table's entry: the reads the plan holds, in one region.

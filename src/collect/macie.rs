@@ -5,26 +5,18 @@ use rampart_checks::Collected;
 use rampart_checks::inventory::{Plan, RegionInventory, Source};
 
 use super::{Apply, RegionalRead, tracked};
-use crate::aws::Session;
+use crate::aws::{Session, read};
 
 /// Macie GetMacieSession. Where Macie is off, AWS answers AccessDenied "Macie is not
-/// enabled" (or ResourceNotFound, as emulators do): that is data; any other denial is not.
+/// enabled" (or ResourceNotFound, as emulators do): that is data, `None`; any other denial
+/// is not.
 pub async fn macie_session(client: &aws_sdk_macie2::Client) -> Collected<Option<rampart_checks::inventory::services::MacieSession>> {
-    use aws_sdk_macie2::error::ProvideErrorMetadata;
-    match client.get_macie_session().send().await {
-        Ok(out) => Collected::Known(Some(rampart_checks::inventory::services::MacieSession {
+    read::optional("macie2:GetMacieSession", client.get_macie_session().send(), |out| {
+        Some(rampart_checks::inventory::services::MacieSession {
             status: out.status().map(|s| s.as_str().to_string()).unwrap_or_default(),
-        })),
-        Err(e)
-            if e.as_service_error().is_some_and(|se| {
-                se.code() == Some("ResourceNotFoundException")
-                    || (se.code() == Some("AccessDeniedException") && se.message().is_some_and(|m| m.contains("not enabled")))
-            }) =>
-        {
-            Collected::Known(None)
-        }
-        Err(e) => Collected::Unknown(crate::aws::error::describe("macie2:GetMacieSession", &e)),
-    }
+        })
+    })
+    .await
 }
 
 /// The table's entry: the reads the plan holds, in one region.

@@ -6,10 +6,10 @@ use rampart_checks::inventory::services::{DbCluster, DbInstance};
 use rampart_checks::inventory::{Plan, RegionInventory, Source};
 
 use super::{Apply, RegionalRead, tracked};
-use crate::aws::Session;
+use crate::aws::{Session, read};
 
 pub async fn db_instances(client: &aws_sdk_rds::Client) -> Collected<Vec<DbInstance>> {
-    collect_items!("rds:DescribeDBInstances", client.describe_db_instances().into_paginator(), |d: aws_sdk_rds::types::DbInstance| {
+    read::items("rds:DescribeDBInstances", client.describe_db_instances().into_paginator().items().send(), |d| {
         DbInstance {
             db_instance_identifier: d.db_instance_identifier().unwrap_or_default().to_string(),
             arn: d.db_instance_arn().map(str::to_string),
@@ -21,10 +21,11 @@ pub async fn db_instances(client: &aws_sdk_rds::Client) -> Collected<Vec<DbInsta
             db_cluster_identifier: d.db_cluster_identifier().map(str::to_string),
         }
     })
+    .await
 }
 
 pub async fn db_clusters(client: &aws_sdk_rds::Client) -> Collected<Vec<DbCluster>> {
-    collect_items!("rds:DescribeDBClusters", client.describe_db_clusters().into_paginator(), |d: aws_sdk_rds::types::DbCluster| {
+    read::items("rds:DescribeDBClusters", client.describe_db_clusters().into_paginator().items().send(), |d| {
         DbCluster {
             db_cluster_identifier: d.db_cluster_identifier().unwrap_or_default().to_string(),
             arn: d.db_cluster_arn().map(str::to_string),
@@ -33,6 +34,7 @@ pub async fn db_clusters(client: &aws_sdk_rds::Client) -> Collected<Vec<DbCluste
             multi_az: d.multi_az().unwrap_or(false),
         }
     })
+    .await
 }
 
 /// The table's entry: the reads the plan holds, in one region.

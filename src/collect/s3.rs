@@ -10,9 +10,7 @@ use rampart_checks::inventory::s3::{Bucket, BucketEncryption, Grant, LoggingTarg
 use rampart_checks::inventory::{Plan, Source};
 
 use super::{read, to_chrono};
-use crate::aws::Session;
-use crate::aws::error::{describe, has_code};
-
+use crate::aws::{Session, read};
 
 /// The reads of `plan`'s S3 sources.
 pub async fn collect(session: &Session, home_region: &str, plan: &Plan) -> S3Inventory {
@@ -25,28 +23,25 @@ pub async fn collect(session: &Session, home_region: &str, plan: &Plan) -> S3Inv
 
 async fn account_public_access_block(session: &Session, region: &str) -> Collected<Option<PublicAccessBlock>> {
     let client = session.s3control(region);
-    match client.get_public_access_block().account_id(&session.account_id).send().await {
-        Ok(out) => Collected::Known(out.public_access_block_configuration().map(|c| PublicAccessBlock {
+    read::optional("s3:GetAccountPublicAccessBlock", client.get_public_access_block().account_id(&session.account_id).send(), |out| {
+        out.public_access_block_configuration().map(|c| PublicAccessBlock {
             block_public_acls: c.block_public_acls().unwrap_or(false),
             ignore_public_acls: c.ignore_public_acls().unwrap_or(false),
             block_public_policy: c.block_public_policy().unwrap_or(false),
             restrict_public_buckets: c.restrict_public_buckets().unwrap_or(false),
-        })),
-        Err(e) if has_code(&e, &["NoSuchPublicAccessBlockConfiguration"]) => Collected::Known(None),
-        Err(e) => Collected::Unknown(describe("s3:GetAccountPublicAccessBlock", &e)),
-    }
+        })
+    })
+    .await
 }
 
 async fn buckets(session: &Session, home_region: &str, plan: &Plan) -> Collected<Vec<Bucket>> {
     let home = session.s3(home_region);
-    let listed = super::collect_items!("s3:ListBuckets", home.list_buckets().into_paginator(), |b: aws_sdk_s3::types::Bucket| (
-        b.name().unwrap_or_default().to_string(),
-        b.creation_date().and_then(to_chrono),
-        b.bucket_region().map(str::to_string),
-    ));
-    let listed = match listed {
-        Collected::Known(listed) => listed,
-        Collected::Unknown(why) => return Collected::Unknown(why),
+    let listed = read::all("s3:ListBuckets", home.list_buckets().into_paginator().items().send(), |b| {
+        (b.name().unwrap_or_default().to_string(), b.creation_date().and_then(to_chrono), b.bucket_region().map(str::to_string))
+    });
+    let listed = match listed.await {
+        Ok(listed) => listed,
+        Err(why) => return Collected::Unknown(why),
     };
     // Where ListBuckets does not say a bucket's region, ask, a few buckets at a time.
     let located = stream::iter(listed)
@@ -82,14 +77,14 @@ async fn buckets(session: &Session, home_region: &str, plan: &Plan) -> Collected
 }
 
 async fn bucket_location(client: &aws_sdk_s3::Client, name: &str) -> Collected<String> {
-    match client.get_bucket_location().bucket(name).send().await {
-        Ok(out) => Collected::Known(match out.location_constraint().map(|c| c.as_str()) {
+    read::value("s3:GetBucketLocation", client.get_bucket_location().bucket(name).send(), |out| {
+        match out.location_constraint().map(|c| c.as_str()) {
             None | Some("") => "us-east-1".to_string(),
             Some("EU") => "eu-west-1".to_string(),
             Some(other) => other.to_string(),
-        }),
-        Err(e) => Collected::Unknown(describe("s3:GetBucketLocation", &e)),
-    }
+        }
+    })
+    .await
 }
 
 async fn bucket(
@@ -102,83 +97,75 @@ async fn bucket(
     let c = &client;
     let n = name.as_str();
     let (encryption, public_access_block, policy, policy_is_public, acl_grants, versioning, logging) = tokio::join!(
-        read(plan, Source::BucketEncryption, async {
-            match c.get_bucket_encryption().bucket(n).send().await {
-                Ok(out) => Collected::Known(
-                    out.server_side_encryption_configuration()
-                        .and_then(|conf| conf.rules().first())
-                        .and_then(|rule| {
-                            let default = rule.apply_server_side_encryption_by_default()?;
-                            Some(BucketEncryption {
-                                sse_algorithm: default.sse_algorithm().as_str().to_string(),
-                                kms_master_key_id: default.kms_master_key_id().map(str::to_string),
-                                bucket_key_enabled: rule.bucket_key_enabled(),
-                            })
-                        }),
-                ),
-                Err(e) if has_code(&e, &["ServerSideEncryptionConfigurationNotFoundError"]) => Collected::Known(None),
-                Err(e) => Collected::Unknown(describe("s3:GetEncryptionConfiguration", &e)),
-            }
-        }),
-        read(plan, Source::BucketPublicAccessBlock, async {
-            match c.get_public_access_block().bucket(n).send().await {
-                Ok(out) => Collected::Known(out.public_access_block_configuration().map(|p| PublicAccessBlock {
+        read(
+            plan,
+            Source::BucketEncryption,
+            read::optional("s3:GetEncryptionConfiguration", c.get_bucket_encryption().bucket(n).send(), |out| {
+                let rule = out.server_side_encryption_configuration()?.rules().first()?;
+                let default = rule.apply_server_side_encryption_by_default()?;
+                Some(BucketEncryption {
+                    sse_algorithm: default.sse_algorithm().as_str().to_string(),
+                    kms_master_key_id: default.kms_master_key_id().map(str::to_string),
+                    bucket_key_enabled: rule.bucket_key_enabled(),
+                })
+            })
+        ),
+        read(
+            plan,
+            Source::BucketPublicAccessBlock,
+            read::optional("s3:GetBucketPublicAccessBlock", c.get_public_access_block().bucket(n).send(), |out| {
+                out.public_access_block_configuration().map(|p| PublicAccessBlock {
                     block_public_acls: p.block_public_acls().unwrap_or(false),
                     ignore_public_acls: p.ignore_public_acls().unwrap_or(false),
                     block_public_policy: p.block_public_policy().unwrap_or(false),
                     restrict_public_buckets: p.restrict_public_buckets().unwrap_or(false),
-                })),
-                Err(e) if has_code(&e, &["NoSuchPublicAccessBlockConfiguration"]) => Collected::Known(None),
-                Err(e) => Collected::Unknown(describe("s3:GetBucketPublicAccessBlock", &e)),
-            }
-        }),
-        read(plan, Source::BucketPolicy, async {
-            match c.get_bucket_policy().bucket(n).send().await {
-                Ok(out) => Collected::Known(out.policy().map(str::to_string)),
-                Err(e) if has_code(&e, &["NoSuchBucketPolicy"]) => Collected::Known(None),
-                Err(e) => Collected::Unknown(describe("s3:GetBucketPolicy", &e)),
-            }
-        }),
-        read(plan, Source::BucketPolicyStatus, async {
-            match c.get_bucket_policy_status().bucket(n).send().await {
-                Ok(out) => Collected::Known(out.policy_status().and_then(|s| s.is_public())),
-                Err(e) if has_code(&e, &["NoSuchBucketPolicy"]) => Collected::Known(None),
-                Err(e) => Collected::Unknown(describe("s3:GetBucketPolicyStatus", &e)),
-            }
-        }),
-        read(plan, Source::BucketAcl, async {
-            match c.get_bucket_acl().bucket(n).send().await {
-                Ok(out) => Collected::Known(
-                    out.grants()
-                        .iter()
-                        .map(|g| Grant {
-                            grantee_uri: g.grantee().and_then(|x| x.uri()).map(str::to_string),
-                            grantee_id: g.grantee().and_then(|x| x.id()).map(str::to_string),
-                            permission: g.permission().map(|p| p.as_str().to_string()).unwrap_or_default(),
-                        })
-                        .collect(),
-                ),
-                Err(e) => Collected::Unknown(describe("s3:GetBucketAcl", &e)),
-            }
-        }),
-        read(plan, Source::BucketVersioning, async {
-            match c.get_bucket_versioning().bucket(n).send().await {
-                Ok(out) => Collected::Known(Versioning {
-                    status: out.status().map(|s| s.as_str().to_string()),
-                    mfa_delete: out.mfa_delete().map(|s| s.as_str().to_string()),
-                }),
-                Err(e) => Collected::Unknown(describe("s3:GetBucketVersioning", &e)),
-            }
-        }),
-        read(plan, Source::BucketLogging, async {
-            match c.get_bucket_logging().bucket(n).send().await {
-                Ok(out) => Collected::Known(out.logging_enabled().map(|l| LoggingTarget {
+                })
+            })
+        ),
+        read(
+            plan,
+            Source::BucketPolicy,
+            read::optional("s3:GetBucketPolicy", c.get_bucket_policy().bucket(n).send(), |out| out.policy().map(str::to_string))
+        ),
+        read(
+            plan,
+            Source::BucketPolicyStatus,
+            read::optional("s3:GetBucketPolicyStatus", c.get_bucket_policy_status().bucket(n).send(), |out| {
+                out.policy_status().and_then(|s| s.is_public())
+            })
+        ),
+        read(
+            plan,
+            Source::BucketAcl,
+            read::value("s3:GetBucketAcl", c.get_bucket_acl().bucket(n).send(), |out| {
+                out.grants()
+                    .iter()
+                    .map(|g| Grant {
+                        grantee_uri: g.grantee().and_then(|x| x.uri()).map(str::to_string),
+                        grantee_id: g.grantee().and_then(|x| x.id()).map(str::to_string),
+                        permission: g.permission().map(|p| p.as_str().to_string()).unwrap_or_default(),
+                    })
+                    .collect()
+            })
+        ),
+        read(
+            plan,
+            Source::BucketVersioning,
+            read::value("s3:GetBucketVersioning", c.get_bucket_versioning().bucket(n).send(), |out| Versioning {
+                status: out.status().map(|s| s.as_str().to_string()),
+                mfa_delete: out.mfa_delete().map(|s| s.as_str().to_string()),
+            })
+        ),
+        read(
+            plan,
+            Source::BucketLogging,
+            read::value("s3:GetBucketLogging", c.get_bucket_logging().bucket(n).send(), |out| {
+                out.logging_enabled().map(|l| LoggingTarget {
                     target_bucket: l.target_bucket().to_string(),
                     target_prefix: Some(l.target_prefix().to_string()).filter(|p| !p.is_empty()),
-                })),
-                Err(e) => Collected::Unknown(describe("s3:GetBucketLogging", &e)),
-            }
-        }),
+                })
+            })
+        ),
     );
     Bucket { name, region, creation_date, encryption, public_access_block, policy, policy_is_public, acl_grants, versioning, logging }
 }

@@ -6,19 +6,14 @@ use rampart_checks::inventory::monitoring::SecurityHub;
 use rampart_checks::inventory::{Plan, RegionInventory, Source};
 
 use super::{Apply, RegionalRead, tracked};
-use crate::aws::Session;
-use crate::aws::error::{describe, has_code};
+use crate::aws::{Session, read};
 
+/// DescribeHub; "Account is not subscribed to AWS Security Hub" is an answer, `None`.
 pub async fn securityhub(client: &aws_sdk_securityhub::Client) -> Collected<Option<SecurityHub>> {
-    match client.describe_hub().send().await {
-        Ok(out) => Collected::Known(Some(SecurityHub {
-            hub_arn: out.hub_arn().map(str::to_string),
-            subscribed_at: out.subscribed_at().map(str::to_string),
-        })),
-        // "Account is not subscribed to AWS Security Hub" is an answer, not a failure.
-        Err(e) if has_code(&e, &["InvalidAccessException", "ResourceNotFoundException"]) => Collected::Known(None),
-        Err(e) => Collected::Unknown(describe("securityhub:DescribeHub", &e)),
-    }
+    read::optional("securityhub:DescribeHub", client.describe_hub().send(), |out| {
+        Some(SecurityHub { hub_arn: out.hub_arn().map(str::to_string), subscribed_at: out.subscribed_at().map(str::to_string) })
+    })
+    .await
 }
 
 /// The table's entry: the reads the plan holds, in one region.

@@ -6,17 +6,18 @@ use rampart_checks::inventory::monitoring::Subscription;
 use rampart_checks::inventory::{Plan, RegionInventory, Source};
 
 use super::{Apply, RegionalRead, tracked};
-use crate::aws::Session;
+use crate::aws::{Session, read};
 
 pub async fn subscriptions(client: &aws_sdk_sns::Client) -> Collected<Vec<Subscription>> {
     // Endpoints (e-mail addresses, phone numbers) are personal data: not kept.
-    collect_items!("sns:ListSubscriptions", client.list_subscriptions().into_paginator(), |s: aws_sdk_sns::types::Subscription| {
+    read::items("sns:ListSubscriptions", client.list_subscriptions().into_paginator().items().send(), |s| {
         Subscription {
             topic_arn: s.topic_arn().unwrap_or_default().to_string(),
             protocol: s.protocol().map(str::to_string),
             subscription_arn: s.subscription_arn().map(str::to_string),
         }
     })
+    .await
 }
 
 /// The table's entry: the reads the plan holds, in one region.

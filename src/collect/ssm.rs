@@ -6,18 +6,19 @@ use rampart_checks::inventory::services::{ManagedInstance, PatchCompliance};
 use rampart_checks::inventory::{Plan, RegionInventory, Source};
 
 use super::{Apply, RegionalRead, tracked};
-use crate::aws::Session;
+use crate::aws::{Session, read};
 
 pub async fn managed_instances(client: &aws_sdk_ssm::Client) -> Collected<Vec<ManagedInstance>> {
-    collect_items!(
+    read::items(
         "ssm:DescribeInstanceInformation",
-        client.describe_instance_information().into_paginator(),
-        |i: aws_sdk_ssm::types::InstanceInformation| ManagedInstance {
+        client.describe_instance_information().into_paginator().items().send(),
+        |i| ManagedInstance {
             instance_id: i.instance_id().unwrap_or_default().to_string(),
             ping_status: i.ping_status().map(|p| p.as_str().to_string()),
             platform_name: i.platform_name().map(str::to_string),
         }
     )
+    .await
 }
 
 /// One call for every resource: ListResourceComplianceSummaries filtered to patching.
@@ -27,10 +28,10 @@ pub async fn patch_compliance(client: &aws_sdk_ssm::Client) -> Collected<Vec<Pat
         .values("Patch")
         .r#type(aws_sdk_ssm::types::ComplianceQueryOperatorType::Equal)
         .build();
-    collect_items!(
+    read::items(
         "ssm:ListResourceComplianceSummaries",
-        client.list_resource_compliance_summaries().filters(filter).into_paginator(),
-        |s: aws_sdk_ssm::types::ResourceComplianceSummaryItem| {
+        client.list_resource_compliance_summaries().filters(filter).into_paginator().items().send(),
+        |s| {
             let non = s.non_compliant_summary();
             let severity = non.and_then(|n| n.severity_summary());
             PatchCompliance {
@@ -42,6 +43,7 @@ pub async fn patch_compliance(client: &aws_sdk_ssm::Client) -> Collected<Vec<Pat
             }
         }
     )
+    .await
 }
 
 /// The table's entry: the reads the plan holds, in one region.
