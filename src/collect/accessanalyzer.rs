@@ -29,3 +29,51 @@ pub(super) fn regional<'a>(session: &'a Session, region: &'a str, plan: &'a Plan
         Box::new(move |inv: &mut RegionInventory| inv.access_analyzers = read) as Apply<_>
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use rampart_checks::inventory::monitoring::Analyzer;
+    use rampart_checks::inventory::{Cause, Source};
+
+    use super::regional;
+    use crate::collect::testing::{Protocol, Stub, json, known, plan, unknown};
+
+    #[tokio::test]
+    async fn analyzers_are_read() {
+        let stub = Stub::start(|r| {
+            assert_eq!(r.action, "REST GET /analyzer");
+            json(
+                r#"{"analyzers":[{"arn":"arn:aws:access-analyzer:us-east-1:123456789012:analyzer/org","name":"org","type":"ORGANIZATION",
+                "status":"ACTIVE","createdAt":"2023-11-14T22:13:20Z"}]}"#,
+            )
+        })
+        .await;
+        let inv = stub.regional(regional, &plan(&[Source::AccessAnalyzers])).await;
+        assert_eq!(known(&inv.access_analyzers), &[Analyzer {
+            arn: "arn:aws:access-analyzer:us-east-1:123456789012:analyzer/org".into(),
+            name: "org".into(),
+            analyzer_type: "ORGANIZATION".into(),
+            status: "ACTIVE".into(),
+        }]);
+    }
+
+    #[tokio::test]
+    async fn a_denied_listing_is_unknown_with_the_reason() {
+        let stub = Stub::start(|_| Protocol::Json.error("403 Forbidden", "AccessDeniedException", "not authorized to perform: access-analyzer:ListAnalyzers")).await;
+        let inv = stub.regional(regional, &plan(&[Source::AccessAnalyzers])).await;
+        assert_eq!(unknown(&inv.access_analyzers), (
+            Cause::Denied,
+            "access-analyzer:ListAnalyzers access denied: AccessDeniedException: not authorized to perform: access-analyzer:ListAnalyzers"
+        ));
+    }
+
+    #[tokio::test]
+    async fn an_endpoint_without_the_call_is_unknown_unsupported() {
+        let stub = Stub::start(|_| ("404 Not Found", "text/html", b"<html>Not Found</html>".to_vec())).await;
+        let inv = stub.regional(regional, &plan(&[Source::AccessAnalyzers])).await;
+        assert_eq!(unknown(&inv.access_analyzers), (
+            Cause::Unsupported,
+            "access-analyzer:ListAnalyzers not supported by this endpoint: HTTP 404 without an AWS error document"
+        ));
+    }
+}

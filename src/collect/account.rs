@@ -55,3 +55,73 @@ pub(super) fn global<'a>(session: &'a crate::aws::Session, plan: &'a Plan) -> su
         Box::new(move |account: &mut rampart_checks::inventory::AccountInventory| account.contacts = read) as super::Apply<_>
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use rampart_checks::inventory::account::{AlternateContact, ContactInformation};
+    use rampart_checks::inventory::{Cause, Source};
+
+    use super::global;
+    use crate::collect::testing::{Protocol, Stub, json, known, plan, unknown};
+
+    const BOTH: &[Source] = &[Source::ContactInformation, Source::SecurityContact];
+
+    #[tokio::test]
+    async fn contacts_are_read_as_whether_each_part_is_set() {
+        let stub = Stub::start(|r| match r.action.as_str() {
+            "REST POST /getContactInformation" => json(
+                r#"{"ContactInformation":{"FullName":"Example Ltd","AddressLine1":"1 Main Street","City":"Springfield","CountryCode":"US",
+                "PhoneNumber":" ","PostalCode":"12345"}}"#,
+            ),
+            "REST POST /getAlternateContact" => {
+                assert!(r.body.contains("SECURITY"), "{}", r.body);
+                json(r#"{"AlternateContact":{"AlternateContactType":"SECURITY","EmailAddress":"security@example.com","Name":"Security","PhoneNumber":"+1 555 0100"}}"#)
+            }
+            other => panic!("unexpected {other}"),
+        })
+        .await;
+        let account = stub.global(global, &plan(BOTH)).await;
+        assert_eq!(known(&account.contacts.contact_information), &Some(ContactInformation {
+            has_full_name: true,
+            has_phone_number: false,
+            has_address: true,
+            country_code: Some("US".into()),
+        }));
+        assert_eq!(known(&account.contacts.security_contact), &Some(AlternateContact {
+            has_name: true,
+            has_email_address: true,
+            has_phone_number: true,
+            has_title: false,
+        }));
+    }
+
+    #[tokio::test]
+    async fn contacts_never_set_are_none() {
+        let stub = Stub::start(|_| Protocol::Json.error("404 Not Found", "ResourceNotFoundException", "No contact of the requested type")).await;
+        let account = stub.global(global, &plan(BOTH)).await;
+        assert_eq!(known(&account.contacts.contact_information), &None);
+        assert_eq!(known(&account.contacts.security_contact), &None);
+    }
+
+    #[tokio::test]
+    async fn denied_calls_are_unknown_with_the_reason() {
+        let stub = Stub::start(|_| Protocol::Json.error("403 Forbidden", "AccessDeniedException", "not authorized")).await;
+        let account = stub.global(global, &plan(BOTH)).await;
+        assert_eq!(unknown(&account.contacts.contact_information), (
+            Cause::Denied,
+            "account:GetContactInformation access denied: AccessDeniedException: not authorized"
+        ));
+        assert_eq!(unknown(&account.contacts.security_contact), (
+            Cause::Denied,
+            "account:GetAlternateContact access denied: AccessDeniedException: not authorized"
+        ));
+    }
+
+    #[tokio::test]
+    async fn only_the_planned_call_is_sent() {
+        let stub = Stub::start(|_| json(r#"{"AlternateContact":{"AlternateContactType":"SECURITY"}}"#)).await;
+        let account = stub.global(global, &plan(&[Source::SecurityContact])).await;
+        assert_eq!(unknown(&account.contacts.contact_information).0, Cause::NotCollected);
+        assert_eq!(stub.actions(), ["REST POST /getAlternateContact"]);
+    }
+}

@@ -30,3 +30,60 @@ pub(super) fn regional<'a>(session: &'a Session, region: &'a str, plan: &'a Plan
         Box::new(move |inv: &mut RegionInventory| inv.guardduty_detectors = read) as Apply<_>
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use rampart_checks::inventory::monitoring::GuardDutyDetector;
+    use rampart_checks::inventory::{Cause, Source};
+
+    use super::regional;
+    use crate::collect::testing::{Protocol, Stub, json, known, plan, unknown};
+
+    const DETECTOR: &str = r#"{"serviceRole":"arn:aws:iam::123456789012:role/aws-service-role/guardduty.amazonaws.com/AWSServiceRoleForAmazonGuardDuty","status":"ENABLED","findingPublishingFrequency":"SIX_HOURS"}"#;
+
+    #[tokio::test]
+    async fn every_detector_is_read_with_its_status() {
+        let stub = Stub::start(|r| match r.action.as_str() {
+            "REST GET /detector" => json(r#"{"detectorIds":["d1"]}"#),
+            "REST GET /detector/d1" => json(DETECTOR),
+            other => panic!("unexpected {other}"),
+        })
+        .await;
+        let inv = stub.regional(regional, &plan(&[Source::GuardDutyDetectors])).await;
+        assert_eq!(known(&inv.guardduty_detectors), &[GuardDutyDetector { detector_id: "d1".into(), status: Some("ENABLED".into()) }]);
+    }
+
+    #[tokio::test]
+    async fn no_detector_is_an_empty_list() {
+        // GuardDuty not enabled in the region: it lists no detector.
+        let stub = Stub::start(|_| json(r#"{"detectorIds":[]}"#)).await;
+        let inv = stub.regional(regional, &plan(&[Source::GuardDutyDetectors])).await;
+        assert_eq!(known(&inv.guardduty_detectors), &[]);
+        assert_eq!(stub.actions(), ["REST GET /detector"]);
+    }
+
+    #[tokio::test]
+    async fn a_denied_listing_is_unknown_with_the_reason() {
+        let stub = Stub::start(|_| Protocol::Json.error("403 Forbidden", "AccessDeniedException", "not authorized to perform: guardduty:ListDetectors")).await;
+        let inv = stub.regional(regional, &plan(&[Source::GuardDutyDetectors])).await;
+        assert_eq!(unknown(&inv.guardduty_detectors), (
+            Cause::Denied,
+            "guardduty:ListDetectors access denied: AccessDeniedException: not authorized to perform: guardduty:ListDetectors"
+        ));
+    }
+
+    #[tokio::test]
+    async fn one_unreadable_detector_makes_the_list_unknown() {
+        let stub = Stub::start(|r| match r.action.as_str() {
+            "REST GET /detector" => json(r#"{"detectorIds":["d1","d2"]}"#),
+            "REST GET /detector/d1" => json(DETECTOR),
+            _ => Protocol::Json.throttled(),
+        })
+        .await;
+        let inv = stub.regional(regional, &plan(&[Source::GuardDutyDetectors])).await;
+        assert_eq!(unknown(&inv.guardduty_detectors), (
+            Cause::Throttled,
+            "guardduty:GetDetector throttled after every retry: ThrottlingException: Rate exceeded"
+        ));
+    }
+}

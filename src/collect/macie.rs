@@ -26,3 +26,45 @@ pub(super) fn regional<'a>(session: &'a Session, region: &'a str, plan: &'a Plan
         Box::new(move |inv: &mut RegionInventory| inv.macie_session = read) as Apply<_>
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use rampart_checks::inventory::services::MacieSession;
+    use rampart_checks::inventory::{Cause, Source};
+
+    use super::regional;
+    use crate::collect::testing::{Protocol, Stub, json, known, plan, unknown};
+
+    #[tokio::test]
+    async fn the_session_is_read() {
+        let stub = Stub::start(|r| {
+            assert_eq!(r.action, "REST GET /macie");
+            json(r#"{"status":"PAUSED","createdAt":"2024-01-02T03:04:05Z","findingPublishingFrequency":"FIFTEEN_MINUTES"}"#)
+        })
+        .await;
+        let inv = stub.regional(regional, &plan(&[Source::MacieSession])).await;
+        assert_eq!(known(&inv.macie_session), &Some(MacieSession { status: "PAUSED".into() }));
+    }
+
+    #[tokio::test]
+    async fn macie_not_enabled_is_no_session() {
+        for (status, code, message) in [
+            ("403 Forbidden", "AccessDeniedException", "Macie is not enabled."),
+            ("404 Not Found", "ResourceNotFoundException", "no Macie session"),
+        ] {
+            let stub = Stub::start(move |_| Protocol::Json.error(status, code, message)).await;
+            let inv = stub.regional(regional, &plan(&[Source::MacieSession])).await;
+            assert_eq!(known(&inv.macie_session), &None, "{code}");
+        }
+    }
+
+    #[tokio::test]
+    async fn any_other_denial_is_unknown_with_the_reason() {
+        let stub = Stub::start(|_| Protocol::Json.error("403 Forbidden", "AccessDeniedException", "User is not authorized to perform: macie2:GetMacieSession")).await;
+        let inv = stub.regional(regional, &plan(&[Source::MacieSession])).await;
+        assert_eq!(unknown(&inv.macie_session), (
+            Cause::Denied,
+            "macie2:GetMacieSession access denied: AccessDeniedException: User is not authorized to perform: macie2:GetMacieSession"
+        ));
+    }
+}

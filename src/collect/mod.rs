@@ -33,6 +33,8 @@ mod s3;
 mod securityhub;
 mod sns;
 mod ssm;
+#[cfg(test)]
+mod testing;
 
 use std::future::Future;
 

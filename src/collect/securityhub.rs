@@ -23,3 +23,45 @@ pub(super) fn regional<'a>(session: &'a Session, region: &'a str, plan: &'a Plan
         Box::new(move |inv: &mut RegionInventory| inv.securityhub = read) as Apply<_>
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use rampart_checks::inventory::monitoring::SecurityHub;
+    use rampart_checks::inventory::{Cause, Source};
+
+    use super::regional;
+    use crate::collect::testing::{Protocol, Stub, json, known, plan, unknown};
+
+    #[tokio::test]
+    async fn the_hub_is_read() {
+        let stub = Stub::start(|r| {
+            assert_eq!(r.action, "REST GET /accounts");
+            json(r#"{"HubArn":"arn:aws:securityhub:us-east-1:123456789012:hub/default","SubscribedAt":"2024-01-02T03:04:05.000Z","AutoEnableControls":true}"#)
+        })
+        .await;
+        let inv = stub.regional(regional, &plan(&[Source::SecurityHub])).await;
+        assert_eq!(known(&inv.securityhub), &Some(SecurityHub {
+            hub_arn: Some("arn:aws:securityhub:us-east-1:123456789012:hub/default".into()),
+            subscribed_at: Some("2024-01-02T03:04:05.000Z".into()),
+        }));
+    }
+
+    #[tokio::test]
+    async fn an_account_not_subscribed_has_no_hub() {
+        for (status, code) in [("401 Unauthorized", "InvalidAccessException"), ("404 Not Found", "ResourceNotFoundException")] {
+            let stub = Stub::start(move |_| Protocol::Json.error(status, code, "Account 123456789012 is not subscribed to AWS Security Hub")).await;
+            let inv = stub.regional(regional, &plan(&[Source::SecurityHub])).await;
+            assert_eq!(known(&inv.securityhub), &None, "{code}");
+        }
+    }
+
+    #[tokio::test]
+    async fn a_denied_call_is_unknown_with_the_reason() {
+        let stub = Stub::start(|_| Protocol::Json.error("403 Forbidden", "AccessDeniedException", "not authorized to perform: securityhub:DescribeHub")).await;
+        let inv = stub.regional(regional, &plan(&[Source::SecurityHub])).await;
+        assert_eq!(unknown(&inv.securityhub), (
+            Cause::Denied,
+            "securityhub:DescribeHub access denied: AccessDeniedException: not authorized to perform: securityhub:DescribeHub"
+        ));
+    }
+}

@@ -27,3 +27,65 @@ pub(super) fn regional<'a>(session: &'a Session, region: &'a str, plan: &'a Plan
         Box::new(move |inv: &mut RegionInventory| inv.sns_subscriptions = read) as Apply<_>
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use rampart_checks::inventory::monitoring::Subscription;
+    use rampart_checks::inventory::{Cause, Source};
+
+    use super::regional;
+    use crate::collect::testing::{Protocol, Stub, known, plan, query, unknown};
+
+    fn member(topic: &str, protocol: &str) -> String {
+        format!(
+            "<member><TopicArn>arn:aws:sns:us-east-1:123456789012:{topic}</TopicArn><Protocol>{protocol}</Protocol>\
+             <SubscriptionArn>arn:aws:sns:us-east-1:123456789012:{topic}:1</SubscriptionArn><Owner>123456789012</Owner>\
+             <Endpoint>ops@example.com</Endpoint></member>"
+        )
+    }
+
+    #[tokio::test]
+    async fn every_page_of_subscriptions_is_read_without_endpoints() {
+        let stub = Stub::start(|r| {
+            assert_eq!(r.action, "ListSubscriptions");
+            if r.body.contains("NextToken=page-2") {
+                query("ListSubscriptions", &format!("<Subscriptions>{}</Subscriptions>", member("billing", "sqs")))
+            } else {
+                query("ListSubscriptions", &format!("<Subscriptions>{}</Subscriptions><NextToken>page-2</NextToken>", member("alarms", "email")))
+            }
+        })
+        .await;
+        let inv = stub.regional(regional, &plan(&[Source::SnsSubscriptions])).await;
+        let subscription = |topic: &str, protocol: &str| Subscription {
+            topic_arn: format!("arn:aws:sns:us-east-1:123456789012:{topic}"),
+            protocol: Some(protocol.into()),
+            subscription_arn: Some(format!("arn:aws:sns:us-east-1:123456789012:{topic}:1")),
+        };
+        assert_eq!(known(&inv.sns_subscriptions), &[subscription("alarms", "email"), subscription("billing", "sqs")]);
+        assert_eq!(stub.actions(), ["ListSubscriptions", "ListSubscriptions"]);
+    }
+
+    #[tokio::test]
+    async fn a_denied_listing_is_unknown_with_the_reason() {
+        let stub = Stub::start(|_| Protocol::Query.error("403 Forbidden", "AuthorizationError", "User is not authorized to perform: SNS:ListSubscriptions")).await;
+        let inv = stub.regional(regional, &plan(&[Source::SnsSubscriptions])).await;
+        assert_eq!(unknown(&inv.sns_subscriptions), (
+            Cause::Denied,
+            "sns:ListSubscriptions access denied: AuthorizationError: User is not authorized to perform: SNS:ListSubscriptions"
+        ));
+    }
+
+    #[tokio::test]
+    async fn a_failed_second_page_makes_the_whole_list_unknown() {
+        let stub = Stub::start(|r| {
+            if r.body.contains("NextToken=page-2") {
+                Protocol::Query.throttled()
+            } else {
+                query("ListSubscriptions", &format!("<Subscriptions>{}</Subscriptions><NextToken>page-2</NextToken>", member("alarms", "email")))
+            }
+        })
+        .await;
+        let inv = stub.regional(regional, &plan(&[Source::SnsSubscriptions])).await;
+        assert_eq!(unknown(&inv.sns_subscriptions), (Cause::Throttled, "sns:ListSubscriptions throttled after every retry: Throttling: Rate exceeded"));
+    }
+}

@@ -60,3 +60,72 @@ pub(super) fn regional<'a>(session: &'a Session, region: &'a str, plan: &'a Plan
         }) as Apply<_>
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use rampart_checks::inventory::services::{ManagedInstance, PatchCompliance};
+    use rampart_checks::inventory::{Cause, Source};
+
+    use super::regional;
+    use crate::collect::testing::{Protocol, Stub, json, known, plan, unknown};
+
+    #[tokio::test]
+    async fn managed_instances_and_patch_compliance_are_read() {
+        let stub = Stub::start(|r| match r.action.as_str() {
+            "DescribeInstanceInformation" => {
+                json(r#"{"InstanceInformationList":[{"InstanceId":"i-1","PingStatus":"Online","PlatformName":"Amazon Linux"}]}"#)
+            }
+            "ListResourceComplianceSummaries" => {
+                assert!(r.body.contains(r#""Key":"ComplianceType""#) && r.body.contains(r#""Values":["Patch"]"#), "{}", r.body);
+                json(
+                    r#"{"ResourceComplianceSummaryItems":[{"ComplianceType":"Patch","ResourceType":"ManagedInstance","ResourceId":"i-1",
+                    "Status":"NON_COMPLIANT","NonCompliantSummary":{"NonCompliantCount":3,"SeveritySummary":{"CriticalCount":1,"HighCount":2}}}]}"#,
+                )
+            }
+            other => panic!("unexpected {other}"),
+        })
+        .await;
+        let inv = stub.regional(regional, &plan(&[Source::SsmManagedInstances, Source::SsmPatchCompliance])).await;
+        assert_eq!(known(&inv.ssm_managed_instances), &[ManagedInstance {
+            instance_id: "i-1".into(),
+            ping_status: Some("Online".into()),
+            platform_name: Some("Amazon Linux".into()),
+        }]);
+        assert_eq!(known(&inv.ssm_patch_compliance), &[PatchCompliance {
+            resource_id: "i-1".into(),
+            status: "NON_COMPLIANT".into(),
+            non_compliant_critical: 1,
+            non_compliant_high: 2,
+            non_compliant_total: 3,
+        }]);
+    }
+
+    #[tokio::test]
+    async fn denied_calls_are_unknown_with_the_reason() {
+        let stub = Stub::start(|r| {
+            Protocol::Json.error("400 Bad Request", "AccessDeniedException", &format!("not authorized to perform: ssm:{}", r.action))
+        })
+        .await;
+        let inv = stub.regional(regional, &plan(&[Source::SsmManagedInstances, Source::SsmPatchCompliance])).await;
+        assert_eq!(unknown(&inv.ssm_managed_instances), (
+            Cause::Denied,
+            "ssm:DescribeInstanceInformation access denied: AccessDeniedException: not authorized to perform: ssm:DescribeInstanceInformation"
+        ));
+        assert_eq!(unknown(&inv.ssm_patch_compliance), (
+            Cause::Denied,
+            "ssm:ListResourceComplianceSummaries access denied: AccessDeniedException: not authorized to perform: ssm:ListResourceComplianceSummaries"
+        ));
+    }
+
+    #[tokio::test]
+    async fn only_the_planned_call_is_sent_and_throttling_is_unknown_throttled() {
+        let stub = Stub::start(|_| Protocol::Json.throttled()).await;
+        let inv = stub.regional(regional, &plan(&[Source::SsmPatchCompliance])).await;
+        assert_eq!(unknown(&inv.ssm_patch_compliance), (
+            Cause::Throttled,
+            "ssm:ListResourceComplianceSummaries throttled after every retry: ThrottlingException: Rate exceeded"
+        ));
+        assert_eq!(unknown(&inv.ssm_managed_instances).0, Cause::NotCollected);
+        assert_eq!(stub.actions(), ["ListResourceComplianceSummaries"]);
+    }
+}
