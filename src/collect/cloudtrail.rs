@@ -127,3 +127,115 @@ pub(super) fn global<'a>(session: &'a Session, plan: &'a Plan) -> super::GlobalR
         Box::new(move |account: &mut rampart_checks::inventory::AccountInventory| account.cloudtrail = read) as super::Apply<_>
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use rampart_checks::Collected;
+    use rampart_checks::inventory::cloudtrail::{DataResource, EventSelector, EventSelectors, TrailStatus};
+    use rampart_checks::inventory::{Cause, Source};
+
+    use super::global;
+    use crate::collect::testing::{Answer, Protocol, Request, Stub, json, known, plan, unknown};
+
+    const EVERY: &[Source] = &[Source::Trails, Source::TrailStatus, Source::TrailEventSelectors];
+
+    /// One multi-region trail whose home is eu-west-1, listed (as a shadow trail) by every
+    /// region; status and selectors answered only in its home region.
+    fn answer(r: &Request) -> Answer {
+        match r.action.as_str() {
+            "DescribeTrails" => {
+                assert!(r.body.contains(r#""includeShadowTrails":true"#), "{}", r.body);
+                json(
+                    r#"{"trailList":[{"Name":"org","TrailARN":"arn:aws:cloudtrail:eu-west-1:123456789012:trail/org","HomeRegion":"eu-west-1",
+                    "IsMultiRegionTrail":true,"IsOrganizationTrail":false,"IncludeGlobalServiceEvents":true,"LogFileValidationEnabled":true,
+                    "S3BucketName":"trail-logs","KmsKeyId":"arn:aws:kms:eu-west-1:123456789012:key/k"}]}"#,
+                )
+            }
+            "GetTrailStatus" if r.region == "eu-west-1" => json(r#"{"IsLogging":true}"#),
+            "GetEventSelectors" if r.region == "eu-west-1" => json(
+                r#"{"TrailARN":"arn:aws:cloudtrail:eu-west-1:123456789012:trail/org","EventSelectors":[{"ReadWriteType":"All",
+                "IncludeManagementEvents":true,"DataResources":[{"Type":"AWS::S3::Object","Values":["arn:aws:s3"]}],"ExcludeManagementEventSources":[]}]}"#,
+            ),
+            other => panic!("unexpected {other} in {}", r.region),
+        }
+    }
+
+    #[tokio::test]
+    async fn a_trail_seen_from_every_region_is_one_read_in_its_home_region() {
+        let stub = Stub::in_regions(&["eu-west-1", "us-east-1"], answer).await;
+        let account = stub.global(global, &plan(EVERY)).await;
+        let trails = known(&account.cloudtrail.trails);
+        assert_eq!(trails.len(), 1, "{trails:?}");
+        let trail = &trails[0];
+        assert_eq!((trail.name.as_str(), trail.home_region.as_str()), ("org", "eu-west-1"));
+        assert!(trail.is_multi_region_trail && trail.log_file_validation_enabled && !trail.is_organization_trail);
+        assert_eq!(trail.s3_bucket_name.as_deref(), Some("trail-logs"));
+        assert_eq!(trail.status, Collected::Known(TrailStatus { is_logging: true }));
+        assert_eq!(trail.selectors, Collected::Known(EventSelectors {
+            basic: vec![EventSelector {
+                read_write_type: Some("All".into()),
+                include_management_events: Some(true),
+                exclude_management_event_sources: vec![],
+                data_resources: vec![DataResource { resource_type: Some("AWS::S3::Object".into()), values: vec!["arn:aws:s3".into()] }],
+            }],
+            advanced: vec![],
+        }));
+        assert_eq!(stub.actions().iter().filter(|a| *a == "DescribeTrails").count(), 2);
+    }
+
+    #[tokio::test]
+    async fn denied_everywhere_is_unknown_denied_naming_each_region() {
+        let stub = Stub::in_regions(&["eu-west-1", "us-east-1"], |_| {
+            Protocol::Json.error("400 Bad Request", "AccessDeniedException", "not authorized to perform: cloudtrail:DescribeTrails")
+        })
+        .await;
+        let account = stub.global(global, &plan(EVERY)).await;
+        let denied = "cloudtrail:DescribeTrails access denied: AccessDeniedException: not authorized to perform: cloudtrail:DescribeTrails";
+        assert_eq!(unknown(&account.cloudtrail.trails), (Cause::Denied, format!("eu-west-1: {denied}; us-east-1: {denied}").as_str()));
+    }
+
+    #[tokio::test]
+    async fn failures_of_different_kinds_are_other_and_one_region_listing_trails_is_enough() {
+        let mixed = Stub::in_regions(&["eu-west-1", "us-east-1"], |r| {
+            if r.region == "eu-west-1" { Protocol::Json.throttled() } else { Protocol::Json.error("400 Bad Request", "AccessDeniedException", "no") }
+        })
+        .await;
+        let account = mixed.global(global, &plan(&[Source::Trails])).await;
+        assert_eq!(unknown(&account.cloudtrail.trails), (
+            Cause::Other,
+            "eu-west-1: cloudtrail:DescribeTrails throttled after every retry: ThrottlingException: Rate exceeded; \
+             us-east-1: cloudtrail:DescribeTrails access denied: AccessDeniedException: no"
+        ));
+
+        let partly = Stub::in_regions(&["eu-west-1", "us-east-1"], |r| {
+            if r.region == "us-east-1" { Protocol::Json.throttled() } else { answer(r) }
+        })
+        .await;
+        let account = partly.global(global, &plan(&[Source::Trails])).await;
+        assert_eq!(known(&account.cloudtrail.trails).len(), 1);
+    }
+
+    #[tokio::test]
+    async fn status_and_selectors_outside_the_plan_are_not_sent() {
+        let stub = Stub::start(answer).await;
+        let account = stub.global(global, &plan(&[Source::Trails])).await;
+        let trail = &known(&account.cloudtrail.trails)[0];
+        assert_eq!(unknown(&trail.status).0, Cause::NotCollected);
+        assert_eq!(unknown(&trail.selectors).0, Cause::NotCollected);
+        assert_eq!(stub.actions(), ["DescribeTrails"]);
+    }
+
+    #[tokio::test]
+    async fn a_denied_status_is_unknown_for_its_trail() {
+        let stub = Stub::start(|r| match r.action.as_str() {
+            "GetTrailStatus" => Protocol::Json.error("400 Bad Request", "AccessDeniedException", "not authorized to perform: cloudtrail:GetTrailStatus"),
+            _ => answer(r),
+        })
+        .await;
+        let account = stub.global(global, &plan(&[Source::Trails, Source::TrailStatus])).await;
+        assert_eq!(unknown(&known(&account.cloudtrail.trails)[0].status), (
+            Cause::Denied,
+            "cloudtrail:GetTrailStatus access denied: AccessDeniedException: not authorized to perform: cloudtrail:GetTrailStatus"
+        ));
+    }
+}

@@ -245,12 +245,260 @@ pub(super) fn global<'a>(session: &'a crate::aws::Session, plan: &'a Plan) -> su
 
 #[cfg(test)]
 mod tests {
-    use super::decode_document;
+    use std::collections::BTreeMap;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    use rampart_checks::inventory::iam::{
+        GroupDetail, InlinePolicy, ManagedPolicyDetail, PasswordPolicy, ServerCertificate, UserDetail, VirtualMfaDevice,
+    };
+    use rampart_checks::inventory::{Cause, Plan, Source};
+
+    use super::{decode_document, global};
+    use crate::collect::testing::{Answer, Protocol, Request, Stub, known, plan, query, unknown};
 
     #[test]
     fn documents_are_url_decoded_once() {
         assert_eq!(decode_document("%7B%22Version%22%3A%222012-10-17%22%7D"), r#"{"Version":"2012-10-17"}"#);
         let plain = r#"{"Condition":{"StringLike":{"s3:prefix":"100%"}}}"#;
         assert_eq!(decode_document(plain), plain);
+    }
+
+    const REPORT: &str = "user,arn,user_creation_time,password_enabled,password_last_used,password_last_changed,password_next_rotation,\
+mfa_active,access_key_1_active,access_key_1_last_rotated,access_key_1_last_used_date,access_key_1_last_used_region,\
+access_key_1_last_used_service,access_key_2_active,access_key_2_last_rotated,access_key_2_last_used_date,\
+access_key_2_last_used_region,access_key_2_last_used_service,cert_1_active,cert_1_last_rotated,cert_2_active,cert_2_last_rotated
+<root_account>,arn:aws:iam::123456789012:root,2020-01-01T00:00:00+00:00,not_supported,2024-01-01T00:00:00+00:00,not_supported,\
+not_supported,true,false,N/A,N/A,N/A,N/A,false,N/A,N/A,N/A,N/A,false,N/A,false,N/A
+";
+
+    const DOCUMENT: &str = "%7B%22Version%22%3A%222012-10-17%22%7D";
+
+    /// Every IAM read answered, GetAccountAuthorizationDetails in two pages.
+    fn answer(r: &Request) -> Answer {
+        match r.action.as_str() {
+            "GenerateCredentialReport" => query("GenerateCredentialReport", "<State>COMPLETE</State>"),
+            "GetCredentialReport" => query(
+                "GetCredentialReport",
+                &format!(
+                    "<Content>{}</Content><ReportFormat>text/csv</ReportFormat><GeneratedTime>2024-05-06T07:08:09Z</GeneratedTime>",
+                    aws_smithy_types::base64::encode(REPORT)
+                ),
+            ),
+            "GetAccountSummary" => query(
+                "GetAccountSummary",
+                "<SummaryMap><entry><key>AccountMFAEnabled</key><value>1</value></entry>\
+                 <entry><key>AccountAccessKeysPresent</key><value>0</value></entry></SummaryMap>",
+            ),
+            "GetAccountPasswordPolicy" => query(
+                "GetAccountPasswordPolicy",
+                "<PasswordPolicy><MinimumPasswordLength>14</MinimumPasswordLength><RequireSymbols>true</RequireSymbols>\
+                 <RequireNumbers>true</RequireNumbers><RequireUppercaseCharacters>false</RequireUppercaseCharacters>\
+                 <RequireLowercaseCharacters>true</RequireLowercaseCharacters><AllowUsersToChangePassword>true</AllowUsersToChangePassword>\
+                 <ExpirePasswords>true</ExpirePasswords><MaxPasswordAge>90</MaxPasswordAge><PasswordReusePrevention>24</PasswordReusePrevention>\
+                 <HardExpiry>false</HardExpiry></PasswordPolicy>",
+            ),
+            "ListVirtualMFADevices" => {
+                assert!(r.body.contains("AssignmentStatus=Assigned"), "{}", r.body);
+                query(
+                    "ListVirtualMFADevices",
+                    "<VirtualMFADevices><member><SerialNumber>arn:aws:iam::123456789012:mfa/root-account-mfa-device</SerialNumber>\
+                     <Base32StringSeed>U0VFRA==</Base32StringSeed><QRCodePNG>UE5H</QRCodePNG>\
+                     <User><Path>/</Path><UserName>root</UserName><UserId>123456789012</UserId><Arn>arn:aws:iam::123456789012:root</Arn>\
+                     <CreateDate>2020-01-01T00:00:00Z</CreateDate></User><EnableDate>2021-02-03T04:05:06Z</EnableDate></member>\
+                     </VirtualMFADevices><IsTruncated>false</IsTruncated>",
+                )
+            }
+            "GetAccountAuthorizationDetails" if r.body.contains("Marker=page-2") => query(
+                "GetAccountAuthorizationDetails",
+                &format!(
+                    "<UserDetailList/><GroupDetailList><member><GroupName>admins</GroupName><Arn>arn:aws:iam::123456789012:group/admins</Arn>\
+                     <AttachedManagedPolicies><member><PolicyName>AdministratorAccess</PolicyName>\
+                     <PolicyArn>arn:aws:iam::aws:policy/AdministratorAccess</PolicyArn></member></AttachedManagedPolicies></member></GroupDetailList>\
+                     <RoleDetailList/><Policies>\
+                     <member><PolicyName>AdministratorAccess</PolicyName><Arn>arn:aws:iam::aws:policy/AdministratorAccess</Arn>\
+                     <AttachmentCount>1</AttachmentCount></member>\
+                     <member><PolicyName>ReadOnlyAccess</PolicyName><Arn>arn:aws:iam::aws:policy/ReadOnlyAccess</Arn>\
+                     <AttachmentCount>0</AttachmentCount></member>\
+                     <member><Arn>arn:aws:iam::123456789012:policy/deploy</Arn><AttachmentCount>0</AttachmentCount><PolicyVersionList>\
+                     <member><Document>old</Document><VersionId>v1</VersionId><IsDefaultVersion>false</IsDefaultVersion></member>\
+                     <member><Document>{DOCUMENT}</Document><VersionId>v2</VersionId><IsDefaultVersion>true</IsDefaultVersion></member>\
+                     </PolicyVersionList></member></Policies><IsTruncated>false</IsTruncated>"
+                ),
+            ),
+            "GetAccountAuthorizationDetails" => query(
+                "GetAccountAuthorizationDetails",
+                &format!(
+                    "<UserDetailList><member><UserName>alice</UserName><Arn>arn:aws:iam::123456789012:user/alice</Arn>\
+                     <UserPolicyList><member><PolicyName>inline</PolicyName><PolicyDocument>{DOCUMENT}</PolicyDocument></member></UserPolicyList>\
+                     <GroupList><member>admins</member></GroupList></member></UserDetailList>\
+                     <GroupDetailList/><RoleDetailList/><Policies/><IsTruncated>true</IsTruncated><Marker>page-2</Marker>"
+                ),
+            ),
+            "ListServerCertificates" => query(
+                "ListServerCertificates",
+                "<ServerCertificateMetadataList><member><Path>/</Path><ServerCertificateName>web</ServerCertificateName>\
+                 <ServerCertificateId>ASCA1</ServerCertificateId><Arn>arn:aws:iam::123456789012:server-certificate/web</Arn>\
+                 <Expiration>2030-01-01T00:00:00Z</Expiration></member></ServerCertificateMetadataList><IsTruncated>false</IsTruncated>",
+            ),
+            "ListSAMLProviders" => query(
+                "ListSAMLProviders",
+                "<SAMLProviderList><member><Arn>arn:aws:iam::123456789012:saml-provider/okta</Arn></member></SAMLProviderList>",
+            ),
+            "ListOpenIDConnectProviders" => query(
+                "ListOpenIDConnectProviders",
+                "<OpenIDConnectProviderList><member><Arn>arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com</Arn>\
+                 </member></OpenIDConnectProviderList>",
+            ),
+            other => panic!("unexpected {other}"),
+        }
+    }
+
+    fn denied(r: &Request) -> Answer {
+        Protocol::Query.error("403 Forbidden", "AccessDenied", &format!("not authorized to perform: iam:{}", r.action))
+    }
+
+    #[tokio::test]
+    async fn every_iam_source_is_read() {
+        let stub = Stub::start(answer).await;
+        let iam = stub.global(global, &Plan::everything()).await.iam;
+
+        let report = known(&iam.credential_report);
+        assert_eq!(report.generated_at.map(|t| t.to_rfc3339()).as_deref(), Some("2024-05-06T07:08:09+00:00"));
+        assert_eq!(report.rows.len(), 1);
+        assert_eq!((report.rows[0].user.as_str(), report.rows[0].mfa_active), ("<root_account>", true));
+
+        assert_eq!(known(&iam.account_summary), &BTreeMap::from([
+            ("AccountAccessKeysPresent".to_string(), 0),
+            ("AccountMFAEnabled".to_string(), 1)
+        ]));
+        assert_eq!(known(&iam.password_policy), &Some(PasswordPolicy {
+            minimum_password_length: Some(14),
+            require_symbols: true,
+            require_numbers: true,
+            require_uppercase_characters: false,
+            require_lowercase_characters: true,
+            allow_users_to_change_password: true,
+            expire_passwords: true,
+            max_password_age: Some(90),
+            password_reuse_prevention: Some(24),
+            hard_expiry: Some(false),
+        }));
+        assert_eq!(known(&iam.virtual_mfa_devices), &[VirtualMfaDevice {
+            serial_number: "arn:aws:iam::123456789012:mfa/root-account-mfa-device".into(),
+            user_arn: Some("arn:aws:iam::123456789012:root".into()),
+            enable_date: "2021-02-03T04:05:06Z".parse().ok(),
+        }]);
+
+        // Both pages, documents decoded, unused AWS managed policies left out, a missing
+        // policy name taken from the ARN.
+        let details = known(&iam.authorization_details);
+        let document = r#"{"Version":"2012-10-17"}"#.to_string();
+        assert_eq!(details.users, [UserDetail {
+            user_name: "alice".into(),
+            arn: "arn:aws:iam::123456789012:user/alice".into(),
+            attached_managed_policies: vec![],
+            user_policies: vec![InlinePolicy { policy_name: "inline".into(), policy_document: document.clone() }],
+            group_names: vec!["admins".into()],
+        }]);
+        assert_eq!(details.groups, [GroupDetail {
+            group_name: "admins".into(),
+            arn: "arn:aws:iam::123456789012:group/admins".into(),
+            attached_managed_policies: vec!["arn:aws:iam::aws:policy/AdministratorAccess".into()],
+            group_policies: vec![],
+        }]);
+        assert!(details.roles.is_empty());
+        assert_eq!(details.policies, [
+            ManagedPolicyDetail {
+                policy_name: "AdministratorAccess".into(),
+                arn: "arn:aws:iam::aws:policy/AdministratorAccess".into(),
+                attachment_count: 1,
+                default_version_document: None,
+            },
+            ManagedPolicyDetail {
+                policy_name: "deploy".into(),
+                arn: "arn:aws:iam::123456789012:policy/deploy".into(),
+                attachment_count: 0,
+                default_version_document: Some(document),
+            },
+        ]);
+
+        assert_eq!(known(&iam.server_certificates), &[ServerCertificate {
+            server_certificate_name: "web".into(),
+            arn: "arn:aws:iam::123456789012:server-certificate/web".into(),
+            expiration: "2030-01-01T00:00:00Z".parse().ok(),
+        }]);
+        assert_eq!(known(&iam.saml_providers), &["arn:aws:iam::123456789012:saml-provider/okta"]);
+        assert_eq!(known(&iam.oidc_providers), &["arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com"]);
+    }
+
+    #[tokio::test]
+    async fn denied_reads_are_unknown_with_the_reason() {
+        let stub = Stub::start(denied).await;
+        let iam = stub.global(global, &Plan::everything()).await.iam;
+        let reason = |action: &str| format!("iam:{action} access denied: AccessDenied: not authorized to perform: iam:{action}");
+        assert_eq!(unknown(&iam.credential_report), (
+            Cause::Denied,
+            format!("{}; {}", reason("GenerateCredentialReport"), reason("GetCredentialReport")).as_str()
+        ));
+        assert_eq!(unknown(&iam.account_summary), (Cause::Denied, reason("GetAccountSummary").as_str()));
+        assert_eq!(unknown(&iam.password_policy), (Cause::Denied, reason("GetAccountPasswordPolicy").as_str()));
+        assert_eq!(unknown(&iam.virtual_mfa_devices), (Cause::Denied, reason("ListVirtualMFADevices").as_str()));
+        assert_eq!(unknown(&iam.authorization_details), (Cause::Denied, reason("GetAccountAuthorizationDetails").as_str()));
+        assert_eq!(unknown(&iam.server_certificates), (Cause::Denied, reason("ListServerCertificates").as_str()));
+        assert_eq!(unknown(&iam.saml_providers), (Cause::Denied, reason("ListSAMLProviders").as_str()));
+        assert_eq!(unknown(&iam.oidc_providers), (Cause::Denied, reason("ListOpenIDConnectProviders").as_str()));
+    }
+
+    #[tokio::test]
+    async fn no_password_policy_is_none() {
+        let stub = Stub::start(|_| {
+            Protocol::Query.error("404 Not Found", "NoSuchEntity", "The Password Policy with domain name 123456789012 cannot be found.")
+        })
+        .await;
+        let iam = stub.global(global, &plan(&[Source::PasswordPolicy])).await.iam;
+        assert_eq!(known(&iam.password_policy), &None);
+        // Only the planned read was sent; the others stay not collected.
+        assert_eq!(stub.actions(), ["GetAccountPasswordPolicy"]);
+        assert_eq!(unknown(&iam.account_summary).0, Cause::NotCollected);
+    }
+
+    #[tokio::test]
+    async fn no_such_entity_elsewhere_is_a_failure() {
+        let stub = Stub::start(|_| Protocol::Query.error("404 Not Found", "NoSuchEntity", "gone")).await;
+        let iam = stub.global(global, &plan(&[Source::AccountSummary])).await.iam;
+        assert_eq!(unknown(&iam.account_summary), (Cause::Unsupported, "iam:GetAccountSummary not supported by this endpoint: NoSuchEntity: gone"));
+    }
+
+    #[tokio::test]
+    async fn the_credential_report_is_polled_until_complete() {
+        let generated = AtomicUsize::new(0);
+        let stub = Stub::start(move |r| {
+            if r.action == "GenerateCredentialReport" && generated.fetch_add(1, Ordering::SeqCst) == 0 {
+                query("GenerateCredentialReport", "<State>STARTED</State>")
+            } else {
+                answer(r)
+            }
+        })
+        .await;
+        let iam = stub.global(global, &plan(&[Source::CredentialReport])).await.iam;
+        assert_eq!(known(&iam.credential_report).rows.len(), 1);
+        assert_eq!(stub.actions(), ["GenerateCredentialReport", "GenerateCredentialReport", "GetCredentialReport"]);
+    }
+
+    #[tokio::test]
+    async fn an_existing_report_is_read_without_permission_to_generate_one() {
+        let stub = Stub::start(|r| if r.action == "GenerateCredentialReport" { denied(r) } else { answer(r) }).await;
+        let iam = stub.global(global, &plan(&[Source::CredentialReport])).await.iam;
+        assert_eq!(known(&iam.credential_report).rows.len(), 1);
+    }
+
+    #[tokio::test]
+    async fn a_throttled_second_page_makes_the_details_unknown() {
+        let stub = Stub::start(|r| if r.body.contains("Marker=page-2") { Protocol::Query.throttled() } else { answer(r) }).await;
+        let iam = stub.global(global, &plan(&[Source::AuthorizationDetails])).await.iam;
+        assert_eq!(unknown(&iam.authorization_details), (
+            Cause::Throttled,
+            "iam:GetAccountAuthorizationDetails throttled after every retry: Throttling: Rate exceeded"
+        ));
     }
 }
