@@ -13,12 +13,18 @@
 //! A paginated read is all or nothing: the first failed page makes the whole list unknown
 //! (a partial list would be a guess).
 //!
+//! The one-call helpers are future combinators rather than `async fn`s: an `async fn` keeps
+//! its argument future and the future it awaits side by side, which would double the size of
+//! every SDK call's future (several kilobytes each) at each level and overflow a 2 MiB stack
+//! where a collector joins many calls (S3's per-bucket reads) in a debug build.
+//!
 //! [`describe`]: super::error::describe
 
 use std::future::Future;
 
 use aws_sdk_iam::error::{ProvideErrorMetadata, SdkError};
 use aws_smithy_async::future::pagination_stream::PaginationStream;
+use futures::{FutureExt, TryFutureExt};
 use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
 use rampart_checks::Collected;
 use rampart_checks::inventory::{Cause, Unavailable};
@@ -26,40 +32,43 @@ use rampart_checks::inventory::{Cause, Unavailable};
 use super::error::describe;
 
 /// One call; its failure classified as `action` (`iam:GetAccountSummary`).
-pub async fn call<O, E>(action: &str, send: impl Future<Output = Result<O, SdkError<E, HttpResponse>>>) -> Result<O, Unavailable>
+pub fn call<O, E>(
+    action: &str,
+    send: impl Future<Output = Result<O, SdkError<E, HttpResponse>>>,
+) -> impl Future<Output = Result<O, Unavailable>>
 where
     E: ProvideErrorMetadata + std::error::Error + 'static,
 {
-    send.await.map_err(|e| describe(action, &e))
+    send.map_err(move |e| describe(action, &e))
 }
 
 /// One call's answer mapped into the value, or why it could not be had.
-pub async fn value<O, E, T>(
+pub fn value<O, E, T>(
     action: &str,
     send: impl Future<Output = Result<O, SdkError<E, HttpResponse>>>,
     map: impl FnOnce(O) -> T,
-) -> Collected<T>
+) -> impl Future<Output = Collected<T>>
 where
     E: ProvideErrorMetadata + std::error::Error + 'static,
 {
-    collected(call(action, send).await.map(map))
+    call(action, send).map(|answer| collected(answer.map(map)))
 }
 
 /// One call where "not configured" is an answer: `Known(None)` when [`describe`] finds the
 /// failure in the not-configured table of [`super::error`], else as [`value`].
-pub async fn optional<O, E, T>(
+pub fn optional<O, E, T>(
     action: &str,
     send: impl Future<Output = Result<O, SdkError<E, HttpResponse>>>,
     map: impl FnOnce(O) -> Option<T>,
-) -> Collected<Option<T>>
+) -> impl Future<Output = Collected<Option<T>>>
 where
     E: ProvideErrorMetadata + std::error::Error + 'static,
 {
-    match call(action, send).await {
+    call(action, send).map(|answer| match answer {
         Ok(out) => Collected::Known(map(out)),
         Err(why) if why.cause == Cause::NotConfigured => Collected::Known(None),
         Err(why) => Collected::Unknown(why),
-    }
+    })
 }
 
 /// Every item (or page) a paginator yields, each folded into `acc` by `step`; the first
