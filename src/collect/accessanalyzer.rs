@@ -59,7 +59,7 @@ mod tests {
 
     #[tokio::test]
     async fn a_denied_listing_is_unknown_with_the_reason() {
-        let stub = Stub::start(|_| Protocol::Json.error("403 Forbidden", "AccessDeniedException", "not authorized to perform: access-analyzer:ListAnalyzers")).await;
+        let stub = Stub::start(|_| Protocol::Json.denied("access-analyzer:ListAnalyzers")).await;
         let inv = stub.regional(regional, &plan(&[Source::AccessAnalyzers])).await;
         assert_eq!(unknown(&inv.access_analyzers), (
             Cause::Denied,

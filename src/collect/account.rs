@@ -75,7 +75,10 @@ mod tests {
             ),
             "REST POST /getAlternateContact" => {
                 assert!(r.body.contains("SECURITY"), "{}", r.body);
-                json(r#"{"AlternateContact":{"AlternateContactType":"SECURITY","EmailAddress":"security@example.com","Name":"Security","PhoneNumber":"+1 555 0100"}}"#)
+                json(
+                    r#"{"AlternateContact":{"AlternateContactType":"SECURITY","EmailAddress":"security@example.com","Name":"Security",
+                    "PhoneNumber":"+1 555 0100"}}"#,
+                )
             }
             other => panic!("unexpected {other}"),
         })
@@ -97,7 +100,7 @@ mod tests {
 
     #[tokio::test]
     async fn contacts_never_set_are_none() {
-        let stub = Stub::start(|_| Protocol::Json.error("404 Not Found", "ResourceNotFoundException", "No contact of the requested type")).await;
+        let stub = Stub::start(|_| Protocol::Json.error("404 Not Found", "ResourceNotFoundException", "No contact of that type")).await;
         let account = stub.global(global, &plan(BOTH)).await;
         assert_eq!(known(&account.contacts.contact_information), &None);
         assert_eq!(known(&account.contacts.security_contact), &None);

@@ -154,7 +154,8 @@ mod tests {
             "GetTrailStatus" if r.region == "eu-west-1" => json(r#"{"IsLogging":true}"#),
             "GetEventSelectors" if r.region == "eu-west-1" => json(
                 r#"{"TrailARN":"arn:aws:cloudtrail:eu-west-1:123456789012:trail/org","EventSelectors":[{"ReadWriteType":"All",
-                "IncludeManagementEvents":true,"DataResources":[{"Type":"AWS::S3::Object","Values":["arn:aws:s3"]}],"ExcludeManagementEventSources":[]}]}"#,
+                "IncludeManagementEvents":true,"DataResources":[{"Type":"AWS::S3::Object","Values":["arn:aws:s3"]}],
+                "ExcludeManagementEventSources":[]}]}"#,
             ),
             other => panic!("unexpected {other} in {}", r.region),
         }
@@ -186,7 +187,7 @@ mod tests {
     #[tokio::test]
     async fn denied_everywhere_is_unknown_denied_naming_each_region() {
         let stub = Stub::in_regions(&["eu-west-1", "us-east-1"], |_| {
-            Protocol::Json.error("400 Bad Request", "AccessDeniedException", "not authorized to perform: cloudtrail:DescribeTrails")
+            Protocol::Json.denied("cloudtrail:DescribeTrails")
         })
         .await;
         let account = stub.global(global, &plan(EVERY)).await;
@@ -197,14 +198,14 @@ mod tests {
     #[tokio::test]
     async fn failures_of_different_kinds_are_other_and_one_region_listing_trails_is_enough() {
         let mixed = Stub::in_regions(&["eu-west-1", "us-east-1"], |r| {
-            if r.region == "eu-west-1" { Protocol::Json.throttled() } else { Protocol::Json.error("400 Bad Request", "AccessDeniedException", "no") }
+            if r.region == "eu-west-1" { Protocol::Json.throttled() } else { Protocol::Json.denied("cloudtrail:DescribeTrails") }
         })
         .await;
         let account = mixed.global(global, &plan(&[Source::Trails])).await;
         assert_eq!(unknown(&account.cloudtrail.trails), (
             Cause::Other,
             "eu-west-1: cloudtrail:DescribeTrails throttled after every retry: ThrottlingException: Rate exceeded; \
-             us-east-1: cloudtrail:DescribeTrails access denied: AccessDeniedException: no"
+             us-east-1: cloudtrail:DescribeTrails access denied: AccessDeniedException: not authorized to perform: cloudtrail:DescribeTrails"
         ));
 
         let partly = Stub::in_regions(&["eu-west-1", "us-east-1"], |r| {
@@ -228,7 +229,7 @@ mod tests {
     #[tokio::test]
     async fn a_denied_status_is_unknown_for_its_trail() {
         let stub = Stub::start(|r| match r.action.as_str() {
-            "GetTrailStatus" => Protocol::Json.error("400 Bad Request", "AccessDeniedException", "not authorized to perform: cloudtrail:GetTrailStatus"),
+            "GetTrailStatus" => Protocol::Json.denied("cloudtrail:GetTrailStatus"),
             _ => answer(r),
         })
         .await;

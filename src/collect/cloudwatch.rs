@@ -53,7 +53,8 @@ mod tests {
             // The request is CBOR too; the page token shows in it as text.
             if r.body.contains("page-2") {
                 cbor(
-                    r#"{"MetricAlarms":[{"AlarmName":"root-usage","Metrics":[{"Id":"m1","MetricStat":{"Metric":{"Namespace":"CIS","MetricName":"RootUsage"},
+                    r#"{"MetricAlarms":[{"AlarmName":"root-usage","Metrics":[{"Id":"m1",
+                    "MetricStat":{"Metric":{"Namespace":"CIS","MetricName":"RootUsage"},
                     "Period":300,"Stat":"Sum"}}],"ActionsEnabled":false}]}"#,
                 )
             } else {
@@ -91,7 +92,7 @@ mod tests {
 
     #[tokio::test]
     async fn a_denied_listing_is_unknown_with_the_reason() {
-        let stub = Stub::start(|_| Protocol::Cbor.error("403 Forbidden", "AccessDenied", "not authorized to perform: cloudwatch:DescribeAlarms")).await;
+        let stub = Stub::start(|_| Protocol::Cbor.denied("cloudwatch:DescribeAlarms")).await;
         let inv = stub.regional(regional, &plan(&[Source::MetricAlarms])).await;
         assert_eq!(unknown(&inv.metric_alarms), (
             Cause::Denied,
@@ -102,10 +103,14 @@ mod tests {
     #[tokio::test]
     async fn a_throttled_second_page_makes_the_whole_list_unknown() {
         let stub = Stub::start(|r| {
-            if r.body.contains("page-2") { Protocol::Cbor.throttled() } else { cbor(r#"{"MetricAlarms":[{"AlarmName":"a"}],"NextToken":"page-2"}"#) }
+            let first = r#"{"MetricAlarms":[{"AlarmName":"a"}],"NextToken":"page-2"}"#;
+            if r.body.contains("page-2") { Protocol::Cbor.throttled() } else { cbor(first) }
         })
         .await;
         let inv = stub.regional(regional, &plan(&[Source::MetricAlarms])).await;
-        assert_eq!(unknown(&inv.metric_alarms), (Cause::Throttled, "cloudwatch:DescribeAlarms throttled after every retry: Throttling: Rate exceeded"));
+        assert_eq!(unknown(&inv.metric_alarms), (
+            Cause::Throttled,
+            "cloudwatch:DescribeAlarms throttled after every retry: Throttling: Rate exceeded"
+        ));
     }
 }

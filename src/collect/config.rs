@@ -58,7 +58,8 @@ mod tests {
             "DescribeConfigurationRecorders" => json(
                 r#"{"ConfigurationRecorders":[{"name":"default","roleARN":"arn:aws:iam::123456789012:role/config",
                 "recordingGroup":{"allSupported":true,"includeGlobalResourceTypes":true}},
-                {"name":"partial","roleARN":"arn:aws:iam::123456789012:role/config","recordingGroup":{"allSupported":false,"includeGlobalResourceTypes":false}}]}"#,
+                {"name":"partial","roleARN":"arn:aws:iam::123456789012:role/config",
+                "recordingGroup":{"allSupported":false,"includeGlobalResourceTypes":false}}]}"#,
             ),
             "DescribeConfigurationRecorderStatus" => {
                 json(r#"{"ConfigurationRecordersStatus":[{"name":"default","recording":true,"lastStatus":"SUCCESS"}]}"#)
@@ -104,7 +105,8 @@ mod tests {
         let inv = stub.regional(regional, &plan(&[Source::ConfigRecorders])).await;
         assert_eq!(unknown(&inv.config_recorders), (
             Cause::Denied,
-            "config:DescribeConfigurationRecorderStatus access denied: AccessDeniedException: not authorized to perform: config:DescribeConfigurationRecorderStatus"
+            "config:DescribeConfigurationRecorderStatus access denied: AccessDeniedException: \
+             not authorized to perform: config:DescribeConfigurationRecorderStatus"
         ));
     }
 

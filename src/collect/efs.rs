@@ -41,7 +41,8 @@ mod tests {
     async fn file_systems_are_read() {
         let stub = Stub::start(|r| match r.action.as_str() {
             "REST GET /2015-02-01/file-systems" => json(
-                r#"{"FileSystems":[{"FileSystemId":"fs-1","FileSystemArn":"arn:aws:elasticfilesystem:us-east-1:123456789012:file-system/fs-1","Encrypted":true,
+                r#"{"FileSystems":[{"FileSystemId":"fs-1","Encrypted":true,
+                "FileSystemArn":"arn:aws:elasticfilesystem:us-east-1:123456789012:file-system/fs-1",
                 "OwnerId":"123456789012","CreationToken":"t","CreationTime":1700000000,"LifeCycleState":"available","NumberOfMountTargets":0,
                 "SizeInBytes":{"Value":0},"PerformanceMode":"generalPurpose","Tags":[]},
                 {"FileSystemId":"fs-2","Encrypted":false,"OwnerId":"123456789012","CreationToken":"u","CreationTime":1700000000,
@@ -63,11 +64,12 @@ mod tests {
 
     #[tokio::test]
     async fn a_denied_listing_is_unknown_with_the_reason() {
-        let stub = Stub::start(|_| Protocol::Json.error("403 Forbidden", "AccessDeniedException", "not authorized to perform: elasticfilesystem:DescribeFileSystems")).await;
+        let stub = Stub::start(|_| Protocol::Json.denied("elasticfilesystem:DescribeFileSystems")).await;
         let inv = stub.regional(regional, &plan(&[Source::EfsFileSystems])).await;
         assert_eq!(unknown(&inv.efs_file_systems), (
             Cause::Denied,
-            "elasticfilesystem:DescribeFileSystems access denied: AccessDeniedException: not authorized to perform: elasticfilesystem:DescribeFileSystems"
+            "elasticfilesystem:DescribeFileSystems access denied: AccessDeniedException: \
+             not authorized to perform: elasticfilesystem:DescribeFileSystems"
         ));
     }
 

@@ -39,7 +39,8 @@ mod tests {
     use super::regional;
     use crate::collect::testing::{Protocol, Stub, json, known, plan, unknown};
 
-    const DETECTOR: &str = r#"{"serviceRole":"arn:aws:iam::123456789012:role/aws-service-role/guardduty.amazonaws.com/AWSServiceRoleForAmazonGuardDuty","status":"ENABLED","findingPublishingFrequency":"SIX_HOURS"}"#;
+    const DETECTOR: &str = r#"{"serviceRole":"arn:aws:iam::123456789012:role/aws-service-role/guardduty.amazonaws.com/GuardDuty",
+        "status":"ENABLED","findingPublishingFrequency":"SIX_HOURS"}"#;
 
     #[tokio::test]
     async fn every_detector_is_read_with_its_status() {
@@ -64,7 +65,7 @@ mod tests {
 
     #[tokio::test]
     async fn a_denied_listing_is_unknown_with_the_reason() {
-        let stub = Stub::start(|_| Protocol::Json.error("403 Forbidden", "AccessDeniedException", "not authorized to perform: guardduty:ListDetectors")).await;
+        let stub = Stub::start(|_| Protocol::Json.denied("guardduty:ListDetectors")).await;
         let inv = stub.regional(regional, &plan(&[Source::GuardDutyDetectors])).await;
         assert_eq!(unknown(&inv.guardduty_detectors), (
             Cause::Denied,

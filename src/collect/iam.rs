@@ -354,7 +354,7 @@ not_supported,true,false,N/A,N/A,N/A,N/A,false,N/A,N/A,N/A,N/A,false,N/A,false,N
     }
 
     fn denied(r: &Request) -> Answer {
-        Protocol::Query.error("403 Forbidden", "AccessDenied", &format!("not authorized to perform: iam:{}", r.action))
+        Protocol::Query.denied(&format!("iam:{}", r.action))
     }
 
     #[tokio::test]
@@ -466,7 +466,10 @@ not_supported,true,false,N/A,N/A,N/A,N/A,false,N/A,N/A,N/A,N/A,false,N/A,false,N
     async fn no_such_entity_elsewhere_is_a_failure() {
         let stub = Stub::start(|_| Protocol::Query.error("404 Not Found", "NoSuchEntity", "gone")).await;
         let iam = stub.global(global, &plan(&[Source::AccountSummary])).await.iam;
-        assert_eq!(unknown(&iam.account_summary), (Cause::Unsupported, "iam:GetAccountSummary not supported by this endpoint: NoSuchEntity: gone"));
+        assert_eq!(unknown(&iam.account_summary), (
+            Cause::Unsupported,
+            "iam:GetAccountSummary not supported by this endpoint: NoSuchEntity: gone"
+        ));
     }
 
     #[tokio::test]

@@ -135,8 +135,13 @@ mod tests {
     fn answer(r: &Request) -> Answer {
         let about = |id: &str| r.body.contains(&format!(r#""KeyId":"{id}""#));
         match r.action.as_str() {
-            "ListKeys" => json(r#"{"Keys":[{"KeyId":"cmk","KeyArn":"arn:aws:kms:us-east-1:123456789012:key/cmk"},{"KeyId":"aws"}],"Truncated":false}"#),
-            "ListAliases" => json(r#"{"Aliases":[{"AliasName":"alias/app","AliasArn":"arn:aws:kms:us-east-1:123456789012:alias/app","TargetKeyId":"cmk"},{"AliasName":"alias/unused"}]}"#),
+            "ListKeys" => {
+                json(r#"{"Keys":[{"KeyId":"cmk","KeyArn":"arn:aws:kms:us-east-1:123456789012:key/cmk"},{"KeyId":"aws"}]}"#)
+            }
+            "ListAliases" => json(
+                r#"{"Aliases":[{"AliasName":"alias/app","AliasArn":"arn:aws:kms:us-east-1:123456789012:alias/app","TargetKeyId":"cmk"},
+                {"AliasName":"alias/unused"}]}"#,
+            ),
             "DescribeKey" if about("cmk") => json(&metadata("cmk", "CUSTOMER")),
             "DescribeKey" if about("aws") => json(&metadata("aws", "AWS")),
             "GetKeyRotationStatus" if about("cmk") => json(r#"{"KeyRotationEnabled":true}"#),
@@ -180,9 +185,12 @@ mod tests {
 
     #[tokio::test]
     async fn denied_listings_are_unknown_with_the_reason() {
-        let stub = Stub::start(|r| Protocol::Json.error("400 Bad Request", "AccessDeniedException", &format!("not authorized to perform: kms:{}", r.action))).await;
+        let stub = Stub::start(|r| Protocol::Json.denied(&format!("kms:{}", r.action))).await;
         let inv = stub.regional(regional, &plan(EVERY)).await;
-        assert_eq!(unknown(&inv.kms.keys), (Cause::Denied, "kms:ListKeys access denied: AccessDeniedException: not authorized to perform: kms:ListKeys"));
+        assert_eq!(unknown(&inv.kms.keys), (
+            Cause::Denied,
+            "kms:ListKeys access denied: AccessDeniedException: not authorized to perform: kms:ListKeys"
+        ));
         assert_eq!(unknown(&inv.kms.aliases), (
             Cause::Denied,
             "kms:ListAliases access denied: AccessDeniedException: not authorized to perform: kms:ListAliases"
@@ -194,7 +202,7 @@ mod tests {
     async fn a_key_that_cannot_be_described_keeps_its_place_with_the_reason() {
         let stub = Stub::start(|r| {
             if r.action == "DescribeKey" && r.body.contains(r#""KeyId":"aws""#) {
-                Protocol::Json.error("400 Bad Request", "AccessDeniedException", "not authorized to perform: kms:DescribeKey")
+                Protocol::Json.denied("kms:DescribeKey")
             } else {
                 answer(r)
             }
@@ -217,7 +225,10 @@ mod tests {
         .await;
         let inv = stub.regional(regional, &plan(EVERY)).await;
         let keys = known(&inv.kms.keys);
-        assert_eq!(unknown(&keys[0].policy), (Cause::Throttled, "kms:GetKeyPolicy throttled after every retry: ThrottlingException: Rate exceeded"));
+        assert_eq!(unknown(&keys[0].policy), (
+            Cause::Throttled,
+            "kms:GetKeyPolicy throttled after every retry: ThrottlingException: Rate exceeded"
+        ));
         assert!(keys[1].policy.known().is_some());
     }
 

@@ -66,7 +66,7 @@ mod tests {
 
     #[tokio::test]
     async fn a_denied_listing_is_unknown_with_the_reason() {
-        let stub = Stub::start(|_| Protocol::Json.error("400 Bad Request", "AccessDeniedException", "not authorized to perform: logs:DescribeMetricFilters")).await;
+        let stub = Stub::start(|_| Protocol::Json.denied("logs:DescribeMetricFilters")).await;
         let inv = stub.regional(regional, &plan(&[Source::MetricFilters])).await;
         assert_eq!(unknown(&inv.metric_filters), (
             Cause::Denied,

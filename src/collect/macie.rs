@@ -60,11 +60,11 @@ mod tests {
 
     #[tokio::test]
     async fn any_other_denial_is_unknown_with_the_reason() {
-        let stub = Stub::start(|_| Protocol::Json.error("403 Forbidden", "AccessDeniedException", "User is not authorized to perform: macie2:GetMacieSession")).await;
+        let stub = Stub::start(|_| Protocol::Json.denied("macie2:GetMacieSession")).await;
         let inv = stub.regional(regional, &plan(&[Source::MacieSession])).await;
         assert_eq!(unknown(&inv.macie_session), (
             Cause::Denied,
-            "macie2:GetMacieSession access denied: AccessDeniedException: User is not authorized to perform: macie2:GetMacieSession"
+            "macie2:GetMacieSession access denied: AccessDeniedException: not authorized to perform: macie2:GetMacieSession"
         ));
     }
 }

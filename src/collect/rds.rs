@@ -124,7 +124,10 @@ mod tests {
     async fn only_the_planned_call_is_sent_and_throttling_is_unknown_throttled() {
         let stub = Stub::start(|_| Protocol::Query.throttled()).await;
         let inv = stub.regional(regional, &plan(&[Source::RdsInstances])).await;
-        assert_eq!(unknown(&inv.rds_instances), (Cause::Throttled, "rds:DescribeDBInstances throttled after every retry: Throttling: Rate exceeded"));
+        assert_eq!(unknown(&inv.rds_instances), (
+            Cause::Throttled,
+            "rds:DescribeDBInstances throttled after every retry: Throttling: Rate exceeded"
+        ));
         assert_eq!(unknown(&inv.rds_clusters).0, Cause::NotCollected);
         assert_eq!(stub.actions(), ["DescribeDBInstances"]);
     }

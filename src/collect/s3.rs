@@ -250,8 +250,9 @@ mod tests {
             kms_master_key_id: Some("arn:aws:kms:eu-west-1:123456789012:key/k".into()),
             bucket_key_enabled: Some(true),
         }));
-        let block = PublicAccessBlock { block_public_acls: true, ignore_public_acls: true, block_public_policy: true, restrict_public_buckets: false };
-        assert_eq!(known(&eu.public_access_block), &Some(block.clone()));
+        let block =
+            PublicAccessBlock { block_public_acls: true, ignore_public_acls: true, block_public_policy: true, restrict_public_buckets: false };
+        assert_eq!(known(&eu.public_access_block), &Some(block));
         assert_eq!(known(&eu.policy).as_deref(), Some(POLICY));
         assert_eq!(known(&eu.policy_is_public), &Some(false));
         assert_eq!(known(&eu.acl_grants), &[Grant {
@@ -280,8 +281,8 @@ mod tests {
         let stub = Stub::start(|r| {
             let missing = |code| Protocol::RestXml.error("404 Not Found", code, "The configuration does not exist");
             match target(r) {
-                _ if r.action.starts_with("REST GET /v20180820/") => {
-                    Protocol::Query.error("404 Not Found", "NoSuchPublicAccessBlockConfiguration", "The public access block configuration was not found")
+                _ if r.path.starts_with("/v20180820/") => {
+                    Protocol::Query.error("404 Not Found", "NoSuchPublicAccessBlockConfiguration", "The configuration was not found")
                 }
                 (_, "encryption") => missing("ServerSideEncryptionConfigurationNotFoundError"),
                 (_, "publicAccessBlock") => missing("NoSuchPublicAccessBlockConfiguration"),
@@ -307,7 +308,7 @@ mod tests {
         let stub = Stub::start(|r| {
             let denied = || Protocol::RestXml.error("403 Forbidden", "AccessDenied", "Access Denied");
             match target(r) {
-                _ if r.action.starts_with("REST GET /v20180820/") => Protocol::Query.error("403 Forbidden", "AccessDenied", "Access Denied"),
+                _ if r.path.starts_with("/v20180820/") => Protocol::Query.error("403 Forbidden", "AccessDenied", "Access Denied"),
                 (_, "x-id" | "location") => answer(r),
                 _ => denied(),
             }

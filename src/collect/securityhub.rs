@@ -36,7 +36,10 @@ mod tests {
     async fn the_hub_is_read() {
         let stub = Stub::start(|r| {
             assert_eq!(r.action, "REST GET /accounts");
-            json(r#"{"HubArn":"arn:aws:securityhub:us-east-1:123456789012:hub/default","SubscribedAt":"2024-01-02T03:04:05.000Z","AutoEnableControls":true}"#)
+            json(
+                r#"{"HubArn":"arn:aws:securityhub:us-east-1:123456789012:hub/default","SubscribedAt":"2024-01-02T03:04:05.000Z",
+                "AutoEnableControls":true}"#,
+            )
         })
         .await;
         let inv = stub.regional(regional, &plan(&[Source::SecurityHub])).await;
@@ -49,7 +52,7 @@ mod tests {
     #[tokio::test]
     async fn an_account_not_subscribed_has_no_hub() {
         for (status, code) in [("401 Unauthorized", "InvalidAccessException"), ("404 Not Found", "ResourceNotFoundException")] {
-            let stub = Stub::start(move |_| Protocol::Json.error(status, code, "Account 123456789012 is not subscribed to AWS Security Hub")).await;
+            let stub = Stub::start(move |_| Protocol::Json.error(status, code, "Account is not subscribed to AWS Security Hub")).await;
             let inv = stub.regional(regional, &plan(&[Source::SecurityHub])).await;
             assert_eq!(known(&inv.securityhub), &None, "{code}");
         }
@@ -57,7 +60,7 @@ mod tests {
 
     #[tokio::test]
     async fn a_denied_call_is_unknown_with_the_reason() {
-        let stub = Stub::start(|_| Protocol::Json.error("403 Forbidden", "AccessDeniedException", "not authorized to perform: securityhub:DescribeHub")).await;
+        let stub = Stub::start(|_| Protocol::Json.denied("securityhub:DescribeHub")).await;
         let inv = stub.regional(regional, &plan(&[Source::SecurityHub])).await;
         assert_eq!(unknown(&inv.securityhub), (
             Cause::Denied,

@@ -34,7 +34,7 @@ mod tests {
     use rampart_checks::inventory::{Cause, Source};
 
     use super::regional;
-    use crate::collect::testing::{Protocol, Stub, known, plan, query, unknown};
+    use crate::collect::testing::{Answer, Protocol, Stub, known, plan, query, unknown};
 
     fn member(topic: &str, protocol: &str) -> String {
         format!(
@@ -44,15 +44,19 @@ mod tests {
         )
     }
 
+    fn page(members: &str, next: &str) -> Answer {
+        query("ListSubscriptions", &format!("<Subscriptions>{members}</Subscriptions>{next}"))
+    }
+
+    fn first_page() -> Answer {
+        page(&member("alarms", "email"), "<NextToken>page-2</NextToken>")
+    }
+
     #[tokio::test]
     async fn every_page_of_subscriptions_is_read_without_endpoints() {
         let stub = Stub::start(|r| {
             assert_eq!(r.action, "ListSubscriptions");
-            if r.body.contains("NextToken=page-2") {
-                query("ListSubscriptions", &format!("<Subscriptions>{}</Subscriptions>", member("billing", "sqs")))
-            } else {
-                query("ListSubscriptions", &format!("<Subscriptions>{}</Subscriptions><NextToken>page-2</NextToken>", member("alarms", "email")))
-            }
+            if r.body.contains("NextToken=page-2") { page(&member("billing", "sqs"), "") } else { first_page() }
         })
         .await;
         let inv = stub.regional(regional, &plan(&[Source::SnsSubscriptions])).await;
@@ -67,25 +71,25 @@ mod tests {
 
     #[tokio::test]
     async fn a_denied_listing_is_unknown_with_the_reason() {
-        let stub = Stub::start(|_| Protocol::Query.error("403 Forbidden", "AuthorizationError", "User is not authorized to perform: SNS:ListSubscriptions")).await;
+        let stub =
+            Stub::start(|_| Protocol::Query.error("403 Forbidden", "AuthorizationError", "not authorized to perform: SNS:ListSubscriptions")).await;
         let inv = stub.regional(regional, &plan(&[Source::SnsSubscriptions])).await;
         assert_eq!(unknown(&inv.sns_subscriptions), (
             Cause::Denied,
-            "sns:ListSubscriptions access denied: AuthorizationError: User is not authorized to perform: SNS:ListSubscriptions"
+            "sns:ListSubscriptions access denied: AuthorizationError: not authorized to perform: SNS:ListSubscriptions"
         ));
     }
 
     #[tokio::test]
     async fn a_failed_second_page_makes_the_whole_list_unknown() {
         let stub = Stub::start(|r| {
-            if r.body.contains("NextToken=page-2") {
-                Protocol::Query.throttled()
-            } else {
-                query("ListSubscriptions", &format!("<Subscriptions>{}</Subscriptions><NextToken>page-2</NextToken>", member("alarms", "email")))
-            }
+            if r.body.contains("NextToken=page-2") { Protocol::Query.throttled() } else { first_page() }
         })
         .await;
         let inv = stub.regional(regional, &plan(&[Source::SnsSubscriptions])).await;
-        assert_eq!(unknown(&inv.sns_subscriptions), (Cause::Throttled, "sns:ListSubscriptions throttled after every retry: Throttling: Rate exceeded"));
+        assert_eq!(unknown(&inv.sns_subscriptions), (
+            Cause::Throttled,
+            "sns:ListSubscriptions throttled after every retry: Throttling: Rate exceeded"
+        ));
     }
 }

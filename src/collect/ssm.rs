@@ -79,7 +79,8 @@ mod tests {
                 assert!(r.body.contains(r#""Key":"ComplianceType""#) && r.body.contains(r#""Values":["Patch"]"#), "{}", r.body);
                 json(
                     r#"{"ResourceComplianceSummaryItems":[{"ComplianceType":"Patch","ResourceType":"ManagedInstance","ResourceId":"i-1",
-                    "Status":"NON_COMPLIANT","NonCompliantSummary":{"NonCompliantCount":3,"SeveritySummary":{"CriticalCount":1,"HighCount":2}}}]}"#,
+                    "Status":"NON_COMPLIANT","NonCompliantSummary":{"NonCompliantCount":3,
+                    "SeveritySummary":{"CriticalCount":1,"HighCount":2}}}]}"#,
                 )
             }
             other => panic!("unexpected {other}"),
@@ -102,18 +103,17 @@ mod tests {
 
     #[tokio::test]
     async fn denied_calls_are_unknown_with_the_reason() {
-        let stub = Stub::start(|r| {
-            Protocol::Json.error("400 Bad Request", "AccessDeniedException", &format!("not authorized to perform: ssm:{}", r.action))
-        })
-        .await;
+        let stub = Stub::start(|r| Protocol::Json.denied(&format!("ssm:{}", r.action))).await;
         let inv = stub.regional(regional, &plan(&[Source::SsmManagedInstances, Source::SsmPatchCompliance])).await;
         assert_eq!(unknown(&inv.ssm_managed_instances), (
             Cause::Denied,
-            "ssm:DescribeInstanceInformation access denied: AccessDeniedException: not authorized to perform: ssm:DescribeInstanceInformation"
+            "ssm:DescribeInstanceInformation access denied: AccessDeniedException: \
+             not authorized to perform: ssm:DescribeInstanceInformation"
         ));
         assert_eq!(unknown(&inv.ssm_patch_compliance), (
             Cause::Denied,
-            "ssm:ListResourceComplianceSummaries access denied: AccessDeniedException: not authorized to perform: ssm:ListResourceComplianceSummaries"
+            "ssm:ListResourceComplianceSummaries access denied: AccessDeniedException: \
+             not authorized to perform: ssm:ListResourceComplianceSummaries"
         ));
     }
 

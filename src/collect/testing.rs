@@ -187,6 +187,16 @@ impl Protocol {
         }
     }
 
+    /// The protocol's usual denial of `action`: "not authorized to perform: {action}".
+    pub(crate) fn denied(self, action: &str) -> Answer {
+        let code = match self {
+            Protocol::Query | Protocol::RestXml | Protocol::Cbor => "AccessDenied",
+            Protocol::Ec2 => "UnauthorizedOperation",
+            Protocol::Json => "AccessDeniedException",
+        };
+        self.error("403 Forbidden", code, &format!("not authorized to perform: {action}"))
+    }
+
     /// A throttling error after which, with one attempt, the call gives up.
     pub(crate) fn throttled(self) -> Answer {
         let code = match self {
