@@ -3,8 +3,8 @@
 //!
 //! The answers that mean "not configured" (no password policy, no bucket policy, Security
 //! Hub or Macie not enabled) are in one table, [`NOT_CONFIGURED`], by action and error code;
-//! they become [`Cause::NotConfigured`], which the reads of `super::read::optional` turn into
-//! data (`Known(None)`). Everything else is access denied, throttled after every retry, not
+//! they become [`Cause::NotConfigured`], which `super::read::optional` turns into data
+//! (`Known(None)`). Everything else is access denied, throttled after every retry, not
 //! supported by the endpoint, timed out, or another failure.
 
 use aws_sdk_iam::error::{ProvideErrorMetadata, SdkError};

@@ -24,8 +24,8 @@ use std::future::Future;
 
 use aws_sdk_iam::error::{ProvideErrorMetadata, SdkError};
 use aws_smithy_async::future::pagination_stream::PaginationStream;
-use futures::{FutureExt, TryFutureExt};
 use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
+use futures::{FutureExt, TryFutureExt};
 use rampart_checks::Collected;
 use rampart_checks::inventory::{Cause, Unavailable};
 
