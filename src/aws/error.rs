@@ -1,8 +1,11 @@
-//! Classifies SDK errors once, into the reason an inventory value is `Unknown`.
+//! Classifies SDK errors once, into why an inventory value is `Unknown`: [`describe`] gives
+//! the kind of failure ([`Cause`]) and a one-line reason naming the action.
 //!
-//! Codes that mean "not configured" are handled by each collector as data (for example
-//! IAM's NoSuchEntity for the password policy); everything else becomes a reason string:
-//! access denied, throttled after every retry, not supported by the endpoint, timed out.
+//! The answers that mean "not configured" (no password policy, no bucket policy, Security
+//! Hub or Macie not enabled) are in one table, [`NOT_CONFIGURED`], by action and error code;
+//! they become [`Cause::NotConfigured`], which `super::read::optional` turns into data
+//! (`Known(None)`). Everything else is access denied, throttled after every retry, not
+//! supported by the endpoint, timed out, or another failure.
 
 use aws_sdk_iam::error::{ProvideErrorMetadata, SdkError};
 use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
@@ -41,6 +44,35 @@ pub fn names_throttling_code(document: &[u8]) -> bool {
 
 const NOT_SUPPORTED: &[&str] = &["NotImplemented", "InvalidAction", "UnknownOperationException", "UnsupportedOperation"];
 
+/// The failures that mean what an action reads is not set up, an answer rather than a
+/// failure: (action, error code, words the message must contain, where the code alone does
+/// not tell).
+const NOT_CONFIGURED: &[(&str, &str, Option<&str>)] = &[
+    // The account uses IAM's defaults.
+    ("iam:GetAccountPasswordPolicy", "NoSuchEntity", None),
+    ("s3:GetAccountPublicAccessBlock", "NoSuchPublicAccessBlockConfiguration", None),
+    ("s3:GetBucketPublicAccessBlock", "NoSuchPublicAccessBlockConfiguration", None),
+    ("s3:GetEncryptionConfiguration", "ServerSideEncryptionConfigurationNotFoundError", None),
+    ("s3:GetBucketPolicy", "NoSuchBucketPolicy", None),
+    ("s3:GetBucketPolicyStatus", "NoSuchBucketPolicy", None),
+    ("account:GetContactInformation", "ResourceNotFoundException", None),
+    ("account:GetAlternateContact", "ResourceNotFoundException", None),
+    // "Account is not subscribed to AWS Security Hub".
+    ("securityhub:DescribeHub", "InvalidAccessException", None),
+    ("securityhub:DescribeHub", "ResourceNotFoundException", None),
+    // Where Macie is off, AWS answers AccessDenied "Macie is not enabled" (emulators answer
+    // ResourceNotFound); any other denial is a denial.
+    ("macie2:GetMacieSession", "ResourceNotFoundException", None),
+    ("macie2:GetMacieSession", "AccessDeniedException", Some("not enabled")),
+];
+
+/// Whether `action` failing with this code and message means what it reads is not set up.
+fn not_configured(action: &str, code: &str, message: Option<&str>) -> bool {
+    NOT_CONFIGURED.iter().any(|&(a, c, words)| {
+        a == action && c == code && words.is_none_or(|w| message.is_some_and(|m| m.contains(w)))
+    })
+}
+
 /// What kind of failure an error code (or, without one, an HTTP status) is, and the words
 /// that say so in a reason.
 pub fn kind_of(code: &str, http_status: Option<u16>) -> (Cause, &'static str) {
@@ -55,15 +87,6 @@ pub fn kind_of(code: &str, http_status: Option<u16>) -> (Cause, &'static str) {
     }
 }
 
-/// Whether a failed call is a service error with one of these codes (for the codes that
-/// mean "not configured", which collectors turn into data).
-pub fn has_code<E: ProvideErrorMetadata>(err: &SdkError<E, HttpResponse>, codes: &[&str]) -> bool {
-    match err {
-        SdkError::ServiceError(se) => se.err().code().is_some_and(|c| codes.contains(&c)),
-        _ => false,
-    }
-}
-
 /// `Code: message` of a service error.
 pub fn service_error_text<E: ProvideErrorMetadata>(err: &E) -> String {
     match (err.code(), err.message()) {
@@ -75,7 +98,9 @@ pub fn service_error_text<E: ProvideErrorMetadata>(err: &E) -> String {
 }
 
 /// Why a failed call left its value unknown: the kind of failure, and a one-line reason
-/// naming the action (`iam:GetAccountSummary access denied: …`).
+/// naming the action (`iam:GetAccountSummary access denied: …`). A failure that
+/// [`NOT_CONFIGURED`] lists for the action is [`Cause::NotConfigured`]
+/// (`s3:GetBucketPolicy not configured: NoSuchBucketPolicy: …`).
 pub fn describe<E>(action: &str, err: &SdkError<E, HttpResponse>) -> Unavailable
 where
     E: ProvideErrorMetadata + std::error::Error + 'static,
@@ -88,6 +113,9 @@ where
             let e = se.err();
             let code = e.code().unwrap_or("");
             let status = se.raw().status().as_u16();
+            if not_configured(action, code, e.message()) {
+                return Unavailable::new(Cause::NotConfigured, format!("{action} not configured: {}", service_error_text(e)));
+            }
             let (cause, words) = kind_of(code, Some(status));
             if e.code().is_none() && e.message().is_none() {
                 // A success status whose body did not parse, or an error without AWS's
@@ -176,5 +204,16 @@ mod tests {
         assert_eq!(kind_of("RequestLimitExceeded", Some(503)), (Cause::Throttled, "throttled after every retry"));
         assert_eq!(kind_of("", Some(404)), (Cause::Unsupported, "not supported by this endpoint"));
         assert_eq!(kind_of("InternalFailure", Some(500)), (Cause::Other, "failed"));
+    }
+
+    #[test]
+    fn not_configured_is_decided_by_action_code_and_words() {
+        assert!(not_configured("iam:GetAccountPasswordPolicy", "NoSuchEntity", None));
+        // The same code from another action is not an answer.
+        assert!(!not_configured("iam:GetAccountSummary", "NoSuchEntity", None));
+        assert!(not_configured("macie2:GetMacieSession", "AccessDeniedException", Some("Macie is not enabled.")));
+        assert!(!not_configured("macie2:GetMacieSession", "AccessDeniedException", Some("User is not authorized")));
+        assert!(!not_configured("macie2:GetMacieSession", "AccessDeniedException", None));
+        assert!(not_configured("macie2:GetMacieSession", "ResourceNotFoundException", None));
     }
 }

@@ -1,8 +1,11 @@
-//! AWS sessions: one configuration load, the caller's identity, and per-service clients.
+//! AWS sessions: one configuration load, the caller's identity, and per-service clients;
+//! the calls collectors make through them go through [`read`], whose failures [`error`]
+//! classifies.
 
 mod bounded;
 pub mod error;
 pub mod limited;
+pub mod read;
 pub mod window;
 
 use std::collections::HashMap;

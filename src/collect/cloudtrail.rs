@@ -11,8 +11,7 @@ use rampart_checks::inventory::cloudtrail::{
 use rampart_checks::inventory::{Cause, Plan, Source};
 
 use super::read;
-use crate::aws::Session;
-use crate::aws::error::describe;
+use crate::aws::{Session, read};
 
 /// The reads of `plan`'s CloudTrail sources (every one of which needs the trail list).
 pub async fn collect(session: &Session, regions: &[String], plan: &Plan) -> CloudTrailInventory {
@@ -23,7 +22,7 @@ pub async fn collect(session: &Session, regions: &[String], plan: &Plan) -> Clou
     let mut failures = Vec::new();
     let listed = futures::future::join_all(regions.iter().map(|region| async move {
         let client = session.cloudtrail(region);
-        (region, client.describe_trails().include_shadow_trails(true).send().await)
+        (region, read::call("cloudtrail:DescribeTrails", client.describe_trails().include_shadow_trails(true).send()).await)
     }))
     .await;
     for (region, result) in listed {
@@ -35,7 +34,7 @@ pub async fn collect(session: &Session, regions: &[String], plan: &Plan) -> Clou
                     }
                 }
             }
-            Err(e) => failures.push((region, describe("cloudtrail:DescribeTrails", &e))),
+            Err(why) => failures.push((region, why)),
         }
     }
     if by_arn.is_empty() && !failures.is_empty() {
@@ -55,15 +54,18 @@ async fn trail(session: &Session, t: aws_sdk_cloudtrail::types::Trail, plan: &Pl
     let home_region = t.home_region().unwrap_or("us-east-1").to_string();
     let client = session.cloudtrail(&home_region);
     let (status, selectors) = tokio::join!(
-        read(plan, Source::TrailStatus, async {
-            match client.get_trail_status().name(&arn).send().await {
-                Ok(out) => Collected::Known(TrailStatus { is_logging: out.is_logging().unwrap_or(false) }),
-                Err(e) => Collected::Unknown(describe("cloudtrail:GetTrailStatus", &e)),
-            }
-        }),
-        read(plan, Source::TrailEventSelectors, async {
-            match client.get_event_selectors().trail_name(&arn).send().await {
-                Ok(out) => Collected::Known(EventSelectors {
+        read(
+            plan,
+            Source::TrailStatus,
+            read::value("cloudtrail:GetTrailStatus", client.get_trail_status().name(&arn).send(), |out| TrailStatus {
+                is_logging: out.is_logging().unwrap_or(false)
+            })
+        ),
+        read(
+            plan,
+            Source::TrailEventSelectors,
+            read::value("cloudtrail:GetEventSelectors", client.get_event_selectors().trail_name(&arn).send(), |out| {
+                EventSelectors {
                     basic: out
                         .event_selectors()
                         .iter()
@@ -98,10 +100,9 @@ async fn trail(session: &Session, t: aws_sdk_cloudtrail::types::Trail, plan: &Pl
                                 .collect(),
                         })
                         .collect(),
-                }),
-                Err(e) => Collected::Unknown(describe("cloudtrail:GetEventSelectors", &e)),
-            }
-        })
+                }
+            })
+        )
     );
     Trail {
         name: t.name().unwrap_or_default().to_string(),
@@ -125,4 +126,117 @@ pub(super) fn global<'a>(session: &'a Session, plan: &'a Plan) -> super::GlobalR
         let read = crate::progress::track(collect(session, &session.regions, plan)).await;
         Box::new(move |account: &mut rampart_checks::inventory::AccountInventory| account.cloudtrail = read) as super::Apply<_>
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use rampart_checks::Collected;
+    use rampart_checks::inventory::cloudtrail::{DataResource, EventSelector, EventSelectors, TrailStatus};
+    use rampart_checks::inventory::{Cause, Source};
+
+    use super::global;
+    use crate::collect::testing::{Answer, Protocol, Request, Stub, json, known, plan, unknown};
+
+    const EVERY: &[Source] = &[Source::Trails, Source::TrailStatus, Source::TrailEventSelectors];
+
+    /// One multi-region trail whose home is eu-west-1, listed (as a shadow trail) by every
+    /// region; status and selectors answered only in its home region.
+    fn answer(r: &Request) -> Answer {
+        match r.action.as_str() {
+            "DescribeTrails" => {
+                assert!(r.body.contains(r#""includeShadowTrails":true"#), "{}", r.body);
+                json(
+                    r#"{"trailList":[{"Name":"org","TrailARN":"arn:aws:cloudtrail:eu-west-1:123456789012:trail/org","HomeRegion":"eu-west-1",
+                    "IsMultiRegionTrail":true,"IsOrganizationTrail":false,"IncludeGlobalServiceEvents":true,"LogFileValidationEnabled":true,
+                    "S3BucketName":"trail-logs","KmsKeyId":"arn:aws:kms:eu-west-1:123456789012:key/k"}]}"#,
+                )
+            }
+            "GetTrailStatus" if r.region == "eu-west-1" => json(r#"{"IsLogging":true}"#),
+            "GetEventSelectors" if r.region == "eu-west-1" => json(
+                r#"{"TrailARN":"arn:aws:cloudtrail:eu-west-1:123456789012:trail/org","EventSelectors":[{"ReadWriteType":"All",
+                "IncludeManagementEvents":true,"DataResources":[{"Type":"AWS::S3::Object","Values":["arn:aws:s3"]}],
+                "ExcludeManagementEventSources":[]}]}"#,
+            ),
+            other => panic!("unexpected {other} in {}", r.region),
+        }
+    }
+
+    #[tokio::test]
+    async fn a_trail_seen_from_every_region_is_one_read_in_its_home_region() {
+        let stub = Stub::in_regions(&["eu-west-1", "us-east-1"], answer).await;
+        let account = stub.global(global, &plan(EVERY)).await;
+        let trails = known(&account.cloudtrail.trails);
+        assert_eq!(trails.len(), 1, "{trails:?}");
+        let trail = &trails[0];
+        assert_eq!((trail.name.as_str(), trail.home_region.as_str()), ("org", "eu-west-1"));
+        assert!(trail.is_multi_region_trail && trail.log_file_validation_enabled && !trail.is_organization_trail);
+        assert_eq!(trail.s3_bucket_name.as_deref(), Some("trail-logs"));
+        assert_eq!(trail.status, Collected::Known(TrailStatus { is_logging: true }));
+        assert_eq!(trail.selectors, Collected::Known(EventSelectors {
+            basic: vec![EventSelector {
+                read_write_type: Some("All".into()),
+                include_management_events: Some(true),
+                exclude_management_event_sources: vec![],
+                data_resources: vec![DataResource { resource_type: Some("AWS::S3::Object".into()), values: vec!["arn:aws:s3".into()] }],
+            }],
+            advanced: vec![],
+        }));
+        assert_eq!(stub.actions().iter().filter(|a| *a == "DescribeTrails").count(), 2);
+    }
+
+    #[tokio::test]
+    async fn denied_everywhere_is_unknown_denied_naming_each_region() {
+        let stub = Stub::in_regions(&["eu-west-1", "us-east-1"], |_| {
+            Protocol::Json.denied("cloudtrail:DescribeTrails")
+        })
+        .await;
+        let account = stub.global(global, &plan(EVERY)).await;
+        let denied = "cloudtrail:DescribeTrails access denied: AccessDeniedException: not authorized to perform: cloudtrail:DescribeTrails";
+        assert_eq!(unknown(&account.cloudtrail.trails), (Cause::Denied, format!("eu-west-1: {denied}; us-east-1: {denied}").as_str()));
+    }
+
+    #[tokio::test]
+    async fn failures_of_different_kinds_are_other_and_one_region_listing_trails_is_enough() {
+        let mixed = Stub::in_regions(&["eu-west-1", "us-east-1"], |r| {
+            if r.region == "eu-west-1" { Protocol::Json.throttled() } else { Protocol::Json.denied("cloudtrail:DescribeTrails") }
+        })
+        .await;
+        let account = mixed.global(global, &plan(&[Source::Trails])).await;
+        assert_eq!(unknown(&account.cloudtrail.trails), (
+            Cause::Other,
+            "eu-west-1: cloudtrail:DescribeTrails throttled after every retry: ThrottlingException: Rate exceeded; \
+             us-east-1: cloudtrail:DescribeTrails access denied: AccessDeniedException: not authorized to perform: cloudtrail:DescribeTrails"
+        ));
+
+        let partly = Stub::in_regions(&["eu-west-1", "us-east-1"], |r| {
+            if r.region == "us-east-1" { Protocol::Json.throttled() } else { answer(r) }
+        })
+        .await;
+        let account = partly.global(global, &plan(&[Source::Trails])).await;
+        assert_eq!(known(&account.cloudtrail.trails).len(), 1);
+    }
+
+    #[tokio::test]
+    async fn status_and_selectors_outside_the_plan_are_not_sent() {
+        let stub = Stub::start(answer).await;
+        let account = stub.global(global, &plan(&[Source::Trails])).await;
+        let trail = &known(&account.cloudtrail.trails)[0];
+        assert_eq!(unknown(&trail.status).0, Cause::NotCollected);
+        assert_eq!(unknown(&trail.selectors).0, Cause::NotCollected);
+        assert_eq!(stub.actions(), ["DescribeTrails"]);
+    }
+
+    #[tokio::test]
+    async fn a_denied_status_is_unknown_for_its_trail() {
+        let stub = Stub::start(|r| match r.action.as_str() {
+            "GetTrailStatus" => Protocol::Json.denied("cloudtrail:GetTrailStatus"),
+            _ => answer(r),
+        })
+        .await;
+        let account = stub.global(global, &plan(&[Source::Trails, Source::TrailStatus])).await;
+        assert_eq!(unknown(&known(&account.cloudtrail.trails)[0].status), (
+            Cause::Denied,
+            "cloudtrail:GetTrailStatus access denied: AccessDeniedException: not authorized to perform: cloudtrail:GetTrailStatus"
+        ));
+    }
 }

@@ -14,7 +14,7 @@ use futures::StreamExt;
 use rampart_checks::inventory::{Plan, Source};
 
 use super::{PER_RESOURCE_CONCURRENCY, read, to_chrono};
-use crate::aws::error::describe;
+use crate::aws::read;
 
 /// The reads of `plan`'s EC2 sources, one region.
 pub async fn collect(client: &Client, plan: &Plan) -> Ec2Inventory {
@@ -88,60 +88,52 @@ pub async fn collect(client: &Client, plan: &Plan) -> Ec2Inventory {
 }
 
 async fn ebs_encryption_by_default(client: &Client) -> Collected<bool> {
-    match client.get_ebs_encryption_by_default().send().await {
-        Ok(out) => Collected::Known(out.ebs_encryption_by_default().unwrap_or(false)),
-        Err(e) => Collected::Unknown(describe("ec2:GetEbsEncryptionByDefault", &e)),
-    }
+    read::value("ec2:GetEbsEncryptionByDefault", client.get_ebs_encryption_by_default().send(), |out| {
+        out.ebs_encryption_by_default().unwrap_or(false)
+    })
+    .await
 }
 
 async fn ebs_default_kms_key_id(client: &Client) -> Collected<Option<String>> {
-    match client.get_ebs_default_kms_key_id().send().await {
-        Ok(out) => Collected::Known(out.kms_key_id().map(str::to_string)),
-        Err(e) => Collected::Unknown(describe("ec2:GetEbsDefaultKmsKeyId", &e)),
-    }
+    read::value("ec2:GetEbsDefaultKmsKeyId", client.get_ebs_default_kms_key_id().send(), |out| out.kms_key_id().map(str::to_string)).await
 }
 
 async fn snapshot_block_public_access(client: &Client) -> Collected<String> {
-    match client.get_snapshot_block_public_access_state().send().await {
-        Ok(out) => match out.state() {
-            Some(state) => Collected::Known(state.as_str().to_string()),
-            // Every answer names the state; one without it is not read as any of them.
-            None => Collected::Unknown("ec2:GetSnapshotBlockPublicAccessState answered without a state".into()),
-        },
-        Err(e) => Collected::Unknown(describe("ec2:GetSnapshotBlockPublicAccessState", &e)),
-    }
+    let answer = read::call("ec2:GetSnapshotBlockPublicAccessState", client.get_snapshot_block_public_access_state().send()).await;
+    read::collected(answer.and_then(|out| match out.state() {
+        Some(state) => Ok(state.as_str().to_string()),
+        // Every answer names the state; one without it is not read as any of them.
+        None => Err("ec2:GetSnapshotBlockPublicAccessState answered without a state".into()),
+    }))
 }
 
 async fn instance_metadata_defaults(client: &Client) -> Collected<Option<InstanceMetadataDefaults>> {
-    match client.get_instance_metadata_defaults().send().await {
-        Ok(out) => Collected::Known(out.account_level().map(|d| InstanceMetadataDefaults {
+    read::value("ec2:GetInstanceMetadataDefaults", client.get_instance_metadata_defaults().send(), |out| {
+        out.account_level().map(|d| InstanceMetadataDefaults {
             http_tokens: d.http_tokens().map(|t| t.as_str().to_string()),
             http_endpoint: d.http_endpoint().map(|t| t.as_str().to_string()),
-        })),
-        Err(e) => Collected::Unknown(describe("ec2:GetInstanceMetadataDefaults", &e)),
-    }
+        })
+    })
+    .await
 }
 
 async fn volumes(client: &Client) -> Collected<Vec<Volume>> {
-    collect_items!("ec2:DescribeVolumes", client.describe_volumes().into_paginator(), |v: aws_sdk_ec2::types::Volume| Volume {
+    read::items("ec2:DescribeVolumes", client.describe_volumes().into_paginator().items().send(), |v| Volume {
         volume_id: v.volume_id().unwrap_or_default().to_string(),
         encrypted: v.encrypted().unwrap_or(false),
         kms_key_id: v.kms_key_id().map(str::to_string),
         state: v.state().map(|s| s.as_str().to_string()),
         attached_instance_ids: v.attachments().iter().filter_map(|a| a.instance_id().map(str::to_string)).collect(),
     })
+    .await
 }
 
 /// The account's snapshots, each with its createVolumePermission when `permissions`.
 async fn snapshots(client: &Client, permissions: bool) -> Collected<Vec<Snapshot>> {
-    let listed = collect_items!(
-        "ec2:DescribeSnapshots",
-        client.describe_snapshots().owner_ids("self").into_paginator(),
-        |s: aws_sdk_ec2::types::Snapshot| s
-    );
-    let listed = match listed {
-        Collected::Known(listed) => listed,
-        Collected::Unknown(why) => return Collected::Unknown(why),
+    let listed = read::all("ec2:DescribeSnapshots", client.describe_snapshots().owner_ids("self").into_paginator().items().send(), |s| s);
+    let listed = match listed.await {
+        Ok(listed) => listed,
+        Err(why) => return Collected::Unknown(why),
     };
     // One DescribeSnapshotAttribute per snapshot (when the permissions are read): a few at
     // a time, in order.
@@ -166,24 +158,14 @@ async fn snapshots(client: &Client, permissions: bool) -> Collected<Vec<Snapshot
 }
 
 async fn create_volume_permissions(client: &Client, id: &str) -> Collected<Vec<CreateVolumePermission>> {
-    match client
-        .describe_snapshot_attribute()
-        .snapshot_id(id)
-        .attribute(SnapshotAttributeName::CreateVolumePermission)
-        .send()
-        .await
-    {
-        Ok(out) => Collected::Known(
-            out.create_volume_permissions()
-                .iter()
-                .map(|p| CreateVolumePermission {
-                    group: p.group().map(|g| g.as_str().to_string()),
-                    user_id: p.user_id().map(str::to_string),
-                })
-                .collect(),
-        ),
-        Err(e) => Collected::Unknown(describe("ec2:DescribeSnapshotAttribute", &e)),
-    }
+    let send = client.describe_snapshot_attribute().snapshot_id(id).attribute(SnapshotAttributeName::CreateVolumePermission).send();
+    read::value("ec2:DescribeSnapshotAttribute", send, |out| {
+        out.create_volume_permissions()
+            .iter()
+            .map(|p| CreateVolumePermission { group: p.group().map(|g| g.as_str().to_string()), user_id: p.user_id().map(str::to_string) })
+            .collect()
+    })
+    .await
 }
 
 fn ip_permission(p: &aws_sdk_ec2::types::IpPermission) -> IpPermission {
@@ -199,10 +181,10 @@ fn ip_permission(p: &aws_sdk_ec2::types::IpPermission) -> IpPermission {
 }
 
 async fn security_groups(client: &Client) -> Collected<Vec<SecurityGroup>> {
-    collect_items!(
+    read::items(
         "ec2:DescribeSecurityGroups",
-        client.describe_security_groups().into_paginator(),
-        |g: aws_sdk_ec2::types::SecurityGroup| SecurityGroup {
+        client.describe_security_groups().into_paginator().items().send(),
+        |g| SecurityGroup {
             group_id: g.group_id().unwrap_or_default().to_string(),
             group_name: g.group_name().unwrap_or_default().to_string(),
             vpc_id: g.vpc_id().map(str::to_string),
@@ -211,13 +193,14 @@ async fn security_groups(client: &Client) -> Collected<Vec<SecurityGroup>> {
             ip_permissions_egress: g.ip_permissions_egress().iter().map(ip_permission).collect(),
         }
     )
+    .await
 }
 
 async fn network_acls(client: &Client) -> Collected<Vec<NetworkAcl>> {
-    collect_items!(
+    read::items(
         "ec2:DescribeNetworkAcls",
-        client.describe_network_acls().into_paginator(),
-        |n: aws_sdk_ec2::types::NetworkAcl| NetworkAcl {
+        client.describe_network_acls().into_paginator().items().send(),
+        |n| NetworkAcl {
             network_acl_id: n.network_acl_id().unwrap_or_default().to_string(),
             vpc_id: n.vpc_id().map(str::to_string),
             is_default: n.is_default().unwrap_or(false),
@@ -237,29 +220,32 @@ async fn network_acls(client: &Client) -> Collected<Vec<NetworkAcl>> {
             associated_subnet_ids: n.associations().iter().filter_map(|a| a.subnet_id().map(str::to_string)).collect(),
         }
     )
+    .await
 }
 
 async fn vpcs(client: &Client) -> Collected<Vec<Vpc>> {
-    collect_items!("ec2:DescribeVpcs", client.describe_vpcs().into_paginator(), |v: aws_sdk_ec2::types::Vpc| Vpc {
+    read::items("ec2:DescribeVpcs", client.describe_vpcs().into_paginator().items().send(), |v| Vpc {
         vpc_id: v.vpc_id().unwrap_or_default().to_string(),
         is_default: v.is_default().unwrap_or(false),
         cidr_block: v.cidr_block().map(str::to_string),
     })
+    .await
 }
 
 async fn subnets(client: &Client) -> Collected<Vec<Subnet>> {
-    collect_items!("ec2:DescribeSubnets", client.describe_subnets().into_paginator(), |s: aws_sdk_ec2::types::Subnet| Subnet {
+    read::items("ec2:DescribeSubnets", client.describe_subnets().into_paginator().items().send(), |s| Subnet {
         subnet_id: s.subnet_id().unwrap_or_default().to_string(),
         vpc_id: s.vpc_id().map(str::to_string),
         map_public_ip_on_launch: s.map_public_ip_on_launch().unwrap_or(false),
     })
+    .await
 }
 
 async fn route_tables(client: &Client) -> Collected<Vec<RouteTable>> {
-    collect_items!(
+    read::items(
         "ec2:DescribeRouteTables",
-        client.describe_route_tables().into_paginator(),
-        |t: aws_sdk_ec2::types::RouteTable| RouteTable {
+        client.describe_route_tables().into_paginator().items().send(),
+        |t| RouteTable {
             route_table_id: t.route_table_id().unwrap_or_default().to_string(),
             vpc_id: t.vpc_id().map(str::to_string),
             main: t.associations().iter().any(|a| a.main().unwrap_or(false)),
@@ -280,6 +266,7 @@ async fn route_tables(client: &Client) -> Collected<Vec<RouteTable>> {
                 .collect(),
         }
     )
+    .await
 }
 
 async fn vpc_peering_connections(client: &Client) -> Collected<Vec<VpcPeeringConnection>> {
@@ -299,36 +286,39 @@ async fn vpc_peering_connections(client: &Client) -> Collected<Vec<VpcPeeringCon
                 .unwrap_or_default(),
         }
     }
-    collect_items!(
+    read::items(
         "ec2:DescribeVpcPeeringConnections",
-        client.describe_vpc_peering_connections().into_paginator(),
-        |c: aws_sdk_ec2::types::VpcPeeringConnection| VpcPeeringConnection {
+        client.describe_vpc_peering_connections().into_paginator().items().send(),
+        |c| VpcPeeringConnection {
             id: c.vpc_peering_connection_id().unwrap_or_default().to_string(),
             status: c.status().and_then(|s| s.code()).map(|code| code.as_str().to_string()),
             requester: side(c.requester_vpc_info()),
             accepter: side(c.accepter_vpc_info()),
         }
     )
+    .await
 }
 
 async fn internet_gateways(client: &Client) -> Collected<Vec<InternetGateway>> {
-    collect_items!(
+    read::items(
         "ec2:DescribeInternetGateways",
-        client.describe_internet_gateways().into_paginator(),
-        |g: aws_sdk_ec2::types::InternetGateway| InternetGateway {
+        client.describe_internet_gateways().into_paginator().items().send(),
+        |g| InternetGateway {
             internet_gateway_id: g.internet_gateway_id().unwrap_or_default().to_string(),
             attached_vpc_ids: g.attachments().iter().filter_map(|a| a.vpc_id().map(str::to_string)).collect(),
         }
     )
+    .await
 }
 
 async fn flow_logs(client: &Client) -> Collected<Vec<FlowLog>> {
-    collect_items!("ec2:DescribeFlowLogs", client.describe_flow_logs().into_paginator(), |f: aws_sdk_ec2::types::FlowLog| FlowLog {
+    read::items("ec2:DescribeFlowLogs", client.describe_flow_logs().into_paginator().items().send(), |f| FlowLog {
         flow_log_id: f.flow_log_id().unwrap_or_default().to_string(),
         resource_id: f.resource_id().map(str::to_string),
         flow_log_status: f.flow_log_status().map(str::to_string),
         traffic_type: f.traffic_type().map(|t| t.as_str().to_string()),
     })
+    .await
 }
 
 async fn instances(client: &Client) -> Collected<Vec<Instance>> {
@@ -342,33 +332,26 @@ async fn instances(client: &Client) -> Collected<Vec<Instance>> {
                 .build(),
         )
         .into_paginator();
-    let reservations = collect_items!("ec2:DescribeInstances", paginator, |r: aws_sdk_ec2::types::Reservation| r);
-    match reservations {
-        Collected::Unknown(why) => Collected::Unknown(why),
-        Collected::Known(reservations) => Collected::Known(
-            reservations
-                .iter()
-                .flat_map(|r| r.instances())
-                .map(|i| Instance {
-                    instance_id: i.instance_id().unwrap_or_default().to_string(),
-                    state: i.state().and_then(|s| s.name()).map(|n| n.as_str().to_string()),
-                    public_ip_address: i.public_ip_address().map(str::to_string),
-                    iam_instance_profile_arn: i.iam_instance_profile().and_then(|p| p.arn()).map(str::to_string),
-                    metadata_http_tokens: i.metadata_options().and_then(|m| m.http_tokens()).map(|t| t.as_str().to_string()),
-                    metadata_http_endpoint: i
-                        .metadata_options()
-                        .and_then(|m| m.http_endpoint())
-                        .map(|t| t.as_str().to_string()),
-                    security_group_ids: i.security_groups().iter().filter_map(|g| g.group_id().map(str::to_string)).collect(),
-                    subnet_id: i.subnet_id().map(str::to_string),
-                    vpc_id: i.vpc_id().map(str::to_string),
-                    image_id: i.image_id().map(str::to_string),
-                    platform: i.platform_details().map(str::to_string),
-                    launch_time: i.launch_time().and_then(to_chrono),
-                })
-                .collect(),
-        ),
-    }
+    let instances = read::fold("ec2:DescribeInstances", paginator.items().send(), Vec::new(), |out, r| {
+        out.extend(r.instances().iter().map(|i| Instance {
+            instance_id: i.instance_id().unwrap_or_default().to_string(),
+            state: i.state().and_then(|s| s.name()).map(|n| n.as_str().to_string()),
+            public_ip_address: i.public_ip_address().map(str::to_string),
+            iam_instance_profile_arn: i.iam_instance_profile().and_then(|p| p.arn()).map(str::to_string),
+            metadata_http_tokens: i.metadata_options().and_then(|m| m.http_tokens()).map(|t| t.as_str().to_string()),
+            metadata_http_endpoint: i
+                .metadata_options()
+                .and_then(|m| m.http_endpoint())
+                .map(|t| t.as_str().to_string()),
+            security_group_ids: i.security_groups().iter().filter_map(|g| g.group_id().map(str::to_string)).collect(),
+            subnet_id: i.subnet_id().map(str::to_string),
+            vpc_id: i.vpc_id().map(str::to_string),
+            image_id: i.image_id().map(str::to_string),
+            platform: i.platform_details().map(str::to_string),
+            launch_time: i.launch_time().and_then(to_chrono),
+        }))
+    });
+    read::collected(instances.await)
 }
 
 /// The referenced managed prefix lists with their CIDRs.
@@ -376,23 +359,16 @@ async fn managed_prefix_lists(client: &Client, ids: Vec<String>) -> Collected<Ve
     if ids.is_empty() {
         return Collected::Known(Vec::new());
     }
-    let lists = collect_items!(
-        "ec2:DescribeManagedPrefixLists",
-        client.describe_managed_prefix_lists().set_prefix_list_ids(Some(ids)).into_paginator(),
-        |p: aws_sdk_ec2::types::ManagedPrefixList| p
-    );
-    let lists = match lists {
-        Collected::Unknown(why) => return Collected::Unknown(why),
-        Collected::Known(lists) => lists,
+    let lists = client.describe_managed_prefix_lists().set_prefix_list_ids(Some(ids)).into_paginator().items().send();
+    let lists = match read::all("ec2:DescribeManagedPrefixLists", lists, |p| p).await {
+        Ok(lists) => lists,
+        Err(why) => return Collected::Unknown(why),
     };
     let mut out = Vec::with_capacity(lists.len());
     for p in lists {
         let id = p.prefix_list_id().unwrap_or_default().to_string();
-        let entries = collect_items!(
-            "ec2:GetManagedPrefixListEntries",
-            client.get_managed_prefix_list_entries().prefix_list_id(&id).into_paginator(),
-            |e: aws_sdk_ec2::types::PrefixListEntry| e.cidr().unwrap_or_default().to_string()
-        );
+        let entries = client.get_managed_prefix_list_entries().prefix_list_id(&id).into_paginator().items().send();
+        let entries = read::items("ec2:GetManagedPrefixListEntries", entries, |e| e.cidr().unwrap_or_default().to_string()).await;
         out.push(PrefixList {
             prefix_list_id: id,
             prefix_list_name: p.prefix_list_name().map(str::to_string),
@@ -409,4 +385,330 @@ pub(super) fn regional<'a>(session: &'a crate::aws::Session, region: &'a str, pl
         let read = crate::progress::track(collect(&session.ec2(region), plan)).await;
         Box::new(move |inv: &mut rampart_checks::inventory::RegionInventory| inv.ec2 = read) as super::Apply<_>
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use rampart_checks::Collected;
+    use rampart_checks::inventory::ec2::{
+        CreateVolumePermission, FlowLog, Instance, InstanceMetadataDefaults, InternetGateway, IpPermission, NetworkAcl,
+        NetworkAclEntry, PeeringSide, PortRange, PrefixList, Route, RouteTable, SecurityGroup, Snapshot, Subnet, Volume, Vpc,
+        VpcPeeringConnection,
+    };
+    use rampart_checks::inventory::{Cause, Plan, Source};
+
+    use super::regional;
+    use crate::collect::testing::{Answer, Protocol, Request, Stub, ec2, known, plan, unknown};
+
+    /// One of everything; the security group names prefix list `pl-1`.
+    fn answer(r: &Request) -> Answer {
+        let action = r.action.as_str();
+        let body = match action {
+            "GetEbsEncryptionByDefault" => "<ebsEncryptionByDefault>true</ebsEncryptionByDefault>",
+            "GetEbsDefaultKmsKeyId" => "<kmsKeyId>alias/aws/ebs</kmsKeyId>",
+            "GetSnapshotBlockPublicAccessState" => "<state>block-all-sharing</state><managedBy>account</managedBy>",
+            "GetInstanceMetadataDefaults" => {
+                "<accountLevel><httpTokens>required</httpTokens><httpEndpoint>enabled</httpEndpoint></accountLevel>"
+            }
+            "DescribeVolumes" => {
+                "<volumeSet><item><volumeId>vol-1</volumeId><size>8</size><status>in-use</status><encrypted>false</encrypted>\
+                 <attachmentSet><item><volumeId>vol-1</volumeId><instanceId>i-1</instanceId><status>attached</status></item></attachmentSet>\
+                 </item></volumeSet>"
+            }
+            "DescribeSnapshots" => {
+                assert!(r.body.contains("Owner.1=self"), "{}", r.body);
+                "<snapshotSet><item><snapshotId>snap-1</snapshotId><volumeId>vol-1</volumeId><status>completed</status>\
+                 <startTime>2024-01-02T03:04:05.000Z</startTime><encrypted>true</encrypted>\
+                 <kmsKeyId>arn:aws:kms:us-east-1:123456789012:key/k</kmsKeyId>\
+                 </item></snapshotSet>"
+            }
+            "DescribeSnapshotAttribute" => {
+                assert!(r.body.contains("SnapshotId=snap-1") && r.body.contains("Attribute=createVolumePermission"), "{}", r.body);
+                "<snapshotId>snap-1</snapshotId><createVolumePermission><item><group>all</group></item>\
+                 <item><userId>111122223333</userId></item></createVolumePermission>"
+            }
+            "DescribeSecurityGroups" => {
+                "<securityGroupInfo><item><ownerId>123456789012</ownerId><groupId>sg-1</groupId><groupName>web</groupName>\
+                 <groupDescription>web</groupDescription><vpcId>vpc-1</vpcId><ipPermissions><item><ipProtocol>tcp</ipProtocol>\
+                 <fromPort>22</fromPort><toPort>22</toPort><groups><item><groupId>sg-2</groupId></item></groups>\
+                 <ipRanges><item><cidrIp>0.0.0.0/0</cidrIp></item></ipRanges><ipv6Ranges><item><cidrIpv6>::/0</cidrIpv6></item></ipv6Ranges>\
+                 <prefixListIds><item><prefixListId>pl-1</prefixListId></item></prefixListIds></item></ipPermissions>\
+                 <ipPermissionsEgress><item><ipProtocol>-1</ipProtocol><ipRanges><item><cidrIp>0.0.0.0/0</cidrIp></item></ipRanges>\
+                 </item></ipPermissionsEgress></item></securityGroupInfo>"
+            }
+            "DescribeManagedPrefixLists" => {
+                assert!(r.body.contains("PrefixListId.1=pl-1"), "{}", r.body);
+                "<prefixListSet><item><prefixListId>pl-1</prefixListId><addressFamily>IPv4</addressFamily>\
+                 <prefixListName>offices</prefixListName></item></prefixListSet>"
+            }
+            "GetManagedPrefixListEntries" => "<entrySet><item><cidr>203.0.113.0/24</cidr></item></entrySet>",
+            "DescribeNetworkAcls" => {
+                "<networkAclSet><item><networkAclId>acl-1</networkAclId><vpcId>vpc-1</vpcId><default>true</default>\
+                 <entrySet><item><ruleNumber>100</ruleNumber><protocol>6</protocol><ruleAction>allow</ruleAction><egress>false</egress>\
+                 <cidrBlock>0.0.0.0/0</cidrBlock><portRange><from>22</from><to>22</to></portRange></item></entrySet>\
+                 <associationSet><item><networkAclAssociationId>aclassoc-1</networkAclAssociationId><networkAclId>acl-1</networkAclId>\
+                 <subnetId>subnet-1</subnetId></item></associationSet></item></networkAclSet>"
+            }
+            "DescribeVpcs" => {
+                "<vpcSet><item><vpcId>vpc-1</vpcId><state>available</state><cidrBlock>10.0.0.0/16</cidrBlock>\
+                 <isDefault>true</isDefault></item></vpcSet>"
+            }
+            "DescribeSubnets" => {
+                "<subnetSet><item><subnetId>subnet-1</subnetId><vpcId>vpc-1</vpcId><mapPublicIpOnLaunch>true</mapPublicIpOnLaunch></item></subnetSet>"
+            }
+            "DescribeRouteTables" => {
+                "<routeTableSet><item><routeTableId>rtb-1</routeTableId><vpcId>vpc-1</vpcId><routeSet><item>\
+                 <destinationCidrBlock>0.0.0.0/0</destinationCidrBlock><gatewayId>igw-1</gatewayId><state>active</state></item></routeSet>\
+                 <associationSet><item><main>true</main></item><item><main>false</main><subnetId>subnet-1</subnetId></item></associationSet>\
+                 </item></routeTableSet>"
+            }
+            "DescribeVpcPeeringConnections" => {
+                "<vpcPeeringConnectionSet><item><vpcPeeringConnectionId>pcx-1</vpcPeeringConnectionId><status><code>active</code></status>\
+                 <requesterVpcInfo><vpcId>vpc-1</vpcId><ownerId>123456789012</ownerId><region>us-east-1</region>\
+                 <cidrBlock>10.0.0.0/16</cidrBlock></requesterVpcInfo>\
+                 <accepterVpcInfo><vpcId>vpc-9</vpcId><ownerId>999999999999</ownerId><region>eu-west-1</region>\
+                 <cidrBlockSet><item><cidrBlock>10.9.0.0/16</cidrBlock></item></cidrBlockSet>\
+                 <ipv6CidrBlockSet><item><ipv6CidrBlock>2001:db8::/56</ipv6CidrBlock></item></ipv6CidrBlockSet></accepterVpcInfo>\
+                 </item></vpcPeeringConnectionSet>"
+            }
+            "DescribeInternetGateways" => {
+                "<internetGatewaySet><item><internetGatewayId>igw-1</internetGatewayId><attachmentSet><item><vpcId>vpc-1</vpcId>\
+                 <state>available</state></item></attachmentSet></item></internetGatewaySet>"
+            }
+            "DescribeFlowLogs" => {
+                "<flowLogSet><item><flowLogId>fl-1</flowLogId><resourceId>vpc-1</resourceId><flowLogStatus>ACTIVE</flowLogStatus>\
+                 <trafficType>REJECT</trafficType></item></flowLogSet>"
+            }
+            "DescribeInstances" => {
+                assert!(r.body.contains("Filter.1.Name=instance-state-name"), "{}", r.body);
+                "<reservationSet><item><reservationId>r-1</reservationId><instancesSet><item><instanceId>i-1</instanceId>\
+                 <imageId>ami-1</imageId><instanceState><code>16</code><name>running</name></instanceState><subnetId>subnet-1</subnetId>\
+                 <vpcId>vpc-1</vpcId><ipAddress>198.51.100.7</ipAddress><groupSet><item><groupId>sg-1</groupId></item></groupSet>\
+                 <iamInstanceProfile><arn>arn:aws:iam::123456789012:instance-profile/web</arn></iamInstanceProfile>\
+                 <metadataOptions><httpTokens>optional</httpTokens><httpEndpoint>enabled</httpEndpoint></metadataOptions>\
+                 <platformDetails>Linux/UNIX</platformDetails><launchTime>2024-01-02T03:04:05.000Z</launchTime></item></instancesSet>\
+                 </item></reservationSet>"
+            }
+            other => panic!("unexpected {other}"),
+        };
+        ec2(action, body)
+    }
+
+    fn denied(r: &Request) -> Answer {
+        Protocol::Ec2.denied(&format!("ec2:{}", r.action))
+    }
+
+    fn permission(protocol: &str, ports: Option<i32>, ip_ranges: &[&str]) -> IpPermission {
+        IpPermission {
+            ip_protocol: protocol.into(),
+            from_port: ports,
+            to_port: ports,
+            ip_ranges: ip_ranges.iter().map(|s| s.to_string()).collect(),
+            ipv6_ranges: Box::default(),
+            prefix_list_ids: Box::default(),
+            referenced_group_ids: Box::default(),
+        }
+    }
+
+    #[tokio::test]
+    async fn every_ec2_source_is_read() {
+        let stub = Stub::start(answer).await;
+        let ec2 = stub.regional(regional, &Plan::everything()).await.ec2;
+        let time = "2024-01-02T03:04:05Z".parse().ok();
+        assert_eq!(known(&ec2.ebs_encryption_by_default), &true);
+        assert_eq!(known(&ec2.ebs_default_kms_key_id).as_deref(), Some("alias/aws/ebs"));
+        assert_eq!(known(&ec2.snapshot_block_public_access), "block-all-sharing");
+        assert_eq!(known(&ec2.instance_metadata_defaults), &Some(InstanceMetadataDefaults {
+            http_tokens: Some("required".into()),
+            http_endpoint: Some("enabled".into()),
+        }));
+        assert_eq!(known(&ec2.volumes), &[Volume {
+            volume_id: "vol-1".into(),
+            encrypted: false,
+            kms_key_id: None,
+            state: Some("in-use".into()),
+            attached_instance_ids: vec!["i-1".into()],
+        }]);
+        assert_eq!(known(&ec2.snapshots), &[Snapshot {
+            snapshot_id: "snap-1".into(),
+            volume_id: Some("vol-1".into()),
+            encrypted: true,
+            kms_key_id: Some("arn:aws:kms:us-east-1:123456789012:key/k".into()),
+            start_time: time,
+            create_volume_permissions: Collected::Known(vec![
+                CreateVolumePermission { group: Some("all".into()), user_id: None },
+                CreateVolumePermission { group: None, user_id: Some("111122223333".into()) },
+            ]),
+        }]);
+        assert_eq!(known(&ec2.security_groups), &[SecurityGroup {
+            group_id: "sg-1".into(),
+            group_name: "web".into(),
+            vpc_id: Some("vpc-1".into()),
+            owner_id: Some("123456789012".into()),
+            ip_permissions: Box::new([IpPermission {
+                ipv6_ranges: Box::new(["::/0".into()]),
+                prefix_list_ids: Box::new(["pl-1".into()]),
+                referenced_group_ids: Box::new(["sg-2".into()]),
+                ..permission("tcp", Some(22), &["0.0.0.0/0"])
+            }]),
+            ip_permissions_egress: Box::new([permission("-1", None, &["0.0.0.0/0"])]),
+        }]);
+        assert_eq!(known(&ec2.managed_prefix_lists), &[PrefixList {
+            prefix_list_id: "pl-1".into(),
+            prefix_list_name: Some("offices".into()),
+            address_family: Some("IPv4".into()),
+            entries: Collected::Known(vec!["203.0.113.0/24".into()]),
+        }]);
+        assert_eq!(known(&ec2.network_acls), &[NetworkAcl {
+            network_acl_id: "acl-1".into(),
+            vpc_id: Some("vpc-1".into()),
+            is_default: true,
+            entries: vec![NetworkAclEntry {
+                rule_number: 100,
+                protocol: "6".into(),
+                rule_action: "allow".into(),
+                egress: false,
+                cidr_block: Some("0.0.0.0/0".into()),
+                ipv6_cidr_block: None,
+                port_range: Some(PortRange { from: 22, to: 22 }),
+            }],
+            associated_subnet_ids: vec!["subnet-1".into()],
+        }]);
+        assert_eq!(known(&ec2.vpcs), &[Vpc { vpc_id: "vpc-1".into(), is_default: true, cidr_block: Some("10.0.0.0/16".into()) }]);
+        assert_eq!(known(&ec2.subnets), &[Subnet {
+            subnet_id: "subnet-1".into(),
+            vpc_id: Some("vpc-1".into()),
+            map_public_ip_on_launch: true
+        }]);
+        assert_eq!(known(&ec2.route_tables), &[RouteTable {
+            route_table_id: "rtb-1".into(),
+            vpc_id: Some("vpc-1".into()),
+            main: true,
+            associated_subnet_ids: vec!["subnet-1".into()],
+            routes: vec![Route {
+                destination_cidr_block: Some("0.0.0.0/0".into()),
+                destination_ipv6_cidr_block: None,
+                destination_prefix_list_id: None,
+                gateway_id: Some("igw-1".into()),
+                vpc_peering_connection_id: None,
+                nat_gateway_id: None,
+                transit_gateway_id: None,
+                state: Some("active".into()),
+            }],
+        }]);
+        assert_eq!(known(&ec2.vpc_peering_connections), &[VpcPeeringConnection {
+            id: "pcx-1".into(),
+            status: Some("active".into()),
+            // A side without a CIDR set names its one CIDR.
+            requester: PeeringSide {
+                vpc_id: Some("vpc-1".into()),
+                owner_id: Some("123456789012".into()),
+                region: Some("us-east-1".into()),
+                cidr_blocks: vec!["10.0.0.0/16".into()],
+                ipv6_cidr_blocks: vec![],
+            },
+            accepter: PeeringSide {
+                vpc_id: Some("vpc-9".into()),
+                owner_id: Some("999999999999".into()),
+                region: Some("eu-west-1".into()),
+                cidr_blocks: vec!["10.9.0.0/16".into()],
+                ipv6_cidr_blocks: vec!["2001:db8::/56".into()],
+            },
+        }]);
+        assert_eq!(known(&ec2.internet_gateways), &[InternetGateway {
+            internet_gateway_id: "igw-1".into(),
+            attached_vpc_ids: vec!["vpc-1".into()]
+        }]);
+        assert_eq!(known(&ec2.flow_logs), &[FlowLog {
+            flow_log_id: "fl-1".into(),
+            resource_id: Some("vpc-1".into()),
+            flow_log_status: Some("ACTIVE".into()),
+            traffic_type: Some("REJECT".into()),
+        }]);
+        assert_eq!(known(&ec2.instances), &[Instance {
+            instance_id: "i-1".into(),
+            state: Some("running".into()),
+            public_ip_address: Some("198.51.100.7".into()),
+            iam_instance_profile_arn: Some("arn:aws:iam::123456789012:instance-profile/web".into()),
+            metadata_http_tokens: Some("optional".into()),
+            metadata_http_endpoint: Some("enabled".into()),
+            security_group_ids: vec!["sg-1".into()],
+            subnet_id: Some("subnet-1".into()),
+            vpc_id: Some("vpc-1".into()),
+            image_id: Some("ami-1".into()),
+            platform: Some("Linux/UNIX".into()),
+            launch_time: time,
+        }]);
+    }
+
+    #[tokio::test]
+    async fn denied_reads_are_unknown_with_the_reason() {
+        let stub = Stub::start(denied).await;
+        let ec2 = stub.regional(regional, &Plan::everything()).await.ec2;
+        let reason = |action: &str| format!("ec2:{action} access denied: UnauthorizedOperation: not authorized to perform: ec2:{action}");
+        let denied = |action: &str| (Cause::Denied, reason(action));
+        let of = |(cause, reason): (Cause, &str)| (cause, reason.to_string());
+        assert_eq!(of(unknown(&ec2.ebs_encryption_by_default)), denied("GetEbsEncryptionByDefault"));
+        assert_eq!(of(unknown(&ec2.ebs_default_kms_key_id)), denied("GetEbsDefaultKmsKeyId"));
+        assert_eq!(of(unknown(&ec2.snapshot_block_public_access)), denied("GetSnapshotBlockPublicAccessState"));
+        assert_eq!(of(unknown(&ec2.instance_metadata_defaults)), denied("GetInstanceMetadataDefaults"));
+        assert_eq!(of(unknown(&ec2.volumes)), denied("DescribeVolumes"));
+        assert_eq!(of(unknown(&ec2.snapshots)), denied("DescribeSnapshots"));
+        assert_eq!(of(unknown(&ec2.security_groups)), denied("DescribeSecurityGroups"));
+        assert_eq!(of(unknown(&ec2.network_acls)), denied("DescribeNetworkAcls"));
+        assert_eq!(of(unknown(&ec2.vpcs)), denied("DescribeVpcs"));
+        assert_eq!(of(unknown(&ec2.subnets)), denied("DescribeSubnets"));
+        assert_eq!(of(unknown(&ec2.route_tables)), denied("DescribeRouteTables"));
+        assert_eq!(of(unknown(&ec2.vpc_peering_connections)), denied("DescribeVpcPeeringConnections"));
+        assert_eq!(of(unknown(&ec2.internet_gateways)), denied("DescribeInternetGateways"));
+        assert_eq!(of(unknown(&ec2.flow_logs)), denied("DescribeFlowLogs"));
+        assert_eq!(of(unknown(&ec2.instances)), denied("DescribeInstances"));
+        // Without the security groups no prefix list is known to be referenced.
+        assert_eq!(known(&ec2.managed_prefix_lists), &[]);
+    }
+
+    #[tokio::test]
+    async fn per_resource_failures_stay_with_their_resource() {
+        let stub = Stub::start(|r| match r.action.as_str() {
+            "DescribeSnapshotAttribute" | "GetManagedPrefixListEntries" => denied(r),
+            _ => answer(r),
+        })
+        .await;
+        let ec2 = stub.regional(regional, &Plan::everything()).await.ec2;
+        let snapshot = &known(&ec2.snapshots)[0];
+        assert_eq!(unknown(&snapshot.create_volume_permissions), (
+            Cause::Denied,
+            "ec2:DescribeSnapshotAttribute access denied: UnauthorizedOperation: not authorized to perform: ec2:DescribeSnapshotAttribute"
+        ));
+        let list = &known(&ec2.managed_prefix_lists)[0];
+        assert_eq!(unknown(&list.entries).0, Cause::Denied);
+    }
+
+    #[tokio::test]
+    async fn an_unsupported_call_and_a_state_not_named_are_unknown() {
+        let stub = Stub::start(|r| match r.action.as_str() {
+            "GetInstanceMetadataDefaults" => Protocol::Ec2.error("400 Bad Request", "InvalidAction", "The action is not valid for this web service."),
+            "GetSnapshotBlockPublicAccessState" => ec2("GetSnapshotBlockPublicAccessState", ""),
+            _ => answer(r),
+        })
+        .await;
+        let ec2 = stub.regional(regional, &plan(&[Source::InstanceMetadataDefaults, Source::SnapshotBlockPublicAccess])).await.ec2;
+        assert_eq!(unknown(&ec2.instance_metadata_defaults), (
+            Cause::Unsupported,
+            "ec2:GetInstanceMetadataDefaults not supported by this endpoint: InvalidAction: The action is not valid for this web service."
+        ));
+        let without_state = (Cause::Other, "ec2:GetSnapshotBlockPublicAccessState answered without a state");
+        assert_eq!(unknown(&ec2.snapshot_block_public_access), without_state);
+    }
+
+    #[tokio::test]
+    async fn only_the_planned_reads_are_sent() {
+        let stub = Stub::start(answer).await;
+        let ec2 = stub.regional(regional, &plan(&[Source::Snapshots, Source::Vpcs])).await.ec2;
+        assert_eq!(unknown(&known(&ec2.snapshots)[0].create_volume_permissions).0, Cause::NotCollected);
+        assert_eq!(unknown(&ec2.security_groups).0, Cause::NotCollected);
+        let mut actions = stub.actions();
+        actions.sort();
+        assert_eq!(actions, ["DescribeSnapshots", "DescribeVpcs"]);
+    }
 }

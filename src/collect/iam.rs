@@ -20,7 +20,7 @@ use tracing::debug;
 use rampart_checks::inventory::{Cause, Plan, Source, Unavailable};
 
 use super::{read, to_chrono};
-use crate::aws::error::describe;
+use crate::aws::read;
 
 /// How long to wait for AWS to finish generating the credential report.
 const REPORT_DEADLINE: Duration = Duration::from_secs(300);
@@ -56,11 +56,11 @@ async fn credential_report(client: &Client) -> Collected<CredentialReport> {
     let deadline = Instant::now() + REPORT_DEADLINE;
     let mut delay = Duration::from_millis(250);
     let generate_error = loop {
-        match client.generate_credential_report().send().await {
+        match read::call("iam:GenerateCredentialReport", client.generate_credential_report().send()).await {
             Ok(out) if out.state() == Some(&ReportStateType::Complete) => break None,
             Ok(out) => debug!(state = ?out.state(), "credential report not ready"),
             // Without permission to generate, an existing report may still be readable.
-            Err(e) => break Some(describe("iam:GenerateCredentialReport", &e)),
+            Err(why) => break Some(why),
         }
         if Instant::now() + delay > deadline {
             return Collected::unknown(
@@ -71,7 +71,7 @@ async fn credential_report(client: &Client) -> Collected<CredentialReport> {
         tokio::time::sleep(delay).await;
         delay = (delay * 2).min(Duration::from_secs(5));
     };
-    match client.get_credential_report().send().await {
+    match read::call("iam:GetCredentialReport", client.get_credential_report().send()).await {
         Ok(out) => {
             let Some(content) = out.content() else {
                 return Collected::unknown(Cause::Other, "iam:GetCredentialReport returned no content");
@@ -82,8 +82,7 @@ async fn credential_report(client: &Client) -> Collected<CredentialReport> {
                 Err(e) => Collected::unknown(Cause::Other, e.to_string()),
             }
         }
-        Err(e) => {
-            let get = describe("iam:GetCredentialReport", &e);
+        Err(get) => {
             Collected::Unknown(match generate_error {
                 Some(generate) => Unavailable::new(get.cause, format!("{generate}; {get}")),
                 None => get,
@@ -93,19 +92,16 @@ async fn credential_report(client: &Client) -> Collected<CredentialReport> {
 }
 
 async fn account_summary(client: &Client) -> Collected<BTreeMap<String, i64>> {
-    match client.get_account_summary().send().await {
-        Ok(out) => Collected::Known(
-            out.summary_map()
-                .map(|m| m.iter().map(|(k, v)| (k.as_str().to_string(), i64::from(*v))).collect())
-                .unwrap_or_default(),
-        ),
-        Err(e) => Collected::Unknown(describe("iam:GetAccountSummary", &e)),
-    }
+    read::value("iam:GetAccountSummary", client.get_account_summary().send(), |out| {
+        out.summary_map().map(|m| m.iter().map(|(k, v)| (k.as_str().to_string(), i64::from(*v))).collect()).unwrap_or_default()
+    })
+    .await
 }
 
 async fn password_policy(client: &Client) -> Collected<Option<PasswordPolicy>> {
-    match client.get_account_password_policy().send().await {
-        Ok(out) => Collected::Known(out.password_policy().map(|p| PasswordPolicy {
+    // No policy is data: the account uses IAM's defaults.
+    read::optional("iam:GetAccountPasswordPolicy", client.get_account_password_policy().send(), |out| {
+        out.password_policy().map(|p| PasswordPolicy {
             minimum_password_length: p.minimum_password_length(),
             require_symbols: p.require_symbols(),
             require_numbers: p.require_numbers(),
@@ -116,38 +112,25 @@ async fn password_policy(client: &Client) -> Collected<Option<PasswordPolicy>> {
             max_password_age: p.max_password_age(),
             password_reuse_prevention: p.password_reuse_prevention(),
             hard_expiry: p.hard_expiry(),
-        })),
-        // No policy is data: the account uses IAM's defaults.
-        Err(e) if e.as_service_error().is_some_and(|se| se.is_no_such_entity_exception()) => Collected::Known(None),
-        Err(e) => Collected::Unknown(describe("iam:GetAccountPasswordPolicy", &e)),
-    }
+        })
+    })
+    .await
 }
 
 async fn virtual_mfa_devices(client: &Client) -> Collected<Vec<VirtualMfaDevice>> {
-    let mut items = client
-        .list_virtual_mfa_devices()
-        .assignment_status(AssignmentStatusType::Assigned)
-        .into_paginator()
-        .items()
-        .send();
-    let mut devices = Vec::new();
-    while let Some(item) = items.next().await {
-        match item {
-            Ok(d) => devices.push(VirtualMfaDevice {
-                serial_number: d.serial_number().to_string(),
-                user_arn: d.user().map(|u| u.arn().to_string()),
-                enable_date: d.enable_date().and_then(to_chrono),
-            }),
-            Err(e) => return Collected::Unknown(describe("iam:ListVirtualMFADevices", &e)),
-        }
-    }
-    Collected::Known(devices)
+    let devices = client.list_virtual_mfa_devices().assignment_status(AssignmentStatusType::Assigned).into_paginator().items().send();
+    read::items("iam:ListVirtualMFADevices", devices, |d| VirtualMfaDevice {
+        serial_number: d.serial_number().to_string(),
+        user_arn: d.user().map(|u| u.arn().to_string()),
+        enable_date: d.enable_date().and_then(to_chrono),
+    })
+    .await
 }
 
 /// GetAccountAuthorizationDetails: every user, group, role and managed policy, with the
 /// policy documents, in one paginated call.
 async fn authorization_details(client: &Client) -> Collected<AuthorizationDetails> {
-    let mut pages = client
+    let pages = client
         .get_account_authorization_details()
         .set_filter(Some(vec![
             EntityType::User,
@@ -158,12 +141,7 @@ async fn authorization_details(client: &Client) -> Collected<AuthorizationDetail
         ]))
         .into_paginator()
         .send();
-    let mut details = AuthorizationDetails::default();
-    while let Some(page) = pages.next().await {
-        let page = match page {
-            Ok(p) => p,
-            Err(e) => return Collected::Unknown(describe("iam:GetAccountAuthorizationDetails", &e)),
-        };
+    let details = read::fold("iam:GetAccountAuthorizationDetails", pages, AuthorizationDetails::default(), |details, page| {
         details.users.extend(page.user_detail_list().iter().map(|u| UserDetail {
             user_name: u.user_name().unwrap_or_default().to_string(),
             arn: u.arn().unwrap_or_default().to_string(),
@@ -206,8 +184,8 @@ async fn authorization_details(client: &Client) -> Collected<AuthorizationDetail
                 .and_then(|v| v.document())
                 .map(decode_document),
         }));
-    }
-    Collected::Known(details)
+    });
+    read::collected(details.await)
 }
 
 fn attached(policies: &[AttachedPolicy]) -> Vec<String> {
@@ -233,33 +211,28 @@ pub(crate) fn decode_document(raw: &str) -> String {
 }
 
 async fn saml_providers(client: &Client) -> Collected<Vec<String>> {
-    match client.list_saml_providers().send().await {
-        Ok(out) => Collected::Known(out.saml_provider_list().iter().filter_map(|p| p.arn().map(str::to_string)).collect()),
-        Err(e) => Collected::Unknown(describe("iam:ListSAMLProviders", &e)),
-    }
+    read::value("iam:ListSAMLProviders", client.list_saml_providers().send(), |out| {
+        out.saml_provider_list().iter().filter_map(|p| p.arn().map(str::to_string)).collect()
+    })
+    .await
 }
 
 async fn oidc_providers(client: &Client) -> Collected<Vec<String>> {
-    match client.list_open_id_connect_providers().send().await {
-        Ok(out) => Collected::Known(out.open_id_connect_provider_list().iter().filter_map(|p| p.arn().map(str::to_string)).collect()),
-        Err(e) => Collected::Unknown(describe("iam:ListOpenIDConnectProviders", &e)),
-    }
+    read::value("iam:ListOpenIDConnectProviders", client.list_open_id_connect_providers().send(), |out| {
+        out.open_id_connect_provider_list().iter().filter_map(|p| p.arn().map(str::to_string)).collect()
+    })
+    .await
 }
 
 async fn server_certificates(client: &Client) -> Collected<Vec<ServerCertificate>> {
-    let mut items = client.list_server_certificates().into_paginator().items().send();
-    let mut certificates = Vec::new();
-    while let Some(item) = items.next().await {
-        match item {
-            Ok(c) => certificates.push(ServerCertificate {
-                server_certificate_name: c.server_certificate_name().to_string(),
-                arn: c.arn().to_string(),
-                expiration: c.expiration().and_then(to_chrono),
-            }),
-            Err(e) => return Collected::Unknown(describe("iam:ListServerCertificates", &e)),
+    read::items("iam:ListServerCertificates", client.list_server_certificates().into_paginator().items().send(), |c| {
+        ServerCertificate {
+            server_certificate_name: c.server_certificate_name().to_string(),
+            arn: c.arn().to_string(),
+            expiration: c.expiration().and_then(to_chrono),
         }
-    }
-    Collected::Known(certificates)
+    })
+    .await
 }
 
 /// The table's entry: the IAM reads the plan holds.
@@ -272,12 +245,263 @@ pub(super) fn global<'a>(session: &'a crate::aws::Session, plan: &'a Plan) -> su
 
 #[cfg(test)]
 mod tests {
-    use super::decode_document;
+    use std::collections::BTreeMap;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    use rampart_checks::inventory::iam::{
+        GroupDetail, InlinePolicy, ManagedPolicyDetail, PasswordPolicy, ServerCertificate, UserDetail, VirtualMfaDevice,
+    };
+    use rampart_checks::inventory::{Cause, Plan, Source};
+
+    use super::{decode_document, global};
+    use crate::collect::testing::{Answer, Protocol, Request, Stub, known, plan, query, unknown};
 
     #[test]
     fn documents_are_url_decoded_once() {
         assert_eq!(decode_document("%7B%22Version%22%3A%222012-10-17%22%7D"), r#"{"Version":"2012-10-17"}"#);
         let plain = r#"{"Condition":{"StringLike":{"s3:prefix":"100%"}}}"#;
         assert_eq!(decode_document(plain), plain);
+    }
+
+    const REPORT: &str = "user,arn,user_creation_time,password_enabled,password_last_used,password_last_changed,password_next_rotation,\
+mfa_active,access_key_1_active,access_key_1_last_rotated,access_key_1_last_used_date,access_key_1_last_used_region,\
+access_key_1_last_used_service,access_key_2_active,access_key_2_last_rotated,access_key_2_last_used_date,\
+access_key_2_last_used_region,access_key_2_last_used_service,cert_1_active,cert_1_last_rotated,cert_2_active,cert_2_last_rotated
+<root_account>,arn:aws:iam::123456789012:root,2020-01-01T00:00:00+00:00,not_supported,2024-01-01T00:00:00+00:00,not_supported,\
+not_supported,true,false,N/A,N/A,N/A,N/A,false,N/A,N/A,N/A,N/A,false,N/A,false,N/A
+";
+
+    const DOCUMENT: &str = "%7B%22Version%22%3A%222012-10-17%22%7D";
+
+    /// Every IAM read answered, GetAccountAuthorizationDetails in two pages.
+    fn answer(r: &Request) -> Answer {
+        match r.action.as_str() {
+            "GenerateCredentialReport" => query("GenerateCredentialReport", "<State>COMPLETE</State>"),
+            "GetCredentialReport" => query(
+                "GetCredentialReport",
+                &format!(
+                    "<Content>{}</Content><ReportFormat>text/csv</ReportFormat><GeneratedTime>2024-05-06T07:08:09Z</GeneratedTime>",
+                    aws_smithy_types::base64::encode(REPORT)
+                ),
+            ),
+            "GetAccountSummary" => query(
+                "GetAccountSummary",
+                "<SummaryMap><entry><key>AccountMFAEnabled</key><value>1</value></entry>\
+                 <entry><key>AccountAccessKeysPresent</key><value>0</value></entry></SummaryMap>",
+            ),
+            "GetAccountPasswordPolicy" => query(
+                "GetAccountPasswordPolicy",
+                "<PasswordPolicy><MinimumPasswordLength>14</MinimumPasswordLength><RequireSymbols>true</RequireSymbols>\
+                 <RequireNumbers>true</RequireNumbers><RequireUppercaseCharacters>false</RequireUppercaseCharacters>\
+                 <RequireLowercaseCharacters>true</RequireLowercaseCharacters><AllowUsersToChangePassword>true</AllowUsersToChangePassword>\
+                 <ExpirePasswords>true</ExpirePasswords><MaxPasswordAge>90</MaxPasswordAge><PasswordReusePrevention>24</PasswordReusePrevention>\
+                 <HardExpiry>false</HardExpiry></PasswordPolicy>",
+            ),
+            "ListVirtualMFADevices" => {
+                assert!(r.body.contains("AssignmentStatus=Assigned"), "{}", r.body);
+                query(
+                    "ListVirtualMFADevices",
+                    "<VirtualMFADevices><member><SerialNumber>arn:aws:iam::123456789012:mfa/root-account-mfa-device</SerialNumber>\
+                     <Base32StringSeed>U0VFRA==</Base32StringSeed><QRCodePNG>UE5H</QRCodePNG>\
+                     <User><Path>/</Path><UserName>root</UserName><UserId>123456789012</UserId><Arn>arn:aws:iam::123456789012:root</Arn>\
+                     <CreateDate>2020-01-01T00:00:00Z</CreateDate></User><EnableDate>2021-02-03T04:05:06Z</EnableDate></member>\
+                     </VirtualMFADevices><IsTruncated>false</IsTruncated>",
+                )
+            }
+            "GetAccountAuthorizationDetails" if r.body.contains("Marker=page-2") => query(
+                "GetAccountAuthorizationDetails",
+                &format!(
+                    "<UserDetailList/><GroupDetailList><member><GroupName>admins</GroupName><Arn>arn:aws:iam::123456789012:group/admins</Arn>\
+                     <AttachedManagedPolicies><member><PolicyName>AdministratorAccess</PolicyName>\
+                     <PolicyArn>arn:aws:iam::aws:policy/AdministratorAccess</PolicyArn></member></AttachedManagedPolicies></member></GroupDetailList>\
+                     <RoleDetailList/><Policies>\
+                     <member><PolicyName>AdministratorAccess</PolicyName><Arn>arn:aws:iam::aws:policy/AdministratorAccess</Arn>\
+                     <AttachmentCount>1</AttachmentCount></member>\
+                     <member><PolicyName>ReadOnlyAccess</PolicyName><Arn>arn:aws:iam::aws:policy/ReadOnlyAccess</Arn>\
+                     <AttachmentCount>0</AttachmentCount></member>\
+                     <member><Arn>arn:aws:iam::123456789012:policy/deploy</Arn><AttachmentCount>0</AttachmentCount><PolicyVersionList>\
+                     <member><Document>old</Document><VersionId>v1</VersionId><IsDefaultVersion>false</IsDefaultVersion></member>\
+                     <member><Document>{DOCUMENT}</Document><VersionId>v2</VersionId><IsDefaultVersion>true</IsDefaultVersion></member>\
+                     </PolicyVersionList></member></Policies><IsTruncated>false</IsTruncated>"
+                ),
+            ),
+            "GetAccountAuthorizationDetails" => query(
+                "GetAccountAuthorizationDetails",
+                &format!(
+                    "<UserDetailList><member><UserName>alice</UserName><Arn>arn:aws:iam::123456789012:user/alice</Arn>\
+                     <UserPolicyList><member><PolicyName>inline</PolicyName><PolicyDocument>{DOCUMENT}</PolicyDocument></member></UserPolicyList>\
+                     <GroupList><member>admins</member></GroupList></member></UserDetailList>\
+                     <GroupDetailList/><RoleDetailList/><Policies/><IsTruncated>true</IsTruncated><Marker>page-2</Marker>"
+                ),
+            ),
+            "ListServerCertificates" => query(
+                "ListServerCertificates",
+                "<ServerCertificateMetadataList><member><Path>/</Path><ServerCertificateName>web</ServerCertificateName>\
+                 <ServerCertificateId>ASCA1</ServerCertificateId><Arn>arn:aws:iam::123456789012:server-certificate/web</Arn>\
+                 <Expiration>2030-01-01T00:00:00Z</Expiration></member></ServerCertificateMetadataList><IsTruncated>false</IsTruncated>",
+            ),
+            "ListSAMLProviders" => query(
+                "ListSAMLProviders",
+                "<SAMLProviderList><member><Arn>arn:aws:iam::123456789012:saml-provider/okta</Arn></member></SAMLProviderList>",
+            ),
+            "ListOpenIDConnectProviders" => query(
+                "ListOpenIDConnectProviders",
+                "<OpenIDConnectProviderList><member><Arn>arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com</Arn>\
+                 </member></OpenIDConnectProviderList>",
+            ),
+            other => panic!("unexpected {other}"),
+        }
+    }
+
+    fn denied(r: &Request) -> Answer {
+        Protocol::Query.denied(&format!("iam:{}", r.action))
+    }
+
+    #[tokio::test]
+    async fn every_iam_source_is_read() {
+        let stub = Stub::start(answer).await;
+        let iam = stub.global(global, &Plan::everything()).await.iam;
+
+        let report = known(&iam.credential_report);
+        assert_eq!(report.generated_at.map(|t| t.to_rfc3339()).as_deref(), Some("2024-05-06T07:08:09+00:00"));
+        assert_eq!(report.rows.len(), 1);
+        assert_eq!((report.rows[0].user.as_str(), report.rows[0].mfa_active), ("<root_account>", true));
+
+        assert_eq!(known(&iam.account_summary), &BTreeMap::from([
+            ("AccountAccessKeysPresent".to_string(), 0),
+            ("AccountMFAEnabled".to_string(), 1)
+        ]));
+        assert_eq!(known(&iam.password_policy), &Some(PasswordPolicy {
+            minimum_password_length: Some(14),
+            require_symbols: true,
+            require_numbers: true,
+            require_uppercase_characters: false,
+            require_lowercase_characters: true,
+            allow_users_to_change_password: true,
+            expire_passwords: true,
+            max_password_age: Some(90),
+            password_reuse_prevention: Some(24),
+            hard_expiry: Some(false),
+        }));
+        assert_eq!(known(&iam.virtual_mfa_devices), &[VirtualMfaDevice {
+            serial_number: "arn:aws:iam::123456789012:mfa/root-account-mfa-device".into(),
+            user_arn: Some("arn:aws:iam::123456789012:root".into()),
+            enable_date: "2021-02-03T04:05:06Z".parse().ok(),
+        }]);
+
+        // Both pages, documents decoded, unused AWS managed policies left out, a missing
+        // policy name taken from the ARN.
+        let details = known(&iam.authorization_details);
+        let document = r#"{"Version":"2012-10-17"}"#.to_string();
+        assert_eq!(details.users, [UserDetail {
+            user_name: "alice".into(),
+            arn: "arn:aws:iam::123456789012:user/alice".into(),
+            attached_managed_policies: vec![],
+            user_policies: vec![InlinePolicy { policy_name: "inline".into(), policy_document: document.clone() }],
+            group_names: vec!["admins".into()],
+        }]);
+        assert_eq!(details.groups, [GroupDetail {
+            group_name: "admins".into(),
+            arn: "arn:aws:iam::123456789012:group/admins".into(),
+            attached_managed_policies: vec!["arn:aws:iam::aws:policy/AdministratorAccess".into()],
+            group_policies: vec![],
+        }]);
+        assert!(details.roles.is_empty());
+        assert_eq!(details.policies, [
+            ManagedPolicyDetail {
+                policy_name: "AdministratorAccess".into(),
+                arn: "arn:aws:iam::aws:policy/AdministratorAccess".into(),
+                attachment_count: 1,
+                default_version_document: None,
+            },
+            ManagedPolicyDetail {
+                policy_name: "deploy".into(),
+                arn: "arn:aws:iam::123456789012:policy/deploy".into(),
+                attachment_count: 0,
+                default_version_document: Some(document),
+            },
+        ]);
+
+        assert_eq!(known(&iam.server_certificates), &[ServerCertificate {
+            server_certificate_name: "web".into(),
+            arn: "arn:aws:iam::123456789012:server-certificate/web".into(),
+            expiration: "2030-01-01T00:00:00Z".parse().ok(),
+        }]);
+        assert_eq!(known(&iam.saml_providers), &["arn:aws:iam::123456789012:saml-provider/okta"]);
+        assert_eq!(known(&iam.oidc_providers), &["arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com"]);
+    }
+
+    #[tokio::test]
+    async fn denied_reads_are_unknown_with_the_reason() {
+        let stub = Stub::start(denied).await;
+        let iam = stub.global(global, &Plan::everything()).await.iam;
+        let reason = |action: &str| format!("iam:{action} access denied: AccessDenied: not authorized to perform: iam:{action}");
+        assert_eq!(unknown(&iam.credential_report), (
+            Cause::Denied,
+            format!("{}; {}", reason("GenerateCredentialReport"), reason("GetCredentialReport")).as_str()
+        ));
+        assert_eq!(unknown(&iam.account_summary), (Cause::Denied, reason("GetAccountSummary").as_str()));
+        assert_eq!(unknown(&iam.password_policy), (Cause::Denied, reason("GetAccountPasswordPolicy").as_str()));
+        assert_eq!(unknown(&iam.virtual_mfa_devices), (Cause::Denied, reason("ListVirtualMFADevices").as_str()));
+        assert_eq!(unknown(&iam.authorization_details), (Cause::Denied, reason("GetAccountAuthorizationDetails").as_str()));
+        assert_eq!(unknown(&iam.server_certificates), (Cause::Denied, reason("ListServerCertificates").as_str()));
+        assert_eq!(unknown(&iam.saml_providers), (Cause::Denied, reason("ListSAMLProviders").as_str()));
+        assert_eq!(unknown(&iam.oidc_providers), (Cause::Denied, reason("ListOpenIDConnectProviders").as_str()));
+    }
+
+    #[tokio::test]
+    async fn no_password_policy_is_none() {
+        let stub = Stub::start(|_| {
+            Protocol::Query.error("404 Not Found", "NoSuchEntity", "The Password Policy with domain name 123456789012 cannot be found.")
+        })
+        .await;
+        let iam = stub.global(global, &plan(&[Source::PasswordPolicy])).await.iam;
+        assert_eq!(known(&iam.password_policy), &None);
+        // Only the planned read was sent; the others stay not collected.
+        assert_eq!(stub.actions(), ["GetAccountPasswordPolicy"]);
+        assert_eq!(unknown(&iam.account_summary).0, Cause::NotCollected);
+    }
+
+    #[tokio::test]
+    async fn no_such_entity_elsewhere_is_a_failure() {
+        let stub = Stub::start(|_| Protocol::Query.error("404 Not Found", "NoSuchEntity", "gone")).await;
+        let iam = stub.global(global, &plan(&[Source::AccountSummary])).await.iam;
+        assert_eq!(unknown(&iam.account_summary), (
+            Cause::Unsupported,
+            "iam:GetAccountSummary not supported by this endpoint: NoSuchEntity: gone"
+        ));
+    }
+
+    #[tokio::test]
+    async fn the_credential_report_is_polled_until_complete() {
+        let generated = AtomicUsize::new(0);
+        let stub = Stub::start(move |r| {
+            if r.action == "GenerateCredentialReport" && generated.fetch_add(1, Ordering::SeqCst) == 0 {
+                query("GenerateCredentialReport", "<State>STARTED</State>")
+            } else {
+                answer(r)
+            }
+        })
+        .await;
+        let iam = stub.global(global, &plan(&[Source::CredentialReport])).await.iam;
+        assert_eq!(known(&iam.credential_report).rows.len(), 1);
+        assert_eq!(stub.actions(), ["GenerateCredentialReport", "GenerateCredentialReport", "GetCredentialReport"]);
+    }
+
+    #[tokio::test]
+    async fn an_existing_report_is_read_without_permission_to_generate_one() {
+        let stub = Stub::start(|r| if r.action == "GenerateCredentialReport" { denied(r) } else { answer(r) }).await;
+        let iam = stub.global(global, &plan(&[Source::CredentialReport])).await.iam;
+        assert_eq!(known(&iam.credential_report).rows.len(), 1);
+    }
+
+    #[tokio::test]
+    async fn a_throttled_second_page_makes_the_details_unknown() {
+        let stub = Stub::start(|r| if r.body.contains("Marker=page-2") { Protocol::Query.throttled() } else { answer(r) }).await;
+        let iam = stub.global(global, &plan(&[Source::AuthorizationDetails])).await.iam;
+        assert_eq!(unknown(&iam.authorization_details), (
+            Cause::Throttled,
+            "iam:GetAccountAuthorizationDetails throttled after every retry: Throttling: Rate exceeded"
+        ));
     }
 }

@@ -10,7 +10,7 @@ use futures::StreamExt;
 use rampart_checks::inventory::{Plan, Source, Unavailable};
 
 use super::{PER_RESOURCE_CONCURRENCY, read, to_chrono};
-use crate::aws::error::describe;
+use crate::aws::read;
 
 /// The reads of `plan`'s KMS sources, one region.
 pub async fn collect(client: &Client, plan: &Plan) -> KmsInventory {
@@ -20,20 +20,18 @@ pub async fn collect(client: &Client, plan: &Plan) -> KmsInventory {
 }
 
 async fn aliases(client: &Client) -> Collected<Vec<Alias>> {
-    collect_items!("kms:ListAliases", client.list_aliases().into_paginator(), |a: aws_sdk_kms::types::AliasListEntry| Alias {
+    read::items("kms:ListAliases", client.list_aliases().into_paginator().items().send(), |a| Alias {
         alias_name: a.alias_name().unwrap_or_default().to_string(),
         target_key_id: a.target_key_id().map(str::to_string),
     })
+    .await
 }
 
 async fn keys(client: &Client, plan: &Plan) -> Collected<Vec<Key>> {
-    let ids = collect_items!("kms:ListKeys", client.list_keys().into_paginator(), |k: aws_sdk_kms::types::KeyListEntry| k
-        .key_id()
-        .unwrap_or_default()
-        .to_string());
-    let ids = match ids {
-        Collected::Known(ids) => ids,
-        Collected::Unknown(why) => return Collected::Unknown(why),
+    let ids = read::all("kms:ListKeys", client.list_keys().into_paginator().items().send(), |k| k.key_id().unwrap_or_default().to_string());
+    let ids = match ids.await {
+        Ok(ids) => ids,
+        Err(why) => return Collected::Unknown(why),
     };
     // DescribeKey, then rotation status and key policy, per key: a few keys at a time.
     let keys = futures::stream::iter(ids)
@@ -48,11 +46,10 @@ async fn keys(client: &Client, plan: &Plan) -> Collected<Vec<Key>> {
 /// One key's metadata, rotation status and policy; `None` for a key that vanished between
 /// ListKeys and DescribeKey.
 async fn key(client: &Client, id: String, plan: &Plan) -> Option<Key> {
-    let meta = match client.describe_key().key_id(&id).send().await {
+    let meta = match read::call("kms:DescribeKey", client.describe_key().key_id(&id).send()).await {
         Ok(out) => out.key_metadata().cloned(),
-        Err(e) => {
-            // One unreadable key must not hide the others: record what is known.
-            let why = describe("kms:DescribeKey", &e);
+        // One unreadable key must not hide the others: record what is known.
+        Err(why) => {
             fn unknown<T>(plan: &Plan, source: Source, why: &Unavailable) -> Collected<T> {
                 if plan.reads(source) { Collected::Unknown(why.clone()) } else { Collected::default() }
             }
@@ -80,17 +77,18 @@ async fn key(client: &Client, id: String, plan: &Plan) -> Option<Key> {
             if !(customer && symmetric && enabled) {
                 return Collected::Known(None);
             }
-            match client.get_key_rotation_status().key_id(&id).send().await {
-                Ok(out) => Collected::Known(Some(out.key_rotation_enabled())),
-                Err(e) => Collected::Unknown(describe("kms:GetKeyRotationStatus", &e)),
-            }
+            read::value("kms:GetKeyRotationStatus", client.get_key_rotation_status().key_id(&id).send(), |out| {
+                Some(out.key_rotation_enabled())
+            })
+            .await
         }),
-        read(plan, Source::KmsKeyPolicies, async {
-            match client.get_key_policy().key_id(&id).policy_name("default").send().await {
-                Ok(out) => Collected::Known(out.policy().map(str::to_string)),
-                Err(e) => Collected::Unknown(describe("kms:GetKeyPolicy", &e)),
-            }
-        })
+        read(
+            plan,
+            Source::KmsKeyPolicies,
+            read::value("kms:GetKeyPolicy", client.get_key_policy().key_id(&id).policy_name("default").send(), |out| {
+                out.policy().map(str::to_string)
+            })
+        )
     );
     Some(Key {
         key_id: meta.key_id().to_string(),
@@ -113,4 +111,137 @@ pub(super) fn regional<'a>(session: &'a crate::aws::Session, region: &'a str, pl
         let read = crate::progress::track(collect(&session.kms(region), plan)).await;
         Box::new(move |inv: &mut rampart_checks::inventory::RegionInventory| inv.kms = read) as super::Apply<_>
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use rampart_checks::Collected;
+    use rampart_checks::inventory::kms::{Alias, Key};
+    use rampart_checks::inventory::{Cause, Source};
+
+    use super::regional;
+    use crate::collect::testing::{Answer, Protocol, Request, Stub, json, known, plan, unknown};
+
+    const EVERY: &[Source] = &[Source::KmsKeys, Source::KmsKeyRotation, Source::KmsKeyPolicies, Source::KmsAliases];
+
+    fn metadata(id: &str, manager: &str) -> String {
+        format!(
+            r#"{{"KeyMetadata":{{"KeyId":"{id}","Arn":"arn:aws:kms:us-east-1:123456789012:key/{id}","KeyManager":"{manager}",
+            "KeySpec":"SYMMETRIC_DEFAULT","KeyState":"Enabled","KeyUsage":"ENCRYPT_DECRYPT","Origin":"AWS_KMS","MultiRegion":false}}}}"#
+        )
+    }
+
+    /// A customer key `cmk` and an AWS managed key `aws`.
+    fn answer(r: &Request) -> Answer {
+        let about = |id: &str| r.body.contains(&format!(r#""KeyId":"{id}""#));
+        match r.action.as_str() {
+            "ListKeys" => {
+                json(r#"{"Keys":[{"KeyId":"cmk","KeyArn":"arn:aws:kms:us-east-1:123456789012:key/cmk"},{"KeyId":"aws"}]}"#)
+            }
+            "ListAliases" => json(
+                r#"{"Aliases":[{"AliasName":"alias/app","AliasArn":"arn:aws:kms:us-east-1:123456789012:alias/app","TargetKeyId":"cmk"},
+                {"AliasName":"alias/unused"}]}"#,
+            ),
+            "DescribeKey" if about("cmk") => json(&metadata("cmk", "CUSTOMER")),
+            "DescribeKey" if about("aws") => json(&metadata("aws", "AWS")),
+            "GetKeyRotationStatus" if about("cmk") => json(r#"{"KeyRotationEnabled":true}"#),
+            "GetKeyPolicy" => json(r#"{"Policy":"{\"Version\":\"2012-10-17\"}","PolicyName":"default"}"#),
+            other => panic!("unexpected {other}: {}", r.body),
+        }
+    }
+
+    fn key(id: &str, manager: &str, rotation_enabled: Collected<Option<bool>>, policy: Collected<Option<String>>) -> Key {
+        Key {
+            key_id: id.into(),
+            arn: format!("arn:aws:kms:us-east-1:123456789012:key/{id}"),
+            key_manager: Some(manager.into()),
+            key_spec: Some("SYMMETRIC_DEFAULT".into()),
+            key_state: Some("Enabled".into()),
+            key_usage: Some("ENCRYPT_DECRYPT".into()),
+            origin: Some("AWS_KMS".into()),
+            multi_region: Some(false),
+            deletion_date: None,
+            rotation_enabled,
+            policy,
+        }
+    }
+
+    #[tokio::test]
+    async fn keys_are_read_with_rotation_and_policy_and_aliases() {
+        let stub = Stub::start(answer).await;
+        let inv = stub.regional(regional, &plan(EVERY)).await;
+        let policy = || Collected::Known(Some(r#"{"Version":"2012-10-17"}"#.to_string()));
+        assert_eq!(known(&inv.kms.keys), &[
+            key("cmk", "CUSTOMER", Collected::Known(Some(true)), policy()),
+            // Rotation is not asked of an AWS managed key: AWS rotates it.
+            key("aws", "AWS", Collected::Known(None), policy()),
+        ]);
+        assert_eq!(known(&inv.kms.aliases), &[
+            Alias { alias_name: "alias/app".into(), target_key_id: Some("cmk".into()) },
+            Alias { alias_name: "alias/unused".into(), target_key_id: None },
+        ]);
+        assert_eq!(stub.actions().iter().filter(|a| *a == "GetKeyRotationStatus").count(), 1);
+    }
+
+    #[tokio::test]
+    async fn denied_listings_are_unknown_with_the_reason() {
+        let stub = Stub::start(|r| Protocol::Json.denied(&format!("kms:{}", r.action))).await;
+        let inv = stub.regional(regional, &plan(EVERY)).await;
+        assert_eq!(unknown(&inv.kms.keys), (
+            Cause::Denied,
+            "kms:ListKeys access denied: AccessDeniedException: not authorized to perform: kms:ListKeys"
+        ));
+        assert_eq!(unknown(&inv.kms.aliases), (
+            Cause::Denied,
+            "kms:ListAliases access denied: AccessDeniedException: not authorized to perform: kms:ListAliases"
+        ));
+        assert!(!stub.actions().contains(&"DescribeKey".to_string()));
+    }
+
+    #[tokio::test]
+    async fn a_key_that_cannot_be_described_keeps_its_place_with_the_reason() {
+        let stub = Stub::start(|r| {
+            if r.action == "DescribeKey" && r.body.contains(r#""KeyId":"aws""#) {
+                Protocol::Json.denied("kms:DescribeKey")
+            } else {
+                answer(r)
+            }
+        })
+        .await;
+        let inv = stub.regional(regional, &plan(EVERY)).await;
+        let keys = known(&inv.kms.keys);
+        assert_eq!(keys[0].rotation_enabled, Collected::Known(Some(true)));
+        let denied = (Cause::Denied, "kms:DescribeKey access denied: AccessDeniedException: not authorized to perform: kms:DescribeKey");
+        assert_eq!((keys[1].key_id.as_str(), keys[1].arn.as_str(), keys[1].key_manager.as_deref()), ("aws", "aws", None));
+        assert_eq!(unknown(&keys[1].rotation_enabled), denied);
+        assert_eq!(unknown(&keys[1].policy), denied);
+    }
+
+    #[tokio::test]
+    async fn a_throttled_policy_is_unknown_for_that_key_only() {
+        let stub = Stub::start(|r| {
+            if r.action == "GetKeyPolicy" && r.body.contains(r#""KeyId":"cmk""#) { Protocol::Json.throttled() } else { answer(r) }
+        })
+        .await;
+        let inv = stub.regional(regional, &plan(EVERY)).await;
+        let keys = known(&inv.kms.keys);
+        assert_eq!(unknown(&keys[0].policy), (
+            Cause::Throttled,
+            "kms:GetKeyPolicy throttled after every retry: ThrottlingException: Rate exceeded"
+        ));
+        assert!(keys[1].policy.known().is_some());
+    }
+
+    #[tokio::test]
+    async fn per_key_reads_outside_the_plan_are_not_sent() {
+        let stub = Stub::start(answer).await;
+        let inv = stub.regional(regional, &plan(&[Source::KmsKeys])).await;
+        let keys = known(&inv.kms.keys);
+        assert_eq!(unknown(&keys[0].rotation_enabled).0, Cause::NotCollected);
+        assert_eq!(unknown(&keys[0].policy).0, Cause::NotCollected);
+        assert_eq!(unknown(&inv.kms.aliases).0, Cause::NotCollected);
+        let mut actions = stub.actions();
+        actions.sort();
+        assert_eq!(actions, ["DescribeKey", "DescribeKey", "ListKeys"]);
+    }
 }

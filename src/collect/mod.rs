@@ -9,23 +9,12 @@
 //! Each service is one file, `<service>.rs`, registered by one line in [`GLOBAL`] or
 //! [`REGIONAL`]: its entry function makes the reads the plan holds and returns an [`Apply`]
 //! that stores them into the inventory fields the service fills.
-
-/// Drains a paginator's items into `Collected<Vec<_>>`, mapping each item; the first
-/// error makes the whole list `Unknown` with the reason (a partial list would be a guess).
-macro_rules! collect_items {
-    ($action:literal, $paginator:expr, $map:expr) => {{
-        let mut items = $paginator.items().send();
-        let mut out = Vec::new();
-        loop {
-            match items.next().await {
-                None => break rampart_checks::Collected::Known(out),
-                Some(Ok(item)) => out.push(($map)(item)),
-                Some(Err(e)) => break rampart_checks::Collected::Unknown($crate::aws::error::describe($action, &e)),
-            }
-        }
-    }};
-}
-pub(crate) use collect_items;
+//!
+//! Every call goes through [`crate::aws::read`] (`read::value`, `read::optional` where "not
+//! configured" is an answer, `read::items` for a paginator), which classifies a failure
+//! once into the `Unknown` value's cause and reason; the error codes that mean "not
+//! configured" are one table in [`crate::aws::error`]. Each collector's tests, at the bottom
+//! of its file, answer its calls from a loopback stub (see `testing`).
 
 mod accessanalyzer;
 mod account;
@@ -44,6 +33,8 @@ mod s3;
 mod securityhub;
 mod sns;
 mod ssm;
+#[cfg(test)]
+mod testing;
 
 use std::future::Future;
 

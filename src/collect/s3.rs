@@ -10,9 +10,7 @@ use rampart_checks::inventory::s3::{Bucket, BucketEncryption, Grant, LoggingTarg
 use rampart_checks::inventory::{Plan, Source};
 
 use super::{read, to_chrono};
-use crate::aws::Session;
-use crate::aws::error::{describe, has_code};
-
+use crate::aws::{Session, read};
 
 /// The reads of `plan`'s S3 sources.
 pub async fn collect(session: &Session, home_region: &str, plan: &Plan) -> S3Inventory {
@@ -25,28 +23,25 @@ pub async fn collect(session: &Session, home_region: &str, plan: &Plan) -> S3Inv
 
 async fn account_public_access_block(session: &Session, region: &str) -> Collected<Option<PublicAccessBlock>> {
     let client = session.s3control(region);
-    match client.get_public_access_block().account_id(&session.account_id).send().await {
-        Ok(out) => Collected::Known(out.public_access_block_configuration().map(|c| PublicAccessBlock {
+    read::optional("s3:GetAccountPublicAccessBlock", client.get_public_access_block().account_id(&session.account_id).send(), |out| {
+        out.public_access_block_configuration().map(|c| PublicAccessBlock {
             block_public_acls: c.block_public_acls().unwrap_or(false),
             ignore_public_acls: c.ignore_public_acls().unwrap_or(false),
             block_public_policy: c.block_public_policy().unwrap_or(false),
             restrict_public_buckets: c.restrict_public_buckets().unwrap_or(false),
-        })),
-        Err(e) if has_code(&e, &["NoSuchPublicAccessBlockConfiguration"]) => Collected::Known(None),
-        Err(e) => Collected::Unknown(describe("s3:GetAccountPublicAccessBlock", &e)),
-    }
+        })
+    })
+    .await
 }
 
 async fn buckets(session: &Session, home_region: &str, plan: &Plan) -> Collected<Vec<Bucket>> {
     let home = session.s3(home_region);
-    let listed = super::collect_items!("s3:ListBuckets", home.list_buckets().into_paginator(), |b: aws_sdk_s3::types::Bucket| (
-        b.name().unwrap_or_default().to_string(),
-        b.creation_date().and_then(to_chrono),
-        b.bucket_region().map(str::to_string),
-    ));
-    let listed = match listed {
-        Collected::Known(listed) => listed,
-        Collected::Unknown(why) => return Collected::Unknown(why),
+    let listed = read::all("s3:ListBuckets", home.list_buckets().into_paginator().items().send(), |b| {
+        (b.name().unwrap_or_default().to_string(), b.creation_date().and_then(to_chrono), b.bucket_region().map(str::to_string))
+    });
+    let listed = match listed.await {
+        Ok(listed) => listed,
+        Err(why) => return Collected::Unknown(why),
     };
     // Where ListBuckets does not say a bucket's region, ask, a few buckets at a time.
     let located = stream::iter(listed)
@@ -82,14 +77,14 @@ async fn buckets(session: &Session, home_region: &str, plan: &Plan) -> Collected
 }
 
 async fn bucket_location(client: &aws_sdk_s3::Client, name: &str) -> Collected<String> {
-    match client.get_bucket_location().bucket(name).send().await {
-        Ok(out) => Collected::Known(match out.location_constraint().map(|c| c.as_str()) {
+    read::value("s3:GetBucketLocation", client.get_bucket_location().bucket(name).send(), |out| {
+        match out.location_constraint().map(|c| c.as_str()) {
             None | Some("") => "us-east-1".to_string(),
             Some("EU") => "eu-west-1".to_string(),
             Some(other) => other.to_string(),
-        }),
-        Err(e) => Collected::Unknown(describe("s3:GetBucketLocation", &e)),
-    }
+        }
+    })
+    .await
 }
 
 async fn bucket(
@@ -102,83 +97,75 @@ async fn bucket(
     let c = &client;
     let n = name.as_str();
     let (encryption, public_access_block, policy, policy_is_public, acl_grants, versioning, logging) = tokio::join!(
-        read(plan, Source::BucketEncryption, async {
-            match c.get_bucket_encryption().bucket(n).send().await {
-                Ok(out) => Collected::Known(
-                    out.server_side_encryption_configuration()
-                        .and_then(|conf| conf.rules().first())
-                        .and_then(|rule| {
-                            let default = rule.apply_server_side_encryption_by_default()?;
-                            Some(BucketEncryption {
-                                sse_algorithm: default.sse_algorithm().as_str().to_string(),
-                                kms_master_key_id: default.kms_master_key_id().map(str::to_string),
-                                bucket_key_enabled: rule.bucket_key_enabled(),
-                            })
-                        }),
-                ),
-                Err(e) if has_code(&e, &["ServerSideEncryptionConfigurationNotFoundError"]) => Collected::Known(None),
-                Err(e) => Collected::Unknown(describe("s3:GetEncryptionConfiguration", &e)),
-            }
-        }),
-        read(plan, Source::BucketPublicAccessBlock, async {
-            match c.get_public_access_block().bucket(n).send().await {
-                Ok(out) => Collected::Known(out.public_access_block_configuration().map(|p| PublicAccessBlock {
+        read(
+            plan,
+            Source::BucketEncryption,
+            read::optional("s3:GetEncryptionConfiguration", c.get_bucket_encryption().bucket(n).send(), |out| {
+                let rule = out.server_side_encryption_configuration()?.rules().first()?;
+                let default = rule.apply_server_side_encryption_by_default()?;
+                Some(BucketEncryption {
+                    sse_algorithm: default.sse_algorithm().as_str().to_string(),
+                    kms_master_key_id: default.kms_master_key_id().map(str::to_string),
+                    bucket_key_enabled: rule.bucket_key_enabled(),
+                })
+            })
+        ),
+        read(
+            plan,
+            Source::BucketPublicAccessBlock,
+            read::optional("s3:GetBucketPublicAccessBlock", c.get_public_access_block().bucket(n).send(), |out| {
+                out.public_access_block_configuration().map(|p| PublicAccessBlock {
                     block_public_acls: p.block_public_acls().unwrap_or(false),
                     ignore_public_acls: p.ignore_public_acls().unwrap_or(false),
                     block_public_policy: p.block_public_policy().unwrap_or(false),
                     restrict_public_buckets: p.restrict_public_buckets().unwrap_or(false),
-                })),
-                Err(e) if has_code(&e, &["NoSuchPublicAccessBlockConfiguration"]) => Collected::Known(None),
-                Err(e) => Collected::Unknown(describe("s3:GetBucketPublicAccessBlock", &e)),
-            }
-        }),
-        read(plan, Source::BucketPolicy, async {
-            match c.get_bucket_policy().bucket(n).send().await {
-                Ok(out) => Collected::Known(out.policy().map(str::to_string)),
-                Err(e) if has_code(&e, &["NoSuchBucketPolicy"]) => Collected::Known(None),
-                Err(e) => Collected::Unknown(describe("s3:GetBucketPolicy", &e)),
-            }
-        }),
-        read(plan, Source::BucketPolicyStatus, async {
-            match c.get_bucket_policy_status().bucket(n).send().await {
-                Ok(out) => Collected::Known(out.policy_status().and_then(|s| s.is_public())),
-                Err(e) if has_code(&e, &["NoSuchBucketPolicy"]) => Collected::Known(None),
-                Err(e) => Collected::Unknown(describe("s3:GetBucketPolicyStatus", &e)),
-            }
-        }),
-        read(plan, Source::BucketAcl, async {
-            match c.get_bucket_acl().bucket(n).send().await {
-                Ok(out) => Collected::Known(
-                    out.grants()
-                        .iter()
-                        .map(|g| Grant {
-                            grantee_uri: g.grantee().and_then(|x| x.uri()).map(str::to_string),
-                            grantee_id: g.grantee().and_then(|x| x.id()).map(str::to_string),
-                            permission: g.permission().map(|p| p.as_str().to_string()).unwrap_or_default(),
-                        })
-                        .collect(),
-                ),
-                Err(e) => Collected::Unknown(describe("s3:GetBucketAcl", &e)),
-            }
-        }),
-        read(plan, Source::BucketVersioning, async {
-            match c.get_bucket_versioning().bucket(n).send().await {
-                Ok(out) => Collected::Known(Versioning {
-                    status: out.status().map(|s| s.as_str().to_string()),
-                    mfa_delete: out.mfa_delete().map(|s| s.as_str().to_string()),
-                }),
-                Err(e) => Collected::Unknown(describe("s3:GetBucketVersioning", &e)),
-            }
-        }),
-        read(plan, Source::BucketLogging, async {
-            match c.get_bucket_logging().bucket(n).send().await {
-                Ok(out) => Collected::Known(out.logging_enabled().map(|l| LoggingTarget {
+                })
+            })
+        ),
+        read(
+            plan,
+            Source::BucketPolicy,
+            read::optional("s3:GetBucketPolicy", c.get_bucket_policy().bucket(n).send(), |out| out.policy().map(str::to_string))
+        ),
+        read(
+            plan,
+            Source::BucketPolicyStatus,
+            read::optional("s3:GetBucketPolicyStatus", c.get_bucket_policy_status().bucket(n).send(), |out| {
+                out.policy_status().and_then(|s| s.is_public())
+            })
+        ),
+        read(
+            plan,
+            Source::BucketAcl,
+            read::value("s3:GetBucketAcl", c.get_bucket_acl().bucket(n).send(), |out| {
+                out.grants()
+                    .iter()
+                    .map(|g| Grant {
+                        grantee_uri: g.grantee().and_then(|x| x.uri()).map(str::to_string),
+                        grantee_id: g.grantee().and_then(|x| x.id()).map(str::to_string),
+                        permission: g.permission().map(|p| p.as_str().to_string()).unwrap_or_default(),
+                    })
+                    .collect()
+            })
+        ),
+        read(
+            plan,
+            Source::BucketVersioning,
+            read::value("s3:GetBucketVersioning", c.get_bucket_versioning().bucket(n).send(), |out| Versioning {
+                status: out.status().map(|s| s.as_str().to_string()),
+                mfa_delete: out.mfa_delete().map(|s| s.as_str().to_string()),
+            })
+        ),
+        read(
+            plan,
+            Source::BucketLogging,
+            read::value("s3:GetBucketLogging", c.get_bucket_logging().bucket(n).send(), |out| {
+                out.logging_enabled().map(|l| LoggingTarget {
                     target_bucket: l.target_bucket().to_string(),
                     target_prefix: Some(l.target_prefix().to_string()).filter(|p| !p.is_empty()),
-                })),
-                Err(e) => Collected::Unknown(describe("s3:GetBucketLogging", &e)),
-            }
-        }),
+                })
+            })
+        ),
     );
     Bucket { name, region, creation_date, encryption, public_access_block, policy, policy_is_public, acl_grants, versioning, logging }
 }
@@ -189,4 +176,183 @@ pub(super) fn global<'a>(session: &'a Session, plan: &'a Plan) -> super::GlobalR
         let read = crate::progress::track(collect(session, &super::home_region(session), plan)).await;
         Box::new(move |account: &mut rampart_checks::inventory::AccountInventory| account.s3 = read) as super::Apply<_>
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use rampart_checks::Collected;
+    use rampart_checks::inventory::s3::{BucketEncryption, Grant, LoggingTarget, PublicAccessBlock, Versioning};
+    use rampart_checks::inventory::{Cause, Plan, Source};
+
+    use super::global;
+    use crate::collect::testing::{Answer, Protocol, Request, Stub, known, plan, unknown, xml};
+
+    const BLOCK: &str = "<PublicAccessBlockConfiguration><BlockPublicAcls>true</BlockPublicAcls><IgnorePublicAcls>true</IgnorePublicAcls>\
+        <BlockPublicPolicy>true</BlockPublicPolicy><RestrictPublicBuckets>false</RestrictPublicBuckets></PublicAccessBlockConfiguration>";
+    const POLICY: &str = r#"{"Version":"2012-10-17","Statement":[]}"#;
+
+    /// The bucket a request is about, and its subresource (`policy`, `acl`, …).
+    fn target(r: &Request) -> (&str, &str) {
+        let (path, query) = r.path.split_once('?').unwrap_or((&r.path, ""));
+        (path.trim_matches('/'), query.split(['&', '=']).next().unwrap_or(""))
+    }
+
+    /// `logs` (its region listed) and `eu-data` (its region asked), every setting answered,
+    /// and the account's Block Public Access.
+    fn answer(r: &Request) -> Answer {
+        if r.action == "REST GET /v20180820/configuration/publicAccessBlock" {
+            return xml(BLOCK);
+        }
+        match target(r) {
+            ("", "x-id") => xml(
+                "<ListAllMyBucketsResult><Owner><ID>owner</ID></Owner><Buckets>\
+                 <Bucket><Name>logs</Name><CreationDate>2024-01-02T03:04:05.000Z</CreationDate><BucketRegion>us-east-1</BucketRegion></Bucket>\
+                 <Bucket><Name>eu-data</Name><CreationDate>2024-01-02T03:04:05.000Z</CreationDate></Bucket></Buckets></ListAllMyBucketsResult>",
+            ),
+            (_, "location") => xml("<LocationConstraint>eu-west-1</LocationConstraint>"),
+            (_, "encryption") => xml(
+                "<ServerSideEncryptionConfiguration><Rule><ApplyServerSideEncryptionByDefault><SSEAlgorithm>aws:kms</SSEAlgorithm>\
+                 <KMSMasterKeyID>arn:aws:kms:eu-west-1:123456789012:key/k</KMSMasterKeyID></ApplyServerSideEncryptionByDefault>\
+                 <BucketKeyEnabled>true</BucketKeyEnabled></Rule></ServerSideEncryptionConfiguration>",
+            ),
+            (_, "publicAccessBlock") => xml(BLOCK),
+            (_, "policy") => ("200 OK", "application/json", POLICY.as_bytes().to_vec()),
+            (_, "policyStatus") => xml("<PolicyStatus><IsPublic>false</IsPublic></PolicyStatus>"),
+            (_, "acl") => xml(
+                "<AccessControlPolicy><Owner><ID>owner</ID></Owner><AccessControlList><Grant>\
+                 <Grantee xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" xsi:type=\"Group\">\
+                 <URI>http://acs.amazonaws.com/groups/global/AllUsers</URI></Grantee><Permission>READ</Permission></Grant>\
+                 </AccessControlList></AccessControlPolicy>",
+            ),
+            (_, "versioning") => {
+                xml("<VersioningConfiguration><Status>Enabled</Status><MfaDelete>Disabled</MfaDelete></VersioningConfiguration>")
+            }
+            (_, "logging") => xml(
+                "<BucketLoggingStatus><LoggingEnabled><TargetBucket>logs</TargetBucket><TargetPrefix>eu-data/</TargetPrefix>\
+                 </LoggingEnabled></BucketLoggingStatus>",
+            ),
+            other => panic!("unexpected {other:?}: {} {}", r.action, r.path),
+        }
+    }
+
+    #[tokio::test]
+    async fn buckets_are_read_with_every_setting_through_their_region() {
+        let stub = Stub::start(answer).await;
+        let s3 = stub.global(global, &Plan::everything()).await.s3;
+        let buckets = known(&s3.buckets);
+        assert_eq!(buckets.iter().map(|b| b.name.as_str()).collect::<Vec<_>>(), ["logs", "eu-data"]);
+        assert_eq!(buckets[0].region, Collected::Known("us-east-1".to_string()));
+        assert_eq!(buckets[1].region, Collected::Known("eu-west-1".to_string()));
+        assert_eq!(buckets[1].creation_date.map(|t| t.to_rfc3339()).as_deref(), Some("2024-01-02T03:04:05+00:00"));
+        let eu = &buckets[1];
+        assert_eq!(known(&eu.encryption), &Some(BucketEncryption {
+            sse_algorithm: "aws:kms".into(),
+            kms_master_key_id: Some("arn:aws:kms:eu-west-1:123456789012:key/k".into()),
+            bucket_key_enabled: Some(true),
+        }));
+        let block =
+            PublicAccessBlock { block_public_acls: true, ignore_public_acls: true, block_public_policy: true, restrict_public_buckets: false };
+        assert_eq!(known(&eu.public_access_block), &Some(block));
+        assert_eq!(known(&eu.policy).as_deref(), Some(POLICY));
+        assert_eq!(known(&eu.policy_is_public), &Some(false));
+        assert_eq!(known(&eu.acl_grants), &[Grant {
+            grantee_uri: Some("http://acs.amazonaws.com/groups/global/AllUsers".into()),
+            grantee_id: None,
+            permission: "READ".into(),
+        }]);
+        assert_eq!(known(&eu.versioning), &Versioning { status: Some("Enabled".into()), mfa_delete: Some("Disabled".into()) });
+        assert_eq!(known(&eu.logging), &Some(LoggingTarget { target_bucket: "logs".into(), target_prefix: Some("eu-data/".into()) }));
+        assert_eq!(known(&s3.account_public_access_block), &Some(block));
+
+        // Only the bucket whose region was not listed is located; each bucket's settings go
+        // to its own region.
+        let requests = stub.requests();
+        assert_eq!(requests.iter().filter(|r| target(r).1 == "location").map(|r| target(r).0).collect::<Vec<_>>(), ["eu-data"]);
+        let settings = requests.iter().filter(|r| !matches!(target(r).1, "x-id" | "location") && !r.path.starts_with("/v20180820/"));
+        assert_eq!(settings.clone().count(), 14);
+        for r in settings {
+            let expected = if target(r).0 == "eu-data" { "eu-west-1" } else { "us-east-1" };
+            assert_eq!(r.region, expected, "{}", r.path);
+        }
+    }
+
+    #[tokio::test]
+    async fn settings_never_made_are_none() {
+        let stub = Stub::start(|r| {
+            let missing = |code| Protocol::RestXml.error("404 Not Found", code, "The configuration does not exist");
+            match target(r) {
+                _ if r.path.starts_with("/v20180820/") => {
+                    Protocol::Query.error("404 Not Found", "NoSuchPublicAccessBlockConfiguration", "The configuration was not found")
+                }
+                (_, "encryption") => missing("ServerSideEncryptionConfigurationNotFoundError"),
+                (_, "publicAccessBlock") => missing("NoSuchPublicAccessBlockConfiguration"),
+                (_, "policy" | "policyStatus") => missing("NoSuchBucketPolicy"),
+                (_, "logging") => xml("<BucketLoggingStatus/>"),
+                _ => answer(r),
+            }
+        })
+        .await;
+        let s3 = stub.global(global, &Plan::everything()).await.s3;
+        for bucket in known(&s3.buckets) {
+            assert_eq!(known(&bucket.encryption), &None, "{}", bucket.name);
+            assert_eq!(known(&bucket.public_access_block), &None);
+            assert_eq!(known(&bucket.policy), &None);
+            assert_eq!(known(&bucket.policy_is_public), &None);
+            assert_eq!(known(&bucket.logging), &None);
+        }
+        assert_eq!(known(&s3.account_public_access_block), &None);
+    }
+
+    #[tokio::test]
+    async fn denied_reads_are_unknown_with_the_reason() {
+        let stub = Stub::start(|r| {
+            let denied = || Protocol::RestXml.error("403 Forbidden", "AccessDenied", "Access Denied");
+            match target(r) {
+                _ if r.path.starts_with("/v20180820/") => Protocol::Query.error("403 Forbidden", "AccessDenied", "Access Denied"),
+                (_, "x-id" | "location") => answer(r),
+                _ => denied(),
+            }
+        })
+        .await;
+        let s3 = stub.global(global, &Plan::everything()).await.s3;
+        let bucket = &known(&s3.buckets)[0];
+        let reason = |action: &str| format!("s3:{action} access denied: AccessDenied: Access Denied");
+        assert_eq!(unknown(&bucket.encryption), (Cause::Denied, reason("GetEncryptionConfiguration").as_str()));
+        assert_eq!(unknown(&bucket.public_access_block), (Cause::Denied, reason("GetBucketPublicAccessBlock").as_str()));
+        assert_eq!(unknown(&bucket.policy), (Cause::Denied, reason("GetBucketPolicy").as_str()));
+        assert_eq!(unknown(&bucket.policy_is_public), (Cause::Denied, reason("GetBucketPolicyStatus").as_str()));
+        assert_eq!(unknown(&bucket.acl_grants), (Cause::Denied, reason("GetBucketAcl").as_str()));
+        assert_eq!(unknown(&bucket.versioning), (Cause::Denied, reason("GetBucketVersioning").as_str()));
+        assert_eq!(unknown(&bucket.logging), (Cause::Denied, reason("GetBucketLogging").as_str()));
+        assert_eq!(unknown(&s3.account_public_access_block), (Cause::Denied, reason("GetAccountPublicAccessBlock").as_str()));
+
+        let listing = Stub::start(|_| Protocol::RestXml.error("403 Forbidden", "AccessDenied", "Access Denied")).await;
+        let s3 = listing.global(global, &plan(&[Source::Buckets])).await.s3;
+        assert_eq!(unknown(&s3.buckets), (Cause::Denied, reason("ListBuckets").as_str()));
+    }
+
+    #[tokio::test]
+    async fn a_bucket_that_cannot_be_located_is_read_through_the_home_region() {
+        let stub = Stub::start(|r| match target(r) {
+            (_, "location") => Protocol::RestXml.error("403 Forbidden", "AccessDenied", "Access Denied"),
+            _ => answer(r),
+        })
+        .await;
+        let s3 = stub.global(global, &plan(&[Source::BucketVersioning])).await.s3;
+        let eu = &known(&s3.buckets)[1];
+        assert_eq!(unknown(&eu.region), (Cause::Denied, "s3:GetBucketLocation access denied: AccessDenied: Access Denied"));
+        assert_eq!(known(&eu.versioning).status.as_deref(), Some("Enabled"));
+        let versioning = stub.requests().into_iter().find(|r| target(r) == ("eu-data", "versioning")).unwrap();
+        assert_eq!(versioning.region, "us-east-1");
+    }
+
+    #[tokio::test]
+    async fn bucket_settings_outside_the_plan_are_not_sent() {
+        let stub = Stub::start(answer).await;
+        let s3 = stub.global(global, &plan(&[Source::Buckets])).await.s3;
+        assert_eq!(unknown(&known(&s3.buckets)[0].policy).0, Cause::NotCollected);
+        assert_eq!(unknown(&s3.account_public_access_block).0, Cause::NotCollected);
+        let sent: Vec<_> = stub.requests().iter().map(|r| target(r).1.to_string()).collect();
+        assert_eq!(sent, ["x-id", "location"]);
+    }
 }

@@ -6,19 +6,14 @@ use rampart_checks::inventory::monitoring::SecurityHub;
 use rampart_checks::inventory::{Plan, RegionInventory, Source};
 
 use super::{Apply, RegionalRead, tracked};
-use crate::aws::Session;
-use crate::aws::error::{describe, has_code};
+use crate::aws::{Session, read};
 
+/// DescribeHub; "Account is not subscribed to AWS Security Hub" is an answer, `None`.
 pub async fn securityhub(client: &aws_sdk_securityhub::Client) -> Collected<Option<SecurityHub>> {
-    match client.describe_hub().send().await {
-        Ok(out) => Collected::Known(Some(SecurityHub {
-            hub_arn: out.hub_arn().map(str::to_string),
-            subscribed_at: out.subscribed_at().map(str::to_string),
-        })),
-        // "Account is not subscribed to AWS Security Hub" is an answer, not a failure.
-        Err(e) if has_code(&e, &["InvalidAccessException", "ResourceNotFoundException"]) => Collected::Known(None),
-        Err(e) => Collected::Unknown(describe("securityhub:DescribeHub", &e)),
-    }
+    read::optional("securityhub:DescribeHub", client.describe_hub().send(), |out| {
+        Some(SecurityHub { hub_arn: out.hub_arn().map(str::to_string), subscribed_at: out.subscribed_at().map(str::to_string) })
+    })
+    .await
 }
 
 /// The table's entry: the reads the plan holds, in one region.
@@ -27,4 +22,49 @@ pub(super) fn regional<'a>(session: &'a Session, region: &'a str, plan: &'a Plan
         let read = tracked(plan, Source::SecurityHub, securityhub(&session.securityhub(region))).await;
         Box::new(move |inv: &mut RegionInventory| inv.securityhub = read) as Apply<_>
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use rampart_checks::inventory::monitoring::SecurityHub;
+    use rampart_checks::inventory::{Cause, Source};
+
+    use super::regional;
+    use crate::collect::testing::{Protocol, Stub, json, known, plan, unknown};
+
+    #[tokio::test]
+    async fn the_hub_is_read() {
+        let stub = Stub::start(|r| {
+            assert_eq!(r.action, "REST GET /accounts");
+            json(
+                r#"{"HubArn":"arn:aws:securityhub:us-east-1:123456789012:hub/default","SubscribedAt":"2024-01-02T03:04:05.000Z",
+                "AutoEnableControls":true}"#,
+            )
+        })
+        .await;
+        let inv = stub.regional(regional, &plan(&[Source::SecurityHub])).await;
+        assert_eq!(known(&inv.securityhub), &Some(SecurityHub {
+            hub_arn: Some("arn:aws:securityhub:us-east-1:123456789012:hub/default".into()),
+            subscribed_at: Some("2024-01-02T03:04:05.000Z".into()),
+        }));
+    }
+
+    #[tokio::test]
+    async fn an_account_not_subscribed_has_no_hub() {
+        for (status, code) in [("401 Unauthorized", "InvalidAccessException"), ("404 Not Found", "ResourceNotFoundException")] {
+            let stub = Stub::start(move |_| Protocol::Json.error(status, code, "Account is not subscribed to AWS Security Hub")).await;
+            let inv = stub.regional(regional, &plan(&[Source::SecurityHub])).await;
+            assert_eq!(known(&inv.securityhub), &None, "{code}");
+        }
+    }
+
+    #[tokio::test]
+    async fn a_denied_call_is_unknown_with_the_reason() {
+        let stub = Stub::start(|_| Protocol::Json.denied("securityhub:DescribeHub")).await;
+        let inv = stub.regional(regional, &plan(&[Source::SecurityHub])).await;
+        assert_eq!(unknown(&inv.securityhub), (
+            Cause::Denied,
+            "securityhub:DescribeHub access denied: AccessDeniedException: not authorized to perform: securityhub:DescribeHub"
+        ));
+    }
 }

@@ -6,18 +6,19 @@ use rampart_checks::inventory::services::{ManagedInstance, PatchCompliance};
 use rampart_checks::inventory::{Plan, RegionInventory, Source};
 
 use super::{Apply, RegionalRead, tracked};
-use crate::aws::Session;
+use crate::aws::{Session, read};
 
 pub async fn managed_instances(client: &aws_sdk_ssm::Client) -> Collected<Vec<ManagedInstance>> {
-    collect_items!(
+    read::items(
         "ssm:DescribeInstanceInformation",
-        client.describe_instance_information().into_paginator(),
-        |i: aws_sdk_ssm::types::InstanceInformation| ManagedInstance {
+        client.describe_instance_information().into_paginator().items().send(),
+        |i| ManagedInstance {
             instance_id: i.instance_id().unwrap_or_default().to_string(),
             ping_status: i.ping_status().map(|p| p.as_str().to_string()),
             platform_name: i.platform_name().map(str::to_string),
         }
     )
+    .await
 }
 
 /// One call for every resource: ListResourceComplianceSummaries filtered to patching.
@@ -27,10 +28,10 @@ pub async fn patch_compliance(client: &aws_sdk_ssm::Client) -> Collected<Vec<Pat
         .values("Patch")
         .r#type(aws_sdk_ssm::types::ComplianceQueryOperatorType::Equal)
         .build();
-    collect_items!(
+    read::items(
         "ssm:ListResourceComplianceSummaries",
-        client.list_resource_compliance_summaries().filters(filter).into_paginator(),
-        |s: aws_sdk_ssm::types::ResourceComplianceSummaryItem| {
+        client.list_resource_compliance_summaries().filters(filter).into_paginator().items().send(),
+        |s| {
             let non = s.non_compliant_summary();
             let severity = non.and_then(|n| n.severity_summary());
             PatchCompliance {
@@ -42,6 +43,7 @@ pub async fn patch_compliance(client: &aws_sdk_ssm::Client) -> Collected<Vec<Pat
             }
         }
     )
+    .await
 }
 
 /// The table's entry: the reads the plan holds, in one region.
@@ -57,4 +59,73 @@ pub(super) fn regional<'a>(session: &'a Session, region: &'a str, plan: &'a Plan
             inv.ssm_patch_compliance = patches;
         }) as Apply<_>
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use rampart_checks::inventory::services::{ManagedInstance, PatchCompliance};
+    use rampart_checks::inventory::{Cause, Source};
+
+    use super::regional;
+    use crate::collect::testing::{Protocol, Stub, json, known, plan, unknown};
+
+    #[tokio::test]
+    async fn managed_instances_and_patch_compliance_are_read() {
+        let stub = Stub::start(|r| match r.action.as_str() {
+            "DescribeInstanceInformation" => {
+                json(r#"{"InstanceInformationList":[{"InstanceId":"i-1","PingStatus":"Online","PlatformName":"Amazon Linux"}]}"#)
+            }
+            "ListResourceComplianceSummaries" => {
+                assert!(r.body.contains(r#""Key":"ComplianceType""#) && r.body.contains(r#""Values":["Patch"]"#), "{}", r.body);
+                json(
+                    r#"{"ResourceComplianceSummaryItems":[{"ComplianceType":"Patch","ResourceType":"ManagedInstance","ResourceId":"i-1",
+                    "Status":"NON_COMPLIANT","NonCompliantSummary":{"NonCompliantCount":3,
+                    "SeveritySummary":{"CriticalCount":1,"HighCount":2}}}]}"#,
+                )
+            }
+            other => panic!("unexpected {other}"),
+        })
+        .await;
+        let inv = stub.regional(regional, &plan(&[Source::SsmManagedInstances, Source::SsmPatchCompliance])).await;
+        assert_eq!(known(&inv.ssm_managed_instances), &[ManagedInstance {
+            instance_id: "i-1".into(),
+            ping_status: Some("Online".into()),
+            platform_name: Some("Amazon Linux".into()),
+        }]);
+        assert_eq!(known(&inv.ssm_patch_compliance), &[PatchCompliance {
+            resource_id: "i-1".into(),
+            status: "NON_COMPLIANT".into(),
+            non_compliant_critical: 1,
+            non_compliant_high: 2,
+            non_compliant_total: 3,
+        }]);
+    }
+
+    #[tokio::test]
+    async fn denied_calls_are_unknown_with_the_reason() {
+        let stub = Stub::start(|r| Protocol::Json.denied(&format!("ssm:{}", r.action))).await;
+        let inv = stub.regional(regional, &plan(&[Source::SsmManagedInstances, Source::SsmPatchCompliance])).await;
+        assert_eq!(unknown(&inv.ssm_managed_instances), (
+            Cause::Denied,
+            "ssm:DescribeInstanceInformation access denied: AccessDeniedException: \
+             not authorized to perform: ssm:DescribeInstanceInformation"
+        ));
+        assert_eq!(unknown(&inv.ssm_patch_compliance), (
+            Cause::Denied,
+            "ssm:ListResourceComplianceSummaries access denied: AccessDeniedException: \
+             not authorized to perform: ssm:ListResourceComplianceSummaries"
+        ));
+    }
+
+    #[tokio::test]
+    async fn only_the_planned_call_is_sent_and_throttling_is_unknown_throttled() {
+        let stub = Stub::start(|_| Protocol::Json.throttled()).await;
+        let inv = stub.regional(regional, &plan(&[Source::SsmPatchCompliance])).await;
+        assert_eq!(unknown(&inv.ssm_patch_compliance), (
+            Cause::Throttled,
+            "ssm:ListResourceComplianceSummaries throttled after every retry: ThrottlingException: Rate exceeded"
+        ));
+        assert_eq!(unknown(&inv.ssm_managed_instances).0, Cause::NotCollected);
+        assert_eq!(stub.actions(), ["ListResourceComplianceSummaries"]);
+    }
 }

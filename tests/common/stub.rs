@@ -20,6 +20,8 @@ pub struct Request {
     pub body: String,
     /// The SigV4 signing name of the request's credential scope (`iam`, `kms`, `s3`, …).
     pub service: String,
+    /// The region of the request's credential scope.
+    pub region: String,
     /// The access key id that signed the request.
     pub access_key: String,
 }
@@ -27,8 +29,19 @@ pub struct Request {
 /// What to answer: status line (e.g. `200 OK`), content type, body.
 pub type Answer = (&'static str, &'static str, String);
 
+/// An answer whose body is bytes (RPC v2 CBOR).
+pub type BinaryAnswer = (&'static str, &'static str, Vec<u8>);
+
 /// Starts the stub; returns its URL and the requests it received.
 pub fn serve(respond: impl Fn(&Request) -> Answer + Send + 'static) -> (String, Arc<Mutex<Vec<Request>>>) {
+    serve_bytes(move |r| {
+        let (status, content_type, body) = respond(r);
+        (status, content_type, body.into_bytes())
+    })
+}
+
+/// [`serve`], for answers of any bytes.
+pub fn serve_bytes(respond: impl Fn(&Request) -> BinaryAnswer + Send + 'static) -> (String, Arc<Mutex<Vec<Request>>>) {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let url = format!("http://{}", listener.local_addr().unwrap());
     let seen = Arc::new(Mutex::new(Vec::new()));
@@ -39,11 +52,11 @@ pub fn serve(respond: impl Fn(&Request) -> Answer + Send + 'static) -> (String, 
             let Some(request) = read_request(&mut stream) else { continue };
             log.lock().unwrap().push(request.clone());
             let (status, content_type, body) = respond(&request);
-            let response = format!(
-                "HTTP/1.1 {status}\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+            let head = format!(
+                "HTTP/1.1 {status}\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
                 body.len()
             );
-            let _ = stream.write_all(response.as_bytes());
+            let _ = stream.write_all(&[head.as_bytes(), &body].concat());
         }
     });
     (url, seen)
@@ -57,9 +70,11 @@ fn read_request(stream: &mut std::net::TcpStream) -> Option<Request> {
         .and_then(|c| c.split('/').next())
         .unwrap_or_default()
         .to_string();
+    let region = credential_scope(&raw.headers).map(|(region, _)| region).unwrap_or_default();
     Some(Request {
         action: raw.action(),
         service: raw.service(),
+        region,
         access_key,
         body: String::from_utf8_lossy(&raw.body).to_string(),
         method: raw.method,
