@@ -118,6 +118,12 @@ pub struct AwsArgs {
     /// production calls.
     #[arg(long, value_name = "N", env = "RAMPART_MAX_IN_FLIGHT", default_value_t = 8, value_parser = clap::value_parser!(u32).range(range32(settings::bounds::MAX_IN_FLIGHT)))]
     pub max_in_flight: u32,
+
+    /// The longest collection may take (`90s`, `15m`, `1h30m`): reads not done by then are
+    /// ERROR "deadline reached before <action>", the report is still written, and the exit
+    /// code says the audit is incomplete (4, or 3 when something failed).
+    #[arg(long, value_name = "DURATION", env = "RAMPART_DEADLINE", value_parser = settings::parse_duration)]
+    pub deadline: Option<Duration>,
 }
 
 /// The retry modes.
@@ -305,6 +311,7 @@ impl AwsArgs {
                 max_attempts: self.max_attempts,
                 attempt_timeout: Duration::from_secs(self.attempt_timeout),
                 max_in_flight: self.max_in_flight,
+                deadline: self.deadline,
             },
         }
     }
@@ -490,7 +497,13 @@ mod tests {
         assert_eq!(aws.endpoint_url.as_deref(), Some("http://127.0.0.1:1"));
         assert_eq!(
             aws.retry,
-            RetrySettings { mode: settings::RetryMode::Standard, max_attempts: 2, attempt_timeout: Duration::from_secs(5), max_in_flight: 3 }
+            RetrySettings {
+                mode: settings::RetryMode::Standard,
+                max_attempts: 2,
+                attempt_timeout: Duration::from_secs(5),
+                max_in_flight: 3,
+                deadline: None
+            }
         );
         assert_eq!(settings.selection.check_ids, ["iam_root_mfa_enabled"]);
         assert_eq!(settings.selection.measures, [Measure::Access]);

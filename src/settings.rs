@@ -114,6 +114,9 @@ pub struct RetrySettings {
     pub attempt_timeout: Duration,
     /// Requests in flight at once to one service in one region of one account.
     pub max_in_flight: u32,
+    /// How long collection may take from its start (`--deadline`): reads not done by then
+    /// are ERROR "deadline reached before <action>", and the report is still written.
+    pub deadline: Option<Duration>,
 }
 
 /// How retries pace themselves.
@@ -138,6 +141,43 @@ pub mod bounds {
     pub const MAX_ATTEMPTS: RangeInclusive<u32> = 1..=20;
     pub const ATTEMPT_TIMEOUT_SECS: RangeInclusive<u32> = 1..=3600;
     pub const MAX_IN_FLIGHT: RangeInclusive<u32> = 1..=256;
+    pub const DEADLINE_SECS: RangeInclusive<u32> = 1..=86400;
+}
+
+/// Reads a duration as `90`, `90s`, `15m`, `1h30m` or `2h`: whole seconds, minutes and
+/// hours, largest first, each at most once.
+pub fn parse_duration(text: &str) -> Result<Duration, String> {
+    let bad = || format!("'{}' is not a duration (say 90s, 15m or 1h30m)", text.escape_debug());
+    let text = text.trim();
+    if !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit()) {
+        return text.parse::<u64>().map(Duration::from_secs).map_err(|_| bad());
+    }
+    let mut total: u64 = 0;
+    let mut rest = text;
+    let mut last_unit = u64::MAX;
+    while !rest.is_empty() {
+        let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+        if digits == 0 {
+            return Err(bad());
+        }
+        let number: u64 = rest[..digits].parse().map_err(|_| bad())?;
+        let unit = match rest.as_bytes().get(digits) {
+            Some(b'h') => 3600,
+            Some(b'm') => 60,
+            Some(b's') => 1,
+            _ => return Err(bad()),
+        };
+        if unit >= last_unit {
+            return Err(bad());
+        }
+        last_unit = unit;
+        total = number.checked_mul(unit).and_then(|n| total.checked_add(n)).ok_or_else(bad)?;
+        rest = &rest[digits + 1..];
+    }
+    if text.is_empty() {
+        return Err(bad());
+    }
+    Ok(Duration::from_secs(total))
 }
 
 impl Default for AwsSettings {
@@ -164,7 +204,13 @@ impl Default for RoleSettings {
 
 impl Default for RetrySettings {
     fn default() -> Self {
-        RetrySettings { mode: RetryMode::Adaptive, max_attempts: 6, attempt_timeout: Duration::from_secs(60), max_in_flight: 8 }
+        RetrySettings {
+            mode: RetryMode::Adaptive,
+            max_attempts: 6,
+            attempt_timeout: Duration::from_secs(60),
+            max_in_flight: 8,
+            deadline: None,
+        }
     }
 }
 
@@ -326,6 +372,9 @@ impl AwsSettings {
         out_of("--max-attempts", self.retry.max_attempts.into(), bounds::MAX_ATTEMPTS)?;
         out_of("--attempt-timeout", self.retry.attempt_timeout.as_secs(), bounds::ATTEMPT_TIMEOUT_SECS)?;
         out_of("--max-in-flight", self.retry.max_in_flight.into(), bounds::MAX_IN_FLIGHT)?;
+        if let Some(deadline) = self.retry.deadline {
+            out_of("--deadline (seconds)", deadline.as_secs(), bounds::DEADLINE_SECS)?;
+        }
         Ok(())
     }
 }
@@ -584,6 +633,18 @@ mod tests {
         assert_eq!(usage(with(&|a| a.retry.max_attempts = 21)), "--max-attempts 21 is not in 1..=20");
         assert_eq!(usage(with(&|a| a.retry.attempt_timeout = Duration::ZERO)), "--attempt-timeout 0 is not in 1..=3600");
         assert_eq!(usage(with(&|a| a.retry.max_in_flight = 257)), "--max-in-flight 257 is not in 1..=256");
+        assert_eq!(usage(with(&|a| a.retry.deadline = Some(Duration::ZERO))), "--deadline (seconds) 0 is not in 1..=86400");
+        assert_eq!(usage(with(&|a| a.retry.deadline = Some(Duration::from_secs(86401)))), "--deadline (seconds) 86401 is not in 1..=86400");
+    }
+
+    #[test]
+    fn durations_read_as_people_write_them() {
+        for (text, secs) in [("90", 90), ("90s", 90), ("15m", 900), ("1h30m", 5400), ("2h", 7200), ("1h1m1s", 3661), (" 5m ", 300)] {
+            assert_eq!(parse_duration(text), Ok(Duration::from_secs(secs)), "{text}");
+        }
+        for text in ["", "m", "5x", "1m1h", "1m1m", "-5s", "1.5m", "99999999999999999999h", "5 m"] {
+            assert!(parse_duration(text).is_err(), "{text}");
+        }
     }
 
     #[test]

@@ -300,6 +300,29 @@ fn one_slow_service_times_out_alone() {
     assert_same(clean(), &slow, |c| !is_kms_check(c));
 }
 
+#[test]
+fn the_deadline_ends_the_audit_with_a_report_of_what_was_read() {
+    // KMS answers after two minutes; the audit may take 40 s. (The rest of the demo account
+    // takes a few seconds, more while the other tests audit the emulator too.)
+    let proxy = Proxy::start(
+        seeded_emulator(),
+        Faults { delay: Some(Duration::from_secs(120)), delay_only: vec!["kms".into()], ..Faults::default() },
+    );
+    let late = audit(&proxy.url, &["--deadline", "40s", "--attempt-timeout", "300"]);
+    eprintln!("audit with a 40 s deadline and a KMS that answers in 120 s: {:.1?}", late.elapsed);
+    assert!(late.elapsed >= Duration::from_secs(39), "ended before the deadline: {:?}", late.elapsed);
+    assert!(late.elapsed < Duration::from_secs(60), "the deadline did not end it: {:?}", late.elapsed);
+    // The demo account has failures: exit 3 (without them, the ERROR findings give 4).
+    assert_eq!(late.code, 3, "{}", late.stderr);
+    let kms: Vec<&Value> = late.findings().iter().filter(|f| is_kms_check(f["check_id"].as_str().unwrap())).collect();
+    assert!(!kms.is_empty());
+    for f in kms {
+        assert_eq!(f["status"], "ERROR", "{f}");
+        assert!(f["message"].as_str().unwrap().contains("deadline reached before kms:"), "{f}");
+    }
+    assert_same(clean(), &late, |c| !is_kms_check(c));
+}
+
 /// The most requests of one (service, region) that were in flight at the same moment.
 fn most_in_flight(seen: &[Seen]) -> (usize, String) {
     // S3 and S3 Control both sign as `s3` but are two clients, each with its own bound: tell

@@ -26,7 +26,10 @@ use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
 use aws_smithy_types::body::SdkBody;
 use bytes::{Bytes, BytesMut};
 
+use super::deadline::DeadlineReached;
 use super::window::{Answer, Window};
+use aws_smithy_runtime_api::client::result::ConnectorError;
+use tokio::time::Instant;
 
 /// The HTTPS client the SDK would pick by default (rustls with aws-lc, proxies from
 /// `HTTPS_PROXY`/`NO_PROXY`), built once so that every bounded client shares its pool.
@@ -50,11 +53,13 @@ pub fn default_client() -> SharedHttpClient {
 pub struct BoundedHttpClient {
     inner: SharedHttpClient,
     window: Arc<Window>,
+    deadline: Option<Instant>,
 }
 
 impl BoundedHttpClient {
-    pub fn new(inner: SharedHttpClient, window: Arc<Window>) -> Self {
-        Self { inner, window }
+    /// Sends through `window`; after `deadline`, sends nothing ([`super::deadline`]).
+    pub fn new(inner: SharedHttpClient, window: Arc<Window>, deadline: Option<Instant>) -> Self {
+        Self { inner, window, deadline }
     }
 }
 
@@ -69,6 +74,7 @@ impl HttpClient for BoundedHttpClient {
         SharedHttpConnector::new(BoundedConnector {
             inner: self.inner.http_connector(settings, components),
             window: self.window.clone(),
+            deadline: self.deadline,
         })
     }
 }
@@ -77,20 +83,33 @@ impl HttpClient for BoundedHttpClient {
 struct BoundedConnector {
     inner: SharedHttpConnector,
     window: Arc<Window>,
+    deadline: Option<Instant>,
 }
 
 impl HttpConnector for BoundedConnector {
     fn call(&self, request: HttpRequest) -> HttpConnectorFuture {
         let inner = self.inner.clone();
         let window = self.window.clone();
+        let deadline = self.deadline;
         HttpConnectorFuture::new(async move {
-            let slot = window.enter().await;
-            // A request that fails to be sent, or is abandoned at its timeout, drops its slot:
-            // its place is freed without moving the window.
-            let mut response = inner.call(request).await?;
-            let throttled = throttled(&mut response).await;
-            slot.answered(if throttled { Answer::Throttled } else { Answer::Served });
-            Ok(response)
+            let send = async {
+                let slot = window.enter().await;
+                // A request that fails to be sent, or is abandoned at its timeout or the
+                // deadline, drops its slot: its place is freed without moving the window.
+                let mut response = inner.call(request).await?;
+                let throttled = throttled(&mut response).await;
+                slot.answered(if throttled { Answer::Throttled } else { Answer::Served });
+                Ok(response)
+            };
+            match deadline {
+                None => send.await,
+                // Past the deadline nothing more is sent.
+                Some(at) if Instant::now() >= at => Err(ConnectorError::other(Box::new(DeadlineReached), None)),
+                Some(at) => match tokio::time::timeout_at(at, send).await {
+                    Ok(answer) => answer,
+                    Err(_) => Err(ConnectorError::other(Box::new(DeadlineReached), None)),
+                },
+            }
         })
     }
 }
@@ -227,7 +246,7 @@ mod tests {
     async fn most_at_once(limit: usize, requests: usize) -> usize {
         let counting = Counting::default();
         let most = counting.most.clone();
-        let connector = BoundedConnector { inner: SharedHttpConnector::new(counting), window: Window::new(limit, false) };
+        let connector = BoundedConnector { inner: SharedHttpConnector::new(counting), window: Window::new(limit, false), deadline: None };
         let calls = (0..requests).map(|_| connector.call(HttpRequest::empty()));
         for answer in futures::future::join_all(calls).await {
             assert_eq!(answer.unwrap().status().as_u16(), 200);
@@ -268,7 +287,7 @@ mod tests {
     /// window's limit after it and the body the SDK would read.
     async fn through_window(canned: Canned) -> (usize, Vec<u8>) {
         let window = Window::new(8, true);
-        let connector = BoundedConnector { inner: SharedHttpConnector::new(canned), window: window.clone() };
+        let connector = BoundedConnector { inner: SharedHttpConnector::new(canned), window: window.clone(), deadline: None };
         let response = connector.call(HttpRequest::empty()).await.unwrap();
         let body = aws_smithy_types::byte_stream::ByteStream::new(response.into_body()).collect().await.unwrap().into_bytes().to_vec();
         (window.limit(), body)

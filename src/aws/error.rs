@@ -108,6 +108,9 @@ where
     if let Some(large) = super::limited::too_large(err) {
         return Unavailable::new(Cause::Other, format!("{action}: {large}"));
     }
+    if super::deadline::reached(err) {
+        return Unavailable::new(Cause::TimedOut, format!("deadline reached before {action}"));
+    }
     match err {
         SdkError::ServiceError(se) => {
             let e = se.err();

@@ -3,6 +3,7 @@
 //! classifies.
 
 mod bounded;
+pub mod deadline;
 pub mod error;
 pub mod limited;
 pub mod read;
@@ -50,6 +51,9 @@ pub struct Session {
     max_in_flight: usize,
     /// Whether the bound of each (service, region) adapts to throttling (`--retry-mode window`).
     window_adapts: bool,
+    /// No request is sent after this instant (`--deadline`, counted from the start of
+    /// collection).
+    pub deadline: Option<tokio::time::Instant>,
     /// The bound of each (service, region), shared by every client built for it.
     bounds: Arc<Mutex<HashMap<String, Arc<window::Window>>>>,
 }
@@ -164,6 +168,7 @@ pub async fn session(config: SdkConfig, args: &AwsSettings, regions: Vec<String>
         endpoint_url: args.endpoint_url.clone(),
         max_in_flight: args.retry.max_in_flight as usize,
         window_adapts: args.retry.mode == RetryMode::Window,
+        deadline: None,
         bounds: Arc::default(),
     })
 }
@@ -277,6 +282,7 @@ macro_rules! regional_clients {
                         .retry_partition(retry_partition)
                         .http_client(self.bounded_http(&partition))
                         .retry_classifier(limited::NoRetryWhenTooLarge)
+            .retry_classifier(deadline::NoRetryAtDeadline)
                         .build();
                     $krate::Client::from_conf(config)
                 }
@@ -315,7 +321,7 @@ impl Session {
         let shared = self.config.http_client().unwrap_or_else(bounded::default_client);
         let mut bounds = self.bounds.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
         let window = bounds.entry(partition.to_string()).or_insert_with(|| window::Window::new(self.max_in_flight, self.window_adapts));
-        bounded::BoundedHttpClient::new(shared, window.clone())
+        bounded::BoundedHttpClient::new(shared, window.clone(), self.deadline)
     }
 
     /// A retry partition per (service, account, region): one account's throttling never
@@ -333,6 +339,7 @@ impl Session {
             .retry_partition(retry_partition)
             .http_client(self.bounded_http(&partition))
             .retry_classifier(limited::NoRetryWhenTooLarge)
+            .retry_classifier(deadline::NoRetryAtDeadline)
             .force_path_style(self.endpoint_url.is_some())
             .build();
         aws_sdk_s3::Client::from_conf(config)
@@ -347,7 +354,8 @@ impl Session {
             .region(Region::new(region.to_string()))
             .retry_partition(retry_partition)
             .http_client(self.bounded_http(&partition))
-            .retry_classifier(limited::NoRetryWhenTooLarge);
+            .retry_classifier(limited::NoRetryWhenTooLarge)
+            .retry_classifier(deadline::NoRetryAtDeadline);
         if let Some(url) = &self.endpoint_url {
             config = config.endpoint_resolver(FixedEndpoint(url.clone()));
         }
@@ -361,6 +369,7 @@ impl Session {
             .retry_partition(retry_partition)
             .http_client(self.bounded_http(&partition))
             .retry_classifier(limited::NoRetryWhenTooLarge)
+            .retry_classifier(deadline::NoRetryAtDeadline)
             .build();
         aws_sdk_iam::Client::from_conf(config)
     }

@@ -124,12 +124,13 @@ pub(crate) fn home_region(session: &Session) -> String {
 /// A progress bar shows on a terminal unless `quiet`.
 pub async fn collect(args: &AwsSettings, checks: &[&Check], quiet: bool) -> Result<Inventory, RunError> {
     progress::init(quiet);
-    let inventory = collect_accounts(args, checks).await;
+    let deadline = args.retry.deadline.map(|d| tokio::time::Instant::now() + d);
+    let inventory = collect_accounts(args, checks, deadline).await;
     progress::finish();
     inventory
 }
 
-async fn collect_accounts(args: &AwsSettings, checks: &[&Check]) -> Result<Inventory, RunError> {
+async fn collect_accounts(args: &AwsSettings, checks: &[&Check], deadline: Option<tokio::time::Instant>) -> Result<Inventory, RunError> {
     let mut inventory = Inventory::new(Utc::now());
     let base = aws::load_base(args).await?;
     let role_name = match &args.accounts {
@@ -141,6 +142,7 @@ async fn collect_accounts(args: &AwsSettings, checks: &[&Check]) -> Result<Inven
             };
             let mut session = aws::session(config, args, Vec::new()).await?;
             session.regions = aws::regions(session.config(), args).await?;
+            session.deadline = deadline;
             inventory.accounts.push(collect_account(&session, checks).await);
             return Ok(inventory);
         }
@@ -168,6 +170,7 @@ async fn collect_accounts(args: &AwsSettings, checks: &[&Check]) -> Result<Inven
                 let entered = async {
                     let mut session = aws::session(config, args, Vec::new()).await?;
                     session.regions = aws::regions(session.config(), args).await?;
+                    session.deadline = deadline;
                     Ok::<_, RunError>(session)
                 };
                 let account = match entered.await {
