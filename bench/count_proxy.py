@@ -5,8 +5,9 @@ Usage: count_proxy.py --listen PORT --upstream http://127.0.0.1:MOTO_PORT
                       [--cbor http://127.0.0.1:BRIDGE_PORT] --log FILE
 
 Each request is forwarded unchanged over one of at most --connections kept-alive
-connections: Smithy RPC v2 CBOR requests (the Rust CloudWatch client's) to --cbor, the
-emulator's cbor_bridge.py, and every other request straight to moto (--upstream), which is
+connections: Smithy RPC v2 CBOR requests (the Rust CloudWatch client's) and EC2
+DescribeSnapshots with RestorableByUserIds (which moto ignores) to --cbor, the emulator's
+cbor_bridge.py, and every other request straight to moto (--upstream), which is
 what the bridge itself would do with them. Going around the bridge matters for timing: the
 bridge writes a response's headers and body in two sends, and on many requests the body then
 waits about 40 ms for the client's delayed ACK (Nagle's algorithm); moto answers the same
@@ -152,7 +153,9 @@ class Proxy(BaseHTTPRequestHandler):
         if raw or self.command in ("POST", "PUT", "PATCH"):
             headers["Content-Length"] = str(len(raw))
         cbor = CBOR_OP.match(self.path) if self.headers.get("smithy-protocol") == "rpc-v2-cbor" else None
-        pool = self.cbor if cbor and self.cbor else self.moto
+        # The bridge also answers the DescribeSnapshots filter moto ignores (RestorableBy).
+        bridged = cbor or (b"Action=DescribeSnapshots" in raw and b"RestorableBy" in raw)
+        pool = self.cbor if bridged and self.cbor else self.moto
         try:
             resp, payload = pool.send(self.command, self.path, raw, headers)
             status = resp.status

@@ -4,7 +4,14 @@
 The AWS SDK for Rust sends CloudWatch requests in the Smithy RPC v2 CBOR protocol, which
 moto 5.2.5 answers with 404 (getmoto/moto issue 9195). This bridge, for tests and the demo
 only, decodes such a request, makes the same call to moto with boto3 (Query protocol),
-and encodes moto's answer back as CBOR. Every other request is forwarded to moto untouched.
+and encodes moto's answer back as CBOR.
+
+It also answers one filter moto ignores: EC2 DescribeSnapshots with RestorableByUserIds
+(`all` for public snapshots, or account ids), which moto answers with every snapshot. The
+bridge sends the request on without that filter and keeps, from moto's answer, the snapshots
+whose createVolumePermission names one of those ids (or group `all`), as AWS does.
+
+Every other request is forwarded to moto untouched.
 
 Usage: cbor_bridge.py --listen PORT --moto http://127.0.0.1:MOTO_PORT
 """
@@ -14,8 +21,9 @@ import datetime
 import http.client
 import re
 import sys
+import xml.etree.ElementTree as ET
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from urllib.parse import urlparse
+from urllib.parse import parse_qsl, urlencode, urlparse
 
 import boto3
 import cbor2
@@ -39,6 +47,11 @@ def region_of(headers):
 def access_key_of(headers):
     m = re.search(r"Credential=([^/]+)/", headers.get("Authorization", ""))
     return m.group(1) if m else "test"
+
+
+def restorable_key(key):
+    """A RestorableByUserIds member of an EC2 query (`RestorableBy.1`, its wire name)."""
+    return re.fullmatch(r"RestorableBy(UserIds)?\.\d+", key) is not None
 
 
 def plain(value):
@@ -94,23 +107,61 @@ class Bridge(BaseHTTPRequestHandler):
             payload = {"__type": err.get("Code", "InternalFailure"), "message": err.get("Message", "")}
             self.reply(status, headers, cbor2.dumps(payload))
 
-    def forward(self, raw):
+    def send_to_moto(self, raw):
         target = urlparse(self.moto)
         conn = http.client.HTTPConnection(target.hostname, target.port, timeout=120)
-        headers = {k: v for k, v in self.headers.items() if k.lower() not in HOP_BY_HOP}
+        headers = {k: v for k, v in self.headers.items() if k.lower() not in HOP_BY_HOP and k.lower() != "content-length"}
+        headers["Content-Length"] = str(len(raw))
         conn.request(self.command, self.path, body=raw, headers=headers)
         resp = conn.getresponse()
-        payload = resp.read()
-        self.reply(resp.status, resp.getheaders(), payload)
+        answer = (resp.status, resp.getheaders(), resp.read())
         conn.close()
+        return answer
+
+    def forward(self, raw):
+        self.reply(*self.send_to_moto(raw))
+
+    def restorable_snapshots(self, params, wanted):
+        """DescribeSnapshots with RestorableByUserIds: moto's answer without that filter, less
+        the snapshots none of `wanted` may restore."""
+        rest = [(k, v) for k, v in params if not restorable_key(k)]
+        status, headers, payload = self.send_to_moto(urlencode(rest).encode())
+        if status != 200:
+            return self.reply(status, headers, payload)
+        client = boto3.client(
+            "ec2",
+            endpoint_url=self.moto,
+            region_name=region_of(self.headers),
+            aws_access_key_id=access_key_of(self.headers),
+            aws_secret_access_key="bridge",
+            aws_session_token=self.headers.get("X-Amz-Security-Token"),
+        )
+        ns = re.match(r"\{[^}]*\}", ET.fromstring(payload).tag)
+        ns = ns.group(0) if ns else ""
+        ET.register_namespace("", ns.strip("{}"))
+        root = ET.fromstring(payload)
+        snapshots = root.find(f"{ns}snapshotSet")
+        for item in list(snapshots if snapshots is not None else []):
+            snapshot_id = item.findtext(f"{ns}snapshotId")
+            perms = client.describe_snapshot_attribute(SnapshotId=snapshot_id, Attribute="createVolumePermission")
+            names = {p.get("Group") for p in perms.get("CreateVolumePermissions", [])} | {
+                p.get("UserId") for p in perms.get("CreateVolumePermissions", [])
+            }
+            if not names & wanted:
+                snapshots.remove(item)
+        self.reply(200, headers, ET.tostring(root, xml_declaration=True, encoding="UTF-8"))
 
     def handle_any(self):
         raw = self.body()
         m = CBOR_PATH.match(self.path)
         if m and self.headers.get("smithy-protocol") == "rpc-v2-cbor" and m.group("service") in SERVICES:
-            self.cbor(SERVICES[m.group("service")], m.group("operation"), raw)
-        else:
-            self.forward(raw)
+            return self.cbor(SERVICES[m.group("service")], m.group("operation"), raw)
+        if self.command == "POST" and b"Action=DescribeSnapshots" in raw and b"RestorableBy" in raw:
+            params = parse_qsl(raw.decode(), keep_blank_values=True)
+            wanted = {v for k, v in params if restorable_key(k)}
+            if wanted:
+                return self.restorable_snapshots(params, wanted)
+        self.forward(raw)
 
     do_GET = do_POST = do_PUT = do_DELETE = do_HEAD = do_PATCH = handle_any
 
