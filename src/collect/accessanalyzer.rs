@@ -1,7 +1,7 @@
 //! IAM Access Analyzer: analyzers.
 
 use rampart_checks::Collected;
-use rampart_checks::inventory::monitoring::Analyzer;
+use rampart_checks::inventory::accessanalyzer::Analyzer;
 
 use rampart_checks::inventory::{Plan, RegionInventory, Source};
 
@@ -25,6 +25,6 @@ pub async fn access_analyzers(client: &aws_sdk_accessanalyzer::Client) -> Collec
 pub(super) fn regional<'a>(session: &'a Session, region: &'a str, plan: &'a Plan) -> RegionalRead<'a> {
     Box::pin(async move {
         let read = tracked(plan, Source::AccessAnalyzers, access_analyzers(&session.accessanalyzer(region))).await;
-        Box::new(move |inv: &mut RegionInventory| inv.access_analyzers = read) as Apply<_>
+        Box::new(move |inv: &mut RegionInventory| inv.accessanalyzer.analyzers = read) as Apply<_>
     })
 }

@@ -3,7 +3,7 @@
 use aws_sdk_account::Client;
 use aws_sdk_account::types::AlternateContactType;
 use rampart_checks::Collected;
-use rampart_checks::inventory::account::{AccountContacts, AlternateContact, ContactInformation};
+use rampart_checks::inventory::account::{AccountManagementInventory, AlternateContact, ContactInformation};
 
 use rampart_checks::inventory::{Plan, Source};
 
@@ -11,12 +11,12 @@ use super::read;
 use crate::aws::error::{describe, has_code};
 
 /// The reads of `plan`'s Account sources.
-pub async fn collect(client: &Client, plan: &Plan) -> AccountContacts {
+pub async fn collect(client: &Client, plan: &Plan) -> AccountManagementInventory {
     let (contact_information, security_contact) = tokio::join!(
         read(plan, Source::ContactInformation, contact_information(client)),
         read(plan, Source::SecurityContact, security_contact(client))
     );
-    AccountContacts { contact_information, security_contact }
+    AccountManagementInventory { contact_information, security_contact }
 }
 
 fn present(s: Option<&str>) -> bool {
@@ -53,6 +53,6 @@ async fn security_contact(client: &Client) -> Collected<Option<AlternateContact>
 pub(super) fn global<'a>(session: &'a crate::aws::Session, plan: &'a Plan) -> super::GlobalRead<'a> {
     Box::pin(async move {
         let read = crate::progress::track(collect(&session.account_management(&super::home_region(session)), plan)).await;
-        Box::new(move |account: &mut rampart_checks::inventory::AccountInventory| account.contacts = read) as super::Apply<_>
+        Box::new(move |account: &mut rampart_checks::inventory::AccountInventory| account.account = read) as super::Apply<_>
     })
 }

@@ -1,7 +1,7 @@
 //! CloudWatch: metric alarms.
 
 use rampart_checks::Collected;
-use rampart_checks::inventory::monitoring::MetricAlarm;
+use rampart_checks::inventory::cloudwatch::MetricAlarm;
 
 use rampart_checks::inventory::{Plan, RegionInventory, Source};
 
@@ -39,6 +39,6 @@ pub async fn metric_alarms(client: &aws_sdk_cloudwatch::Client) -> Collected<Vec
 pub(super) fn regional<'a>(session: &'a Session, region: &'a str, plan: &'a Plan) -> RegionalRead<'a> {
     Box::pin(async move {
         let read = tracked(plan, Source::MetricAlarms, metric_alarms(&session.cloudwatch(region))).await;
-        Box::new(move |inv: &mut RegionInventory| inv.metric_alarms = read) as Apply<_>
+        Box::new(move |inv: &mut RegionInventory| inv.cloudwatch.metric_alarms = read) as Apply<_>
     })
 }

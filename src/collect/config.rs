@@ -1,7 +1,7 @@
 //! AWS Config: configuration recorders and their status.
 
 use rampart_checks::Collected;
-use rampart_checks::inventory::monitoring::ConfigRecorder;
+use rampart_checks::inventory::config::ConfigRecorder;
 
 use rampart_checks::inventory::{Plan, RegionInventory, Source};
 
@@ -44,6 +44,6 @@ pub async fn config_recorders(client: &aws_sdk_config::Client) -> Collected<Vec<
 pub(super) fn regional<'a>(session: &'a Session, region: &'a str, plan: &'a Plan) -> RegionalRead<'a> {
     Box::pin(async move {
         let read = tracked(plan, Source::ConfigRecorders, config_recorders(&session.config_service(region))).await;
-        Box::new(move |inv: &mut RegionInventory| inv.config_recorders = read) as Apply<_>
+        Box::new(move |inv: &mut RegionInventory| inv.config.configuration_recorders = read) as Apply<_>
     })
 }

@@ -1,7 +1,7 @@
 //! EFS: file systems.
 
 use rampart_checks::Collected;
-use rampart_checks::inventory::services::FileSystem;
+use rampart_checks::inventory::efs::FileSystem;
 
 use rampart_checks::inventory::{Plan, RegionInventory, Source};
 
@@ -24,6 +24,6 @@ pub async fn file_systems(client: &aws_sdk_efs::Client) -> Collected<Vec<FileSys
 pub(super) fn regional<'a>(session: &'a Session, region: &'a str, plan: &'a Plan) -> RegionalRead<'a> {
     Box::pin(async move {
         let read = tracked(plan, Source::EfsFileSystems, file_systems(&session.efs(region))).await;
-        Box::new(move |inv: &mut RegionInventory| inv.efs_file_systems = read) as Apply<_>
+        Box::new(move |inv: &mut RegionInventory| inv.efs.file_systems = read) as Apply<_>
     })
 }

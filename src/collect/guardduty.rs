@@ -1,7 +1,7 @@
 //! GuardDuty: detectors.
 
 use rampart_checks::Collected;
-use rampart_checks::inventory::monitoring::GuardDutyDetector;
+use rampart_checks::inventory::guardduty::GuardDutyDetector;
 
 use rampart_checks::inventory::{Plan, RegionInventory, Source};
 
@@ -29,6 +29,6 @@ pub async fn guardduty_detectors(client: &aws_sdk_guardduty::Client) -> Collecte
 pub(super) fn regional<'a>(session: &'a Session, region: &'a str, plan: &'a Plan) -> RegionalRead<'a> {
     Box::pin(async move {
         let read = tracked(plan, Source::GuardDutyDetectors, guardduty_detectors(&session.guardduty(region))).await;
-        Box::new(move |inv: &mut RegionInventory| inv.guardduty_detectors = read) as Apply<_>
+        Box::new(move |inv: &mut RegionInventory| inv.guardduty.detectors = read) as Apply<_>
     })
 }

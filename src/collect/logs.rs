@@ -1,7 +1,7 @@
 //! CloudWatch Logs: metric filters.
 
 use rampart_checks::Collected;
-use rampart_checks::inventory::monitoring::{MetricFilter, MetricTransformation};
+use rampart_checks::inventory::logs::{MetricFilter, MetricTransformation};
 
 use rampart_checks::inventory::{Plan, RegionInventory, Source};
 
@@ -32,6 +32,6 @@ pub async fn metric_filters(client: &aws_sdk_cloudwatchlogs::Client) -> Collecte
 pub(super) fn regional<'a>(session: &'a Session, region: &'a str, plan: &'a Plan) -> RegionalRead<'a> {
     Box::pin(async move {
         let read = tracked(plan, Source::MetricFilters, metric_filters(&session.logs(region))).await;
-        Box::new(move |inv: &mut RegionInventory| inv.metric_filters = read) as Apply<_>
+        Box::new(move |inv: &mut RegionInventory| inv.logs.metric_filters = read) as Apply<_>
     })
 }

@@ -1,7 +1,7 @@
 //! RDS: DB instances and clusters.
 
 use rampart_checks::Collected;
-use rampart_checks::inventory::services::{DbCluster, DbInstance};
+use rampart_checks::inventory::rds::{DbCluster, DbInstance};
 
 use rampart_checks::inventory::{Plan, RegionInventory, Source};
 
@@ -44,8 +44,8 @@ pub(super) fn regional<'a>(session: &'a Session, region: &'a str, plan: &'a Plan
             tracked(plan, Source::RdsClusters, db_clusters(&client)),
         );
         Box::new(move |inv: &mut RegionInventory| {
-            inv.rds_instances = instances;
-            inv.rds_clusters = clusters;
+            inv.rds.db_instances = instances;
+            inv.rds.db_clusters = clusters;
         }) as Apply<_>
     })
 }

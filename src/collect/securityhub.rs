@@ -1,7 +1,7 @@
 //! Security Hub: the hub.
 
 use rampart_checks::Collected;
-use rampart_checks::inventory::monitoring::SecurityHub;
+use rampart_checks::inventory::securityhub::SecurityHub;
 
 use rampart_checks::inventory::{Plan, RegionInventory, Source};
 
@@ -25,6 +25,6 @@ pub async fn securityhub(client: &aws_sdk_securityhub::Client) -> Collected<Opti
 pub(super) fn regional<'a>(session: &'a Session, region: &'a str, plan: &'a Plan) -> RegionalRead<'a> {
     Box::pin(async move {
         let read = tracked(plan, Source::SecurityHub, securityhub(&session.securityhub(region))).await;
-        Box::new(move |inv: &mut RegionInventory| inv.securityhub = read) as Apply<_>
+        Box::new(move |inv: &mut RegionInventory| inv.securityhub.hub = read) as Apply<_>
     })
 }

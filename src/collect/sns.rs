@@ -1,7 +1,7 @@
 //! SNS: subscriptions.
 
 use rampart_checks::Collected;
-use rampart_checks::inventory::monitoring::Subscription;
+use rampart_checks::inventory::sns::Subscription;
 
 use rampart_checks::inventory::{Plan, RegionInventory, Source};
 
@@ -23,6 +23,6 @@ pub async fn subscriptions(client: &aws_sdk_sns::Client) -> Collected<Vec<Subscr
 pub(super) fn regional<'a>(session: &'a Session, region: &'a str, plan: &'a Plan) -> RegionalRead<'a> {
     Box::pin(async move {
         let read = tracked(plan, Source::SnsSubscriptions, subscriptions(&session.sns(region))).await;
-        Box::new(move |inv: &mut RegionInventory| inv.sns_subscriptions = read) as Apply<_>
+        Box::new(move |inv: &mut RegionInventory| inv.sns.subscriptions = read) as Apply<_>
     })
 }

@@ -1,7 +1,7 @@
 //! SSM (patching): managed instances and patch compliance.
 
 use rampart_checks::Collected;
-use rampart_checks::inventory::services::{ManagedInstance, PatchCompliance};
+use rampart_checks::inventory::ssm::{ManagedInstance, PatchCompliance};
 
 use rampart_checks::inventory::{Plan, RegionInventory, Source};
 
@@ -53,8 +53,8 @@ pub(super) fn regional<'a>(session: &'a Session, region: &'a str, plan: &'a Plan
             tracked(plan, Source::SsmPatchCompliance, patch_compliance(&client)),
         );
         Box::new(move |inv: &mut RegionInventory| {
-            inv.ssm_managed_instances = managed;
-            inv.ssm_patch_compliance = patches;
+            inv.ssm.managed_instances = managed;
+            inv.ssm.patch_compliance = patches;
         }) as Apply<_>
     })
 }

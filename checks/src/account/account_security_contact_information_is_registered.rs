@@ -37,7 +37,7 @@ declare_check! {
 
 fn evaluate(account: &AccountInventory, _ctx: &Context<'_>, out: &mut Findings) {
     let resource = account.resource();
-    let contact = match account.contacts.security_contact.as_result() {
+    let contact = match account.account.security_contact.as_result() {
         Ok(c) => c,
         Err(why) => {
             out.error(resource, format!("security alternate contact could not be read: {why}"));
@@ -82,7 +82,7 @@ mod tests {
 
     fn with(contact: Collected<Option<AlternateContact>>) -> AccountInventory {
         let mut account = AccountInventory::new(ACCOUNT, "aws", vec!["us-east-1".to_string()]);
-        account.contacts.security_contact = contact;
+        account.account.security_contact = contact;
         account
     }
 

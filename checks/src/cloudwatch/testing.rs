@@ -5,9 +5,14 @@ use crate::finding::Status;
 use crate::inventory::cloudtrail::{
     AdvancedEventSelector, DataResource, EventSelector, EventSelectors, FieldSelector, Trail, TrailStatus,
 };
-use crate::inventory::monitoring::{MetricAlarm, MetricFilter, MetricTransformation, Subscription};
+use crate::inventory::cloudwatch::MetricAlarm;
+use crate::inventory::logs::{MetricFilter, MetricTransformation};
+use crate::inventory::sns::Subscription;
 use crate::inventory::s3::{Bucket, Versioning};
-use crate::inventory::{AccountInventory, Collected, RegionInventory};
+use crate::inventory::{
+    AccessAnalyzerInventory, AccountInventory, CloudWatchInventory, Collected, ConfigInventory, GuardDutyInventory, LogsInventory,
+    RegionInventory, SecurityHubInventory, SnsInventory,
+};
 use crate::registry::{Check, Recorded};
 pub(crate) use crate::testing::{ACCOUNT, denied, run};
 
@@ -96,13 +101,13 @@ pub(crate) fn bucket(name: &str) -> Bucket {
 /// A region where every monitoring input was read and is empty.
 pub(crate) fn empty_region() -> RegionInventory {
     RegionInventory {
-        metric_filters: Collected::Known(Vec::new()),
-        metric_alarms: Collected::Known(Vec::new()),
-        sns_subscriptions: Collected::Known(Vec::new()),
-        config_recorders: Collected::Known(Vec::new()),
-        guardduty_detectors: Collected::Known(Vec::new()),
-        securityhub: Collected::Known(None),
-        access_analyzers: Collected::Known(Vec::new()),
+        logs: LogsInventory { metric_filters: Collected::Known(Vec::new()) },
+        cloudwatch: CloudWatchInventory { metric_alarms: Collected::Known(Vec::new()) },
+        sns: SnsInventory { subscriptions: Collected::Known(Vec::new()) },
+        config: ConfigInventory { configuration_recorders: Collected::Known(Vec::new()) },
+        guardduty: GuardDutyInventory { detectors: Collected::Known(Vec::new()) },
+        securityhub: SecurityHubInventory { hub: Collected::Known(None) },
+        accessanalyzer: AccessAnalyzerInventory { analyzers: Collected::Known(Vec::new()) },
         ..RegionInventory::default()
     }
 }
@@ -186,9 +191,9 @@ pub(crate) fn monitored(pattern: &str) -> AccountInventory {
     let mut account = account();
     set_trails(&mut account, vec![trail("main")]);
     let region = region_mut(&mut account, REGION);
-    known_mut(&mut region.metric_filters).push(metric_filter("cis", pattern, "CisMetric"));
-    known_mut(&mut region.metric_alarms).push(alarm("cis-alarm", "CisMetric", TOPIC));
-    known_mut(&mut region.sns_subscriptions).push(subscription(TOPIC, true));
+    known_mut(&mut region.logs.metric_filters).push(metric_filter("cis", pattern, "CisMetric"));
+    known_mut(&mut region.cloudwatch.metric_alarms).push(alarm("cis-alarm", "CisMetric", TOPIC));
+    known_mut(&mut region.sns.subscriptions).push(subscription(TOPIC, true));
     account
 }
 
@@ -230,7 +235,7 @@ pub(crate) fn assert_monitoring_check(check: &Check, passing: &[&str], failing: 
         );
     }
     let mut unreadable = monitored(passing.first().copied().unwrap_or_default());
-    region_mut(&mut unreadable, REGION).metric_filters = denied();
+    region_mut(&mut unreadable, REGION).logs.metric_filters = denied();
     let (status, message) = verdict(check, &unreadable);
     assert_eq!(status, Status::Error, "{}: {message}", check.id);
     assert!(message.contains("AccessDenied"), "{message}");

@@ -4,7 +4,7 @@
 use crate::inventory::ec2::{
     FlowLog, Instance, IpPermission, NetworkAcl, NetworkAclEntry, PortRange, PrefixList, SecurityGroup, Vpc,
 };
-use crate::inventory::services::{ManagedInstance, PatchCompliance};
+use crate::inventory::ssm::{ManagedInstance, PatchCompliance};
 use crate::inventory::{AccountInventory, Collected, RegionInventory};
 use crate::testing::ACCOUNT;
 
@@ -20,8 +20,8 @@ pub fn account() -> AccountInventory {
     region.ec2.flow_logs = Collected::Known(Vec::new());
     region.ec2.instances = Collected::Known(Vec::new());
     region.ec2.managed_prefix_lists = Collected::Known(Vec::new());
-    region.ssm_managed_instances = Collected::Known(Vec::new());
-    region.ssm_patch_compliance = Collected::Known(Vec::new());
+    region.ssm.managed_instances = Collected::Known(Vec::new());
+    region.ssm.patch_compliance = Collected::Known(Vec::new());
     account.regional.insert(REGION.to_string(), region);
     account
 }

@@ -5,7 +5,8 @@ use crate::inventory::ec2::{CreateVolumePermission, Snapshot, Volume};
 use crate::inventory::iam::{AuthorizationDetails, GroupDetail, InlinePolicy, ManagedPolicyDetail, RoleDetail, UserDetail};
 use crate::inventory::kms::{Alias, Key};
 use crate::inventory::s3::{Bucket, BucketEncryption, PublicAccessBlock, Versioning};
-use crate::inventory::services::{DbCluster, DbInstance, FileSystem};
+use crate::inventory::efs::FileSystem;
+use crate::inventory::rds::{DbCluster, DbInstance};
 use crate::inventory::{AccountInventory, Collected, RegionInventory};
 use crate::testing::ACCOUNT;
 
@@ -161,9 +162,9 @@ pub fn file_system(id: &str, encrypted: bool) -> FileSystem {
 pub fn account_with_instances(instances: Vec<DbInstance>) -> AccountInventory {
     let mut account = account();
     let r = region(&mut account);
-    r.rds_instances = Collected::Known(instances);
-    r.rds_clusters = Collected::Known(Vec::new());
-    r.efs_file_systems = Collected::Known(Vec::new());
+    r.rds.db_instances = Collected::Known(instances);
+    r.rds.db_clusters = Collected::Known(Vec::new());
+    r.efs.file_systems = Collected::Known(Vec::new());
     account
 }
 

@@ -1,7 +1,7 @@
 //! RDS and EFS checks: storage encryption, public accessibility, minor version upgrades, Multi-AZ.
 
 use crate::finding::Resource;
-use crate::inventory::services::{DbCluster, DbInstance};
+use crate::inventory::rds::{DbCluster, DbInstance};
 use crate::inventory::{AccountInventory, Collected, RegionInventory};
 use crate::registry::{Check, Findings};
 
@@ -35,7 +35,7 @@ fn instance_resource(account: &AccountInventory, region: &str, instance: &DbInst
 
 /// The DB instances of one region, or an ERROR finding for the region.
 fn instances<'a>(account: &AccountInventory, region: &str, inv: &'a RegionInventory, out: &mut Findings) -> Option<&'a [DbInstance]> {
-    match &inv.rds_instances {
+    match &inv.rds.db_instances {
         Collected::Known(i) => Some(i),
         Collected::Unknown(why) => {
             out.error(account.regional_resource(region, "AwsRdsDbInstance"), format!("RDS instances could not be listed: {why}"));
@@ -72,7 +72,7 @@ fn judge_by_cluster(account: &AccountInventory, out: &mut Findings, setting: &Cl
             let resource = instance_resource(account, region, instance);
             let (ok, message) = match &instance.db_cluster_identifier {
                 None => verdict((setting.instance)(instance), setting.own.to_string()),
-                Some(cluster_id) => match &inv.rds_clusters {
+                Some(cluster_id) => match &inv.rds.db_clusters {
                     Collected::Unknown(why) => {
                         out.error(resource, format!("member of cluster {cluster_id}, whose settings could not be read: {why}"));
                         continue;
