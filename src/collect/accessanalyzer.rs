@@ -13,7 +13,6 @@ pub async fn access_analyzers(client: &aws_sdk_accessanalyzer::Client) -> Collec
         "access-analyzer:ListAnalyzers",
         client.list_analyzers().into_paginator(),
         |a: aws_sdk_accessanalyzer::types::AnalyzerSummary| Analyzer {
-            arn: a.arn().to_string(),
             name: a.name().to_string(),
             analyzer_type: a.r#type().as_str().to_string(),
             status: a.status().as_str().to_string(),

@@ -42,7 +42,6 @@ async fn security_contact(client: &Client) -> Collected<Option<AlternateContact>
             has_name: present(c.name()),
             has_email_address: present(c.email_address()),
             has_phone_number: present(c.phone_number()),
-            has_title: present(c.title()),
         })),
         Err(e) if has_code(&e, &["ResourceNotFoundException"]) => Collected::Known(None),
         Err(e) => Collected::Unknown(describe("account:GetAlternateContact", &e)),

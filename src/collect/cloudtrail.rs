@@ -82,7 +82,6 @@ async fn trail(session: &Session, t: aws_sdk_cloudtrail::types::Trail, plan: &Pl
                         .advanced_event_selectors()
                         .iter()
                         .map(|s| AdvancedEventSelector {
-                            name: s.name().map(str::to_string),
                             field_selectors: s
                                 .field_selectors()
                                 .iter()
@@ -108,8 +107,6 @@ async fn trail(session: &Session, t: aws_sdk_cloudtrail::types::Trail, plan: &Pl
         trail_arn: arn,
         home_region,
         is_multi_region_trail: t.is_multi_region_trail().unwrap_or(false),
-        is_organization_trail: t.is_organization_trail().unwrap_or(false),
-        include_global_service_events: t.include_global_service_events().unwrap_or(false),
         log_file_validation_enabled: t.log_file_validation_enabled().unwrap_or(false),
         kms_key_id: t.kms_key_id().map(str::to_string),
         s3_bucket_name: t.s3_bucket_name().map(str::to_string),

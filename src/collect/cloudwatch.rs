@@ -19,7 +19,6 @@ pub async fn metric_alarms(client: &aws_sdk_cloudwatch::Client) -> Collected<Vec
         };
         alarms.extend(page.metric_alarms().iter().map(|a| MetricAlarm {
             alarm_name: a.alarm_name().unwrap_or_default().to_string(),
-            alarm_arn: a.alarm_arn().map(str::to_string),
             metric_name: a.metric_name().map(str::to_string),
             namespace: a.namespace().map(str::to_string),
             metrics: a

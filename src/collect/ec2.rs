@@ -13,7 +13,7 @@ use futures::StreamExt;
 
 use rampart_checks::inventory::{Plan, Source};
 
-use super::{PER_RESOURCE_CONCURRENCY, read, to_chrono};
+use super::{PER_RESOURCE_CONCURRENCY, read};
 use crate::aws::error::describe;
 
 /// The reads of `plan`'s EC2 sources, one region.
@@ -127,7 +127,6 @@ async fn volumes(client: &Client) -> Collected<Vec<Volume>> {
         volume_id: v.volume_id().unwrap_or_default().to_string(),
         encrypted: v.encrypted().unwrap_or(false),
         kms_key_id: v.kms_key_id().map(str::to_string),
-        state: v.state().map(|s| s.as_str().to_string()),
         attached_instance_ids: v.attachments().iter().filter_map(|a| a.instance_id().map(str::to_string)).collect(),
     })
 }
@@ -155,7 +154,6 @@ async fn snapshots(client: &Client, permissions: bool) -> Collected<Vec<Snapshot
                 volume_id: s.volume_id().map(str::to_string),
                 encrypted: s.encrypted().unwrap_or(false),
                 kms_key_id: s.kms_key_id().map(str::to_string),
-                start_time: s.start_time().and_then(to_chrono),
                 create_volume_permissions,
             }
         })
@@ -206,7 +204,6 @@ async fn security_groups(client: &Client) -> Collected<Vec<SecurityGroup>> {
             group_id: g.group_id().unwrap_or_default().to_string(),
             group_name: g.group_name().unwrap_or_default().to_string(),
             vpc_id: g.vpc_id().map(str::to_string),
-            owner_id: g.owner_id().map(str::to_string),
             ip_permissions: g.ip_permissions().iter().map(ip_permission).collect(),
             ip_permissions_egress: g.ip_permissions_egress().iter().map(ip_permission).collect(),
         }
@@ -219,8 +216,6 @@ async fn network_acls(client: &Client) -> Collected<Vec<NetworkAcl>> {
         client.describe_network_acls().into_paginator(),
         |n: aws_sdk_ec2::types::NetworkAcl| NetworkAcl {
             network_acl_id: n.network_acl_id().unwrap_or_default().to_string(),
-            vpc_id: n.vpc_id().map(str::to_string),
-            is_default: n.is_default().unwrap_or(false),
             entries: n
                 .entries()
                 .iter()
@@ -242,8 +237,6 @@ async fn network_acls(client: &Client) -> Collected<Vec<NetworkAcl>> {
 async fn vpcs(client: &Client) -> Collected<Vec<Vpc>> {
     collect_items!("ec2:DescribeVpcs", client.describe_vpcs().into_paginator(), |v: aws_sdk_ec2::types::Vpc| Vpc {
         vpc_id: v.vpc_id().unwrap_or_default().to_string(),
-        is_default: v.is_default().unwrap_or(false),
-        cidr_block: v.cidr_block().map(str::to_string),
     })
 }
 
@@ -291,8 +284,6 @@ async fn vpc_peering_connections(client: &Client) -> Collected<Vec<VpcPeeringCon
         }
         PeeringSide {
             vpc_id: info.and_then(|i| i.vpc_id()).map(str::to_string),
-            owner_id: info.and_then(|i| i.owner_id()).map(str::to_string),
-            region: info.and_then(|i| i.region()).map(str::to_string),
             cidr_blocks,
             ipv6_cidr_blocks: info
                 .map(|i| i.ipv6_cidr_block_set().iter().filter_map(|b| b.ipv6_cidr_block().map(str::to_string)).collect())
@@ -304,7 +295,6 @@ async fn vpc_peering_connections(client: &Client) -> Collected<Vec<VpcPeeringCon
         client.describe_vpc_peering_connections().into_paginator(),
         |c: aws_sdk_ec2::types::VpcPeeringConnection| VpcPeeringConnection {
             id: c.vpc_peering_connection_id().unwrap_or_default().to_string(),
-            status: c.status().and_then(|s| s.code()).map(|code| code.as_str().to_string()),
             requester: side(c.requester_vpc_info()),
             accepter: side(c.accepter_vpc_info()),
         }
@@ -361,10 +351,6 @@ async fn instances(client: &Client) -> Collected<Vec<Instance>> {
                         .map(|t| t.as_str().to_string()),
                     security_group_ids: i.security_groups().iter().filter_map(|g| g.group_id().map(str::to_string)).collect(),
                     subnet_id: i.subnet_id().map(str::to_string),
-                    vpc_id: i.vpc_id().map(str::to_string),
-                    image_id: i.image_id().map(str::to_string),
-                    platform: i.platform_details().map(str::to_string),
-                    launch_time: i.launch_time().and_then(to_chrono),
                 })
                 .collect(),
         ),
@@ -395,8 +381,6 @@ async fn managed_prefix_lists(client: &Client, ids: Vec<String>) -> Collected<Ve
         );
         out.push(PrefixList {
             prefix_list_id: id,
-            prefix_list_name: p.prefix_list_name().map(str::to_string),
-            address_family: p.address_family().map(str::to_string),
             entries,
         });
     }

@@ -76,8 +76,7 @@ async fn credential_report(client: &Client) -> Collected<CredentialReport> {
             let Some(content) = out.content() else {
                 return Collected::unknown(Cause::Other, "iam:GetCredentialReport returned no content");
             };
-            let generated_at = out.generated_time().and_then(to_chrono);
-            match CredentialReport::from_csv(content.as_ref(), generated_at) {
+            match CredentialReport::from_csv(content.as_ref()) {
                 Ok(report) => Collected::Known(report),
                 Err(e) => Collected::unknown(Cause::Other, e.to_string()),
             }
@@ -111,11 +110,8 @@ async fn password_policy(client: &Client) -> Collected<Option<PasswordPolicy>> {
             require_numbers: p.require_numbers(),
             require_uppercase_characters: p.require_uppercase_characters(),
             require_lowercase_characters: p.require_lowercase_characters(),
-            allow_users_to_change_password: p.allow_users_to_change_password(),
-            expire_passwords: p.expire_passwords(),
             max_password_age: p.max_password_age(),
             password_reuse_prevention: p.password_reuse_prevention(),
-            hard_expiry: p.hard_expiry(),
         })),
         // No policy is data: the account uses IAM's defaults.
         Err(e) if e.as_service_error().is_some_and(|se| se.is_no_such_entity_exception()) => Collected::Known(None),
@@ -136,7 +132,6 @@ async fn virtual_mfa_devices(client: &Client) -> Collected<Vec<VirtualMfaDevice>
             Ok(d) => devices.push(VirtualMfaDevice {
                 serial_number: d.serial_number().to_string(),
                 user_arn: d.user().map(|u| u.arn().to_string()),
-                enable_date: d.enable_date().and_then(to_chrono),
             }),
             Err(e) => return Collected::Unknown(describe("iam:ListVirtualMFADevices", &e)),
         }
@@ -169,7 +164,6 @@ async fn authorization_details(client: &Client) -> Collected<AuthorizationDetail
             arn: u.arn().unwrap_or_default().to_string(),
             attached_managed_policies: attached(u.attached_managed_policies()),
             user_policies: inline(u.user_policy_list()),
-            group_names: u.group_list().to_vec(),
         }));
         details.groups.extend(page.group_detail_list().iter().map(|g| GroupDetail {
             group_name: g.group_name().unwrap_or_default().to_string(),
@@ -182,7 +176,6 @@ async fn authorization_details(client: &Client) -> Collected<AuthorizationDetail
             arn: r.arn().unwrap_or_default().to_string(),
             attached_managed_policies: attached(r.attached_managed_policies()),
             role_policies: inline(r.role_policy_list()),
-            assume_role_policy_document: r.assume_role_policy_document().map(decode_document),
         }));
         // AWS managed policies that nothing uses are AWS's business, not the account's:
         // keep only attached ones (hundreds of documents otherwise).

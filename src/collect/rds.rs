@@ -13,7 +13,6 @@ pub async fn db_instances(client: &aws_sdk_rds::Client) -> Collected<Vec<DbInsta
         DbInstance {
             db_instance_identifier: d.db_instance_identifier().unwrap_or_default().to_string(),
             arn: d.db_instance_arn().map(str::to_string),
-            engine: d.engine().map(str::to_string),
             storage_encrypted: d.storage_encrypted().unwrap_or(false),
             publicly_accessible: d.publicly_accessible().unwrap_or(false),
             auto_minor_version_upgrade: d.auto_minor_version_upgrade().unwrap_or(false),
@@ -28,7 +27,6 @@ pub async fn db_clusters(client: &aws_sdk_rds::Client) -> Collected<Vec<DbCluste
         DbCluster {
             db_cluster_identifier: d.db_cluster_identifier().unwrap_or_default().to_string(),
             arn: d.db_cluster_arn().map(str::to_string),
-            engine: d.engine().map(str::to_string),
             storage_encrypted: d.storage_encrypted().unwrap_or(false),
             multi_az: d.multi_az().unwrap_or(false),
         }

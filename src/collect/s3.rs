@@ -9,7 +9,7 @@ use rampart_checks::inventory::s3::{Bucket, BucketEncryption, Grant, LoggingTarg
 
 use rampart_checks::inventory::{Plan, Source};
 
-use super::{read, to_chrono};
+use super::read;
 use crate::aws::Session;
 use crate::aws::error::{describe, has_code};
 
@@ -41,7 +41,6 @@ async fn buckets(session: &Session, home_region: &str, plan: &Plan) -> Collected
     let home = session.s3(home_region);
     let listed = super::collect_items!("s3:ListBuckets", home.list_buckets().into_paginator(), |b: aws_sdk_s3::types::Bucket| (
         b.name().unwrap_or_default().to_string(),
-        b.creation_date().and_then(to_chrono),
         b.bucket_region().map(str::to_string),
     ));
     let listed = match listed {
@@ -50,14 +49,14 @@ async fn buckets(session: &Session, home_region: &str, plan: &Plan) -> Collected
     };
     // Where ListBuckets does not say a bucket's region, ask, a few buckets at a time.
     let located = stream::iter(listed)
-        .map(|(name, creation_date, listed_region)| {
+        .map(|(name, listed_region)| {
             let home = &home;
             async move {
                 let region = match listed_region {
                     Some(r) => Collected::Known(r),
                     None => bucket_location(home, &name).await,
                 };
-                (name, creation_date, region)
+                (name, region)
             }
         })
         .buffered(super::PER_RESOURCE_CONCURRENCY)
@@ -66,15 +65,15 @@ async fn buckets(session: &Session, home_region: &str, plan: &Plan) -> Collected
     // One client per bucket region, shared by the buckets there.
     let mut clients: HashMap<String, aws_sdk_s3::Client> = HashMap::new();
     let mut jobs = Vec::with_capacity(located.len());
-    for (name, creation_date, region) in located {
+    for (name, region) in located {
         let client = match &region {
             Collected::Known(r) => clients.entry(r.clone()).or_insert_with(|| session.s3(r)).clone(),
             Collected::Unknown(_) => home.clone(),
         };
-        jobs.push((name, creation_date, region, client));
+        jobs.push((name, region, client));
     }
     let buckets = stream::iter(jobs)
-        .map(|(name, creation_date, region, client)| async move { bucket(client, name, creation_date, region, plan).await })
+        .map(|(name, region, client)| async move { bucket(client, name, region, plan).await })
         .buffered(super::PER_RESOURCE_CONCURRENCY)
         .collect::<Vec<_>>()
         .await;
@@ -95,7 +94,6 @@ async fn bucket_location(client: &aws_sdk_s3::Client, name: &str) -> Collected<S
 async fn bucket(
     client: aws_sdk_s3::Client,
     name: String,
-    creation_date: Option<chrono::DateTime<chrono::Utc>>,
     region: Collected<String>,
     plan: &Plan,
 ) -> Bucket {
@@ -112,7 +110,6 @@ async fn bucket(
                             Some(BucketEncryption {
                                 sse_algorithm: default.sse_algorithm().as_str().to_string(),
                                 kms_master_key_id: default.kms_master_key_id().map(str::to_string),
-                                bucket_key_enabled: rule.bucket_key_enabled(),
                             })
                         }),
                 ),
@@ -153,7 +150,6 @@ async fn bucket(
                         .iter()
                         .map(|g| Grant {
                             grantee_uri: g.grantee().and_then(|x| x.uri()).map(str::to_string),
-                            grantee_id: g.grantee().and_then(|x| x.id()).map(str::to_string),
                             permission: g.permission().map(|p| p.as_str().to_string()).unwrap_or_default(),
                         })
                         .collect(),
@@ -174,13 +170,12 @@ async fn bucket(
             match c.get_bucket_logging().bucket(n).send().await {
                 Ok(out) => Collected::Known(out.logging_enabled().map(|l| LoggingTarget {
                     target_bucket: l.target_bucket().to_string(),
-                    target_prefix: Some(l.target_prefix().to_string()).filter(|p| !p.is_empty()),
                 })),
                 Err(e) => Collected::Unknown(describe("s3:GetBucketLogging", &e)),
             }
         }),
     );
-    Bucket { name, region, creation_date, encryption, public_access_block, policy, policy_is_public, acl_grants, versioning, logging }
+    Bucket { name, region, encryption, public_access_block, policy, policy_is_public, acl_grants, versioning, logging }
 }
 
 /// The table's entry: the S3 reads the plan holds, listed through the home region.

@@ -13,7 +13,6 @@ pub async fn securityhub(client: &aws_sdk_securityhub::Client) -> Collected<Opti
     match client.describe_hub().send().await {
         Ok(out) => Collected::Known(Some(SecurityHub {
             hub_arn: out.hub_arn().map(str::to_string),
-            subscribed_at: out.subscribed_at().map(str::to_string),
         })),
         // "Account is not subscribed to AWS Security Hub" is an answer, not a failure.
         Err(e) if has_code(&e, &["InvalidAccessException", "ResourceNotFoundException"]) => Collected::Known(None),

@@ -13,7 +13,6 @@ pub async fn subscriptions(client: &aws_sdk_sns::Client) -> Collected<Vec<Subscr
     collect_items!("sns:ListSubscriptions", client.list_subscriptions().into_paginator(), |s: aws_sdk_sns::types::Subscription| {
         Subscription {
             topic_arn: s.topic_arn().unwrap_or_default().to_string(),
-            protocol: s.protocol().map(str::to_string),
             subscription_arn: s.subscription_arn().map(str::to_string),
         }
     })

@@ -15,7 +15,6 @@ pub async fn managed_instances(client: &aws_sdk_ssm::Client) -> Collected<Vec<Ma
         |i: aws_sdk_ssm::types::InstanceInformation| ManagedInstance {
             instance_id: i.instance_id().unwrap_or_default().to_string(),
             ping_status: i.ping_status().map(|p| p.as_str().to_string()),
-            platform_name: i.platform_name().map(str::to_string),
         }
     )
 }

@@ -77,7 +77,7 @@ mod tests {
     use crate::testing::{ACCOUNT, denied, run, status_of};
 
     fn complete() -> AlternateContact {
-        AlternateContact { has_name: true, has_email_address: true, has_phone_number: true, has_title: true }
+        AlternateContact { has_name: true, has_email_address: true, has_phone_number: true }
     }
 
     fn with(contact: Collected<Option<AlternateContact>>) -> AccountInventory {
@@ -91,11 +91,6 @@ mod tests {
         let found = run(&CHECK, &with(Collected::Known(Some(complete()))));
         assert_eq!(status_of(&found, ACCOUNT), Status::Pass);
         assert_eq!(found[0].message, "security alternate contact is registered (name, e-mail, phone)");
-
-        // The title is not required.
-        let mut no_title = complete();
-        no_title.has_title = false;
-        assert_eq!(status_of(&run(&CHECK, &with(Collected::Known(Some(no_title)))), ACCOUNT), Status::Pass);
     }
 
     #[test]

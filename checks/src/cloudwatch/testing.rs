@@ -59,7 +59,7 @@ pub(crate) fn fs(field: &str, equals: &[&str]) -> FieldSelector {
 }
 
 pub(crate) fn advanced(field_selectors: Vec<FieldSelector>) -> AdvancedEventSelector {
-    AdvancedEventSelector { name: Some("selector".into()), field_selectors }
+    AdvancedEventSelector { field_selectors }
 }
 
 /// A trail that meets every CIS requirement: multi-region, logging, all management events,
@@ -70,8 +70,6 @@ pub(crate) fn trail(name: &str) -> Trail {
         trail_arn: format!("arn:aws:cloudtrail:{REGION}:{ACCOUNT}:trail/{name}"),
         home_region: REGION.to_string(),
         is_multi_region_trail: true,
-        is_organization_trail: false,
-        include_global_service_events: true,
         log_file_validation_enabled: true,
         kms_key_id: Some(format!("arn:aws:kms:{REGION}:{ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab")),
         s3_bucket_name: Some("trail-bucket".to_string()),
@@ -87,7 +85,6 @@ pub(crate) fn bucket(name: &str) -> Bucket {
     Bucket {
         name: name.to_string(),
         region: Collected::Known(REGION.to_string()),
-        creation_date: None,
         encryption: Collected::Known(None),
         public_access_block: Collected::Known(None),
         policy: Collected::Known(None),
@@ -164,7 +161,6 @@ pub(crate) fn metric_filter(name: &str, pattern: &str, metric: &str) -> MetricFi
 pub(crate) fn alarm(name: &str, metric: &str, topic: &str) -> MetricAlarm {
     MetricAlarm {
         alarm_name: name.to_string(),
-        alarm_arn: Some(format!("arn:aws:cloudwatch:{REGION}:{ACCOUNT}:alarm:{name}")),
         metric_name: Some(metric.to_string()),
         namespace: Some(NAMESPACE.to_string()),
         metrics: Vec::new(),
@@ -176,7 +172,6 @@ pub(crate) fn alarm(name: &str, metric: &str, topic: &str) -> MetricAlarm {
 pub(crate) fn subscription(topic: &str, confirmed: bool) -> Subscription {
     Subscription {
         topic_arn: topic_arn(topic),
-        protocol: Some("email".into()),
         subscription_arn: Some(if confirmed {
             format!("{}:6f2a1c3e-0000-4000-8000-000000000001", topic_arn(topic))
         } else {

@@ -93,11 +93,6 @@ fn trail_links() {
     first_trail(&mut a).selectors = denied();
     assert_status(&a, Status::Error, &["event selectors of trail main could not be read"]);
 
-    // An organization trail (made in this, the management account) counts.
-    let mut a = monitored(GOOD);
-    first_trail(&mut a).is_organization_trail = true;
-    assert_status(&a, Status::Pass, &[]);
-
     // Advanced selectors recording all management events count.
     let mut a = monitored(GOOD);
     first_trail(&mut a).selectors = Collected::Known(EventSelectors {

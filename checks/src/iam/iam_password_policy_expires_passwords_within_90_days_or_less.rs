@@ -63,7 +63,6 @@ mod tests {
         else {
             unreachable!()
         };
-        policy.expire_passwords = max_age.is_some_and(|d| d > 0);
         policy.max_password_age = max_age;
         Collected::Known(Some(policy))
     }

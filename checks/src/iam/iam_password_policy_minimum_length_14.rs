@@ -56,11 +56,8 @@ pub(crate) mod tests {
             require_numbers: true,
             require_uppercase_characters: true,
             require_lowercase_characters: true,
-            allow_users_to_change_password: true,
-            expire_passwords: false,
             max_password_age: None,
             password_reuse_prevention: reuse,
-            hard_expiry: None,
         }))
     }
 

@@ -14,7 +14,6 @@ pub struct AccessAnalyzerInventory {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Analyzer {
-    pub arn: String,
     pub name: String,
     /// `ACCOUNT`, `ORGANIZATION`, `ACCOUNT_UNUSED_ACCESS`, …
     pub analyzer_type: String,

@@ -28,5 +28,4 @@ pub struct AlternateContact {
     pub has_name: bool,
     pub has_email_address: bool,
     pub has_phone_number: bool,
-    pub has_title: bool,
 }

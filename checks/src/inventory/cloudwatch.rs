@@ -15,7 +15,6 @@ pub struct CloudWatchInventory {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct MetricAlarm {
     pub alarm_name: String,
-    pub alarm_arn: Option<String>,
     /// Absent for metric-math alarms; see `metrics`.
     pub metric_name: Option<String>,
     pub namespace: Option<String>,

@@ -18,7 +18,6 @@ pub struct RdsInventory {
 pub struct DbInstance {
     pub db_instance_identifier: String,
     pub arn: Option<String>,
-    pub engine: Option<String>,
     pub storage_encrypted: bool,
     pub publicly_accessible: bool,
     pub auto_minor_version_upgrade: bool,
@@ -31,7 +30,6 @@ pub struct DbInstance {
 pub struct DbCluster {
     pub db_cluster_identifier: String,
     pub arn: Option<String>,
-    pub engine: Option<String>,
     pub storage_encrypted: bool,
     pub multi_az: bool,
 }

@@ -15,5 +15,4 @@ pub struct SecurityHubInventory {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SecurityHub {
     pub hub_arn: Option<String>,
-    pub subscribed_at: Option<String>,
 }

@@ -15,8 +15,6 @@ pub struct SnsInventory {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Subscription {
     pub topic_arn: String,
-    /// `email`, `sms`, `https`, `lambda`, `sqs`, …
-    pub protocol: Option<String>,
     /// `PendingConfirmation` until the subscriber confirms.
     pub subscription_arn: Option<String>,
 }

@@ -19,7 +19,6 @@ pub struct ManagedInstance {
     pub instance_id: String,
     /// `Online`, `ConnectionLost`, `Inactive`.
     pub ping_status: Option<String>,
-    pub platform_name: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

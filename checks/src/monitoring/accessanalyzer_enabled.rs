@@ -66,7 +66,6 @@ mod tests {
 
     fn analyzer(name: &str, kind: &str, status: &str) -> Analyzer {
         Analyzer {
-            arn: format!("arn:aws:access-analyzer:us-east-1:{ACCOUNT}:analyzer/{name}"),
             name: name.into(),
             analyzer_type: kind.into(),
             status: status.into(),

@@ -57,7 +57,6 @@ mod tests {
         let mut a = account_in(&["eu-west-1", "us-east-1", "us-west-2"]);
         region_mut(&mut a, "us-east-1").securityhub.hub = Collected::Known(Some(SecurityHub {
             hub_arn: Some("arn:aws:securityhub:us-east-1:123456789012:hub/default".into()),
-            subscribed_at: None,
         }));
         region_mut(&mut a, "us-west-2").securityhub.hub = denied();
         let found = run(&CHECK, &a);

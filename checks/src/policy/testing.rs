@@ -35,7 +35,6 @@ pub fn volume(id: &str, encrypted: bool) -> Volume {
         volume_id: id.to_string(),
         encrypted,
         kms_key_id: encrypted.then(|| "alias/aws/ebs".to_string()),
-        state: Some("in-use".to_string()),
         attached_instance_ids: vec!["i-0123".to_string()],
     }
 }
@@ -46,7 +45,6 @@ pub fn snapshot(id: &str, encrypted: bool) -> Snapshot {
         volume_id: Some("vol-1".to_string()),
         encrypted,
         kms_key_id: None,
-        start_time: None,
         create_volume_permissions: Collected::Known(Vec::new()),
     }
 }
@@ -68,11 +66,9 @@ pub fn bucket(name: &str) -> Bucket {
     Bucket {
         name: name.to_string(),
         region: Collected::Known(REGION.to_string()),
-        creation_date: None,
         encryption: Collected::Known(Some(BucketEncryption {
             sse_algorithm: "AES256".to_string(),
             kms_master_key_id: None,
-            bucket_key_enabled: None,
         })),
         public_access_block: Collected::Known(Some(ALL_ON)),
         policy: Collected::Known(None),
@@ -101,9 +97,7 @@ pub fn key(id: &str) -> Key {
         key_manager: Some("CUSTOMER".to_string()),
         key_spec: Some("SYMMETRIC_DEFAULT".to_string()),
         key_state: Some("Enabled".to_string()),
-        key_usage: Some("ENCRYPT_DECRYPT".to_string()),
         origin: Some("AWS_KMS".to_string()),
-        multi_region: Some(false),
         deletion_date: None,
         rotation_enabled: Collected::Known(Some(true)),
         policy: Collected::Known(Some(format!(
@@ -131,7 +125,6 @@ pub fn db_instance(id: &str) -> DbInstance {
     DbInstance {
         db_instance_identifier: id.to_string(),
         arn: Some(format!("arn:aws:rds:{REGION}:{ACCOUNT}:db:{id}")),
-        engine: Some("postgres".to_string()),
         storage_encrypted: true,
         publicly_accessible: false,
         auto_minor_version_upgrade: true,
@@ -144,7 +137,6 @@ pub fn db_cluster(id: &str, storage_encrypted: bool) -> DbCluster {
     DbCluster {
         db_cluster_identifier: id.to_string(),
         arn: Some(format!("arn:aws:rds:{REGION}:{ACCOUNT}:cluster:{id}")),
-        engine: Some("aurora-postgresql".to_string()),
         storage_encrypted,
         multi_az: true,
     }
@@ -185,7 +177,6 @@ pub fn iam_user(name: &str) -> UserDetail {
         arn: format!("arn:aws:iam::{ACCOUNT}:user/{name}"),
         attached_managed_policies: Vec::new(),
         user_policies: Vec::new(),
-        group_names: Vec::new(),
     }
 }
 
@@ -204,7 +195,6 @@ pub fn iam_role(name: &str) -> RoleDetail {
         arn: format!("arn:aws:iam::{ACCOUNT}:role/{name}"),
         attached_managed_policies: Vec::new(),
         role_policies: Vec::new(),
-        assume_role_policy_document: None,
     }
 }
 
