@@ -5,7 +5,7 @@
 //! [`inventory::Inventory`]; checks are pure functions over it.
 
 pub mod catalogue;
-pub mod config;
+pub mod config_file;
 pub mod engine;
 pub mod filter_pattern;
 pub mod finding;
@@ -35,7 +35,7 @@ pub mod vpc;
 #[cfg(test)]
 pub(crate) mod testing;
 
-pub use config::Config;
+pub use config_file::Config;
 pub use engine::{Selection, evaluate};
 pub use finding::{Finding, Measure, Severity, Status};
 pub use inventory::{Cause, Collected, Inventory, Unavailable};

@@ -6,7 +6,7 @@
 
 use chrono::{DateTime, Utc};
 
-use crate::config::Config;
+use crate::config_file::Config;
 use crate::finding::{Measure, Resource, Severity, Status};
 use crate::inventory::{AccountInventory, Source};
 

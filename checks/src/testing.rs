@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 
 use chrono::{DateTime, Duration, Utc};
 
-use crate::config::Config;
+use crate::config_file::Config;
 use crate::finding::Status;
 use crate::inventory::iam::{AccessKeyColumns, CredentialReport, CredentialReportRow, ReportTime};
 use crate::inventory::{AccountInventory, Collected, IamInventory};

@@ -3,7 +3,7 @@
 
 use chrono::{DateTime, Utc};
 
-use crate::config::{Config, wildcard_match};
+use crate::config_file::{Config, wildcard_match};
 use crate::engine::{Selection, evaluate};
 use crate::inventory::iam::CredentialReport;
 use crate::inventory::{AccountInventory, Collected, Inventory};

@@ -43,7 +43,7 @@ fn evaluate(account: &AccountInventory, ctx: &Context<'_>, out: &mut Findings) {
 #[cfg(test)]
 pub(crate) mod tests {
     use super::CHECK;
-    use crate::config::Config;
+    use crate::config_file::Config;
     use crate::finding::Status;
     use crate::inventory::Collected;
     use crate::inventory::iam::PasswordPolicy;
