@@ -19,18 +19,21 @@ pub mod registry;
 pub mod score;
 
 // Checks, one module per service.
+pub mod accessanalyzer;
 pub mod account;
 pub mod cloudtrail;
 pub mod cloudwatch;
-pub mod ebs;
+pub mod config;
 pub mod ec2;
+pub mod efs;
+pub mod guardduty;
 pub mod iam;
 pub mod kms;
-pub mod monitoring;
+pub mod macie;
 pub mod rds;
 pub mod s3;
+pub mod securityhub;
 pub mod ssm;
-pub mod vpc;
 
 #[cfg(test)]
 pub(crate) mod testing;

@@ -1,11 +1,10 @@
-//! RDS and EFS checks: storage encryption, public accessibility, minor version upgrades, Multi-AZ.
+//! RDS checks: storage encryption, public accessibility, minor version upgrades, Multi-AZ.
 
 use crate::finding::Resource;
 use crate::inventory::rds::{DbCluster, DbInstance};
 use crate::inventory::{AccountInventory, Collected, RegionInventory};
 use crate::registry::{Check, Findings};
 
-mod efs_encryption_at_rest_enabled;
 mod rds_cluster_multi_az;
 mod rds_instance_minor_version_upgrade_enabled;
 mod rds_instance_multi_az;
@@ -19,7 +18,6 @@ pub(crate) const CHECKS: &[&Check] = &[
     &rds_instance_minor_version_upgrade_enabled::CHECK,
     &rds_instance_multi_az::CHECK,
     &rds_cluster_multi_az::CHECK,
-    &efs_encryption_at_rest_enabled::CHECK,
 ];
 
 fn instance_resource(account: &AccountInventory, region: &str, instance: &DbInstance) -> Resource {

@@ -1,4 +1,3 @@
-use super::in_region;
 use crate::declare_check;
 use crate::finding::{Measure, Severity};
 use crate::inventory::AccountInventory;
@@ -34,7 +33,7 @@ const EXTERNAL: [&str; 2] = ["ACCOUNT", "ORGANIZATION"];
 
 fn evaluate(account: &AccountInventory, _ctx: &Context<'_>, out: &mut Findings) {
     for (region, inv) in account.regions() {
-        let resource = in_region(account, region);
+        let resource = account.regional_resource(region, "AwsAccount");
         let analyzers = match inv.accessanalyzer.analyzers.as_result() {
             Ok(a) => a,
             Err(why) => {

@@ -1,4 +1,3 @@
-use super::in_region;
 use crate::declare_check;
 use crate::finding::{Measure, Severity};
 use crate::inventory::AccountInventory;
@@ -31,7 +30,7 @@ declare_check! {
 
 fn evaluate(account: &AccountInventory, _ctx: &Context<'_>, out: &mut Findings) {
     for (region, inv) in account.regions() {
-        let resource = in_region(account, region);
+        let resource = account.regional_resource(region, "AwsAccount");
         let detectors = match inv.guardduty.detectors.as_result() {
             Ok(d) => d,
             Err(why) => {

@@ -1,6 +1,5 @@
 use std::collections::BTreeMap;
 
-use super::in_region;
 use crate::declare_check;
 use crate::finding::{Measure, Severity};
 use crate::inventory::AccountInventory;
@@ -63,7 +62,7 @@ fn evaluate(account: &AccountInventory, _ctx: &Context<'_>, out: &mut Findings) 
     let mut any_region = false;
     for (region, inv) in account.regions() {
         any_region = true;
-        let resource = in_region(account, region);
+        let resource = account.regional_resource(region, "AwsAccount");
         let recorders = match inv.config.configuration_recorders.as_result() {
             Ok(r) => r,
             Err(why) => {
