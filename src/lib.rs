@@ -181,7 +181,7 @@ fn load_config(source: &ConfigSource) -> Result<Config, RunError> {
         }
     };
     Config::from_toml(&text).map_err(|e| match e {
-        rampart_checks::config::ConfigError::Parse(message) | rampart_checks::config::ConfigError::Invalid(message) => {
+        rampart_checks::config_file::ConfigError::Parse(message) | rampart_checks::config_file::ConfigError::Invalid(message) => {
             RunError::Config { path: path.to_path_buf(), message }
         }
     })

@@ -74,7 +74,7 @@ fn unimplemented_calls_are_read_when_answered() {
     assert_eq!(region["ec2"]["ebs_default_kms_key_id"]["known"], "arn:aws:kms:us-east-1:123456789012:key/ebs-default");
     assert_eq!(region["ec2"]["instance_metadata_defaults"]["known"]["http_tokens"], "required");
     assert_eq!(region["ec2"]["snapshot_block_public_access"]["known"], "block-new-sharing");
-    assert_eq!(region["access_analyzers"]["known"][0]["status"], "ACTIVE", "{}", region["access_analyzers"]);
+    assert_eq!(region["accessanalyzer"]["analyzers"]["known"][0]["status"], "ACTIVE", "{}", region["accessanalyzer"]);
     // Denied calls are Unknown with the reason, not an empty list.
     assert_eq!(region["ec2"]["instances"]["unknown"]["cause"], "denied", "{}", region["ec2"]["instances"]);
     let instances = region["ec2"]["instances"]["unknown"]["reason"].as_str().unwrap();

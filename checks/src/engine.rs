@@ -4,7 +4,7 @@ use std::collections::HashSet;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::Arc;
 
-use crate::config::Config;
+use crate::config_file::Config;
 use crate::finding::{Finding, FindingCheck, FindingResource, Measure, Resource, Severity, Status};
 use crate::frameworks::compliance_of;
 use crate::inventory::{AccountInventory, Inventory};

@@ -5,7 +5,7 @@
 //! [`inventory::Inventory`]; checks are pure functions over it.
 
 pub mod catalogue;
-pub mod config;
+pub mod config_file;
 pub mod engine;
 pub mod filter_pattern;
 pub mod finding;
@@ -19,23 +19,26 @@ pub mod registry;
 pub mod score;
 
 // Checks, one module per service.
+pub mod accessanalyzer;
 pub mod account;
 pub mod cloudtrail;
 pub mod cloudwatch;
-pub mod ebs;
+pub mod config;
 pub mod ec2;
+pub mod efs;
+pub mod guardduty;
 pub mod iam;
 pub mod kms;
-pub mod monitoring;
+pub mod macie;
 pub mod rds;
 pub mod s3;
+pub mod securityhub;
 pub mod ssm;
-pub mod vpc;
 
 #[cfg(test)]
 pub(crate) mod testing;
 
-pub use config::Config;
+pub use config_file::Config;
 pub use engine::{Selection, evaluate};
 pub use finding::{Finding, Measure, Severity, Status};
 pub use inventory::{Cause, Collected, Inventory, Unavailable};

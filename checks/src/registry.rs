@@ -6,7 +6,7 @@
 
 use chrono::{DateTime, Utc};
 
-use crate::config::Config;
+use crate::config_file::Config;
 use crate::finding::{Measure, Resource, Severity, Status};
 use crate::inventory::{AccountInventory, Source};
 
@@ -110,15 +110,20 @@ pub fn all_checks() -> Vec<&'static Check> {
     [
         crate::iam::CHECKS,
         crate::account::CHECKS,
-        crate::ebs::CHECKS,
+        crate::ec2::ebs::CHECKS,
         crate::s3::CHECKS,
+        crate::macie::CHECKS,
         crate::kms::CHECKS,
         crate::rds::CHECKS,
+        crate::efs::CHECKS,
         crate::cloudtrail::CHECKS,
         crate::cloudwatch::CHECKS,
-        crate::monitoring::CHECKS,
+        crate::config::CHECKS,
+        crate::guardduty::CHECKS,
+        crate::securityhub::CHECKS,
+        crate::accessanalyzer::CHECKS,
         crate::ec2::CHECKS,
-        crate::vpc::CHECKS,
+        crate::ec2::vpc::CHECKS,
         crate::ssm::CHECKS,
     ]
     .concat()

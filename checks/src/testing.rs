@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 
 use chrono::{DateTime, Duration, Utc};
 
-use crate::config::Config;
+use crate::config_file::Config;
 use crate::finding::Status;
 use crate::inventory::iam::{AccessKeyColumns, CredentialReport, CredentialReportRow, ReportTime};
 use crate::inventory::{AccountInventory, Collected, IamInventory};
@@ -26,8 +26,6 @@ fn no_key() -> AccessKeyColumns {
         active: false,
         last_rotated: ReportTime::NotApplicable,
         last_used_date: ReportTime::NotApplicable,
-        last_used_region: None,
-        last_used_service: None,
     }
 }
 
@@ -47,8 +45,6 @@ pub fn user(name: &str) -> UserBuilder {
         mfa_active: false,
         access_key_1: no_key(),
         access_key_2: no_key(),
-        cert_1_active: false,
-        cert_2_active: false,
     })
 }
 
@@ -92,8 +88,6 @@ impl UserBuilder {
             active,
             last_rotated: rotated,
             last_used_date: used,
-            last_used_region: used.at().map(|_| "us-east-1".to_string()),
-            last_used_service: used.at().map(|_| "s3".to_string()),
         };
         if n == 1 {
             self.0.access_key_1 = k;
@@ -121,7 +115,6 @@ pub fn account_with_report(rows: &[UserBuilder]) -> AccountInventory {
     let mut account = AccountInventory::new(ACCOUNT, "aws", vec!["us-east-1".to_string()]);
     account.iam = IamInventory {
         credential_report: Collected::Known(CredentialReport {
-            generated_at: Some(now()),
             rows: rows.iter().cloned().map(UserBuilder::row).collect(),
         }),
         account_summary: Collected::Known(summary(true, false)),

@@ -1,7 +1,7 @@
 //! IAM Access Analyzer: analyzers.
 
 use rampart_checks::Collected;
-use rampart_checks::inventory::monitoring::Analyzer;
+use rampart_checks::inventory::accessanalyzer::Analyzer;
 
 use rampart_checks::inventory::{Plan, RegionInventory, Source};
 
@@ -13,7 +13,6 @@ pub async fn access_analyzers(client: &aws_sdk_accessanalyzer::Client) -> Collec
         "access-analyzer:ListAnalyzers",
         client.list_analyzers().into_paginator().items().send(),
         |a| Analyzer {
-            arn: a.arn().to_string(),
             name: a.name().to_string(),
             analyzer_type: a.r#type().as_str().to_string(),
             status: a.status().as_str().to_string(),
@@ -26,13 +25,13 @@ pub async fn access_analyzers(client: &aws_sdk_accessanalyzer::Client) -> Collec
 pub(super) fn regional<'a>(session: &'a Session, region: &'a str, plan: &'a Plan) -> RegionalRead<'a> {
     Box::pin(async move {
         let read = tracked(plan, Source::AccessAnalyzers, access_analyzers(&session.accessanalyzer(region))).await;
-        Box::new(move |inv: &mut RegionInventory| inv.access_analyzers = read) as Apply<_>
+        Box::new(move |inv: &mut RegionInventory| inv.accessanalyzer.analyzers = read) as Apply<_>
     })
 }
 
 #[cfg(test)]
 mod tests {
-    use rampart_checks::inventory::monitoring::Analyzer;
+    use rampart_checks::inventory::accessanalyzer::Analyzer;
     use rampart_checks::inventory::{Cause, Source};
 
     use super::regional;
@@ -49,8 +48,7 @@ mod tests {
         })
         .await;
         let inv = stub.regional(regional, &plan(&[Source::AccessAnalyzers])).await;
-        assert_eq!(known(&inv.access_analyzers), &[Analyzer {
-            arn: "arn:aws:access-analyzer:us-east-1:123456789012:analyzer/org".into(),
+        assert_eq!(known(&inv.accessanalyzer.analyzers), &[Analyzer {
             name: "org".into(),
             analyzer_type: "ORGANIZATION".into(),
             status: "ACTIVE".into(),
@@ -61,7 +59,7 @@ mod tests {
     async fn a_denied_listing_is_unknown_with_the_reason() {
         let stub = Stub::start(|_| Protocol::Json.denied("access-analyzer:ListAnalyzers")).await;
         let inv = stub.regional(regional, &plan(&[Source::AccessAnalyzers])).await;
-        assert_eq!(unknown(&inv.access_analyzers), (
+        assert_eq!(unknown(&inv.accessanalyzer.analyzers), (
             Cause::Denied,
             "access-analyzer:ListAnalyzers access denied: AccessDeniedException: not authorized to perform: access-analyzer:ListAnalyzers"
         ));
@@ -71,7 +69,7 @@ mod tests {
     async fn an_endpoint_without_the_call_is_unknown_unsupported() {
         let stub = Stub::start(|_| ("404 Not Found", "text/html", b"<html>Not Found</html>".to_vec())).await;
         let inv = stub.regional(regional, &plan(&[Source::AccessAnalyzers])).await;
-        assert_eq!(unknown(&inv.access_analyzers), (
+        assert_eq!(unknown(&inv.accessanalyzer.analyzers), (
             Cause::Unsupported,
             "access-analyzer:ListAnalyzers not supported by this endpoint: HTTP 404 without an AWS error document"
         ));

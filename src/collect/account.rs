@@ -3,7 +3,7 @@
 use aws_sdk_account::Client;
 use aws_sdk_account::types::AlternateContactType;
 use rampart_checks::Collected;
-use rampart_checks::inventory::account::{AccountContacts, AlternateContact, ContactInformation};
+use rampart_checks::inventory::account::{AccountManagementInventory, AlternateContact, ContactInformation};
 
 use rampart_checks::inventory::{Plan, Source};
 
@@ -11,12 +11,12 @@ use super::read;
 use crate::aws::read;
 
 /// The reads of `plan`'s Account sources.
-pub async fn collect(client: &Client, plan: &Plan) -> AccountContacts {
+pub async fn collect(client: &Client, plan: &Plan) -> AccountManagementInventory {
     let (contact_information, security_contact) = tokio::join!(
         read(plan, Source::ContactInformation, contact_information(client)),
         read(plan, Source::SecurityContact, security_contact(client))
     );
-    AccountContacts { contact_information, security_contact }
+    AccountManagementInventory { contact_information, security_contact }
 }
 
 fn present(s: Option<&str>) -> bool {
@@ -42,7 +42,6 @@ async fn security_contact(client: &Client) -> Collected<Option<AlternateContact>
             has_name: present(c.name()),
             has_email_address: present(c.email_address()),
             has_phone_number: present(c.phone_number()),
-            has_title: present(c.title()),
         })
     })
     .await
@@ -52,7 +51,7 @@ async fn security_contact(client: &Client) -> Collected<Option<AlternateContact>
 pub(super) fn global<'a>(session: &'a crate::aws::Session, plan: &'a Plan) -> super::GlobalRead<'a> {
     Box::pin(async move {
         let read = crate::progress::track(collect(&session.account_management(&super::home_region(session)), plan)).await;
-        Box::new(move |account: &mut rampart_checks::inventory::AccountInventory| account.contacts = read) as super::Apply<_>
+        Box::new(move |account: &mut rampart_checks::inventory::AccountInventory| account.account = read) as super::Apply<_>
     })
 }
 
@@ -84,17 +83,16 @@ mod tests {
         })
         .await;
         let account = stub.global(global, &plan(BOTH)).await;
-        assert_eq!(known(&account.contacts.contact_information), &Some(ContactInformation {
+        assert_eq!(known(&account.account.contact_information), &Some(ContactInformation {
             has_full_name: true,
             has_phone_number: false,
             has_address: true,
             country_code: Some("US".into()),
         }));
-        assert_eq!(known(&account.contacts.security_contact), &Some(AlternateContact {
+        assert_eq!(known(&account.account.security_contact), &Some(AlternateContact {
             has_name: true,
             has_email_address: true,
             has_phone_number: true,
-            has_title: false,
         }));
     }
 
@@ -102,19 +100,19 @@ mod tests {
     async fn contacts_never_set_are_none() {
         let stub = Stub::start(|_| Protocol::Json.error("404 Not Found", "ResourceNotFoundException", "No contact of that type")).await;
         let account = stub.global(global, &plan(BOTH)).await;
-        assert_eq!(known(&account.contacts.contact_information), &None);
-        assert_eq!(known(&account.contacts.security_contact), &None);
+        assert_eq!(known(&account.account.contact_information), &None);
+        assert_eq!(known(&account.account.security_contact), &None);
     }
 
     #[tokio::test]
     async fn denied_calls_are_unknown_with_the_reason() {
         let stub = Stub::start(|_| Protocol::Json.error("403 Forbidden", "AccessDeniedException", "not authorized")).await;
         let account = stub.global(global, &plan(BOTH)).await;
-        assert_eq!(unknown(&account.contacts.contact_information), (
+        assert_eq!(unknown(&account.account.contact_information), (
             Cause::Denied,
             "account:GetContactInformation access denied: AccessDeniedException: not authorized"
         ));
-        assert_eq!(unknown(&account.contacts.security_contact), (
+        assert_eq!(unknown(&account.account.security_contact), (
             Cause::Denied,
             "account:GetAlternateContact access denied: AccessDeniedException: not authorized"
         ));
@@ -124,7 +122,7 @@ mod tests {
     async fn only_the_planned_call_is_sent() {
         let stub = Stub::start(|_| json(r#"{"AlternateContact":{"AlternateContactType":"SECURITY"}}"#)).await;
         let account = stub.global(global, &plan(&[Source::SecurityContact])).await;
-        assert_eq!(unknown(&account.contacts.contact_information).0, Cause::NotCollected);
+        assert_eq!(unknown(&account.account.contact_information).0, Cause::NotCollected);
         assert_eq!(stub.actions(), ["REST POST /getAlternateContact"]);
     }
 }

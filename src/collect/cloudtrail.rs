@@ -84,7 +84,6 @@ async fn trail(session: &Session, t: aws_sdk_cloudtrail::types::Trail, plan: &Pl
                         .advanced_event_selectors()
                         .iter()
                         .map(|s| AdvancedEventSelector {
-                            name: s.name().map(str::to_string),
                             field_selectors: s
                                 .field_selectors()
                                 .iter()
@@ -109,8 +108,6 @@ async fn trail(session: &Session, t: aws_sdk_cloudtrail::types::Trail, plan: &Pl
         trail_arn: arn,
         home_region,
         is_multi_region_trail: t.is_multi_region_trail().unwrap_or(false),
-        is_organization_trail: t.is_organization_trail().unwrap_or(false),
-        include_global_service_events: t.include_global_service_events().unwrap_or(false),
         log_file_validation_enabled: t.log_file_validation_enabled().unwrap_or(false),
         kms_key_id: t.kms_key_id().map(str::to_string),
         s3_bucket_name: t.s3_bucket_name().map(str::to_string),
@@ -169,7 +166,7 @@ mod tests {
         assert_eq!(trails.len(), 1, "{trails:?}");
         let trail = &trails[0];
         assert_eq!((trail.name.as_str(), trail.home_region.as_str()), ("org", "eu-west-1"));
-        assert!(trail.is_multi_region_trail && trail.log_file_validation_enabled && !trail.is_organization_trail);
+        assert!(trail.is_multi_region_trail && trail.log_file_validation_enabled);
         assert_eq!(trail.s3_bucket_name.as_deref(), Some("trail-logs"));
         assert_eq!(trail.status, Collected::Known(TrailStatus { is_logging: true }));
         assert_eq!(trail.selectors, Collected::Known(EventSelectors {

@@ -1,7 +1,7 @@
 //! CloudWatch: metric alarms.
 
 use rampart_checks::Collected;
-use rampart_checks::inventory::monitoring::MetricAlarm;
+use rampart_checks::inventory::cloudwatch::MetricAlarm;
 
 use rampart_checks::inventory::{Plan, RegionInventory, Source};
 
@@ -14,7 +14,6 @@ pub async fn metric_alarms(client: &aws_sdk_cloudwatch::Client) -> Collected<Vec
     let alarms = read::fold("cloudwatch:DescribeAlarms", pages, Vec::new(), |alarms, page| {
         alarms.extend(page.metric_alarms().iter().map(|a| MetricAlarm {
             alarm_name: a.alarm_name().unwrap_or_default().to_string(),
-            alarm_arn: a.alarm_arn().map(str::to_string),
             metric_name: a.metric_name().map(str::to_string),
             namespace: a.namespace().map(str::to_string),
             metrics: a
@@ -34,13 +33,13 @@ pub async fn metric_alarms(client: &aws_sdk_cloudwatch::Client) -> Collected<Vec
 pub(super) fn regional<'a>(session: &'a Session, region: &'a str, plan: &'a Plan) -> RegionalRead<'a> {
     Box::pin(async move {
         let read = tracked(plan, Source::MetricAlarms, metric_alarms(&session.cloudwatch(region))).await;
-        Box::new(move |inv: &mut RegionInventory| inv.metric_alarms = read) as Apply<_>
+        Box::new(move |inv: &mut RegionInventory| inv.cloudwatch.metric_alarms = read) as Apply<_>
     })
 }
 
 #[cfg(test)]
 mod tests {
-    use rampart_checks::inventory::monitoring::MetricAlarm;
+    use rampart_checks::inventory::cloudwatch::MetricAlarm;
     use rampart_checks::inventory::{Cause, Source};
 
     use super::regional;
@@ -67,10 +66,9 @@ mod tests {
         })
         .await;
         let inv = stub.regional(regional, &plan(&[Source::MetricAlarms])).await;
-        assert_eq!(known(&inv.metric_alarms), &[
+        assert_eq!(known(&inv.cloudwatch.metric_alarms), &[
             MetricAlarm {
                 alarm_name: "sign-ins".into(),
-                alarm_arn: Some("arn:aws:cloudwatch:us-east-1:123456789012:alarm:sign-ins".into()),
                 metric_name: Some("SignIns".into()),
                 namespace: Some("CIS".into()),
                 metrics: vec![],
@@ -79,7 +77,6 @@ mod tests {
             },
             MetricAlarm {
                 alarm_name: "root-usage".into(),
-                alarm_arn: None,
                 metric_name: None,
                 namespace: None,
                 metrics: vec![("CIS".into(), "RootUsage".into())],
@@ -94,7 +91,7 @@ mod tests {
     async fn a_denied_listing_is_unknown_with_the_reason() {
         let stub = Stub::start(|_| Protocol::Cbor.denied("cloudwatch:DescribeAlarms")).await;
         let inv = stub.regional(regional, &plan(&[Source::MetricAlarms])).await;
-        assert_eq!(unknown(&inv.metric_alarms), (
+        assert_eq!(unknown(&inv.cloudwatch.metric_alarms), (
             Cause::Denied,
             "cloudwatch:DescribeAlarms access denied: AccessDenied: not authorized to perform: cloudwatch:DescribeAlarms"
         ));
@@ -108,7 +105,7 @@ mod tests {
         })
         .await;
         let inv = stub.regional(regional, &plan(&[Source::MetricAlarms])).await;
-        assert_eq!(unknown(&inv.metric_alarms), (
+        assert_eq!(unknown(&inv.cloudwatch.metric_alarms), (
             Cause::Throttled,
             "cloudwatch:DescribeAlarms throttled after every retry: Throttling: Rate exceeded"
         ));

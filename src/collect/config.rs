@@ -1,7 +1,7 @@
 //! AWS Config: configuration recorders and their status.
 
 use rampart_checks::Collected;
-use rampart_checks::inventory::monitoring::ConfigRecorder;
+use rampart_checks::inventory::config::ConfigRecorder;
 
 use rampart_checks::inventory::{Plan, RegionInventory, Source};
 
@@ -41,13 +41,13 @@ pub async fn config_recorders(client: &aws_sdk_config::Client) -> Collected<Vec<
 pub(super) fn regional<'a>(session: &'a Session, region: &'a str, plan: &'a Plan) -> RegionalRead<'a> {
     Box::pin(async move {
         let read = tracked(plan, Source::ConfigRecorders, config_recorders(&session.config_service(region))).await;
-        Box::new(move |inv: &mut RegionInventory| inv.config_recorders = read) as Apply<_>
+        Box::new(move |inv: &mut RegionInventory| inv.config.configuration_recorders = read) as Apply<_>
     })
 }
 
 #[cfg(test)]
 mod tests {
-    use rampart_checks::inventory::monitoring::ConfigRecorder;
+    use rampart_checks::inventory::config::ConfigRecorder;
     use rampart_checks::inventory::{Cause, Source};
 
     use super::regional;
@@ -72,7 +72,7 @@ mod tests {
     async fn recorders_are_read_with_their_status() {
         let stub = Stub::start(answer).await;
         let inv = stub.regional(regional, &plan(&[Source::ConfigRecorders])).await;
-        assert_eq!(known(&inv.config_recorders), &[
+        assert_eq!(known(&inv.config.configuration_recorders), &[
             ConfigRecorder {
                 name: "default".into(),
                 all_supported: true,
@@ -103,7 +103,7 @@ mod tests {
         })
         .await;
         let inv = stub.regional(regional, &plan(&[Source::ConfigRecorders])).await;
-        assert_eq!(unknown(&inv.config_recorders), (
+        assert_eq!(unknown(&inv.config.configuration_recorders), (
             Cause::Denied,
             "config:DescribeConfigurationRecorderStatus access denied: AccessDeniedException: \
              not authorized to perform: config:DescribeConfigurationRecorderStatus"
@@ -118,7 +118,7 @@ mod tests {
         })
         .await;
         let inv = stub.regional(regional, &plan(&[Source::ConfigRecorders])).await;
-        assert_eq!(unknown(&inv.config_recorders), (
+        assert_eq!(unknown(&inv.config.configuration_recorders), (
             Cause::Throttled,
             "config:DescribeConfigurationRecorders throttled after every retry: ThrottlingException: Rate exceeded"
         ));

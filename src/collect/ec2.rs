@@ -13,7 +13,7 @@ use futures::StreamExt;
 
 use rampart_checks::inventory::{Plan, Source};
 
-use super::{PER_RESOURCE_CONCURRENCY, read, to_chrono};
+use super::{PER_RESOURCE_CONCURRENCY, read};
 use crate::aws::read;
 
 /// The reads of `plan`'s EC2 sources, one region.
@@ -122,7 +122,6 @@ async fn volumes(client: &Client) -> Collected<Vec<Volume>> {
         volume_id: v.volume_id().unwrap_or_default().to_string(),
         encrypted: v.encrypted().unwrap_or(false),
         kms_key_id: v.kms_key_id().map(str::to_string),
-        state: v.state().map(|s| s.as_str().to_string()),
         attached_instance_ids: v.attachments().iter().filter_map(|a| a.instance_id().map(str::to_string)).collect(),
     })
     .await
@@ -147,7 +146,6 @@ async fn snapshots(client: &Client, permissions: bool) -> Collected<Vec<Snapshot
                 volume_id: s.volume_id().map(str::to_string),
                 encrypted: s.encrypted().unwrap_or(false),
                 kms_key_id: s.kms_key_id().map(str::to_string),
-                start_time: s.start_time().and_then(to_chrono),
                 create_volume_permissions,
             }
         })
@@ -188,7 +186,6 @@ async fn security_groups(client: &Client) -> Collected<Vec<SecurityGroup>> {
             group_id: g.group_id().unwrap_or_default().to_string(),
             group_name: g.group_name().unwrap_or_default().to_string(),
             vpc_id: g.vpc_id().map(str::to_string),
-            owner_id: g.owner_id().map(str::to_string),
             ip_permissions: g.ip_permissions().iter().map(ip_permission).collect(),
             ip_permissions_egress: g.ip_permissions_egress().iter().map(ip_permission).collect(),
         }
@@ -202,8 +199,6 @@ async fn network_acls(client: &Client) -> Collected<Vec<NetworkAcl>> {
         client.describe_network_acls().into_paginator().items().send(),
         |n| NetworkAcl {
             network_acl_id: n.network_acl_id().unwrap_or_default().to_string(),
-            vpc_id: n.vpc_id().map(str::to_string),
-            is_default: n.is_default().unwrap_or(false),
             entries: n
                 .entries()
                 .iter()
@@ -226,8 +221,6 @@ async fn network_acls(client: &Client) -> Collected<Vec<NetworkAcl>> {
 async fn vpcs(client: &Client) -> Collected<Vec<Vpc>> {
     read::items("ec2:DescribeVpcs", client.describe_vpcs().into_paginator().items().send(), |v| Vpc {
         vpc_id: v.vpc_id().unwrap_or_default().to_string(),
-        is_default: v.is_default().unwrap_or(false),
-        cidr_block: v.cidr_block().map(str::to_string),
     })
     .await
 }
@@ -278,8 +271,6 @@ async fn vpc_peering_connections(client: &Client) -> Collected<Vec<VpcPeeringCon
         }
         PeeringSide {
             vpc_id: info.and_then(|i| i.vpc_id()).map(str::to_string),
-            owner_id: info.and_then(|i| i.owner_id()).map(str::to_string),
-            region: info.and_then(|i| i.region()).map(str::to_string),
             cidr_blocks,
             ipv6_cidr_blocks: info
                 .map(|i| i.ipv6_cidr_block_set().iter().filter_map(|b| b.ipv6_cidr_block().map(str::to_string)).collect())
@@ -291,7 +282,6 @@ async fn vpc_peering_connections(client: &Client) -> Collected<Vec<VpcPeeringCon
         client.describe_vpc_peering_connections().into_paginator().items().send(),
         |c| VpcPeeringConnection {
             id: c.vpc_peering_connection_id().unwrap_or_default().to_string(),
-            status: c.status().and_then(|s| s.code()).map(|code| code.as_str().to_string()),
             requester: side(c.requester_vpc_info()),
             accepter: side(c.accepter_vpc_info()),
         }
@@ -345,10 +335,6 @@ async fn instances(client: &Client) -> Collected<Vec<Instance>> {
                 .map(|t| t.as_str().to_string()),
             security_group_ids: i.security_groups().iter().filter_map(|g| g.group_id().map(str::to_string)).collect(),
             subnet_id: i.subnet_id().map(str::to_string),
-            vpc_id: i.vpc_id().map(str::to_string),
-            image_id: i.image_id().map(str::to_string),
-            platform: i.platform_details().map(str::to_string),
-            launch_time: i.launch_time().and_then(to_chrono),
         }))
     });
     read::collected(instances.await)
@@ -371,8 +357,6 @@ async fn managed_prefix_lists(client: &Client, ids: Vec<String>) -> Collected<Ve
         let entries = read::items("ec2:GetManagedPrefixListEntries", entries, |e| e.cidr().unwrap_or_default().to_string()).await;
         out.push(PrefixList {
             prefix_list_id: id,
-            prefix_list_name: p.prefix_list_name().map(str::to_string),
-            address_family: p.address_family().map(str::to_string),
             entries,
         });
     }
@@ -514,7 +498,6 @@ mod tests {
     async fn every_ec2_source_is_read() {
         let stub = Stub::start(answer).await;
         let ec2 = stub.regional(regional, &Plan::everything()).await.ec2;
-        let time = "2024-01-02T03:04:05Z".parse().ok();
         assert_eq!(known(&ec2.ebs_encryption_by_default), &true);
         assert_eq!(known(&ec2.ebs_default_kms_key_id).as_deref(), Some("alias/aws/ebs"));
         assert_eq!(known(&ec2.snapshot_block_public_access), "block-all-sharing");
@@ -526,7 +509,6 @@ mod tests {
             volume_id: "vol-1".into(),
             encrypted: false,
             kms_key_id: None,
-            state: Some("in-use".into()),
             attached_instance_ids: vec!["i-1".into()],
         }]);
         assert_eq!(known(&ec2.snapshots), &[Snapshot {
@@ -534,7 +516,6 @@ mod tests {
             volume_id: Some("vol-1".into()),
             encrypted: true,
             kms_key_id: Some("arn:aws:kms:us-east-1:123456789012:key/k".into()),
-            start_time: time,
             create_volume_permissions: Collected::Known(vec![
                 CreateVolumePermission { group: Some("all".into()), user_id: None },
                 CreateVolumePermission { group: None, user_id: Some("111122223333".into()) },
@@ -544,7 +525,6 @@ mod tests {
             group_id: "sg-1".into(),
             group_name: "web".into(),
             vpc_id: Some("vpc-1".into()),
-            owner_id: Some("123456789012".into()),
             ip_permissions: Box::new([IpPermission {
                 ipv6_ranges: Box::new(["::/0".into()]),
                 prefix_list_ids: Box::new(["pl-1".into()]),
@@ -555,14 +535,10 @@ mod tests {
         }]);
         assert_eq!(known(&ec2.managed_prefix_lists), &[PrefixList {
             prefix_list_id: "pl-1".into(),
-            prefix_list_name: Some("offices".into()),
-            address_family: Some("IPv4".into()),
             entries: Collected::Known(vec!["203.0.113.0/24".into()]),
         }]);
         assert_eq!(known(&ec2.network_acls), &[NetworkAcl {
             network_acl_id: "acl-1".into(),
-            vpc_id: Some("vpc-1".into()),
-            is_default: true,
             entries: vec![NetworkAclEntry {
                 rule_number: 100,
                 protocol: "6".into(),
@@ -574,7 +550,7 @@ mod tests {
             }],
             associated_subnet_ids: vec!["subnet-1".into()],
         }]);
-        assert_eq!(known(&ec2.vpcs), &[Vpc { vpc_id: "vpc-1".into(), is_default: true, cidr_block: Some("10.0.0.0/16".into()) }]);
+        assert_eq!(known(&ec2.vpcs), &[Vpc { vpc_id: "vpc-1".into() }]);
         assert_eq!(known(&ec2.subnets), &[Subnet {
             subnet_id: "subnet-1".into(),
             vpc_id: Some("vpc-1".into()),
@@ -598,19 +574,14 @@ mod tests {
         }]);
         assert_eq!(known(&ec2.vpc_peering_connections), &[VpcPeeringConnection {
             id: "pcx-1".into(),
-            status: Some("active".into()),
             // A side without a CIDR set names its one CIDR.
             requester: PeeringSide {
                 vpc_id: Some("vpc-1".into()),
-                owner_id: Some("123456789012".into()),
-                region: Some("us-east-1".into()),
                 cidr_blocks: vec!["10.0.0.0/16".into()],
                 ipv6_cidr_blocks: vec![],
             },
             accepter: PeeringSide {
                 vpc_id: Some("vpc-9".into()),
-                owner_id: Some("999999999999".into()),
-                region: Some("eu-west-1".into()),
                 cidr_blocks: vec!["10.9.0.0/16".into()],
                 ipv6_cidr_blocks: vec!["2001:db8::/56".into()],
             },
@@ -634,10 +605,6 @@ mod tests {
             metadata_http_endpoint: Some("enabled".into()),
             security_group_ids: vec!["sg-1".into()],
             subnet_id: Some("subnet-1".into()),
-            vpc_id: Some("vpc-1".into()),
-            image_id: Some("ami-1".into()),
-            platform: Some("Linux/UNIX".into()),
-            launch_time: time,
         }]);
     }
 

@@ -1,7 +1,7 @@
 //! EFS: file systems.
 
 use rampart_checks::Collected;
-use rampart_checks::inventory::services::FileSystem;
+use rampart_checks::inventory::efs::FileSystem;
 
 use rampart_checks::inventory::{Plan, RegionInventory, Source};
 
@@ -25,14 +25,14 @@ pub async fn file_systems(client: &aws_sdk_efs::Client) -> Collected<Vec<FileSys
 pub(super) fn regional<'a>(session: &'a Session, region: &'a str, plan: &'a Plan) -> RegionalRead<'a> {
     Box::pin(async move {
         let read = tracked(plan, Source::EfsFileSystems, file_systems(&session.efs(region))).await;
-        Box::new(move |inv: &mut RegionInventory| inv.efs_file_systems = read) as Apply<_>
+        Box::new(move |inv: &mut RegionInventory| inv.efs.file_systems = read) as Apply<_>
     })
 }
 
 #[cfg(test)]
 mod tests {
     use rampart_checks::inventory::{Cause, Source};
-    use rampart_checks::inventory::services::FileSystem;
+    use rampart_checks::inventory::efs::FileSystem;
 
     use super::regional;
     use crate::collect::testing::{Protocol, Stub, json, known, plan, unknown};
@@ -52,7 +52,7 @@ mod tests {
         })
         .await;
         let inv = stub.regional(regional, &plan(&[Source::EfsFileSystems])).await;
-        assert_eq!(known(&inv.efs_file_systems), &[
+        assert_eq!(known(&inv.efs.file_systems), &[
             FileSystem {
                 file_system_id: "fs-1".into(),
                 arn: Some("arn:aws:elasticfilesystem:us-east-1:123456789012:file-system/fs-1".into()),
@@ -66,7 +66,7 @@ mod tests {
     async fn a_denied_listing_is_unknown_with_the_reason() {
         let stub = Stub::start(|_| Protocol::Json.denied("elasticfilesystem:DescribeFileSystems")).await;
         let inv = stub.regional(regional, &plan(&[Source::EfsFileSystems])).await;
-        assert_eq!(unknown(&inv.efs_file_systems), (
+        assert_eq!(unknown(&inv.efs.file_systems), (
             Cause::Denied,
             "elasticfilesystem:DescribeFileSystems access denied: AccessDeniedException: \
              not authorized to perform: elasticfilesystem:DescribeFileSystems"
@@ -77,7 +77,7 @@ mod tests {
     async fn throttling_past_the_attempts_is_unknown_throttled() {
         let stub = Stub::start(|_| Protocol::Json.throttled()).await;
         let inv = stub.regional(regional, &plan(&[Source::EfsFileSystems])).await;
-        assert_eq!(unknown(&inv.efs_file_systems), (
+        assert_eq!(unknown(&inv.efs.file_systems), (
             Cause::Throttled,
             "elasticfilesystem:DescribeFileSystems throttled after every retry: ThrottlingException: Rate exceeded"
         ));
@@ -87,7 +87,7 @@ mod tests {
     async fn nothing_is_sent_when_the_plan_holds_no_efs_source() {
         let stub = Stub::start(|r| panic!("sent {}", r.action)).await;
         let inv = stub.regional(regional, &plan(&[Source::Vpcs])).await;
-        assert_eq!(unknown(&inv.efs_file_systems).0, Cause::NotCollected);
+        assert_eq!(unknown(&inv.efs.file_systems).0, Cause::NotCollected);
         assert!(stub.actions().is_empty());
     }
 }

@@ -1,7 +1,7 @@
 //! GuardDuty: detectors.
 
 use rampart_checks::Collected;
-use rampart_checks::inventory::monitoring::GuardDutyDetector;
+use rampart_checks::inventory::guardduty::GuardDutyDetector;
 
 use rampart_checks::inventory::{Plan, RegionInventory, Source, Unavailable};
 
@@ -27,13 +27,13 @@ async fn detectors(client: &aws_sdk_guardduty::Client) -> Result<Vec<GuardDutyDe
 pub(super) fn regional<'a>(session: &'a Session, region: &'a str, plan: &'a Plan) -> RegionalRead<'a> {
     Box::pin(async move {
         let read = tracked(plan, Source::GuardDutyDetectors, guardduty_detectors(&session.guardduty(region))).await;
-        Box::new(move |inv: &mut RegionInventory| inv.guardduty_detectors = read) as Apply<_>
+        Box::new(move |inv: &mut RegionInventory| inv.guardduty.detectors = read) as Apply<_>
     })
 }
 
 #[cfg(test)]
 mod tests {
-    use rampart_checks::inventory::monitoring::GuardDutyDetector;
+    use rampart_checks::inventory::guardduty::GuardDutyDetector;
     use rampart_checks::inventory::{Cause, Source};
 
     use super::regional;
@@ -51,7 +51,7 @@ mod tests {
         })
         .await;
         let inv = stub.regional(regional, &plan(&[Source::GuardDutyDetectors])).await;
-        assert_eq!(known(&inv.guardduty_detectors), &[GuardDutyDetector { detector_id: "d1".into(), status: Some("ENABLED".into()) }]);
+        assert_eq!(known(&inv.guardduty.detectors), &[GuardDutyDetector { detector_id: "d1".into(), status: Some("ENABLED".into()) }]);
     }
 
     #[tokio::test]
@@ -59,7 +59,7 @@ mod tests {
         // GuardDuty not enabled in the region: it lists no detector.
         let stub = Stub::start(|_| json(r#"{"detectorIds":[]}"#)).await;
         let inv = stub.regional(regional, &plan(&[Source::GuardDutyDetectors])).await;
-        assert_eq!(known(&inv.guardduty_detectors), &[]);
+        assert_eq!(known(&inv.guardduty.detectors), &[]);
         assert_eq!(stub.actions(), ["REST GET /detector"]);
     }
 
@@ -67,7 +67,7 @@ mod tests {
     async fn a_denied_listing_is_unknown_with_the_reason() {
         let stub = Stub::start(|_| Protocol::Json.denied("guardduty:ListDetectors")).await;
         let inv = stub.regional(regional, &plan(&[Source::GuardDutyDetectors])).await;
-        assert_eq!(unknown(&inv.guardduty_detectors), (
+        assert_eq!(unknown(&inv.guardduty.detectors), (
             Cause::Denied,
             "guardduty:ListDetectors access denied: AccessDeniedException: not authorized to perform: guardduty:ListDetectors"
         ));
@@ -82,7 +82,7 @@ mod tests {
         })
         .await;
         let inv = stub.regional(regional, &plan(&[Source::GuardDutyDetectors])).await;
-        assert_eq!(unknown(&inv.guardduty_detectors), (
+        assert_eq!(unknown(&inv.guardduty.detectors), (
             Cause::Throttled,
             "guardduty:GetDetector throttled after every retry: ThrottlingException: Rate exceeded"
         ));

@@ -1,7 +1,7 @@
 //! CloudWatch Logs: metric filters.
 
 use rampart_checks::Collected;
-use rampart_checks::inventory::monitoring::{MetricFilter, MetricTransformation};
+use rampart_checks::inventory::logs::{MetricFilter, MetricTransformation};
 
 use rampart_checks::inventory::{Plan, RegionInventory, Source};
 
@@ -33,13 +33,13 @@ pub async fn metric_filters(client: &aws_sdk_cloudwatchlogs::Client) -> Collecte
 pub(super) fn regional<'a>(session: &'a Session, region: &'a str, plan: &'a Plan) -> RegionalRead<'a> {
     Box::pin(async move {
         let read = tracked(plan, Source::MetricFilters, metric_filters(&session.logs(region))).await;
-        Box::new(move |inv: &mut RegionInventory| inv.metric_filters = read) as Apply<_>
+        Box::new(move |inv: &mut RegionInventory| inv.logs.metric_filters = read) as Apply<_>
     })
 }
 
 #[cfg(test)]
 mod tests {
-    use rampart_checks::inventory::monitoring::{MetricFilter, MetricTransformation};
+    use rampart_checks::inventory::logs::{MetricFilter, MetricTransformation};
     use rampart_checks::inventory::{Cause, Source};
 
     use super::regional;
@@ -56,7 +56,7 @@ mod tests {
         })
         .await;
         let inv = stub.regional(regional, &plan(&[Source::MetricFilters])).await;
-        assert_eq!(known(&inv.metric_filters), &[MetricFilter {
+        assert_eq!(known(&inv.logs.metric_filters), &[MetricFilter {
             filter_name: "console-signin".into(),
             log_group_name: "trail".into(),
             filter_pattern: "{ $.eventName = ConsoleLogin }".into(),
@@ -68,7 +68,7 @@ mod tests {
     async fn a_denied_listing_is_unknown_with_the_reason() {
         let stub = Stub::start(|_| Protocol::Json.denied("logs:DescribeMetricFilters")).await;
         let inv = stub.regional(regional, &plan(&[Source::MetricFilters])).await;
-        assert_eq!(unknown(&inv.metric_filters), (
+        assert_eq!(unknown(&inv.logs.metric_filters), (
             Cause::Denied,
             "logs:DescribeMetricFilters access denied: AccessDeniedException: not authorized to perform: logs:DescribeMetricFilters"
         ));
@@ -78,7 +78,7 @@ mod tests {
     async fn throttling_past_the_attempts_is_unknown_throttled() {
         let stub = Stub::start(|_| Protocol::Json.throttled()).await;
         let inv = stub.regional(regional, &plan(&[Source::MetricFilters])).await;
-        assert_eq!(unknown(&inv.metric_filters), (
+        assert_eq!(unknown(&inv.logs.metric_filters), (
             Cause::Throttled,
             "logs:DescribeMetricFilters throttled after every retry: ThrottlingException: Rate exceeded"
         ));

@@ -10,9 +10,9 @@ use crate::aws::{Session, read};
 /// Macie GetMacieSession. Where Macie is off, AWS answers AccessDenied "Macie is not
 /// enabled" (or ResourceNotFound, as emulators do): that is data, `None`; any other denial
 /// is not.
-pub async fn macie_session(client: &aws_sdk_macie2::Client) -> Collected<Option<rampart_checks::inventory::services::MacieSession>> {
+pub async fn macie_session(client: &aws_sdk_macie2::Client) -> Collected<Option<rampart_checks::inventory::macie::MacieSession>> {
     read::optional("macie2:GetMacieSession", client.get_macie_session().send(), |out| {
-        Some(rampart_checks::inventory::services::MacieSession {
+        Some(rampart_checks::inventory::macie::MacieSession {
             status: out.status().map(|s| s.as_str().to_string()).unwrap_or_default(),
         })
     })
@@ -23,13 +23,13 @@ pub async fn macie_session(client: &aws_sdk_macie2::Client) -> Collected<Option<
 pub(super) fn regional<'a>(session: &'a Session, region: &'a str, plan: &'a Plan) -> RegionalRead<'a> {
     Box::pin(async move {
         let read = tracked(plan, Source::MacieSession, macie_session(&session.macie(region))).await;
-        Box::new(move |inv: &mut RegionInventory| inv.macie_session = read) as Apply<_>
+        Box::new(move |inv: &mut RegionInventory| inv.macie.session = read) as Apply<_>
     })
 }
 
 #[cfg(test)]
 mod tests {
-    use rampart_checks::inventory::services::MacieSession;
+    use rampart_checks::inventory::macie::MacieSession;
     use rampart_checks::inventory::{Cause, Source};
 
     use super::regional;
@@ -43,7 +43,7 @@ mod tests {
         })
         .await;
         let inv = stub.regional(regional, &plan(&[Source::MacieSession])).await;
-        assert_eq!(known(&inv.macie_session), &Some(MacieSession { status: "PAUSED".into() }));
+        assert_eq!(known(&inv.macie.session), &Some(MacieSession { status: "PAUSED".into() }));
     }
 
     #[tokio::test]
@@ -54,7 +54,7 @@ mod tests {
         ] {
             let stub = Stub::start(move |_| Protocol::Json.error(status, code, message)).await;
             let inv = stub.regional(regional, &plan(&[Source::MacieSession])).await;
-            assert_eq!(known(&inv.macie_session), &None, "{code}");
+            assert_eq!(known(&inv.macie.session), &None, "{code}");
         }
     }
 
@@ -62,7 +62,7 @@ mod tests {
     async fn any_other_denial_is_unknown_with_the_reason() {
         let stub = Stub::start(|_| Protocol::Json.denied("macie2:GetMacieSession")).await;
         let inv = stub.regional(regional, &plan(&[Source::MacieSession])).await;
-        assert_eq!(unknown(&inv.macie_session), (
+        assert_eq!(unknown(&inv.macie.session), (
             Cause::Denied,
             "macie2:GetMacieSession access denied: AccessDeniedException: not authorized to perform: macie2:GetMacieSession"
         ));

@@ -1,7 +1,7 @@
 //! RDS: DB instances and clusters.
 
 use rampart_checks::Collected;
-use rampart_checks::inventory::services::{DbCluster, DbInstance};
+use rampart_checks::inventory::rds::{DbCluster, DbInstance};
 
 use rampart_checks::inventory::{Plan, RegionInventory, Source};
 
@@ -13,7 +13,6 @@ pub async fn db_instances(client: &aws_sdk_rds::Client) -> Collected<Vec<DbInsta
         DbInstance {
             db_instance_identifier: d.db_instance_identifier().unwrap_or_default().to_string(),
             arn: d.db_instance_arn().map(str::to_string),
-            engine: d.engine().map(str::to_string),
             storage_encrypted: d.storage_encrypted().unwrap_or(false),
             publicly_accessible: d.publicly_accessible().unwrap_or(false),
             auto_minor_version_upgrade: d.auto_minor_version_upgrade().unwrap_or(false),
@@ -29,7 +28,6 @@ pub async fn db_clusters(client: &aws_sdk_rds::Client) -> Collected<Vec<DbCluste
         DbCluster {
             db_cluster_identifier: d.db_cluster_identifier().unwrap_or_default().to_string(),
             arn: d.db_cluster_arn().map(str::to_string),
-            engine: d.engine().map(str::to_string),
             storage_encrypted: d.storage_encrypted().unwrap_or(false),
             multi_az: d.multi_az().unwrap_or(false),
         }
@@ -46,15 +44,15 @@ pub(super) fn regional<'a>(session: &'a Session, region: &'a str, plan: &'a Plan
             tracked(plan, Source::RdsClusters, db_clusters(&client)),
         );
         Box::new(move |inv: &mut RegionInventory| {
-            inv.rds_instances = instances;
-            inv.rds_clusters = clusters;
+            inv.rds.db_instances = instances;
+            inv.rds.db_clusters = clusters;
         }) as Apply<_>
     })
 }
 
 #[cfg(test)]
 mod tests {
-    use rampart_checks::inventory::services::{DbCluster, DbInstance};
+    use rampart_checks::inventory::rds::{DbCluster, DbInstance};
     use rampart_checks::inventory::{Cause, Source};
 
     use super::regional;
@@ -84,20 +82,18 @@ mod tests {
     async fn instances_and_clusters_are_read() {
         let stub = Stub::start(answer).await;
         let inv = stub.regional(regional, &plan(&[Source::RdsInstances, Source::RdsClusters])).await;
-        assert_eq!(known(&inv.rds_instances), &[DbInstance {
+        assert_eq!(known(&inv.rds.db_instances), &[DbInstance {
             db_instance_identifier: "orders".into(),
             arn: Some("arn:aws:rds:us-east-1:123456789012:db:orders".into()),
-            engine: Some("postgres".into()),
             storage_encrypted: true,
             publicly_accessible: true,
             auto_minor_version_upgrade: false,
             multi_az: true,
             db_cluster_identifier: Some("orders-cluster".into()),
         }]);
-        assert_eq!(known(&inv.rds_clusters), &[DbCluster {
+        assert_eq!(known(&inv.rds.db_clusters), &[DbCluster {
             db_cluster_identifier: "orders-cluster".into(),
             arn: Some("arn:aws:rds:us-east-1:123456789012:cluster:orders-cluster".into()),
-            engine: Some("aurora-postgresql".into()),
             storage_encrypted: false,
             multi_az: false,
         }]);
@@ -113,8 +109,8 @@ mod tests {
         })
         .await;
         let inv = stub.regional(regional, &plan(&[Source::RdsInstances, Source::RdsClusters])).await;
-        assert_eq!(known(&inv.rds_instances).len(), 1);
-        assert_eq!(unknown(&inv.rds_clusters), (
+        assert_eq!(known(&inv.rds.db_instances).len(), 1);
+        assert_eq!(unknown(&inv.rds.db_clusters), (
             Cause::Denied,
             "rds:DescribeDBClusters access denied: AccessDenied: User is not authorized to perform: rds:DescribeDBClusters"
         ));
@@ -124,11 +120,11 @@ mod tests {
     async fn only_the_planned_call_is_sent_and_throttling_is_unknown_throttled() {
         let stub = Stub::start(|_| Protocol::Query.throttled()).await;
         let inv = stub.regional(regional, &plan(&[Source::RdsInstances])).await;
-        assert_eq!(unknown(&inv.rds_instances), (
+        assert_eq!(unknown(&inv.rds.db_instances), (
             Cause::Throttled,
             "rds:DescribeDBInstances throttled after every retry: Throttling: Rate exceeded"
         ));
-        assert_eq!(unknown(&inv.rds_clusters).0, Cause::NotCollected);
+        assert_eq!(unknown(&inv.rds.db_clusters).0, Cause::NotCollected);
         assert_eq!(stub.actions(), ["DescribeDBInstances"]);
     }
 }

@@ -9,7 +9,7 @@ use rampart_checks::inventory::s3::{Bucket, BucketEncryption, Grant, LoggingTarg
 
 use rampart_checks::inventory::{Plan, Source};
 
-use super::{read, to_chrono};
+use super::read;
 use crate::aws::{Session, read};
 
 /// The reads of `plan`'s S3 sources.
@@ -37,7 +37,7 @@ async fn account_public_access_block(session: &Session, region: &str) -> Collect
 async fn buckets(session: &Session, home_region: &str, plan: &Plan) -> Collected<Vec<Bucket>> {
     let home = session.s3(home_region);
     let listed = read::all("s3:ListBuckets", home.list_buckets().into_paginator().items().send(), |b| {
-        (b.name().unwrap_or_default().to_string(), b.creation_date().and_then(to_chrono), b.bucket_region().map(str::to_string))
+        (b.name().unwrap_or_default().to_string(), b.bucket_region().map(str::to_string))
     });
     let listed = match listed.await {
         Ok(listed) => listed,
@@ -45,14 +45,14 @@ async fn buckets(session: &Session, home_region: &str, plan: &Plan) -> Collected
     };
     // Where ListBuckets does not say a bucket's region, ask, a few buckets at a time.
     let located = stream::iter(listed)
-        .map(|(name, creation_date, listed_region)| {
+        .map(|(name, listed_region)| {
             let home = &home;
             async move {
                 let region = match listed_region {
                     Some(r) => Collected::Known(r),
                     None => bucket_location(home, &name).await,
                 };
-                (name, creation_date, region)
+                (name, region)
             }
         })
         .buffered(super::PER_RESOURCE_CONCURRENCY)
@@ -61,15 +61,15 @@ async fn buckets(session: &Session, home_region: &str, plan: &Plan) -> Collected
     // One client per bucket region, shared by the buckets there.
     let mut clients: HashMap<String, aws_sdk_s3::Client> = HashMap::new();
     let mut jobs = Vec::with_capacity(located.len());
-    for (name, creation_date, region) in located {
+    for (name, region) in located {
         let client = match &region {
             Collected::Known(r) => clients.entry(r.clone()).or_insert_with(|| session.s3(r)).clone(),
             Collected::Unknown(_) => home.clone(),
         };
-        jobs.push((name, creation_date, region, client));
+        jobs.push((name, region, client));
     }
     let buckets = stream::iter(jobs)
-        .map(|(name, creation_date, region, client)| async move { bucket(client, name, creation_date, region, plan).await })
+        .map(|(name, region, client)| async move { bucket(client, name, region, plan).await })
         .buffered(super::PER_RESOURCE_CONCURRENCY)
         .collect::<Vec<_>>()
         .await;
@@ -90,7 +90,6 @@ async fn bucket_location(client: &aws_sdk_s3::Client, name: &str) -> Collected<S
 async fn bucket(
     client: aws_sdk_s3::Client,
     name: String,
-    creation_date: Option<chrono::DateTime<chrono::Utc>>,
     region: Collected<String>,
     plan: &Plan,
 ) -> Bucket {
@@ -106,7 +105,6 @@ async fn bucket(
                 Some(BucketEncryption {
                     sse_algorithm: default.sse_algorithm().as_str().to_string(),
                     kms_master_key_id: default.kms_master_key_id().map(str::to_string),
-                    bucket_key_enabled: rule.bucket_key_enabled(),
                 })
             })
         ),
@@ -142,7 +140,6 @@ async fn bucket(
                     .iter()
                     .map(|g| Grant {
                         grantee_uri: g.grantee().and_then(|x| x.uri()).map(str::to_string),
-                        grantee_id: g.grantee().and_then(|x| x.id()).map(str::to_string),
                         permission: g.permission().map(|p| p.as_str().to_string()).unwrap_or_default(),
                     })
                     .collect()
@@ -162,12 +159,11 @@ async fn bucket(
             read::value("s3:GetBucketLogging", c.get_bucket_logging().bucket(n).send(), |out| {
                 out.logging_enabled().map(|l| LoggingTarget {
                     target_bucket: l.target_bucket().to_string(),
-                    target_prefix: Some(l.target_prefix().to_string()).filter(|p| !p.is_empty()),
                 })
             })
         ),
     );
-    Bucket { name, region, creation_date, encryption, public_access_block, policy, policy_is_public, acl_grants, versioning, logging }
+    Bucket { name, region, encryption, public_access_block, policy, policy_is_public, acl_grants, versioning, logging }
 }
 
 /// The table's entry: the S3 reads the plan holds, listed through the home region.
@@ -243,12 +239,10 @@ mod tests {
         assert_eq!(buckets.iter().map(|b| b.name.as_str()).collect::<Vec<_>>(), ["logs", "eu-data"]);
         assert_eq!(buckets[0].region, Collected::Known("us-east-1".to_string()));
         assert_eq!(buckets[1].region, Collected::Known("eu-west-1".to_string()));
-        assert_eq!(buckets[1].creation_date.map(|t| t.to_rfc3339()).as_deref(), Some("2024-01-02T03:04:05+00:00"));
         let eu = &buckets[1];
         assert_eq!(known(&eu.encryption), &Some(BucketEncryption {
             sse_algorithm: "aws:kms".into(),
             kms_master_key_id: Some("arn:aws:kms:eu-west-1:123456789012:key/k".into()),
-            bucket_key_enabled: Some(true),
         }));
         let block =
             PublicAccessBlock { block_public_acls: true, ignore_public_acls: true, block_public_policy: true, restrict_public_buckets: false };
@@ -257,11 +251,10 @@ mod tests {
         assert_eq!(known(&eu.policy_is_public), &Some(false));
         assert_eq!(known(&eu.acl_grants), &[Grant {
             grantee_uri: Some("http://acs.amazonaws.com/groups/global/AllUsers".into()),
-            grantee_id: None,
             permission: "READ".into(),
         }]);
         assert_eq!(known(&eu.versioning), &Versioning { status: Some("Enabled".into()), mfa_delete: Some("Disabled".into()) });
-        assert_eq!(known(&eu.logging), &Some(LoggingTarget { target_bucket: "logs".into(), target_prefix: Some("eu-data/".into()) }));
+        assert_eq!(known(&eu.logging), &Some(LoggingTarget { target_bucket: "logs".into() }));
         assert_eq!(known(&s3.account_public_access_block), &Some(block));
 
         // Only the bucket whose region was not listed is located; each bucket's settings go

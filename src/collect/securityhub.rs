@@ -1,7 +1,7 @@
 //! Security Hub: the hub.
 
 use rampart_checks::Collected;
-use rampart_checks::inventory::monitoring::SecurityHub;
+use rampart_checks::inventory::securityhub::SecurityHub;
 
 use rampart_checks::inventory::{Plan, RegionInventory, Source};
 
@@ -11,7 +11,7 @@ use crate::aws::{Session, read};
 /// DescribeHub; "Account is not subscribed to AWS Security Hub" is an answer, `None`.
 pub async fn securityhub(client: &aws_sdk_securityhub::Client) -> Collected<Option<SecurityHub>> {
     read::optional("securityhub:DescribeHub", client.describe_hub().send(), |out| {
-        Some(SecurityHub { hub_arn: out.hub_arn().map(str::to_string), subscribed_at: out.subscribed_at().map(str::to_string) })
+        Some(SecurityHub { hub_arn: out.hub_arn().map(str::to_string) })
     })
     .await
 }
@@ -20,13 +20,13 @@ pub async fn securityhub(client: &aws_sdk_securityhub::Client) -> Collected<Opti
 pub(super) fn regional<'a>(session: &'a Session, region: &'a str, plan: &'a Plan) -> RegionalRead<'a> {
     Box::pin(async move {
         let read = tracked(plan, Source::SecurityHub, securityhub(&session.securityhub(region))).await;
-        Box::new(move |inv: &mut RegionInventory| inv.securityhub = read) as Apply<_>
+        Box::new(move |inv: &mut RegionInventory| inv.securityhub.hub = read) as Apply<_>
     })
 }
 
 #[cfg(test)]
 mod tests {
-    use rampart_checks::inventory::monitoring::SecurityHub;
+    use rampart_checks::inventory::securityhub::SecurityHub;
     use rampart_checks::inventory::{Cause, Source};
 
     use super::regional;
@@ -43,9 +43,8 @@ mod tests {
         })
         .await;
         let inv = stub.regional(regional, &plan(&[Source::SecurityHub])).await;
-        assert_eq!(known(&inv.securityhub), &Some(SecurityHub {
+        assert_eq!(known(&inv.securityhub.hub), &Some(SecurityHub {
             hub_arn: Some("arn:aws:securityhub:us-east-1:123456789012:hub/default".into()),
-            subscribed_at: Some("2024-01-02T03:04:05.000Z".into()),
         }));
     }
 
@@ -54,7 +53,7 @@ mod tests {
         for (status, code) in [("401 Unauthorized", "InvalidAccessException"), ("404 Not Found", "ResourceNotFoundException")] {
             let stub = Stub::start(move |_| Protocol::Json.error(status, code, "Account is not subscribed to AWS Security Hub")).await;
             let inv = stub.regional(regional, &plan(&[Source::SecurityHub])).await;
-            assert_eq!(known(&inv.securityhub), &None, "{code}");
+            assert_eq!(known(&inv.securityhub.hub), &None, "{code}");
         }
     }
 
@@ -62,7 +61,7 @@ mod tests {
     async fn a_denied_call_is_unknown_with_the_reason() {
         let stub = Stub::start(|_| Protocol::Json.denied("securityhub:DescribeHub")).await;
         let inv = stub.regional(regional, &plan(&[Source::SecurityHub])).await;
-        assert_eq!(unknown(&inv.securityhub), (
+        assert_eq!(unknown(&inv.securityhub.hub), (
             Cause::Denied,
             "securityhub:DescribeHub access denied: AccessDeniedException: not authorized to perform: securityhub:DescribeHub"
         ));

@@ -1,7 +1,7 @@
 //! SNS: subscriptions.
 
 use rampart_checks::Collected;
-use rampart_checks::inventory::monitoring::Subscription;
+use rampart_checks::inventory::sns::Subscription;
 
 use rampart_checks::inventory::{Plan, RegionInventory, Source};
 
@@ -13,7 +13,6 @@ pub async fn subscriptions(client: &aws_sdk_sns::Client) -> Collected<Vec<Subscr
     read::items("sns:ListSubscriptions", client.list_subscriptions().into_paginator().items().send(), |s| {
         Subscription {
             topic_arn: s.topic_arn().unwrap_or_default().to_string(),
-            protocol: s.protocol().map(str::to_string),
             subscription_arn: s.subscription_arn().map(str::to_string),
         }
     })
@@ -24,13 +23,13 @@ pub async fn subscriptions(client: &aws_sdk_sns::Client) -> Collected<Vec<Subscr
 pub(super) fn regional<'a>(session: &'a Session, region: &'a str, plan: &'a Plan) -> RegionalRead<'a> {
     Box::pin(async move {
         let read = tracked(plan, Source::SnsSubscriptions, subscriptions(&session.sns(region))).await;
-        Box::new(move |inv: &mut RegionInventory| inv.sns_subscriptions = read) as Apply<_>
+        Box::new(move |inv: &mut RegionInventory| inv.sns.subscriptions = read) as Apply<_>
     })
 }
 
 #[cfg(test)]
 mod tests {
-    use rampart_checks::inventory::monitoring::Subscription;
+    use rampart_checks::inventory::sns::Subscription;
     use rampart_checks::inventory::{Cause, Source};
 
     use super::regional;
@@ -60,12 +59,11 @@ mod tests {
         })
         .await;
         let inv = stub.regional(regional, &plan(&[Source::SnsSubscriptions])).await;
-        let subscription = |topic: &str, protocol: &str| Subscription {
+        let subscription = |topic: &str| Subscription {
             topic_arn: format!("arn:aws:sns:us-east-1:123456789012:{topic}"),
-            protocol: Some(protocol.into()),
             subscription_arn: Some(format!("arn:aws:sns:us-east-1:123456789012:{topic}:1")),
         };
-        assert_eq!(known(&inv.sns_subscriptions), &[subscription("alarms", "email"), subscription("billing", "sqs")]);
+        assert_eq!(known(&inv.sns.subscriptions), &[subscription("alarms"), subscription("billing")]);
         assert_eq!(stub.actions(), ["ListSubscriptions", "ListSubscriptions"]);
     }
 
@@ -74,7 +72,7 @@ mod tests {
         let stub =
             Stub::start(|_| Protocol::Query.error("403 Forbidden", "AuthorizationError", "not authorized to perform: SNS:ListSubscriptions")).await;
         let inv = stub.regional(regional, &plan(&[Source::SnsSubscriptions])).await;
-        assert_eq!(unknown(&inv.sns_subscriptions), (
+        assert_eq!(unknown(&inv.sns.subscriptions), (
             Cause::Denied,
             "sns:ListSubscriptions access denied: AuthorizationError: not authorized to perform: SNS:ListSubscriptions"
         ));
@@ -87,7 +85,7 @@ mod tests {
         })
         .await;
         let inv = stub.regional(regional, &plan(&[Source::SnsSubscriptions])).await;
-        assert_eq!(unknown(&inv.sns_subscriptions), (
+        assert_eq!(unknown(&inv.sns.subscriptions), (
             Cause::Throttled,
             "sns:ListSubscriptions throttled after every retry: Throttling: Rate exceeded"
         ));

@@ -1,7 +1,7 @@
 //! SSM (patching): managed instances and patch compliance.
 
 use rampart_checks::Collected;
-use rampart_checks::inventory::services::{ManagedInstance, PatchCompliance};
+use rampart_checks::inventory::ssm::{ManagedInstance, PatchCompliance};
 
 use rampart_checks::inventory::{Plan, RegionInventory, Source};
 
@@ -15,7 +15,6 @@ pub async fn managed_instances(client: &aws_sdk_ssm::Client) -> Collected<Vec<Ma
         |i| ManagedInstance {
             instance_id: i.instance_id().unwrap_or_default().to_string(),
             ping_status: i.ping_status().map(|p| p.as_str().to_string()),
-            platform_name: i.platform_name().map(str::to_string),
         }
     )
     .await
@@ -55,15 +54,15 @@ pub(super) fn regional<'a>(session: &'a Session, region: &'a str, plan: &'a Plan
             tracked(plan, Source::SsmPatchCompliance, patch_compliance(&client)),
         );
         Box::new(move |inv: &mut RegionInventory| {
-            inv.ssm_managed_instances = managed;
-            inv.ssm_patch_compliance = patches;
+            inv.ssm.managed_instances = managed;
+            inv.ssm.patch_compliance = patches;
         }) as Apply<_>
     })
 }
 
 #[cfg(test)]
 mod tests {
-    use rampart_checks::inventory::services::{ManagedInstance, PatchCompliance};
+    use rampart_checks::inventory::ssm::{ManagedInstance, PatchCompliance};
     use rampart_checks::inventory::{Cause, Source};
 
     use super::regional;
@@ -87,12 +86,11 @@ mod tests {
         })
         .await;
         let inv = stub.regional(regional, &plan(&[Source::SsmManagedInstances, Source::SsmPatchCompliance])).await;
-        assert_eq!(known(&inv.ssm_managed_instances), &[ManagedInstance {
+        assert_eq!(known(&inv.ssm.managed_instances), &[ManagedInstance {
             instance_id: "i-1".into(),
             ping_status: Some("Online".into()),
-            platform_name: Some("Amazon Linux".into()),
         }]);
-        assert_eq!(known(&inv.ssm_patch_compliance), &[PatchCompliance {
+        assert_eq!(known(&inv.ssm.patch_compliance), &[PatchCompliance {
             resource_id: "i-1".into(),
             status: "NON_COMPLIANT".into(),
             non_compliant_critical: 1,
@@ -105,12 +103,12 @@ mod tests {
     async fn denied_calls_are_unknown_with_the_reason() {
         let stub = Stub::start(|r| Protocol::Json.denied(&format!("ssm:{}", r.action))).await;
         let inv = stub.regional(regional, &plan(&[Source::SsmManagedInstances, Source::SsmPatchCompliance])).await;
-        assert_eq!(unknown(&inv.ssm_managed_instances), (
+        assert_eq!(unknown(&inv.ssm.managed_instances), (
             Cause::Denied,
             "ssm:DescribeInstanceInformation access denied: AccessDeniedException: \
              not authorized to perform: ssm:DescribeInstanceInformation"
         ));
-        assert_eq!(unknown(&inv.ssm_patch_compliance), (
+        assert_eq!(unknown(&inv.ssm.patch_compliance), (
             Cause::Denied,
             "ssm:ListResourceComplianceSummaries access denied: AccessDeniedException: \
              not authorized to perform: ssm:ListResourceComplianceSummaries"
@@ -121,11 +119,11 @@ mod tests {
     async fn only_the_planned_call_is_sent_and_throttling_is_unknown_throttled() {
         let stub = Stub::start(|_| Protocol::Json.throttled()).await;
         let inv = stub.regional(regional, &plan(&[Source::SsmPatchCompliance])).await;
-        assert_eq!(unknown(&inv.ssm_patch_compliance), (
+        assert_eq!(unknown(&inv.ssm.patch_compliance), (
             Cause::Throttled,
             "ssm:ListResourceComplianceSummaries throttled after every retry: ThrottlingException: Rate exceeded"
         ));
-        assert_eq!(unknown(&inv.ssm_managed_instances).0, Cause::NotCollected);
+        assert_eq!(unknown(&inv.ssm.managed_instances).0, Cause::NotCollected);
         assert_eq!(stub.actions(), ["ListResourceComplianceSummaries"]);
     }
 }

@@ -39,7 +39,7 @@ declare_check! {
 
 fn evaluate(account: &AccountInventory, _ctx: &Context<'_>, out: &mut Findings) {
     let resource = account.resource();
-    let contact = match account.contacts.contact_information.as_result() {
+    let contact = match account.account.contact_information.as_result() {
         Ok(c) => c,
         Err(why) => {
             out.error(resource, format!("account contact information could not be read: {why}"));
@@ -89,7 +89,7 @@ mod tests {
 
     fn with(contact: Collected<Option<ContactInformation>>) -> AccountInventory {
         let mut account = AccountInventory::new(ACCOUNT, "aws", vec!["us-east-1".to_string()]);
-        account.contacts.contact_information = contact;
+        account.account.contact_information = contact;
         account
     }
 

@@ -68,7 +68,7 @@ mod tests {
         let mut a = account();
         let mut logged = bucket("logged");
         logged.logging =
-            Collected::Known(Some(LoggingTarget { target_bucket: "access-logs".into(), target_prefix: None }));
+            Collected::Known(Some(LoggingTarget { target_bucket: "access-logs".into() }));
         let mut unread = bucket("unread");
         unread.logging = denied();
         a.s3.buckets = Collected::Known(vec![logged, bucket("silent"), unread]);

@@ -92,7 +92,6 @@ mod tests {
     fn public_acl(mut b: Bucket) -> Bucket {
         b.acl_grants = Collected::Known(vec![Grant {
             grantee_uri: Some(ALL_USERS.into()),
-            grantee_id: None,
             permission: "READ".into(),
         }]);
         b

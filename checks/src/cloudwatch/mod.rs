@@ -29,7 +29,8 @@ use std::collections::BTreeSet;
 use crate::cloudtrail::{self, Tri};
 use crate::filter_pattern::{FilterPattern, PatternError};
 use crate::inventory::cloudtrail::Trail;
-use crate::inventory::monitoring::{MetricAlarm, MetricFilter, MetricTransformation};
+use crate::inventory::cloudwatch::MetricAlarm;
+use crate::inventory::logs::{MetricFilter, MetricTransformation};
 use crate::inventory::{AccountInventory, RegionInventory};
 use crate::registry::{Check, Findings};
 
@@ -293,7 +294,7 @@ impl Walk<'_> {
         let Some(region) = self.account.regional.get(&lg.region) else {
             return Verdict::Unknown(vec![format!("{where_}: region {} was not collected", lg.region)]);
         };
-        let filters = match region.metric_filters.as_result() {
+        let filters = match region.logs.metric_filters.as_result() {
             Ok(f) => f,
             Err(why) => {
                 return Verdict::Unknown(vec![format!("metric filters in {} could not be read: {why}", lg.region)]);
@@ -361,7 +362,7 @@ impl Walk<'_> {
 
     fn metric(&self, where_: &str, region_name: &str, region: &RegionInventory, t: &MetricTransformation) -> Verdict {
         let metric = format!("{}/{}", t.metric_namespace, t.metric_name);
-        let alarms = match region.metric_alarms.as_result() {
+        let alarms = match region.cloudwatch.metric_alarms.as_result() {
             Ok(a) => a,
             Err(why) => {
                 return Verdict::Unknown(vec![format!("CloudWatch alarms in {region_name} could not be read: {why}")]);
@@ -394,7 +395,7 @@ impl Walk<'_> {
                 topic.arn, topic.region
             )]);
         };
-        let subs = match region.sns_subscriptions.as_result() {
+        let subs = match region.sns.subscriptions.as_result() {
             Ok(s) => s,
             Err(why) => {
                 return Verdict::Unknown(vec![format!(

@@ -5,9 +5,14 @@ use crate::finding::Status;
 use crate::inventory::cloudtrail::{
     AdvancedEventSelector, DataResource, EventSelector, EventSelectors, FieldSelector, Trail, TrailStatus,
 };
-use crate::inventory::monitoring::{MetricAlarm, MetricFilter, MetricTransformation, Subscription};
+use crate::inventory::cloudwatch::MetricAlarm;
+use crate::inventory::logs::{MetricFilter, MetricTransformation};
+use crate::inventory::sns::Subscription;
 use crate::inventory::s3::{Bucket, Versioning};
-use crate::inventory::{AccountInventory, Collected, RegionInventory};
+use crate::inventory::{
+    AccessAnalyzerInventory, AccountInventory, CloudWatchInventory, Collected, ConfigInventory, GuardDutyInventory, LogsInventory,
+    RegionInventory, SecurityHubInventory, SnsInventory,
+};
 use crate::registry::{Check, Recorded};
 pub(crate) use crate::testing::{ACCOUNT, denied, run};
 
@@ -54,7 +59,7 @@ pub(crate) fn fs(field: &str, equals: &[&str]) -> FieldSelector {
 }
 
 pub(crate) fn advanced(field_selectors: Vec<FieldSelector>) -> AdvancedEventSelector {
-    AdvancedEventSelector { name: Some("selector".into()), field_selectors }
+    AdvancedEventSelector { field_selectors }
 }
 
 /// A trail that meets every CIS requirement: multi-region, logging, all management events,
@@ -65,8 +70,6 @@ pub(crate) fn trail(name: &str) -> Trail {
         trail_arn: format!("arn:aws:cloudtrail:{REGION}:{ACCOUNT}:trail/{name}"),
         home_region: REGION.to_string(),
         is_multi_region_trail: true,
-        is_organization_trail: false,
-        include_global_service_events: true,
         log_file_validation_enabled: true,
         kms_key_id: Some(format!("arn:aws:kms:{REGION}:{ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab")),
         s3_bucket_name: Some("trail-bucket".to_string()),
@@ -82,7 +85,6 @@ pub(crate) fn bucket(name: &str) -> Bucket {
     Bucket {
         name: name.to_string(),
         region: Collected::Known(REGION.to_string()),
-        creation_date: None,
         encryption: Collected::Known(None),
         public_access_block: Collected::Known(None),
         policy: Collected::Known(None),
@@ -96,13 +98,13 @@ pub(crate) fn bucket(name: &str) -> Bucket {
 /// A region where every monitoring input was read and is empty.
 pub(crate) fn empty_region() -> RegionInventory {
     RegionInventory {
-        metric_filters: Collected::Known(Vec::new()),
-        metric_alarms: Collected::Known(Vec::new()),
-        sns_subscriptions: Collected::Known(Vec::new()),
-        config_recorders: Collected::Known(Vec::new()),
-        guardduty_detectors: Collected::Known(Vec::new()),
-        securityhub: Collected::Known(None),
-        access_analyzers: Collected::Known(Vec::new()),
+        logs: LogsInventory { metric_filters: Collected::Known(Vec::new()) },
+        cloudwatch: CloudWatchInventory { metric_alarms: Collected::Known(Vec::new()) },
+        sns: SnsInventory { subscriptions: Collected::Known(Vec::new()) },
+        config: ConfigInventory { configuration_recorders: Collected::Known(Vec::new()) },
+        guardduty: GuardDutyInventory { detectors: Collected::Known(Vec::new()) },
+        securityhub: SecurityHubInventory { hub: Collected::Known(None) },
+        accessanalyzer: AccessAnalyzerInventory { analyzers: Collected::Known(Vec::new()) },
         ..RegionInventory::default()
     }
 }
@@ -159,7 +161,6 @@ pub(crate) fn metric_filter(name: &str, pattern: &str, metric: &str) -> MetricFi
 pub(crate) fn alarm(name: &str, metric: &str, topic: &str) -> MetricAlarm {
     MetricAlarm {
         alarm_name: name.to_string(),
-        alarm_arn: Some(format!("arn:aws:cloudwatch:{REGION}:{ACCOUNT}:alarm:{name}")),
         metric_name: Some(metric.to_string()),
         namespace: Some(NAMESPACE.to_string()),
         metrics: Vec::new(),
@@ -171,7 +172,6 @@ pub(crate) fn alarm(name: &str, metric: &str, topic: &str) -> MetricAlarm {
 pub(crate) fn subscription(topic: &str, confirmed: bool) -> Subscription {
     Subscription {
         topic_arn: topic_arn(topic),
-        protocol: Some("email".into()),
         subscription_arn: Some(if confirmed {
             format!("{}:6f2a1c3e-0000-4000-8000-000000000001", topic_arn(topic))
         } else {
@@ -186,9 +186,9 @@ pub(crate) fn monitored(pattern: &str) -> AccountInventory {
     let mut account = account();
     set_trails(&mut account, vec![trail("main")]);
     let region = region_mut(&mut account, REGION);
-    known_mut(&mut region.metric_filters).push(metric_filter("cis", pattern, "CisMetric"));
-    known_mut(&mut region.metric_alarms).push(alarm("cis-alarm", "CisMetric", TOPIC));
-    known_mut(&mut region.sns_subscriptions).push(subscription(TOPIC, true));
+    known_mut(&mut region.logs.metric_filters).push(metric_filter("cis", pattern, "CisMetric"));
+    known_mut(&mut region.cloudwatch.metric_alarms).push(alarm("cis-alarm", "CisMetric", TOPIC));
+    known_mut(&mut region.sns.subscriptions).push(subscription(TOPIC, true));
     account
 }
 
@@ -230,7 +230,7 @@ pub(crate) fn assert_monitoring_check(check: &Check, passing: &[&str], failing: 
         );
     }
     let mut unreadable = monitored(passing.first().copied().unwrap_or_default());
-    region_mut(&mut unreadable, REGION).metric_filters = denied();
+    region_mut(&mut unreadable, REGION).logs.metric_filters = denied();
     let (status, message) = verdict(check, &unreadable);
     assert_eq!(status, Status::Error, "{}: {message}", check.id);
     assert!(message.contains("AccessDenied"), "{message}");

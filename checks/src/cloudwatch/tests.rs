@@ -93,11 +93,6 @@ fn trail_links() {
     first_trail(&mut a).selectors = denied();
     assert_status(&a, Status::Error, &["event selectors of trail main could not be read"]);
 
-    // An organization trail (made in this, the management account) counts.
-    let mut a = monitored(GOOD);
-    first_trail(&mut a).is_organization_trail = true;
-    assert_status(&a, Status::Pass, &[]);
-
     // Advanced selectors recording all management events count.
     let mut a = monitored(GOOD);
     first_trail(&mut a).selectors = Collected::Known(EventSelectors {
@@ -111,7 +106,7 @@ fn trail_links() {
 fn a_known_gap_further_down_beats_an_unreadable_trail_status() {
     let mut a = monitored(GOOD);
     first_trail(&mut a).status = denied();
-    known_mut(&mut region(&mut a).metric_alarms).clear();
+    known_mut(&mut region(&mut a).cloudwatch.metric_alarms).clear();
     assert_status(&a, Status::Fail, &["no alarm watches its metric CISBenchmark/CisMetric"]);
 }
 
@@ -140,11 +135,11 @@ fn log_group_links() {
     assert_status(&a, Status::Error, &["not-an-arn"]);
 
     let mut a = monitored(GOOD);
-    known_mut(&mut region(&mut a).metric_filters)[0].log_group_name = "some-other-group".into();
+    known_mut(&mut region(&mut a).logs.metric_filters)[0].log_group_name = "some-other-group".into();
     assert_status(&a, Status::Fail, &["log group aws-cloudtrail-logs (us-east-1) has no metric filter"]);
 
     let mut a = monitored(GOOD);
-    region(&mut a).metric_filters = denied();
+    region(&mut a).logs.metric_filters = denied();
     assert_status(&a, Status::Error, &["metric filters in us-east-1 could not be read"]);
 }
 
@@ -168,25 +163,25 @@ fn filter_links() {
 
     // A malformed filter does not hide a good one next to it.
     let mut a = monitored(GOOD);
-    known_mut(&mut region(&mut a).metric_filters).insert(0, metric_filter("broken", "{ (", "CisMetric"));
+    known_mut(&mut region(&mut a).logs.metric_filters).insert(0, metric_filter("broken", "{ (", "CisMetric"));
     assert_status(&a, Status::Pass, &["filter cis"]);
 
     // A pattern Rampart cannot evaluate, on a complete chain: cannot decide.
     assert_status(&monitored("{ $.eventName = %CreateUs.r% }"), Status::Error, &["regular expressions", "filter cis"]);
     // … but without an alarm on its metric it could not pass anyway.
     let mut a = monitored("{ $.eventName = %CreateUs.r% }");
-    known_mut(&mut region(&mut a).metric_alarms).clear();
+    known_mut(&mut region(&mut a).cloudwatch.metric_alarms).clear();
     assert_status(&a, Status::Fail, &["no alarm watches its metric"]);
 
     let mut a = monitored(GOOD);
-    known_mut(&mut region(&mut a).metric_filters)[0].metric_transformations.clear();
+    known_mut(&mut region(&mut a).logs.metric_filters)[0].metric_transformations.clear();
     assert_status(&a, Status::Fail, &["publishes no metric"]);
 }
 
 #[test]
 fn filter_reasons_are_listed_closest_first_and_capped() {
     let mut a = monitored("{ $.eventName = Nothing }");
-    let filters = known_mut(&mut region(&mut a).metric_filters);
+    let filters = known_mut(&mut region(&mut a).logs.metric_filters);
     for i in 0..6 {
         filters.push(metric_filter(&format!("extra{i}"), "{ $.eventName = Nope }", "Other"));
     }
@@ -200,65 +195,65 @@ fn filter_reasons_are_listed_closest_first_and_capped() {
 #[test]
 fn alarm_links() {
     let mut a = monitored(GOOD);
-    known_mut(&mut region(&mut a).metric_alarms).clear();
+    known_mut(&mut region(&mut a).cloudwatch.metric_alarms).clear();
     assert_status(&a, Status::Fail, &["counts user creations but no alarm watches its metric CISBenchmark/CisMetric"]);
 
     let mut a = monitored(GOOD);
-    known_mut(&mut region(&mut a).metric_alarms)[0].namespace = Some("Other".into());
+    known_mut(&mut region(&mut a).cloudwatch.metric_alarms)[0].namespace = Some("Other".into());
     assert_status(&a, Status::Fail, &["no alarm watches its metric"]);
 
     // A metric-math alarm over the filter's metric counts.
     let mut a = monitored(GOOD);
-    let alarm = &mut known_mut(&mut region(&mut a).metric_alarms)[0];
+    let alarm = &mut known_mut(&mut region(&mut a).cloudwatch.metric_alarms)[0];
     alarm.metric_name = None;
     alarm.namespace = None;
     alarm.metrics = vec![(NAMESPACE.to_string(), "CisMetric".to_string())];
     assert_status(&a, Status::Pass, &["alarm cis-alarm"]);
 
     let mut a = monitored(GOOD);
-    known_mut(&mut region(&mut a).metric_alarms)[0].actions_enabled = false;
+    known_mut(&mut region(&mut a).cloudwatch.metric_alarms)[0].actions_enabled = false;
     assert_status(&a, Status::Fail, &["alarm cis-alarm has its actions disabled"]);
 
     let mut a = monitored(GOOD);
-    known_mut(&mut region(&mut a).metric_alarms)[0].alarm_actions =
+    known_mut(&mut region(&mut a).cloudwatch.metric_alarms)[0].alarm_actions =
         vec!["arn:aws:automate:us-east-1:ec2:stop".into(), "arn:aws:lambda:us-east-1:123456789012:function:f".into()];
     assert_status(&a, Status::Fail, &["notifies no SNS topic"]);
 
     let mut a = monitored(GOOD);
-    region(&mut a).metric_alarms = denied();
+    region(&mut a).cloudwatch.metric_alarms = denied();
     assert_status(&a, Status::Error, &["alarms in us-east-1 could not be read"]);
 }
 
 #[test]
 fn notification_links() {
     let mut a = monitored(GOOD);
-    known_mut(&mut region(&mut a).sns_subscriptions)[0] = subscription(TOPIC, false);
+    known_mut(&mut region(&mut a).sns.subscriptions)[0] = subscription(TOPIC, false);
     assert_status(&a, Status::Fail, &["which has no confirmed subscription (1 pending confirmation)"]);
 
     let mut a = monitored(GOOD);
-    known_mut(&mut region(&mut a).sns_subscriptions).clear();
+    known_mut(&mut region(&mut a).sns.subscriptions).clear();
     assert_status(&a, Status::Fail, &["no confirmed subscription"]);
 
     // A second topic with a subscriber is enough.
     let mut a = monitored(GOOD);
-    known_mut(&mut region(&mut a).sns_subscriptions)[0] = subscription(TOPIC, false);
-    known_mut(&mut region(&mut a).metric_alarms)[0].alarm_actions.push(topic_arn("backup"));
-    known_mut(&mut region(&mut a).sns_subscriptions).push(subscription("backup", true));
+    known_mut(&mut region(&mut a).sns.subscriptions)[0] = subscription(TOPIC, false);
+    known_mut(&mut region(&mut a).cloudwatch.metric_alarms)[0].alarm_actions.push(topic_arn("backup"));
+    known_mut(&mut region(&mut a).sns.subscriptions).push(subscription("backup", true));
     assert_status(&a, Status::Pass, &["backup"]);
 
     let mut a = monitored(GOOD);
-    region(&mut a).sns_subscriptions = denied();
+    region(&mut a).sns.subscriptions = denied();
     assert_status(&a, Status::Error, &["SNS subscriptions in us-east-1 could not be read"]);
 
     // A topic in another account: its subscribers are not visible from here.
     let mut a = monitored(GOOD);
-    known_mut(&mut region(&mut a).metric_alarms)[0].alarm_actions =
+    known_mut(&mut region(&mut a).cloudwatch.metric_alarms)[0].alarm_actions =
         vec!["arn:aws:sns:us-east-1:999999999999:central".into()];
     assert_status(&a, Status::Error, &["account 999999999999"]);
 
     // A topic in a region that was not collected.
     let mut a = monitored(GOOD);
-    known_mut(&mut region(&mut a).metric_alarms)[0].alarm_actions = vec![format!("arn:aws:sns:ap-south-2:{ACCOUNT}:t")];
+    known_mut(&mut region(&mut a).cloudwatch.metric_alarms)[0].alarm_actions = vec![format!("arn:aws:sns:ap-south-2:{ACCOUNT}:t")];
     assert_status(&a, Status::Error, &["ap-south-2 were not collected"]);
 }
 
@@ -269,7 +264,7 @@ fn the_deepest_gap_is_reported() {
     let mut single = trail("a");
     single.is_multi_region_trail = false;
     known_mut(&mut a.cloudtrail.trails).insert(0, single);
-    known_mut(&mut region(&mut a).metric_alarms).clear();
+    known_mut(&mut region(&mut a).cloudwatch.metric_alarms).clear();
     let (status, message) = check(&a);
     assert_eq!(status, Status::Fail);
     assert!(message.contains("no alarm watches") && !message.contains("single-region"), "{message}");
@@ -314,11 +309,11 @@ fn a_pattern_over_cloudwatchs_length_limit_is_an_error_not_a_verdict() {
     );
     // Next to a good filter it does not hide the pass.
     let mut a = monitored(GOOD);
-    known_mut(&mut region(&mut a).metric_filters).insert(0, metric_filter("huge", &long, "CisMetric"));
+    known_mut(&mut region(&mut a).logs.metric_filters).insert(0, metric_filter("huge", &long, "CisMetric"));
     assert_status(&a, Status::Pass, &["filter cis"]);
     // A known gap further down the chain still decides, as for any undecidable filter.
     let mut a = monitored(&long);
-    known_mut(&mut region(&mut a).metric_alarms).clear();
+    known_mut(&mut region(&mut a).cloudwatch.metric_alarms).clear();
     assert_status(&a, Status::Fail, &["no alarm watches its metric"]);
 }
 

@@ -37,7 +37,7 @@ fn evaluate(account: &AccountInventory, _ctx: &Context<'_>, out: &mut Findings) 
     for (region, inv) in account.regions() {
         let Some(all) = instances(account, region, inv, out) else { continue };
         let what = "SSM managed instances (DescribeInstanceInformation)";
-        let Some(managed) = known_list(account, region, &inv.ssm_managed_instances, "AwsEc2Instance", what, out) else {
+        let Some(managed) = known_list(account, region, &inv.ssm.managed_instances, "AwsEc2Instance", what, out) else {
             continue;
         };
         for instance in all.iter().filter(|i| i.state.as_deref() == Some("running")) {
@@ -67,7 +67,7 @@ mod tests {
         let mut account = account();
         let stopped = Instance { state: Some("stopped".to_string()), ..instance("i-stopped") };
         set_instances(&mut account, vec![instance("i-managed"), instance("i-unmanaged"), stopped]);
-        region(&mut account).ssm_managed_instances = Collected::Known(vec![managed("i-managed"), managed("mi-onprem")]);
+        region(&mut account).ssm.managed_instances = Collected::Known(vec![managed("i-managed"), managed("mi-onprem")]);
         let found = run(&CHECK, &account);
         assert_eq!(found.len(), 2, "stopped instances are not judged: {found:#?}");
         assert_eq!(status_of(&found, "i-managed"), Status::Pass);
@@ -79,7 +79,7 @@ mod tests {
     fn errors_when_either_list_is_unreadable() {
         let mut account = account();
         set_instances(&mut account, vec![instance("i-1")]);
-        region(&mut account).ssm_managed_instances = denied();
+        region(&mut account).ssm.managed_instances = denied();
         let found = run(&CHECK, &account);
         assert_eq!(status_of(&found, &format!("{ACCOUNT}/{REGION}")), Status::Error);
         assert_eq!(found.len(), 1);

@@ -1,7 +1,9 @@
 //! EC2 checks: security groups and network ACLs open to the internet, default security
 //! groups, and instance settings (IMDSv2, public IPs, instance profiles, SSM management).
 //!
-//! The exposure math lives in [`crate::net`]; this module turns it into findings.
+//! The exposure math lives in [`crate::net`]; this module turns it into findings. The
+//! checks of the other EC2 APIs are its submodules: [`ebs`] (volumes, snapshots and their
+//! defaults) and [`vpc`] (flow logs, peering routes), each with its own `CHECKS`.
 
 use crate::finding::Resource;
 use crate::inventory::ec2::{Instance, NetworkAcl, SecurityGroup};
@@ -9,6 +11,9 @@ use crate::inventory::{AccountInventory, Collected, RegionInventory};
 use crate::net::sg::Opening;
 use crate::net::{Cidr, Inbound, NetError, ParsedIngress, PrefixLists, Traffic};
 use crate::registry::{Check, Findings};
+
+pub(crate) mod ebs;
+pub(crate) mod vpc;
 
 mod ec2_instance_account_imdsv2_enabled;
 mod ec2_instance_imdsv2_enabled;
@@ -25,7 +30,7 @@ mod ec2_securitygroup_allow_ingress_from_internet_to_tcp_port_22;
 mod ec2_securitygroup_allow_ingress_from_internet_to_tcp_port_3389;
 mod ec2_securitygroup_default_restrict_traffic;
 
-/// The checks of this service, one line each.
+/// The checks of this module (not of `ebs` or `vpc`), one line each.
 pub(crate) const CHECKS: &[&Check] = &[
     &ec2_securitygroup_allow_ingress_from_internet_to_tcp_port_22::CHECK,
     &ec2_securitygroup_allow_ingress_from_internet_to_tcp_port_3389::CHECK,

@@ -3,7 +3,7 @@
 
 use chrono::{DateTime, Utc};
 
-use crate::config::{Config, wildcard_match};
+use crate::config_file::{Config, wildcard_match};
 use crate::engine::{Selection, evaluate};
 use crate::inventory::iam::CredentialReport;
 use crate::inventory::{AccountInventory, Collected, Inventory};
@@ -96,7 +96,7 @@ fn audit_time() -> DateTime<Utc> {
 /// invariants, and every check run on an account whose only known data is this report
 /// (none may panic).
 pub fn credential_report(data: &[u8]) {
-    let Ok(report) = CredentialReport::from_csv(data, Some(audit_time())) else { return };
+    let Ok(report) = CredentialReport::from_csv(data) else { return };
     let root = report.root();
     if let Some(root) = root {
         assert!(root.is_root(), "credential_report: root() is the root row");

@@ -2,7 +2,7 @@
 
 use serde_json::Value;
 
-use crate::config::Config;
+use crate::config_file::Config;
 use crate::engine::{Selection, evaluate};
 use crate::finding::{Finding, Status};
 use crate::inventory::Inventory;

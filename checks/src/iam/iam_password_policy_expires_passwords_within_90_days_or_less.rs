@@ -52,7 +52,7 @@ fn evaluate(account: &AccountInventory, ctx: &Context<'_>, out: &mut Findings) {
 #[cfg(test)]
 mod tests {
     use super::CHECK;
-    use crate::config::Config;
+    use crate::config_file::Config;
     use crate::finding::Status;
     use crate::inventory::Collected;
     use crate::inventory::iam::PasswordPolicy;
@@ -63,7 +63,6 @@ mod tests {
         else {
             unreachable!()
         };
-        policy.expire_passwords = max_age.is_some_and(|d| d > 0);
         policy.max_password_age = max_age;
         Collected::Known(Some(policy))
     }

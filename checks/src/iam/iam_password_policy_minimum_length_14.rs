@@ -43,7 +43,7 @@ fn evaluate(account: &AccountInventory, ctx: &Context<'_>, out: &mut Findings) {
 #[cfg(test)]
 pub(crate) mod tests {
     use super::CHECK;
-    use crate::config::Config;
+    use crate::config_file::Config;
     use crate::finding::Status;
     use crate::inventory::Collected;
     use crate::inventory::iam::PasswordPolicy;
@@ -56,11 +56,8 @@ pub(crate) mod tests {
             require_numbers: true,
             require_uppercase_characters: true,
             require_lowercase_characters: true,
-            allow_users_to_change_password: true,
-            expire_passwords: false,
             max_password_age: None,
             password_reuse_prevention: reuse,
-            hard_expiry: None,
         }))
     }
 

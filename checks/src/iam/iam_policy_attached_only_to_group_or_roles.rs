@@ -65,8 +65,7 @@ mod tests {
 
     #[test]
     fn users_with_own_policies_fail() {
-        let mut grouped = iam_user("grouped");
-        grouped.group_names = vec!["devs".into()];
+        let grouped = iam_user("grouped");
         let mut attached = iam_user("attached");
         attached.attached_managed_policies = vec!["arn:aws:iam::aws:policy/ReadOnlyAccess".into()];
         let mut both = iam_user("both");

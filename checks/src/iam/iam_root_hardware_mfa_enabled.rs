@@ -79,7 +79,6 @@ mod tests {
         VirtualMfaDevice {
             serial_number: format!("arn:aws:iam::{ACCOUNT}:mfa/root-account-mfa-device"),
             user_arn: Some(format!("arn:aws:iam::{ACCOUNT}:root")),
-            enable_date: None,
         }
     }
 
@@ -89,7 +88,6 @@ mod tests {
         account.iam.virtual_mfa_devices = Collected::Known(vec![VirtualMfaDevice {
             serial_number: format!("arn:aws:iam::{ACCOUNT}:mfa/alice"),
             user_arn: Some(format!("arn:aws:iam::{ACCOUNT}:user/alice")),
-            enable_date: None,
         }]);
         assert_eq!(status_of(&run(&CHECK, &account), ACCOUNT), Status::Pass);
     }

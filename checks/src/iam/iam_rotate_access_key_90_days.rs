@@ -62,7 +62,7 @@ fn evaluate(account: &AccountInventory, ctx: &Context<'_>, out: &mut Findings) {
 #[cfg(test)]
 mod tests {
     use super::CHECK;
-    use crate::config::Config;
+    use crate::config_file::Config;
     use crate::finding::Status;
     use crate::inventory::iam::ReportTime;
     use crate::testing::*;

@@ -5,9 +5,10 @@ use serde::{Deserialize, Serialize};
 
 use super::Collected;
 
+/// What AWS Account Management says of the account: its contacts.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(default)]
-pub struct AccountContacts {
+pub struct AccountManagementInventory {
     /// account:GetContactInformation; `None` when none is set.
     pub contact_information: Collected<Option<ContactInformation>>,
     /// account:GetAlternateContact(SECURITY); `None` when none is registered.
@@ -27,5 +28,4 @@ pub struct AlternateContact {
     pub has_name: bool,
     pub has_email_address: bool,
     pub has_phone_number: bool,
-    pub has_title: bool,
 }

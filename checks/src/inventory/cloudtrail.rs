@@ -19,8 +19,6 @@ pub struct Trail {
     pub trail_arn: String,
     pub home_region: String,
     pub is_multi_region_trail: bool,
-    pub is_organization_trail: bool,
-    pub include_global_service_events: bool,
     pub log_file_validation_enabled: bool,
     pub kms_key_id: Option<String>,
     pub s3_bucket_name: Option<String>,
@@ -62,7 +60,6 @@ pub struct DataResource {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AdvancedEventSelector {
-    pub name: Option<String>,
     pub field_selectors: Vec<FieldSelector>,
 }
 

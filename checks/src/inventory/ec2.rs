@@ -1,6 +1,5 @@
 //! EC2 and VPC networking, per region.
 
-use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::Collected;
@@ -22,13 +21,16 @@ pub struct Ec2Inventory {
     pub network_acls: Collected<Vec<NetworkAcl>>,
     /// DescribeVpcs.
     pub vpcs: Collected<Vec<Vpc>>,
-    /// DescribeSubnets.
+    /// DescribeSubnets. No check reads them yet: kept, with the internet gateways and every
+    /// route of the route tables, for effective network exposure (which subnets route to
+    /// the internet, and so which instances and ACLs face it).
     pub subnets: Collected<Vec<Subnet>>,
     /// DescribeRouteTables.
     pub route_tables: Collected<Vec<RouteTable>>,
     /// DescribeVpcPeeringConnections: both sides of each peering connection of the region.
     pub vpc_peering_connections: Collected<Vec<VpcPeeringConnection>>,
-    /// DescribeInternetGateways.
+    /// DescribeInternetGateways. No check reads them yet: kept for effective network
+    /// exposure (see `subnets`).
     pub internet_gateways: Collected<Vec<InternetGateway>>,
     /// DescribeFlowLogs.
     pub flow_logs: Collected<Vec<FlowLog>>,
@@ -48,7 +50,6 @@ pub struct Volume {
     pub volume_id: String,
     pub encrypted: bool,
     pub kms_key_id: Option<String>,
-    pub state: Option<String>,
     /// Instance ids the volume is attached to.
     pub attached_instance_ids: Vec<String>,
 }
@@ -59,7 +60,6 @@ pub struct Snapshot {
     pub volume_id: Option<String>,
     pub encrypted: bool,
     pub kms_key_id: Option<String>,
-    pub start_time: Option<DateTime<Utc>>,
     /// DescribeSnapshotAttribute(createVolumePermission): `group: all` means public.
     pub create_volume_permissions: Collected<Vec<CreateVolumePermission>>,
 }
@@ -79,7 +79,6 @@ pub struct SecurityGroup {
     pub group_id: String,
     pub group_name: String,
     pub vpc_id: Option<String>,
-    pub owner_id: Option<String>,
     pub ip_permissions: Box<[IpPermission]>,
     pub ip_permissions_egress: Box<[IpPermission]>,
 }
@@ -98,16 +97,18 @@ pub struct IpPermission {
     pub ipv6_ranges: Box<[String]>,
     /// Managed prefix list ids (`PrefixListIds[].PrefixListId`).
     pub prefix_list_ids: Box<[String]>,
-    /// Referenced security group ids (`UserIdGroupPairs[].GroupId`).
+    /// Referenced security group ids (`UserIdGroupPairs[].GroupId`). No check reads them
+    /// yet; kept for effective network exposure, which follows a rule that admits another
+    /// group (a load balancer's) to what that group is exposed to.
     pub referenced_group_ids: Box<[String]>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct NetworkAcl {
     pub network_acl_id: String,
-    pub vpc_id: Option<String>,
-    pub is_default: bool,
     pub entries: Vec<NetworkAclEntry>,
+    /// The subnets the ACL guards. No check reads them yet: kept for effective network
+    /// exposure, which judges a subnet's traffic by its own ACL.
     pub associated_subnet_ids: Vec<String>,
 }
 
@@ -134,10 +135,9 @@ pub struct PortRange {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Vpc {
     pub vpc_id: String,
-    pub is_default: bool,
-    pub cidr_block: Option<String>,
 }
 
+/// A subnet. Kept for effective network exposure (no check reads it yet).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Subnet {
     pub subnet_id: String,
@@ -149,6 +149,8 @@ pub struct Subnet {
 pub struct RouteTable {
     pub route_table_id: String,
     pub vpc_id: Option<String>,
+    /// The VPC's main table, which routes every subnet no table names. With the
+    /// associations, kept for effective network exposure (no check reads them yet).
     pub main: bool,
     pub associated_subnet_ids: Vec<String>,
     pub routes: Vec<Route>,
@@ -159,6 +161,8 @@ pub struct Route {
     pub destination_cidr_block: Option<String>,
     pub destination_ipv6_cidr_block: Option<String>,
     pub destination_prefix_list_id: Option<String>,
+    /// The targets other than peering (an internet gateway is a `gateway_id`): kept for
+    /// effective network exposure (no check reads them yet).
     pub gateway_id: Option<String>,
     pub vpc_peering_connection_id: Option<String>,
     pub nat_gateway_id: Option<String>,
@@ -166,6 +170,8 @@ pub struct Route {
     pub state: Option<String>,
 }
 
+/// An internet gateway and the VPCs it serves. Kept for effective network exposure (no
+/// check reads it yet).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct InternetGateway {
     pub internet_gateway_id: String,
@@ -195,11 +201,9 @@ pub struct Instance {
     /// `disabled` means no metadata service at all.
     pub metadata_http_endpoint: Option<String>,
     pub security_group_ids: Vec<String>,
+    /// No check reads it yet: kept for effective network exposure (the instance's subnet
+    /// says its route to the internet and its network ACL).
     pub subnet_id: Option<String>,
-    pub vpc_id: Option<String>,
-    pub image_id: Option<String>,
-    pub platform: Option<String>,
-    pub launch_time: Option<DateTime<Utc>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -211,9 +215,6 @@ pub struct InstanceMetadataDefaults {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PrefixList {
     pub prefix_list_id: String,
-    pub prefix_list_name: Option<String>,
-    /// `IPv4` or `IPv6`.
-    pub address_family: Option<String>,
     /// The CIDRs of the list (GetManagedPrefixListEntries).
     pub entries: Collected<Vec<String>>,
 }
@@ -222,8 +223,6 @@ pub struct PrefixList {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct VpcPeeringConnection {
     pub id: String,
-    /// `active`, `pending-acceptance`, `deleted`, …
-    pub status: Option<String>,
     pub requester: PeeringSide,
     pub accepter: PeeringSide,
 }
@@ -232,8 +231,6 @@ pub struct VpcPeeringConnection {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PeeringSide {
     pub vpc_id: Option<String>,
-    pub owner_id: Option<String>,
-    pub region: Option<String>,
     /// The VPC's IPv4 blocks (`CidrBlockSet`, or `CidrBlock` when the set is absent).
     pub cidr_blocks: Vec<String>,
     pub ipv6_cidr_blocks: Vec<String>,

@@ -59,7 +59,6 @@ pub struct UserDetail {
     pub arn: String,
     pub attached_managed_policies: Vec<String>,
     pub user_policies: Vec<InlinePolicy>,
-    pub group_names: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -76,7 +75,6 @@ pub struct RoleDetail {
     pub arn: String,
     pub attached_managed_policies: Vec<String>,
     pub role_policies: Vec<InlinePolicy>,
-    pub assume_role_policy_document: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -117,11 +115,8 @@ pub struct PasswordPolicy {
     pub require_numbers: bool,
     pub require_uppercase_characters: bool,
     pub require_lowercase_characters: bool,
-    pub allow_users_to_change_password: bool,
-    pub expire_passwords: bool,
     pub max_password_age: Option<i32>,
     pub password_reuse_prevention: Option<i32>,
-    pub hard_expiry: Option<bool>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -129,7 +124,6 @@ pub struct VirtualMfaDevice {
     pub serial_number: String,
     /// ARN of the user the device is assigned to (`arn:aws:iam::<acct>:root` for root).
     pub user_arn: Option<String>,
-    pub enable_date: Option<DateTime<Utc>>,
 }
 
 impl VirtualMfaDevice {
@@ -186,8 +180,6 @@ pub struct AccessKeyColumns {
     pub active: bool,
     pub last_rotated: ReportTime,
     pub last_used_date: ReportTime,
-    pub last_used_region: Option<String>,
-    pub last_used_service: Option<String>,
 }
 
 /// One row of the credential report.
@@ -203,8 +195,6 @@ pub struct CredentialReportRow {
     pub mfa_active: bool,
     pub access_key_1: AccessKeyColumns,
     pub access_key_2: AccessKeyColumns,
-    pub cert_1_active: bool,
-    pub cert_2_active: bool,
 }
 
 impl CredentialReportRow {
@@ -239,7 +229,6 @@ impl CredentialReportRow {
 /// The parsed IAM credential report.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CredentialReport {
-    pub generated_at: Option<DateTime<Utc>>,
     pub rows: Vec<CredentialReportRow>,
 }
 
@@ -254,7 +243,7 @@ pub enum CredentialReportError {
     BadValue { row: usize, user: String, message: String },
 }
 
-const COLUMNS: [&str; 19] = [
+const COLUMNS: [&str; 13] = [
     "user",
     "arn",
     "user_creation_time",
@@ -265,21 +254,15 @@ const COLUMNS: [&str; 19] = [
     "access_key_1_active",
     "access_key_1_last_rotated",
     "access_key_1_last_used_date",
-    "access_key_1_last_used_region",
-    "access_key_1_last_used_service",
     "access_key_2_active",
     "access_key_2_last_rotated",
     "access_key_2_last_used_date",
-    "access_key_2_last_used_region",
-    "access_key_2_last_used_service",
-    "cert_1_active",
-    "cert_2_active",
 ];
 
 impl CredentialReport {
     /// Parses the CSV that GetCredentialReport returns. Columns are found by name, so
     /// reordered or additional columns are fine; a missing one is an error.
-    pub fn from_csv(content: &[u8], generated_at: Option<DateTime<Utc>>) -> Result<Self, CredentialReportError> {
+    pub fn from_csv(content: &[u8]) -> Result<Self, CredentialReportError> {
         let mut reader = csv::ReaderBuilder::new().trim(csv::Trim::All).from_reader(content);
         let headers = reader.headers()?.clone();
         let mut index = [0usize; COLUMNS.len()];
@@ -297,17 +280,11 @@ impl CredentialReport {
             let bad = |message: String| CredentialReportError::BadValue { row: n + 1, user: user.clone(), message };
             let time = |col: usize| ReportTime::parse(COLUMNS[col], get(col)).map_err(bad);
             let flag = |col: usize| parse_bool(COLUMNS[col], get(col)).map_err(bad);
-            let text = |col: usize| match get(col) {
-                "" | "N/A" | "not_supported" | "no_information" => None,
-                s => Some(s.to_string()),
-            };
             let key = |base: usize| -> Result<AccessKeyColumns, CredentialReportError> {
                 Ok(AccessKeyColumns {
                     active: flag(base)?.unwrap_or(false),
                     last_rotated: time(base + 1)?,
                     last_used_date: time(base + 2)?,
-                    last_used_region: text(base + 3),
-                    last_used_service: text(base + 4),
                 })
             };
             rows.push(CredentialReportRow {
@@ -318,13 +295,11 @@ impl CredentialReport {
                 password_last_changed: time(5)?,
                 mfa_active: flag(6)?.unwrap_or(false),
                 access_key_1: key(7)?,
-                access_key_2: key(12)?,
-                cert_1_active: flag(17)?.unwrap_or(false),
-                cert_2_active: flag(18)?.unwrap_or(false),
+                access_key_2: key(10)?,
                 user,
             });
         }
-        Ok(CredentialReport { generated_at, rows })
+        Ok(CredentialReport { rows })
     }
 
     /// The root user's row; AWS always includes it, some emulators do not.
@@ -361,7 +336,7 @@ mod tests {
 <root_account>,arn:aws:iam::123456789012:root,2020-01-01T00:00:00+00:00,not_supported,2026-11-01T10:00:00+00:00,not_supported,not_supported,true,false,N/A,N/A,N/A,N/A,false,N/A,N/A,N/A,N/A,false,N/A,false,N/A\n\
 alice,arn:aws:iam::123456789012:user/alice,2024-02-03T04:05:06+00:00,true,no_information,2024-02-03T04:05:06+00:00,N/A,false,true,2024-02-03T04:05:07+00:00,2026-10-01T00:00:00+00:00,us-east-1,s3,true,2025-01-01T00:00:00+00:00,N/A,N/A,N/A,false,N/A,false,N/A\n"
         );
-        let report = CredentialReport::from_csv(csv.as_bytes(), None).unwrap();
+        let report = CredentialReport::from_csv(csv.as_bytes()).unwrap();
         let root = report.root().unwrap();
         assert_eq!(root.password_enabled, None);
         assert!(root.mfa_active);
@@ -371,14 +346,16 @@ alice,arn:aws:iam::123456789012:user/alice,2024-02-03T04:05:06+00:00,true,no_inf
         assert!(alice.has_console_password());
         assert_eq!(alice.password_last_used, ReportTime::NoInformation);
         assert_eq!(alice.active_access_keys().count(), 2);
-        assert_eq!(alice.access_key_1.last_used_service.as_deref(), Some("s3"));
+        // The columns Rampart does not keep (last used region and service, certificates)
+        // are skipped: the ones after them still land in the right place.
+        assert_eq!(alice.access_key_1.last_used_date.at().unwrap().to_rfc3339(), "2026-10-01T00:00:00+00:00");
+        assert_eq!(alice.access_key_2.last_rotated.at().unwrap().to_rfc3339(), "2025-01-01T00:00:00+00:00");
         assert_eq!(alice.access_key_2.last_used_date, ReportTime::NotApplicable);
-        assert_eq!(alice.access_key_2.last_used_region, None);
     }
 
     #[test]
     fn missing_column_is_an_error() {
-        let err = CredentialReport::from_csv(b"user,arn\nbob,arn:aws:iam::1:user/bob\n", None).unwrap_err();
+        let err = CredentialReport::from_csv(b"user,arn\nbob,arn:aws:iam::1:user/bob\n").unwrap_err();
         assert_eq!(err.to_string(), "credential report has no column 'user_creation_time'");
     }
 
@@ -387,14 +364,14 @@ alice,arn:aws:iam::123456789012:user/alice,2024-02-03T04:05:06+00:00,true,no_inf
         let csv = format!(
             "{HEADER}\nbob,arn:aws:iam::1:user/bob,yesterday,false,N/A,N/A,N/A,false,false,N/A,N/A,N/A,N/A,false,N/A,N/A,N/A,N/A,false,N/A,false,N/A\n"
         );
-        let err = CredentialReport::from_csv(csv.as_bytes(), None).unwrap_err();
+        let err = CredentialReport::from_csv(csv.as_bytes()).unwrap_err();
         assert_eq!(err.to_string(), "credential report row 1 (bob): column user_creation_time: 'yesterday' is not a timestamp");
     }
 
     #[test]
     fn ragged_csv_is_an_error_not_a_panic() {
         let csv = format!("{HEADER}\nbob,arn\n");
-        assert!(CredentialReport::from_csv(csv.as_bytes(), None).is_err());
+        assert!(CredentialReport::from_csv(csv.as_bytes()).is_err());
     }
 
     #[test]
@@ -402,17 +379,14 @@ alice,arn:aws:iam::123456789012:user/alice,2024-02-03T04:05:06+00:00,true,no_inf
         let by_serial = VirtualMfaDevice {
             serial_number: "arn:aws:iam::123456789012:mfa/root-account-mfa-device".into(),
             user_arn: None,
-            enable_date: None,
         };
         let by_user = VirtualMfaDevice {
             serial_number: "arn:aws:iam::123456789012:mfa/something".into(),
             user_arn: Some("arn:aws:iam::123456789012:root".into()),
-            enable_date: None,
         };
         let user = VirtualMfaDevice {
             serial_number: "arn:aws:iam::123456789012:mfa/alice".into(),
             user_arn: Some("arn:aws:iam::123456789012:user/alice".into()),
-            enable_date: None,
         };
         assert!(by_serial.is_root());
         assert!(by_user.is_root());

@@ -24,11 +24,8 @@ pub struct Key {
     pub key_spec: Option<String>,
     /// `Enabled`, `Disabled`, `PendingDeletion`, `PendingImport`, `Unavailable`, …
     pub key_state: Option<String>,
-    /// `ENCRYPT_DECRYPT`, `SIGN_VERIFY`, `GENERATE_VERIFY_MAC`, …
-    pub key_usage: Option<String>,
     /// `AWS_KMS`, `EXTERNAL`, `AWS_CLOUDHSM`, `EXTERNAL_KEY_STORE`.
     pub origin: Option<String>,
-    pub multi_region: Option<bool>,
     pub deletion_date: Option<DateTime<Utc>>,
     /// GetKeyRotationStatus (customer symmetric keys only; `None` when not applicable).
     pub rotation_enabled: Collected<Option<bool>>,

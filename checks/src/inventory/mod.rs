@@ -5,15 +5,24 @@
 //! (`Known`, which is an `Option` where AWS can say "not configured") or `Unknown` with the
 //! reason it could not be read. "Could not see" never turns into PASS or FAIL.
 
+pub mod accessanalyzer;
 pub mod account;
 pub mod cloudtrail;
+pub mod cloudwatch;
+pub mod config;
 pub mod ec2;
+pub mod efs;
+pub mod guardduty;
 pub mod iam;
 pub mod kms;
-pub mod monitoring;
+pub mod logs;
+pub mod macie;
+pub mod rds;
 pub mod s3;
-pub mod services;
+pub mod securityhub;
+pub mod sns;
 pub mod source;
+pub mod ssm;
 
 use std::collections::BTreeMap;
 
@@ -21,11 +30,23 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::finding::Resource;
+pub use accessanalyzer::AccessAnalyzerInventory;
+pub use account::AccountManagementInventory;
 pub use cloudtrail::CloudTrailInventory;
+pub use cloudwatch::CloudWatchInventory;
+pub use config::ConfigInventory;
 pub use ec2::Ec2Inventory;
+pub use efs::EfsInventory;
+pub use guardduty::GuardDutyInventory;
 pub use iam::IamInventory;
 pub use kms::KmsInventory;
+pub use logs::LogsInventory;
+pub use macie::MacieInventory;
+pub use rds::RdsInventory;
 pub use s3::S3Inventory;
+pub use securityhub::SecurityHubInventory;
+pub use sns::SnsInventory;
+pub use ssm::SsmInventory;
 pub use source::{Collector, Plan, Scope, Source};
 
 /// Version of the snapshot format; bumped when a field is renamed or removed.
@@ -92,46 +113,32 @@ pub struct AccountInventory {
     /// Trails of every audited region, deduplicated.
     #[serde(default)]
     pub cloudtrail: CloudTrailInventory,
-    /// Account contact details (presence only).
+    /// AWS Account Management: contact details (presence only).
     #[serde(default)]
-    pub contacts: account::AccountContacts,
+    pub account: AccountManagementInventory,
     /// Regional services, keyed by region name.
     #[serde(default)]
     pub regional: BTreeMap<String, RegionInventory>,
 }
 
-/// What one region of one account holds.
+/// What one region of one account holds: one field per regional service, each holding
+/// that service's reads (`checks/src/inventory/<service>.rs`).
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(default)]
 pub struct RegionInventory {
     pub ec2: Ec2Inventory,
     pub kms: KmsInventory,
-    /// CloudWatch Logs DescribeMetricFilters.
-    pub metric_filters: Collected<Vec<monitoring::MetricFilter>>,
-    /// CloudWatch DescribeAlarms (metric alarms).
-    pub metric_alarms: Collected<Vec<monitoring::MetricAlarm>>,
-    /// SNS ListSubscriptions.
-    pub sns_subscriptions: Collected<Vec<monitoring::Subscription>>,
-    /// AWS Config DescribeConfigurationRecorders + status.
-    pub config_recorders: Collected<Vec<monitoring::ConfigRecorder>>,
-    /// GuardDuty ListDetectors + GetDetector.
-    pub guardduty_detectors: Collected<Vec<monitoring::GuardDutyDetector>>,
-    /// Security Hub DescribeHub; `None` when the account is not subscribed here.
-    pub securityhub: Collected<Option<monitoring::SecurityHub>>,
-    /// IAM Access Analyzer ListAnalyzers.
-    pub access_analyzers: Collected<Vec<monitoring::Analyzer>>,
-    /// SSM DescribeInstanceInformation.
-    pub ssm_managed_instances: Collected<Vec<services::ManagedInstance>>,
-    /// SSM ListResourceComplianceSummaries(ComplianceType=Patch).
-    pub ssm_patch_compliance: Collected<Vec<services::PatchCompliance>>,
-    /// RDS DescribeDBInstances.
-    pub rds_instances: Collected<Vec<services::DbInstance>>,
-    /// RDS DescribeDBClusters.
-    pub rds_clusters: Collected<Vec<services::DbCluster>>,
-    /// EFS DescribeFileSystems.
-    pub efs_file_systems: Collected<Vec<services::FileSystem>>,
-    /// Macie GetMacieSession; `None` when Macie is not enabled in the region.
-    pub macie_session: Collected<Option<services::MacieSession>>,
+    pub logs: LogsInventory,
+    pub cloudwatch: CloudWatchInventory,
+    pub sns: SnsInventory,
+    pub config: ConfigInventory,
+    pub guardduty: GuardDutyInventory,
+    pub securityhub: SecurityHubInventory,
+    pub accessanalyzer: AccessAnalyzerInventory,
+    pub ssm: SsmInventory,
+    pub rds: RdsInventory,
+    pub efs: EfsInventory,
+    pub macie: MacieInventory,
 }
 
 impl AccountInventory {
@@ -144,7 +151,7 @@ impl AccountInventory {
             iam: IamInventory::default(),
             s3: S3Inventory::default(),
             cloudtrail: CloudTrailInventory::default(),
-            contacts: account::AccountContacts::default(),
+            account: AccountManagementInventory::default(),
             regional: BTreeMap::new(),
         }
     }

@@ -1,6 +1,5 @@
 //! S3: buckets (listed once per account, each with its region) and account-level Block Public Access.
 
-use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::Collected;
@@ -19,7 +18,6 @@ pub struct Bucket {
     pub name: String,
     /// GetBucketLocation (us-east-1 for an empty LocationConstraint).
     pub region: Collected<String>,
-    pub creation_date: Option<DateTime<Utc>>,
     /// GetBucketEncryption; `None` when no default encryption is configured.
     pub encryption: Collected<Option<BucketEncryption>>,
     /// GetPublicAccessBlock; `None` when the bucket has none.
@@ -41,7 +39,6 @@ pub struct BucketEncryption {
     /// `AES256`, `aws:kms`, `aws:kms:dsse`.
     pub sse_algorithm: String,
     pub kms_master_key_id: Option<String>,
-    pub bucket_key_enabled: Option<bool>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -62,8 +59,6 @@ impl PublicAccessBlock {
 pub struct Grant {
     /// Group grantee URI, e.g. `http://acs.amazonaws.com/groups/global/AllUsers`.
     pub grantee_uri: Option<String>,
-    /// Canonical user id of a user grantee.
-    pub grantee_id: Option<String>,
     /// `FULL_CONTROL`, `READ`, `WRITE`, `READ_ACP`, `WRITE_ACP`.
     pub permission: String,
 }
@@ -79,5 +74,4 @@ pub struct Versioning {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct LoggingTarget {
     pub target_bucket: String,
-    pub target_prefix: Option<String>,
 }

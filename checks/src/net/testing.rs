@@ -4,7 +4,7 @@
 use crate::inventory::ec2::{
     FlowLog, Instance, IpPermission, NetworkAcl, NetworkAclEntry, PortRange, PrefixList, SecurityGroup, Vpc,
 };
-use crate::inventory::services::{ManagedInstance, PatchCompliance};
+use crate::inventory::ssm::{ManagedInstance, PatchCompliance};
 use crate::inventory::{AccountInventory, Collected, RegionInventory};
 use crate::testing::ACCOUNT;
 
@@ -20,8 +20,8 @@ pub fn account() -> AccountInventory {
     region.ec2.flow_logs = Collected::Known(Vec::new());
     region.ec2.instances = Collected::Known(Vec::new());
     region.ec2.managed_prefix_lists = Collected::Known(Vec::new());
-    region.ssm_managed_instances = Collected::Known(Vec::new());
-    region.ssm_patch_compliance = Collected::Known(Vec::new());
+    region.ssm.managed_instances = Collected::Known(Vec::new());
+    region.ssm.patch_compliance = Collected::Known(Vec::new());
     account.regional.insert(REGION.to_string(), region);
     account
 }
@@ -75,7 +75,6 @@ pub fn sg(id: &str, ingress: Vec<IpPermission>) -> SecurityGroup {
         group_id: id.to_string(),
         group_name: id.to_string(),
         vpc_id: Some("vpc-1".to_string()),
-        owner_id: Some(ACCOUNT.to_string()),
         ip_permissions: ingress.into(),
         ip_permissions_egress: Box::default(),
     }
@@ -84,8 +83,6 @@ pub fn sg(id: &str, ingress: Vec<IpPermission>) -> SecurityGroup {
 pub fn prefix_list(id: &str, entries: &[&str]) -> PrefixList {
     PrefixList {
         prefix_list_id: id.to_string(),
-        prefix_list_name: Some(format!("{id}-name")),
-        address_family: Some("IPv4".to_string()),
         entries: Collected::Known(entries.iter().map(|e| e.to_string()).collect()),
     }
 }
@@ -123,8 +120,6 @@ pub fn nacl(id: &str, mut entries: Vec<NetworkAclEntry>) -> NetworkAcl {
     entries.extend(default_denies());
     NetworkAcl {
         network_acl_id: id.to_string(),
-        vpc_id: Some("vpc-1".to_string()),
-        is_default: false,
         entries,
         associated_subnet_ids: Vec::new(),
     }
@@ -146,10 +141,6 @@ pub fn instance(id: &str) -> Instance {
         metadata_http_endpoint: Some("enabled".to_string()),
         security_group_ids: Vec::new(),
         subnet_id: Some("subnet-1".to_string()),
-        vpc_id: Some("vpc-1".to_string()),
-        image_id: Some("ami-1".to_string()),
-        platform: None,
-        launch_time: None,
     }
 }
 
@@ -158,7 +149,7 @@ pub fn set_instances(account: &mut AccountInventory, instances: Vec<Instance>) {
 }
 
 pub fn vpc(id: &str) -> Vpc {
-    Vpc { vpc_id: id.to_string(), is_default: false, cidr_block: Some("10.0.0.0/16".to_string()) }
+    Vpc { vpc_id: id.to_string() }
 }
 
 pub fn flow_log(id: &str, resource: &str, status: &str) -> FlowLog {
@@ -174,7 +165,6 @@ pub fn managed(id: &str) -> ManagedInstance {
     ManagedInstance {
         instance_id: id.to_string(),
         ping_status: Some("Online".to_string()),
-        platform_name: Some("Amazon Linux".to_string()),
     }
 }
 

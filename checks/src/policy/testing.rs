@@ -5,7 +5,8 @@ use crate::inventory::ec2::{CreateVolumePermission, Snapshot, Volume};
 use crate::inventory::iam::{AuthorizationDetails, GroupDetail, InlinePolicy, ManagedPolicyDetail, RoleDetail, UserDetail};
 use crate::inventory::kms::{Alias, Key};
 use crate::inventory::s3::{Bucket, BucketEncryption, PublicAccessBlock, Versioning};
-use crate::inventory::services::{DbCluster, DbInstance, FileSystem};
+use crate::inventory::efs::FileSystem;
+use crate::inventory::rds::{DbCluster, DbInstance};
 use crate::inventory::{AccountInventory, Collected, RegionInventory};
 use crate::testing::ACCOUNT;
 
@@ -34,7 +35,6 @@ pub fn volume(id: &str, encrypted: bool) -> Volume {
         volume_id: id.to_string(),
         encrypted,
         kms_key_id: encrypted.then(|| "alias/aws/ebs".to_string()),
-        state: Some("in-use".to_string()),
         attached_instance_ids: vec!["i-0123".to_string()],
     }
 }
@@ -45,7 +45,6 @@ pub fn snapshot(id: &str, encrypted: bool) -> Snapshot {
         volume_id: Some("vol-1".to_string()),
         encrypted,
         kms_key_id: None,
-        start_time: None,
         create_volume_permissions: Collected::Known(Vec::new()),
     }
 }
@@ -67,11 +66,9 @@ pub fn bucket(name: &str) -> Bucket {
     Bucket {
         name: name.to_string(),
         region: Collected::Known(REGION.to_string()),
-        creation_date: None,
         encryption: Collected::Known(Some(BucketEncryption {
             sse_algorithm: "AES256".to_string(),
             kms_master_key_id: None,
-            bucket_key_enabled: None,
         })),
         public_access_block: Collected::Known(Some(ALL_ON)),
         policy: Collected::Known(None),
@@ -100,9 +97,7 @@ pub fn key(id: &str) -> Key {
         key_manager: Some("CUSTOMER".to_string()),
         key_spec: Some("SYMMETRIC_DEFAULT".to_string()),
         key_state: Some("Enabled".to_string()),
-        key_usage: Some("ENCRYPT_DECRYPT".to_string()),
         origin: Some("AWS_KMS".to_string()),
-        multi_region: Some(false),
         deletion_date: None,
         rotation_enabled: Collected::Known(Some(true)),
         policy: Collected::Known(Some(format!(
@@ -130,7 +125,6 @@ pub fn db_instance(id: &str) -> DbInstance {
     DbInstance {
         db_instance_identifier: id.to_string(),
         arn: Some(format!("arn:aws:rds:{REGION}:{ACCOUNT}:db:{id}")),
-        engine: Some("postgres".to_string()),
         storage_encrypted: true,
         publicly_accessible: false,
         auto_minor_version_upgrade: true,
@@ -143,7 +137,6 @@ pub fn db_cluster(id: &str, storage_encrypted: bool) -> DbCluster {
     DbCluster {
         db_cluster_identifier: id.to_string(),
         arn: Some(format!("arn:aws:rds:{REGION}:{ACCOUNT}:cluster:{id}")),
-        engine: Some("aurora-postgresql".to_string()),
         storage_encrypted,
         multi_az: true,
     }
@@ -161,9 +154,9 @@ pub fn file_system(id: &str, encrypted: bool) -> FileSystem {
 pub fn account_with_instances(instances: Vec<DbInstance>) -> AccountInventory {
     let mut account = account();
     let r = region(&mut account);
-    r.rds_instances = Collected::Known(instances);
-    r.rds_clusters = Collected::Known(Vec::new());
-    r.efs_file_systems = Collected::Known(Vec::new());
+    r.rds.db_instances = Collected::Known(instances);
+    r.rds.db_clusters = Collected::Known(Vec::new());
+    r.efs.file_systems = Collected::Known(Vec::new());
     account
 }
 
@@ -184,7 +177,6 @@ pub fn iam_user(name: &str) -> UserDetail {
         arn: format!("arn:aws:iam::{ACCOUNT}:user/{name}"),
         attached_managed_policies: Vec::new(),
         user_policies: Vec::new(),
-        group_names: Vec::new(),
     }
 }
 
@@ -203,7 +195,6 @@ pub fn iam_role(name: &str) -> RoleDetail {
         arn: format!("arn:aws:iam::{ACCOUNT}:role/{name}"),
         attached_managed_policies: Vec::new(),
         role_policies: Vec::new(),
-        assume_role_policy_document: None,
     }
 }
 

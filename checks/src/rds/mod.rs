@@ -1,11 +1,10 @@
-//! RDS and EFS checks: storage encryption, public accessibility, minor version upgrades, Multi-AZ.
+//! RDS checks: storage encryption, public accessibility, minor version upgrades, Multi-AZ.
 
 use crate::finding::Resource;
-use crate::inventory::services::{DbCluster, DbInstance};
+use crate::inventory::rds::{DbCluster, DbInstance};
 use crate::inventory::{AccountInventory, Collected, RegionInventory};
 use crate::registry::{Check, Findings};
 
-mod efs_encryption_at_rest_enabled;
 mod rds_cluster_multi_az;
 mod rds_instance_minor_version_upgrade_enabled;
 mod rds_instance_multi_az;
@@ -19,7 +18,6 @@ pub(crate) const CHECKS: &[&Check] = &[
     &rds_instance_minor_version_upgrade_enabled::CHECK,
     &rds_instance_multi_az::CHECK,
     &rds_cluster_multi_az::CHECK,
-    &efs_encryption_at_rest_enabled::CHECK,
 ];
 
 fn instance_resource(account: &AccountInventory, region: &str, instance: &DbInstance) -> Resource {
@@ -35,7 +33,7 @@ fn instance_resource(account: &AccountInventory, region: &str, instance: &DbInst
 
 /// The DB instances of one region, or an ERROR finding for the region.
 fn instances<'a>(account: &AccountInventory, region: &str, inv: &'a RegionInventory, out: &mut Findings) -> Option<&'a [DbInstance]> {
-    match &inv.rds_instances {
+    match &inv.rds.db_instances {
         Collected::Known(i) => Some(i),
         Collected::Unknown(why) => {
             out.error(account.regional_resource(region, "AwsRdsDbInstance"), format!("RDS instances could not be listed: {why}"));
@@ -72,7 +70,7 @@ fn judge_by_cluster(account: &AccountInventory, out: &mut Findings, setting: &Cl
             let resource = instance_resource(account, region, instance);
             let (ok, message) = match &instance.db_cluster_identifier {
                 None => verdict((setting.instance)(instance), setting.own.to_string()),
-                Some(cluster_id) => match &inv.rds_clusters {
+                Some(cluster_id) => match &inv.rds.db_clusters {
                     Collected::Unknown(why) => {
                         out.error(resource, format!("member of cluster {cluster_id}, whose settings could not be read: {why}"));
                         continue;

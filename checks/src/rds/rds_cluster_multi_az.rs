@@ -1,7 +1,7 @@
 use crate::declare_check;
 use crate::finding::{Measure, Resource, Severity};
 use crate::inventory::AccountInventory;
-use crate::inventory::services::DbCluster;
+use crate::inventory::rds::DbCluster;
 use crate::registry::{Context, Findings};
 
 declare_check! {
@@ -54,7 +54,7 @@ fn cluster_resource(account: &AccountInventory, region: &str, cluster: &DbCluste
 
 fn evaluate(account: &AccountInventory, _ctx: &Context<'_>, out: &mut Findings) {
     for (region, inv) in account.regions() {
-        let clusters = match inv.rds_clusters.as_result() {
+        let clusters = match inv.rds.db_clusters.as_result() {
             Ok(clusters) => clusters,
             Err(why) => {
                 out.error(
@@ -80,7 +80,7 @@ mod tests {
     use super::CHECK;
     use crate::finding::Status;
     use crate::inventory::Collected;
-    use crate::inventory::services::DbCluster;
+    use crate::inventory::rds::DbCluster;
     use crate::policy::testing::*;
     use crate::testing::{ACCOUNT, run, status_of};
 
@@ -89,7 +89,7 @@ mod tests {
         let mut account = account_with_instances(Vec::new());
         let mut arnless = DbCluster { arn: None, ..db_cluster("arnless", true) };
         arnless.multi_az = false;
-        region(&mut account).rds_clusters = Collected::Known(vec![db_cluster("spread", true), arnless]);
+        region(&mut account).rds.db_clusters = Collected::Known(vec![db_cluster("spread", true), arnless]);
         let found = run(&CHECK, &account);
         assert_eq!(status_of(&found, "spread"), Status::Pass);
         assert_eq!(status_of(&found, "arnless"), Status::Fail);
@@ -112,7 +112,7 @@ mod tests {
     #[test]
     fn errors_when_clusters_are_unreadable() {
         let mut account = account_with_instances(Vec::new());
-        region(&mut account).rds_clusters = denied();
+        region(&mut account).rds.db_clusters = denied();
         let found = run(&CHECK, &account);
         assert_eq!(found.len(), 1);
         assert_eq!(status_of(&found, &format!("{ACCOUNT}/eu-west-1")), Status::Error);

@@ -60,7 +60,7 @@ mod tests {
         assert_eq!(status_of(&found, "auto"), Status::Pass);
         assert_eq!(status_of(&found, "manual"), Status::Fail);
 
-        region(&mut account).rds_instances = denied();
+        region(&mut account).rds.db_instances = denied();
         assert_eq!(status_of(&run(&CHECK, &account), &format!("{ACCOUNT}/eu-west-1")), Status::Error);
     }
 }

@@ -61,7 +61,7 @@ mod tests {
     use super::CHECK;
     use crate::finding::Status;
     use crate::inventory::Collected;
-    use crate::inventory::services::DbInstance;
+    use crate::inventory::rds::DbInstance;
     use crate::policy::testing::*;
     use crate::testing::{ACCOUNT, run, status_of};
 
@@ -81,7 +81,7 @@ mod tests {
             with("member-bad", true, Some("aurora-single")),
             with("orphan", true, Some("gone")),
         ]);
-        region(&mut account).rds_clusters = Collected::Known(vec![db_cluster("aurora-multi", true), single_cluster]);
+        region(&mut account).rds.db_clusters = Collected::Known(vec![db_cluster("aurora-multi", true), single_cluster]);
 
         let found = run(&CHECK, &account);
         assert_eq!(status_of(&found, "multi"), Status::Pass);
@@ -104,13 +104,13 @@ mod tests {
     fn errors_for_unknown_instances_or_clusters() {
         let mut account =
             account_with_instances(vec![with("standalone", true, None), with("member", true, Some("aurora"))]);
-        region(&mut account).rds_clusters = denied();
+        region(&mut account).rds.db_clusters = denied();
         let found = run(&CHECK, &account);
         assert_eq!(status_of(&found, "standalone"), Status::Pass);
         assert_eq!(status_of(&found, "member"), Status::Error);
         assert!(found[1].message.contains("AccessDenied"), "{}", found[1].message);
 
-        region(&mut account).rds_instances = denied();
+        region(&mut account).rds.db_instances = denied();
         assert_eq!(status_of(&run(&CHECK, &account), &format!("{ACCOUNT}/eu-west-1")), Status::Error);
     }
 }

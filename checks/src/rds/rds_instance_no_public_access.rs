@@ -62,7 +62,7 @@ mod tests {
         assert_eq!(status_of(&found, "private"), Status::Pass);
         assert_eq!(status_of(&found, "public"), Status::Fail);
 
-        region(&mut account).rds_instances = denied();
+        region(&mut account).rds.db_instances = denied();
         assert_eq!(status_of(&run(&CHECK, &account), &format!("{ACCOUNT}/eu-west-1")), Status::Error);
     }
 }

@@ -67,7 +67,7 @@ mod tests {
         let mut orphan = db_instance("orphan");
         orphan.db_cluster_identifier = Some("gone".into());
         let mut account = account_with_instances(vec![db_instance("enc"), plain, member_ok, member_bad, orphan]);
-        region(&mut account).rds_clusters =
+        region(&mut account).rds.db_clusters =
             Collected::Known(vec![db_cluster("aurora-enc", true), db_cluster("aurora-plain", false)]);
 
         let found = run(&CHECK, &account);
@@ -88,12 +88,12 @@ mod tests {
         let mut member = db_instance("member");
         member.db_cluster_identifier = Some("aurora".into());
         let mut account = account_with_instances(vec![db_instance("standalone"), member]);
-        region(&mut account).rds_clusters = denied();
+        region(&mut account).rds.db_clusters = denied();
         let found = run(&CHECK, &account);
         assert_eq!(status_of(&found, "standalone"), Status::Pass);
         assert_eq!(status_of(&found, "member"), Status::Error);
 
-        region(&mut account).rds_instances = denied();
+        region(&mut account).rds.db_instances = denied();
         assert_eq!(status_of(&run(&CHECK, &account), &format!("{ACCOUNT}/eu-west-1")), Status::Error);
     }
 }

@@ -8,7 +8,6 @@ use crate::inventory::s3::{Bucket, PublicAccessBlock};
 use crate::inventory::{AccountInventory, Collected};
 use crate::registry::{Check, Findings};
 
-mod macie_is_enabled;
 pub(crate) mod publicity;
 mod s3_account_level_public_access_blocks;
 mod s3_bucket_default_encryption;
@@ -25,7 +24,6 @@ pub(crate) const CHECKS: &[&Check] = &[
     &s3_bucket_level_public_access_block::CHECK,
     &s3_bucket_public_access::CHECK,
     &s3_bucket_no_mfa_delete::CHECK,
-    &macie_is_enabled::CHECK,
 ];
 
 /// The buckets, or an ERROR finding on the account saying why they could not be listed.

@@ -72,7 +72,6 @@ mod tests {
         kms.encryption = Collected::Known(Some(BucketEncryption {
             sse_algorithm: "aws:kms".into(),
             kms_master_key_id: Some("alias/data".into()),
-            bucket_key_enabled: Some(true),
         }));
         let mut none = bucket("none");
         none.encryption = Collected::Known(None);

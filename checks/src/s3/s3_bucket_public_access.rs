@@ -109,10 +109,9 @@ mod tests {
     fn with_grant(name: &str, group: &str, permission: &str) -> Bucket {
         let mut b = open(name);
         b.acl_grants = Collected::Known(vec![
-            Grant { grantee_uri: None, grantee_id: Some("owner".into()), permission: "FULL_CONTROL".into() },
+            Grant { grantee_uri: None, permission: "FULL_CONTROL".into() },
             Grant {
                 grantee_uri: Some(format!("http://acs.amazonaws.com/groups/global/{group}")),
-                grantee_id: None,
                 permission: permission.into(),
             },
         ]);

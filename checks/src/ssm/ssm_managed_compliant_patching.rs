@@ -2,7 +2,7 @@ use crate::declare_check;
 use crate::ec2::{Verdict, instance_resource, known_list};
 use crate::finding::{Measure, Resource, Severity};
 use crate::inventory::AccountInventory;
-use crate::inventory::services::PatchCompliance;
+use crate::inventory::ssm::PatchCompliance;
 use crate::registry::{Context, Findings};
 
 declare_check! {
@@ -66,12 +66,12 @@ fn evaluate(account: &AccountInventory, _ctx: &Context<'_>, out: &mut Findings) 
     for (region, inv) in account.regions() {
         let managed_what = "SSM managed instances (DescribeInstanceInformation)";
         let Some(managed) =
-            known_list(account, region, &inv.ssm_managed_instances, "AwsEc2Instance", managed_what, out)
+            known_list(account, region, &inv.ssm.managed_instances, "AwsEc2Instance", managed_what, out)
         else {
             continue;
         };
         let patch_what = "SSM patch compliance (ListResourceComplianceSummaries)";
-        let Some(patches) = known_list(account, region, &inv.ssm_patch_compliance, "AwsEc2Instance", patch_what, out)
+        let Some(patches) = known_list(account, region, &inv.ssm.patch_compliance, "AwsEc2Instance", patch_what, out)
         else {
             continue;
         };
@@ -94,14 +94,14 @@ mod tests {
     fn compliant_passes_non_compliant_and_unscanned_fail() {
         let mut account = account();
         let r = region(&mut account);
-        r.ssm_managed_instances = Collected::Known(vec![
+        r.ssm.managed_instances = Collected::Known(vec![
             managed("i-ok"),
             managed("i-behind"),
             managed("i-never"),
             managed("mi-onprem"),
             managed("i-odd"),
         ]);
-        r.ssm_patch_compliance = Collected::Known(vec![
+        r.ssm.patch_compliance = Collected::Known(vec![
             compliance("i-ok", "COMPLIANT", 0, 0, 0),
             compliance("i-behind", "NON_COMPLIANT", 2, 3, 7),
             compliance("mi-onprem", "COMPLIANT", 0, 0, 0),
@@ -127,13 +127,13 @@ mod tests {
     #[test]
     fn errors_when_either_list_is_unreadable() {
         let mut account = account();
-        region(&mut account).ssm_managed_instances = Collected::Known(vec![managed("i-1")]);
-        region(&mut account).ssm_patch_compliance = denied();
+        region(&mut account).ssm.managed_instances = Collected::Known(vec![managed("i-1")]);
+        region(&mut account).ssm.patch_compliance = denied();
         let found = run(&CHECK, &account);
         assert_eq!(found.len(), 1);
         assert_eq!(status_of(&found, &format!("{ACCOUNT}/{REGION}")), Status::Error);
 
-        region(&mut account).ssm_managed_instances = denied();
+        region(&mut account).ssm.managed_instances = denied();
         assert_eq!(status_of(&run(&CHECK, &account), &format!("{ACCOUNT}/{REGION}")), Status::Error);
     }
 }

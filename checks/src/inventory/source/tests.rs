@@ -9,7 +9,7 @@
 use std::collections::BTreeSet;
 
 use super::{Collector, Plan, Scope, Source};
-use crate::config::Config;
+use crate::config_file::Config;
 use crate::inventory::{AccountInventory, Inventory};
 use crate::registry::{Check, Context, Findings, Recorded, all_checks};
 

@@ -373,14 +373,11 @@ mod tests {
     fn connection(id: &str, peer: &str, blocks: &[&str]) -> VpcPeeringConnection {
         let side = |vpc: &str, blocks: &[&str]| PeeringSide {
             vpc_id: Some(vpc.to_string()),
-            owner_id: Some(ACCOUNT.to_string()),
-            region: Some(REGION.to_string()),
             cidr_blocks: blocks.iter().filter(|b| !b.contains(':')).map(|b| b.to_string()).collect(),
             ipv6_cidr_blocks: blocks.iter().filter(|b| b.contains(':')).map(|b| b.to_string()).collect(),
         };
         VpcPeeringConnection {
             id: id.to_string(),
-            status: Some("active".to_string()),
             requester: side("vpc-1", &["10.0.0.0/16"]),
             accepter: side(peer, blocks),
         }

@@ -1,4 +1,3 @@
-use super::in_region;
 use crate::declare_check;
 use crate::finding::{Measure, Severity};
 use crate::inventory::AccountInventory;
@@ -34,8 +33,8 @@ const EXTERNAL: [&str; 2] = ["ACCOUNT", "ORGANIZATION"];
 
 fn evaluate(account: &AccountInventory, _ctx: &Context<'_>, out: &mut Findings) {
     for (region, inv) in account.regions() {
-        let resource = in_region(account, region);
-        let analyzers = match inv.access_analyzers.as_result() {
+        let resource = account.regional_resource(region, "AwsAccount");
+        let analyzers = match inv.accessanalyzer.analyzers.as_result() {
             Ok(a) => a,
             Err(why) => {
                 out.error(resource, format!("Access Analyzer analyzers could not be read: {why}"));
@@ -61,12 +60,11 @@ mod tests {
     use crate::cloudwatch::testing::*;
     use crate::finding::Status;
     use crate::inventory::Collected;
-    use crate::inventory::monitoring::Analyzer;
+    use crate::inventory::accessanalyzer::Analyzer;
     use crate::testing::status_of;
 
     fn analyzer(name: &str, kind: &str, status: &str) -> Analyzer {
         Analyzer {
-            arn: format!("arn:aws:access-analyzer:us-east-1:{ACCOUNT}:analyzer/{name}"),
             name: name.into(),
             analyzer_type: kind.into(),
             status: status.into(),
@@ -77,13 +75,13 @@ mod tests {
     fn per_region() {
         let regions = ["r-account", "r-org", "r-none", "r-unused", "r-creating", "r-denied"];
         let mut a = account_in(&regions);
-        region_mut(&mut a, "r-account").access_analyzers = Collected::Known(vec![analyzer("a", "ACCOUNT", "ACTIVE")]);
-        region_mut(&mut a, "r-org").access_analyzers = Collected::Known(vec![analyzer("o", "ORGANIZATION", "ACTIVE")]);
-        region_mut(&mut a, "r-unused").access_analyzers =
+        region_mut(&mut a, "r-account").accessanalyzer.analyzers = Collected::Known(vec![analyzer("a", "ACCOUNT", "ACTIVE")]);
+        region_mut(&mut a, "r-org").accessanalyzer.analyzers = Collected::Known(vec![analyzer("o", "ORGANIZATION", "ACTIVE")]);
+        region_mut(&mut a, "r-unused").accessanalyzer.analyzers =
             Collected::Known(vec![analyzer("u", "ACCOUNT_UNUSED_ACCESS", "ACTIVE")]);
-        region_mut(&mut a, "r-creating").access_analyzers =
+        region_mut(&mut a, "r-creating").accessanalyzer.analyzers =
             Collected::Known(vec![analyzer("c", "ACCOUNT", "CREATING")]);
-        region_mut(&mut a, "r-denied").access_analyzers = denied();
+        region_mut(&mut a, "r-denied").accessanalyzer.analyzers = denied();
         let found = run(&CHECK, &a);
         let s = |r: &str| status_of(&found, &format!("{ACCOUNT}/{r}"));
         assert_eq!(s("r-account"), Status::Pass);

@@ -31,7 +31,7 @@ declare_check! {
 
 fn evaluate(account: &AccountInventory, _ctx: &Context<'_>, out: &mut Findings) {
     for (region, inv) in account.regions() {
-        let file_systems = match &inv.efs_file_systems {
+        let file_systems = match &inv.efs.file_systems {
             Collected::Known(f) => f,
             Collected::Unknown(why) => {
                 out.error(account.regional_resource(region, "AwsEfsFileSystem"), format!("EFS file systems could not be listed: {why}"));
@@ -69,7 +69,7 @@ mod tests {
         let mut account = account();
         let mut no_arn = file_system("fs-noarn", true);
         no_arn.arn = None;
-        region(&mut account).efs_file_systems =
+        region(&mut account).efs.file_systems =
             Collected::Known(vec![file_system("fs-enc", true), file_system("fs-plain", false), no_arn]);
         let found = run(&CHECK, &account);
         assert_eq!(status_of(&found, "fs-enc"), Status::Pass);
@@ -80,7 +80,7 @@ mod tests {
         );
         assert_eq!(found[1].resource.kind, "AwsEfsFileSystem");
 
-        region(&mut account).efs_file_systems = denied();
+        region(&mut account).efs.file_systems = denied();
         assert_eq!(status_of(&run(&CHECK, &account), &format!("{ACCOUNT}/eu-west-1")), Status::Error);
     }
 }

@@ -1,4 +1,3 @@
-use super::in_region;
 use crate::declare_check;
 use crate::finding::{Measure, Severity};
 use crate::inventory::AccountInventory;
@@ -31,8 +30,8 @@ declare_check! {
 
 fn evaluate(account: &AccountInventory, _ctx: &Context<'_>, out: &mut Findings) {
     for (region, inv) in account.regions() {
-        let resource = in_region(account, region);
-        let detectors = match inv.guardduty_detectors.as_result() {
+        let resource = account.regional_resource(region, "AwsAccount");
+        let detectors = match inv.guardduty.detectors.as_result() {
             Ok(d) => d,
             Err(why) => {
                 out.error(resource, format!("GuardDuty detectors could not be read: {why}"));
@@ -63,7 +62,7 @@ mod tests {
     use crate::cloudwatch::testing::*;
     use crate::finding::Status;
     use crate::inventory::Collected;
-    use crate::inventory::monitoring::GuardDutyDetector;
+    use crate::inventory::guardduty::GuardDutyDetector;
     use crate::testing::status_of;
 
     fn detector(id: &str, status: Option<&str>) -> GuardDutyDetector {
@@ -74,11 +73,11 @@ mod tests {
     fn per_region() {
         let regions = ["r-on", "r-none", "r-off", "r-denied", "r-unreported"];
         let mut a = account_in(&regions);
-        region_mut(&mut a, "r-on").guardduty_detectors =
+        region_mut(&mut a, "r-on").guardduty.detectors =
             Collected::Known(vec![detector("d0", Some("DISABLED")), detector("d1", Some("ENABLED"))]);
-        region_mut(&mut a, "r-off").guardduty_detectors = Collected::Known(vec![detector("d2", Some("DISABLED"))]);
-        region_mut(&mut a, "r-denied").guardduty_detectors = denied();
-        region_mut(&mut a, "r-unreported").guardduty_detectors = Collected::Known(vec![detector("d3", None)]);
+        region_mut(&mut a, "r-off").guardduty.detectors = Collected::Known(vec![detector("d2", Some("DISABLED"))]);
+        region_mut(&mut a, "r-denied").guardduty.detectors = denied();
+        region_mut(&mut a, "r-unreported").guardduty.detectors = Collected::Known(vec![detector("d3", None)]);
         let found = run(&CHECK, &a);
         let s = |r: &str| status_of(&found, &format!("{ACCOUNT}/{r}"));
         assert_eq!(s("r-on"), Status::Pass);

@@ -1,10 +1,9 @@
 use std::collections::BTreeMap;
 
-use super::in_region;
 use crate::declare_check;
 use crate::finding::{Measure, Severity};
 use crate::inventory::AccountInventory;
-use crate::inventory::monitoring::ConfigRecorder;
+use crate::inventory::config::ConfigRecorder;
 use crate::registry::{Context, Findings};
 
 declare_check! {
@@ -63,8 +62,8 @@ fn evaluate(account: &AccountInventory, _ctx: &Context<'_>, out: &mut Findings) 
     let mut any_region = false;
     for (region, inv) in account.regions() {
         any_region = true;
-        let resource = in_region(account, region);
-        let recorders = match inv.config_recorders.as_result() {
+        let resource = account.regional_resource(region, "AwsAccount");
+        let recorders = match inv.config.configuration_recorders.as_result() {
             Ok(r) => r,
             Err(why) => {
                 let why = format!("AWS Config recorders could not be read: {why}");
@@ -119,7 +118,7 @@ mod tests {
     use crate::cloudwatch::testing::*;
     use crate::finding::Status;
     use crate::inventory::Collected;
-    use crate::inventory::monitoring::ConfigRecorder;
+    use crate::inventory::config::ConfigRecorder;
     use crate::testing::status_of;
 
     fn recorder(all: bool, global: bool, recording: Option<bool>, last: Option<&str>) -> ConfigRecorder {
@@ -136,14 +135,14 @@ mod tests {
     fn per_region_and_global() {
         let regions = ["r-global", "r-ok", "r-none", "r-partial", "r-stopped", "r-failed"];
         let mut a = account_in(&regions);
-        region_mut(&mut a, "r-global").config_recorders =
+        region_mut(&mut a, "r-global").config.configuration_recorders =
             Collected::Known(vec![recorder(true, true, Some(true), Some("SUCCESS"))]);
-        region_mut(&mut a, "r-ok").config_recorders = Collected::Known(vec![recorder(true, false, Some(true), None)]);
-        region_mut(&mut a, "r-partial").config_recorders =
+        region_mut(&mut a, "r-ok").config.configuration_recorders = Collected::Known(vec![recorder(true, false, Some(true), None)]);
+        region_mut(&mut a, "r-partial").config.configuration_recorders =
             Collected::Known(vec![recorder(false, true, Some(true), None)]);
-        region_mut(&mut a, "r-stopped").config_recorders =
+        region_mut(&mut a, "r-stopped").config.configuration_recorders =
             Collected::Known(vec![recorder(true, true, Some(false), None)]);
-        region_mut(&mut a, "r-failed").config_recorders =
+        region_mut(&mut a, "r-failed").config.configuration_recorders =
             Collected::Known(vec![recorder(true, true, Some(true), Some("Failure"))]);
         let found = run(&CHECK, &a);
         let s = |r: &str| status_of(&found, &format!("{ACCOUNT}/{r}"));
@@ -159,7 +158,7 @@ mod tests {
     #[test]
     fn global_types_missing_everywhere_fails_on_the_account() {
         let mut a = account_in(&["r1"]);
-        region_mut(&mut a, "r1").config_recorders = Collected::Known(vec![recorder(true, false, Some(true), None)]);
+        region_mut(&mut a, "r1").config.configuration_recorders = Collected::Known(vec![recorder(true, false, Some(true), None)]);
         let found = run(&CHECK, &a);
         assert_eq!(status_of(&found, &format!("{ACCOUNT}/r1")), Status::Pass);
         assert_eq!(status_of(&found, ACCOUNT), Status::Fail);
@@ -168,8 +167,8 @@ mod tests {
     #[test]
     fn errors() {
         let mut a = account_in(&["r1", "r2"]);
-        region_mut(&mut a, "r1").config_recorders = denied();
-        region_mut(&mut a, "r2").config_recorders = Collected::Known(vec![recorder(true, true, None, None)]);
+        region_mut(&mut a, "r1").config.configuration_recorders = denied();
+        region_mut(&mut a, "r2").config.configuration_recorders = Collected::Known(vec![recorder(true, true, None, None)]);
         let found = run(&CHECK, &a);
         assert_eq!(status_of(&found, &format!("{ACCOUNT}/r1")), Status::Error);
         assert_eq!(status_of(&found, &format!("{ACCOUNT}/r2")), Status::Error);

@@ -1,4 +1,3 @@
-use super::in_region;
 use crate::declare_check;
 use crate::finding::{Measure, Severity};
 use crate::inventory::AccountInventory;
@@ -31,8 +30,8 @@ declare_check! {
 
 fn evaluate(account: &AccountInventory, _ctx: &Context<'_>, out: &mut Findings) {
     for (region, inv) in account.regions() {
-        let resource = in_region(account, region);
-        match inv.securityhub.as_result() {
+        let resource = account.regional_resource(region, "AwsAccount");
+        match inv.securityhub.hub.as_result() {
             Ok(Some(hub)) => {
                 let arn = hub.hub_arn.as_deref().unwrap_or("hub");
                 out.pass(resource, format!("Security Hub enabled ({arn})"));
@@ -49,17 +48,16 @@ mod tests {
     use crate::cloudwatch::testing::*;
     use crate::finding::Status;
     use crate::inventory::Collected;
-    use crate::inventory::monitoring::SecurityHub;
+    use crate::inventory::securityhub::SecurityHub;
     use crate::testing::status_of;
 
     #[test]
     fn per_region() {
         let mut a = account_in(&["eu-west-1", "us-east-1", "us-west-2"]);
-        region_mut(&mut a, "us-east-1").securityhub = Collected::Known(Some(SecurityHub {
+        region_mut(&mut a, "us-east-1").securityhub.hub = Collected::Known(Some(SecurityHub {
             hub_arn: Some("arn:aws:securityhub:us-east-1:123456789012:hub/default".into()),
-            subscribed_at: None,
         }));
-        region_mut(&mut a, "us-west-2").securityhub = denied();
+        region_mut(&mut a, "us-west-2").securityhub.hub = denied();
         let found = run(&CHECK, &a);
         assert_eq!(status_of(&found, &format!("{ACCOUNT}/us-east-1")), Status::Pass);
         assert_eq!(status_of(&found, &format!("{ACCOUNT}/eu-west-1")), Status::Fail);

@@ -42,7 +42,7 @@ declare_check! {
 fn evaluate(account: &AccountInventory, _ctx: &Context<'_>, out: &mut Findings) {
     for (region, inv) in account.regions() {
         let resource = account.regional_resource(region, "AwsAccount");
-        match inv.macie_session.as_result() {
+        match inv.macie.session.as_result() {
             Err(why) => out.error(resource, format!("Macie session could not be read: {why}")),
             Ok(None) => out.fail(resource, "Macie is not enabled in this region"),
             Ok(Some(session)) => {
@@ -65,7 +65,7 @@ mod tests {
     use crate::cloudwatch::testing::*;
     use crate::finding::Status;
     use crate::inventory::Collected;
-    use crate::inventory::services::MacieSession;
+    use crate::inventory::macie::MacieSession;
     use crate::testing::status_of;
 
     fn session(status: &str) -> Collected<Option<MacieSession>> {
@@ -76,11 +76,11 @@ mod tests {
     fn per_region() {
         let regions = ["r-on", "r-paused", "r-none", "r-denied", "r-odd"];
         let mut a = account_in(&regions);
-        region_mut(&mut a, "r-on").macie_session = session("ENABLED");
-        region_mut(&mut a, "r-paused").macie_session = session("PAUSED");
-        region_mut(&mut a, "r-none").macie_session = Collected::Known(None);
-        region_mut(&mut a, "r-denied").macie_session = denied();
-        region_mut(&mut a, "r-odd").macie_session = session("SOMETHING_NEW");
+        region_mut(&mut a, "r-on").macie.session = session("ENABLED");
+        region_mut(&mut a, "r-paused").macie.session = session("PAUSED");
+        region_mut(&mut a, "r-none").macie.session = Collected::Known(None);
+        region_mut(&mut a, "r-denied").macie.session = denied();
+        region_mut(&mut a, "r-odd").macie.session = session("SOMETHING_NEW");
         let found = run(&CHECK, &a);
         assert_eq!(found.len(), regions.len());
         let get = |r: &str| {
@@ -99,7 +99,7 @@ mod tests {
     #[test]
     fn audited_region_without_inventory_is_an_error() {
         let mut a = account_in(&["r-on"]);
-        region_mut(&mut a, "r-on").macie_session = session("ENABLED");
+        region_mut(&mut a, "r-on").macie.session = session("ENABLED");
         a.regions.push("r-missing".into());
         let found = run(&CHECK, &a);
         assert_eq!(status_of(&found, &format!("{ACCOUNT}/r-missing")), Status::Error);

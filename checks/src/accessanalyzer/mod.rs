@@ -1,0 +1,8 @@
+//! IAM Access Analyzer checks: an active analyzer in every region.
+
+use crate::registry::Check;
+
+mod accessanalyzer_enabled;
+
+/// The checks of this service, one line each.
+pub(crate) const CHECKS: &[&Check] = &[&accessanalyzer_enabled::CHECK];

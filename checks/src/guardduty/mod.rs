@@ -1,0 +1,8 @@
+//! GuardDuty checks: a detector enabled in every region.
+
+use crate::registry::Check;
+
+mod guardduty_is_enabled;
+
+/// The checks of this service, one line each.
+pub(crate) const CHECKS: &[&Check] = &[&guardduty_is_enabled::CHECK];

@@ -1,0 +1,8 @@
+//! Security Hub checks: the hub enabled in every region.
+
+use crate::registry::Check;
+
+mod securityhub_enabled;
+
+/// The checks of this service, one line each.
+pub(crate) const CHECKS: &[&Check] = &[&securityhub_enabled::CHECK];
