@@ -105,29 +105,7 @@ macro_rules! declare_check {
     };
 }
 
-/// Every registered check, in registry order (service by service).
-pub fn all_checks() -> Vec<&'static Check> {
-    [
-        crate::iam::CHECKS,
-        crate::account::CHECKS,
-        crate::ec2::ebs::CHECKS,
-        crate::s3::CHECKS,
-        crate::macie::CHECKS,
-        crate::kms::CHECKS,
-        crate::rds::CHECKS,
-        crate::efs::CHECKS,
-        crate::cloudtrail::CHECKS,
-        crate::cloudwatch::CHECKS,
-        crate::config::CHECKS,
-        crate::guardduty::CHECKS,
-        crate::securityhub::CHECKS,
-        crate::accessanalyzer::CHECKS,
-        crate::ec2::CHECKS,
-        crate::ec2::vpc::CHECKS,
-        crate::ssm::CHECKS,
-    ]
-    .concat()
-}
+pub use crate::all_checks;
 
 /// The check with this id.
 pub fn find_check(id: &str) -> Option<&'static Check> {
