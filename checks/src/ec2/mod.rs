@@ -29,6 +29,9 @@ mod ec2_securitygroup_allow_ingress_from_internet_to_tcp_port_22;
 mod ec2_securitygroup_allow_ingress_from_internet_to_tcp_port_3389;
 mod ec2_securitygroup_default_restrict_traffic;
 
+#[cfg(test)]
+pub(crate) mod testing;
+
 /// The checks of this module (not of `ebs` or `vpc`), one line each.
 pub(crate) const CHECKS: &[&Check] = &[
     &ec2_securitygroup_allow_ingress_from_internet_to_tcp_port_22::CHECK,
