@@ -76,7 +76,8 @@ fn unimplemented_calls_are_read_when_answered() {
     assert_eq!(region["ec2"]["snapshot_block_public_access"]["known"], "block-new-sharing");
     assert_eq!(region["accessanalyzer"]["analyzers"]["known"][0]["status"], "ACTIVE", "{}", region["accessanalyzer"]);
     // Denied calls are Unknown with the reason, not an empty list.
-    let instances = region["ec2"]["instances"]["unknown"].as_str().unwrap();
+    assert_eq!(region["ec2"]["instances"]["unknown"]["cause"], "denied", "{}", region["ec2"]["instances"]);
+    let instances = region["ec2"]["instances"]["unknown"]["reason"].as_str().unwrap();
     assert!(instances.contains("access denied") && instances.contains("UnauthorizedOperation"), "{instances}");
 
     let (_, out, _) = run(rampart().args(["audit", "--format", "json", "--snapshot"]).arg(&snapshot));
