@@ -2,8 +2,8 @@
 //! groups, and instance settings (IMDSv2, public IPs, instance profiles, SSM management).
 //!
 //! The exposure math lives in [`crate::net`]; this module turns it into findings. The
-//! checks of the other EC2 APIs are its submodules: [`ebs`] (volumes, snapshots and their
-//! defaults) and [`vpc`] (flow logs, peering routes), each with its own `CHECKS`.
+//! checks of the other EC2 APIs are its submodules: `ebs` (volumes, snapshots and their
+//! defaults) and `vpc` (flow logs, peering routes), each with its own `CHECKS`.
 
 use crate::finding::Resource;
 use crate::inventory::ec2::{Instance, NetworkAcl, SecurityGroup};
