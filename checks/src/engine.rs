@@ -144,7 +144,7 @@ pub fn run_check(check: &'static Check, account: &AccountInventory, ctx: &Contex
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::testing::account_with_report;
+    use crate::iam::testing::{account_with_report, user};
 
     #[test]
     fn selection_filters_by_id_measure_and_severity() {
@@ -163,7 +163,7 @@ mod tests {
     #[test]
     fn findings_carry_metadata_compliance_and_mutes() {
         let mut inventory = Inventory::new(crate::testing::now());
-        inventory.accounts.push(account_with_report(&[crate::testing::user("alice").console(true).mfa(false)]));
+        inventory.accounts.push(account_with_report(&[user("alice").console(true).mfa(false)]));
         let config = Config::from_toml(
             "[[mute]]\ncheck = \"iam_user_mfa_enabled_console_access\"\nresource = \"alice\"\nreason = \"accepted\"\n",
         )

@@ -57,24 +57,15 @@ fn evaluate(account: &AccountInventory, _ctx: &Context<'_>, out: &mut Findings) 
 #[cfg(test)]
 mod tests {
     use super::CHECK;
-    use crate::cloudwatch::testing::*;
+    use crate::accessanalyzer::testing::*;
     use crate::finding::Status;
     use crate::inventory::Collected;
-    use crate::inventory::accessanalyzer::Analyzer;
-    use crate::testing::status_of;
-
-    fn analyzer(name: &str, kind: &str, status: &str) -> Analyzer {
-        Analyzer {
-            name: name.into(),
-            analyzer_type: kind.into(),
-            status: status.into(),
-        }
-    }
+    use crate::testing::*;
 
     #[test]
     fn per_region() {
         let regions = ["r-account", "r-org", "r-none", "r-unused", "r-creating", "r-denied"];
-        let mut a = account_in(&regions);
+        let mut a = accessanalyzer_account(&regions);
         region_mut(&mut a, "r-account").accessanalyzer.analyzers = Collected::Known(vec![analyzer("a", "ACCOUNT", "ACTIVE")]);
         region_mut(&mut a, "r-org").accessanalyzer.analyzers = Collected::Known(vec![analyzer("o", "ORGANIZATION", "ACTIVE")]);
         region_mut(&mut a, "r-unused").accessanalyzer.analyzers =

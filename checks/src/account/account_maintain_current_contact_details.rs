@@ -73,59 +73,44 @@ fn missing_parts(contact: &ContactInformation) -> Vec<&'static str> {
 #[cfg(test)]
 mod tests {
     use super::CHECK;
+    use crate::account::testing::*;
     use crate::finding::Status;
-    use crate::inventory::account::ContactInformation;
-    use crate::inventory::{AccountInventory, Collected};
-    use crate::testing::{ACCOUNT, denied, run, status_of};
-
-    fn complete() -> ContactInformation {
-        ContactInformation {
-            has_full_name: true,
-            has_phone_number: true,
-            has_address: true,
-            country_code: Some("DE".into()),
-        }
-    }
-
-    fn with(contact: Collected<Option<ContactInformation>>) -> AccountInventory {
-        let mut account = AccountInventory::new(ACCOUNT, "aws", vec!["us-east-1".to_string()]);
-        account.account.contact_information = contact;
-        account
-    }
+    use crate::inventory::Collected;
+    use crate::testing::*;
 
     #[test]
     fn complete_contact_is_manual_with_evidence() {
-        let found = run(&CHECK, &with(Collected::Known(Some(complete()))));
+        let found = run(&CHECK, &with_contact_information(Collected::Known(Some(contact_information()))));
         assert_eq!(status_of(&found, ACCOUNT), Status::Manual);
         assert_eq!(
             found[0].message,
             "contact details are set (name, phone, address, country DE); confirm they are current"
         );
 
-        let mut no_country = complete();
+        let mut no_country = contact_information();
         no_country.country_code = None;
-        let found = run(&CHECK, &with(Collected::Known(Some(no_country))));
+        let found = run(&CHECK, &with_contact_information(Collected::Known(Some(no_country))));
         assert_eq!(status_of(&found, ACCOUNT), Status::Manual);
         assert_eq!(found[0].message, "contact details are set (name, phone, address); confirm they are current");
     }
 
     #[test]
     fn missing_parts_or_no_contact_fail() {
-        let mut partial = complete();
+        let mut partial = contact_information();
         partial.has_phone_number = false;
         partial.has_address = false;
-        let found = run(&CHECK, &with(Collected::Known(Some(partial))));
+        let found = run(&CHECK, &with_contact_information(Collected::Known(Some(partial))));
         assert_eq!(status_of(&found, ACCOUNT), Status::Fail);
         assert_eq!(found[0].message, "contact information lacks phone number, address");
 
-        let found = run(&CHECK, &with(Collected::Known(None)));
+        let found = run(&CHECK, &with_contact_information(Collected::Known(None)));
         assert_eq!(status_of(&found, ACCOUNT), Status::Fail);
         assert_eq!(found[0].message, "no contact information is set for the account");
     }
 
     #[test]
     fn error_when_unknown() {
-        let found = run(&CHECK, &with(denied()));
+        let found = run(&CHECK, &with_contact_information(denied()));
         assert_eq!(status_of(&found, ACCOUNT), Status::Error);
         assert_eq!(found[0].message, "account contact information could not be read: AccessDenied: not authorized");
     }

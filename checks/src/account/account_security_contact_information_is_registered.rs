@@ -71,44 +71,34 @@ fn missing_parts(contact: &AlternateContact) -> Vec<&'static str> {
 #[cfg(test)]
 mod tests {
     use super::CHECK;
+    use crate::account::testing::*;
     use crate::finding::Status;
-    use crate::inventory::account::AlternateContact;
-    use crate::inventory::{AccountInventory, Collected};
-    use crate::testing::{ACCOUNT, denied, run, status_of};
-
-    fn complete() -> AlternateContact {
-        AlternateContact { has_name: true, has_email_address: true, has_phone_number: true }
-    }
-
-    fn with(contact: Collected<Option<AlternateContact>>) -> AccountInventory {
-        let mut account = AccountInventory::new(ACCOUNT, "aws", vec!["us-east-1".to_string()]);
-        account.account.security_contact = contact;
-        account
-    }
+    use crate::inventory::Collected;
+    use crate::testing::*;
 
     #[test]
     fn complete_contact_passes() {
-        let found = run(&CHECK, &with(Collected::Known(Some(complete()))));
+        let found = run(&CHECK, &with_security_contact(Collected::Known(Some(security_contact()))));
         assert_eq!(status_of(&found, ACCOUNT), Status::Pass);
         assert_eq!(found[0].message, "security alternate contact is registered (name, e-mail, phone)");
     }
 
     #[test]
     fn missing_or_incomplete_contact_fails() {
-        let found = run(&CHECK, &with(Collected::Known(None)));
+        let found = run(&CHECK, &with_security_contact(Collected::Known(None)));
         assert_eq!(status_of(&found, ACCOUNT), Status::Fail);
         assert_eq!(found[0].message, "no security alternate contact is registered");
 
-        let mut partial = complete();
+        let mut partial = security_contact();
         partial.has_email_address = false;
-        let found = run(&CHECK, &with(Collected::Known(Some(partial))));
+        let found = run(&CHECK, &with_security_contact(Collected::Known(Some(partial))));
         assert_eq!(status_of(&found, ACCOUNT), Status::Fail);
         assert_eq!(found[0].message, "security alternate contact lacks e-mail address");
     }
 
     #[test]
     fn error_when_unknown() {
-        let found = run(&CHECK, &with(denied()));
+        let found = run(&CHECK, &with_security_contact(denied()));
         assert_eq!(status_of(&found, ACCOUNT), Status::Error);
         assert_eq!(found[0].message, "security alternate contact could not be read: AccessDenied: not authorized");
     }

@@ -42,13 +42,13 @@ fn evaluate(account: &AccountInventory, _ctx: &Context<'_>, out: &mut Findings) 
 #[cfg(test)]
 mod tests {
     use super::CHECK;
-    use crate::cloudwatch::testing::*;
+    use crate::cloudtrail::testing::*;
     use crate::finding::Status;
-    use crate::testing::status_of;
+    use crate::testing::*;
 
     #[test]
     fn per_trail() {
-        let mut a = account();
+        let mut a = cloudtrail_account();
         let mut quiet = trail("quiet");
         quiet.cloud_watch_logs_log_group_arn = None;
         set_trails(&mut a, vec![trail("main"), quiet]);
@@ -59,7 +59,7 @@ mod tests {
 
     #[test]
     fn error_when_trails_unreadable() {
-        let mut a = account();
+        let mut a = cloudtrail_account();
         a.cloudtrail.trails = denied();
         assert_eq!(status_of(&run(&CHECK, &a), ACCOUNT), Status::Error);
     }

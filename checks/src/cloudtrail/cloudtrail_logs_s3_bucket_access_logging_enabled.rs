@@ -57,21 +57,22 @@ fn evaluate(account: &AccountInventory, _ctx: &Context<'_>, out: &mut Findings) 
 #[cfg(test)]
 mod tests {
     use super::CHECK;
-    use crate::cloudwatch::testing::*;
+    use crate::cloudtrail::testing::*;
     use crate::finding::Status;
     use crate::inventory::Collected;
     use crate::inventory::s3::LoggingTarget;
-    use crate::testing::status_of;
+    use crate::s3::testing::*;
+    use crate::testing::*;
 
     #[test]
     fn pass_fail_error_per_trail() {
-        let mut a = account();
-        let mut logged = bucket("logged");
+        let mut a = cloudtrail_account();
+        let mut logged = bare_bucket("logged");
         logged.logging =
             Collected::Known(Some(LoggingTarget { target_bucket: "access-logs".into() }));
-        let mut unread = bucket("unread");
+        let mut unread = bare_bucket("unread");
         unread.logging = denied();
-        a.s3.buckets = Collected::Known(vec![logged, bucket("silent"), unread]);
+        a.s3.buckets = Collected::Known(vec![logged, bare_bucket("silent"), unread]);
         let mut trails = Vec::new();
         for (t, b) in
             [("t-logged", "logged"), ("t-silent", "silent"), ("t-unread", "unread"), ("t-elsewhere", "central")]
@@ -92,7 +93,7 @@ mod tests {
 
     #[test]
     fn error_when_buckets_unreadable() {
-        let mut a = account();
+        let mut a = cloudtrail_account();
         a.s3.buckets = denied();
         set_trails(&mut a, vec![trail("main")]);
         assert_eq!(status_of(&run(&CHECK, &a), "main"), Status::Error);

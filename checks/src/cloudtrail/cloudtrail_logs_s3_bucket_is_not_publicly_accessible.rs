@@ -72,16 +72,17 @@ fn evaluate(account: &AccountInventory, _ctx: &Context<'_>, out: &mut Findings) 
 #[cfg(test)]
 mod tests {
     use super::CHECK;
-    use crate::cloudwatch::testing::*;
+    use crate::cloudtrail::testing::*;
     use crate::finding::Status;
     use crate::inventory::s3::{Bucket, Grant, PublicAccessBlock};
     use crate::inventory::{AccountInventory, Collected};
-    use crate::testing::status_of;
+    use crate::s3::testing::*;
+    use crate::testing::*;
 
     const ALL_USERS: &str = "http://acs.amazonaws.com/groups/global/AllUsers";
 
     fn with_bucket(b: Bucket) -> AccountInventory {
-        let mut a = account();
+        let mut a = cloudtrail_account();
         let mut t = trail("main");
         t.s3_bucket_name = Some(b.name.clone());
         set_trails(&mut a, vec![t]);
@@ -116,11 +117,11 @@ mod tests {
 
     #[test]
     fn pass_when_private_or_blocked() {
-        assert_eq!(status(&with_bucket(bucket("logs"))), Status::Pass);
-        let mut b = public_acl(bucket("logs"));
+        assert_eq!(status(&with_bucket(bare_bucket("logs"))), Status::Pass);
+        let mut b = public_acl(bare_bucket("logs"));
         b.public_access_block = Collected::Known(Some(ALL_ON));
         assert_eq!(status(&with_bucket(b)), Status::Pass);
-        let mut a = with_bucket(public_acl(bucket("logs")));
+        let mut a = with_bucket(public_acl(bare_bucket("logs")));
         a.s3.account_public_access_block = Collected::Known(Some(ALL_ON));
         // Unreadable details do not matter once the account blocks everything.
         if let Collected::Known(bs) = &mut a.s3.buckets {
@@ -131,8 +132,8 @@ mod tests {
 
     #[test]
     fn fail_when_acl_or_policy_is_public() {
-        assert_eq!(status(&with_bucket(public_acl(bucket("logs")))), Status::Fail);
-        let mut b = bucket("logs");
+        assert_eq!(status(&with_bucket(public_acl(bare_bucket("logs")))), Status::Fail);
+        let mut b = bare_bucket("logs");
         b.policy_is_public = Collected::Known(Some(true));
         assert_eq!(status(&with_bucket(b.clone())), Status::Fail);
         // Ignoring public ACLs does not neutralise a public policy.
@@ -147,10 +148,10 @@ mod tests {
 
     #[test]
     fn error_when_unreadable_or_elsewhere() {
-        let mut b = bucket("logs");
+        let mut b = bare_bucket("logs");
         b.acl_grants = denied();
         assert_eq!(status(&with_bucket(b)), Status::Error);
-        let mut a = with_bucket(bucket("logs"));
+        let mut a = with_bucket(bare_bucket("logs"));
         a.s3.account_public_access_block = denied();
         if let Collected::Known(bs) = &mut a.s3.buckets {
             bs[0].acl_grants = Collected::Known(vec![]);
@@ -158,10 +159,10 @@ mod tests {
         }
         // Known not public regardless of the account setting.
         assert_eq!(status(&a), Status::Pass);
-        let mut a = with_bucket(public_acl(bucket("logs")));
+        let mut a = with_bucket(public_acl(bare_bucket("logs")));
         a.s3.account_public_access_block = denied();
         assert_eq!(status(&a), Status::Error);
-        let mut a = with_bucket(bucket("logs"));
+        let mut a = with_bucket(bare_bucket("logs"));
         a.s3.buckets = Collected::Known(vec![]);
         assert_eq!(status(&a), Status::Error);
         a.s3.buckets = denied();
@@ -175,7 +176,7 @@ mod tests {
 
     #[test]
     fn public_policy_text_fails_even_when_the_status_says_not_public() {
-        let mut b = bucket("logs");
+        let mut b = bare_bucket("logs");
         b.policy = Collected::Known(Some(PUBLIC_POLICY.into()));
         b.policy_is_public = Collected::Known(Some(false));
         assert_eq!(status(&with_bucket(b)), Status::Fail);
@@ -208,7 +209,7 @@ mod tests {
             for policy_status in &statuses {
                 for acl in acls {
                     for block in &blocks {
-                        let mut b = bucket("logs");
+                        let mut b = bare_bucket("logs");
                         b.policy = policy.clone();
                         b.policy_is_public = policy_status.clone();
                         b.public_access_block = block.clone();

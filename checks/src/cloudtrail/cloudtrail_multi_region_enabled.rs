@@ -44,25 +44,26 @@ fn evaluate(account: &AccountInventory, _ctx: &Context<'_>, out: &mut Findings) 
 #[cfg(test)]
 mod tests {
     use super::CHECK;
-    use crate::cloudwatch::testing::*;
+    use crate::cloudtrail::testing::*;
     use crate::finding::Status;
     use crate::inventory::Collected;
     use crate::inventory::cloudtrail::{EventSelectors, TrailStatus};
+    use crate::testing::*;
 
     #[test]
     fn pass_when_one_trail_qualifies() {
-        let mut a = account();
+        let mut a = cloudtrail_account();
         let mut single = trail("regional");
         single.is_multi_region_trail = false;
         set_trails(&mut a, vec![single, trail("main")]);
         let (status, message) = verdict(&CHECK, &a);
         assert_eq!(status, Status::Pass, "{message}");
-        assert!(message.contains("trail main (us-east-1)"), "{message}");
+        assert!(message.contains("trail main (eu-west-1)"), "{message}");
     }
 
     #[test]
     fn fail_lists_each_trail_reason() {
-        let mut a = account();
+        let mut a = cloudtrail_account();
         assert_eq!(verdict(&CHECK, &a).0, Status::Fail);
         let mut single = trail("regional");
         single.is_multi_region_trail = false;
@@ -81,7 +82,7 @@ mod tests {
 
     #[test]
     fn error_when_a_trail_that_might_qualify_is_unreadable() {
-        let mut a = account();
+        let mut a = cloudtrail_account();
         a.cloudtrail.trails = denied();
         assert_eq!(verdict(&CHECK, &a).0, Status::Error);
         let mut t = trail("main");

@@ -45,14 +45,15 @@ fn evaluate(account: &AccountInventory, _ctx: &Context<'_>, out: &mut Findings) 
 #[cfg(test)]
 mod tests {
     use super::CHECK;
-    use crate::cloudwatch::testing::*;
+    use crate::cloudtrail::testing::*;
     use crate::finding::Status;
     use crate::inventory::AccountInventory;
     use crate::inventory::Collected;
     use crate::inventory::cloudtrail::{AdvancedEventSelector, EventSelector, EventSelectors};
+    use crate::testing::*;
 
     fn with(basic: Vec<EventSelector>, advanced_: Vec<AdvancedEventSelector>) -> AccountInventory {
-        let mut a = account();
+        let mut a = cloudtrail_account();
         let mut t = trail("main");
         t.selectors = Collected::Known(EventSelectors { basic, advanced: advanced_ });
         set_trails(&mut a, vec![t]);
@@ -87,12 +88,12 @@ mod tests {
             trails[0].is_multi_region_trail = false;
         }
         assert_eq!(verdict(&CHECK, &a).0, Status::Fail);
-        assert_eq!(verdict(&CHECK, &account()).0, Status::Fail);
+        assert_eq!(verdict(&CHECK, &cloudtrail_account()).0, Status::Fail);
     }
 
     #[test]
     fn error_when_selectors_or_trails_unreadable() {
-        let mut a = account();
+        let mut a = cloudtrail_account();
         let mut t = trail("main");
         t.selectors = denied();
         set_trails(&mut a, vec![t]);

@@ -17,6 +17,9 @@ mod cloudtrail_multi_region_enabled;
 mod cloudtrail_s3_dataevents_read_enabled;
 mod cloudtrail_s3_dataevents_write_enabled;
 
+#[cfg(test)]
+pub(crate) mod testing;
+
 /// The checks of this service, one line each.
 pub(crate) const CHECKS: &[&Check] = &[
     &cloudtrail_multi_region_enabled::CHECK,
@@ -239,7 +242,7 @@ pub(crate) fn some_trail(account: &AccountInventory, out: &mut Findings, needed:
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::cloudwatch::testing::{advanced, basic_data, basic_management, fs};
+    use crate::cloudtrail::testing::{advanced, basic_data, basic_management, fs};
 
     #[test]
     fn management_coverage_cases() {

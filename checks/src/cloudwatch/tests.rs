@@ -1,6 +1,8 @@
 //! Tests of the shared monitoring walk, link by link, with a one-event test control.
 
 use super::testing::*;
+use crate::cloudtrail::testing::*;
+use crate::testing::*;
 use super::*;
 use crate::finding::Status;
 use crate::inventory::Collected;
@@ -36,10 +38,6 @@ fn assert_status(account: &AccountInventory, status: Status, needles: &[&str]) {
     }
 }
 
-fn region(account: &mut AccountInventory) -> &mut RegionInventory {
-    region_mut(account, REGION)
-}
-
 fn first_trail(account: &mut AccountInventory) -> &mut Trail {
     &mut known_mut(&mut account.cloudtrail.trails)[0]
 }
@@ -51,7 +49,7 @@ fn complete_chain_passes_and_names_every_link() {
         Status::Pass,
         &[
             "trail main",
-            "log group aws-cloudtrail-logs (us-east-1)",
+            "log group aws-cloudtrail-logs (eu-west-1)",
             "filter cis",
             "metric CISBenchmark/CisMetric",
             "alarm cis-alarm",
@@ -63,7 +61,7 @@ fn complete_chain_passes_and_names_every_link() {
 
 #[test]
 fn trail_links() {
-    let mut a = account();
+    let mut a = cloudwatch_account();
     assert_status(&a, Status::Fail, &["no CloudTrail trail"]);
     a.cloudtrail.trails = denied();
     assert_status(&a, Status::Error, &["trails could not be listed", "AccessDenied"]);
@@ -136,11 +134,11 @@ fn log_group_links() {
 
     let mut a = monitored(GOOD);
     known_mut(&mut region(&mut a).logs.metric_filters)[0].log_group_name = "some-other-group".into();
-    assert_status(&a, Status::Fail, &["log group aws-cloudtrail-logs (us-east-1) has no metric filter"]);
+    assert_status(&a, Status::Fail, &["log group aws-cloudtrail-logs (eu-west-1) has no metric filter"]);
 
     let mut a = monitored(GOOD);
     region(&mut a).logs.metric_filters = denied();
-    assert_status(&a, Status::Error, &["metric filters in us-east-1 could not be read"]);
+    assert_status(&a, Status::Error, &["metric filters in eu-west-1 could not be read"]);
 }
 
 #[test]
@@ -221,7 +219,7 @@ fn alarm_links() {
 
     let mut a = monitored(GOOD);
     region(&mut a).cloudwatch.metric_alarms = denied();
-    assert_status(&a, Status::Error, &["alarms in us-east-1 could not be read"]);
+    assert_status(&a, Status::Error, &["alarms in eu-west-1 could not be read"]);
 }
 
 #[test]
@@ -243,12 +241,12 @@ fn notification_links() {
 
     let mut a = monitored(GOOD);
     region(&mut a).sns.subscriptions = denied();
-    assert_status(&a, Status::Error, &["SNS subscriptions in us-east-1 could not be read"]);
+    assert_status(&a, Status::Error, &["SNS subscriptions in eu-west-1 could not be read"]);
 
     // A topic in another account: its subscribers are not visible from here.
     let mut a = monitored(GOOD);
     known_mut(&mut region(&mut a).cloudwatch.metric_alarms)[0].alarm_actions =
-        vec!["arn:aws:sns:us-east-1:999999999999:central".into()];
+        vec![format!("arn:aws:sns:{REGION}:999999999999:central")];
     assert_status(&a, Status::Error, &["account 999999999999"]);
 
     // A topic in a region that was not collected.

@@ -115,26 +115,15 @@ fn evaluate(account: &AccountInventory, _ctx: &Context<'_>, out: &mut Findings) 
 #[cfg(test)]
 mod tests {
     use super::CHECK;
-    use crate::cloudwatch::testing::*;
+    use crate::config::testing::*;
     use crate::finding::Status;
     use crate::inventory::Collected;
-    use crate::inventory::config::ConfigRecorder;
-    use crate::testing::status_of;
-
-    fn recorder(all: bool, global: bool, recording: Option<bool>, last: Option<&str>) -> ConfigRecorder {
-        ConfigRecorder {
-            name: "default".into(),
-            all_supported: all,
-            include_global_resource_types: global,
-            recording,
-            last_status: last.map(str::to_string),
-        }
-    }
+    use crate::testing::*;
 
     #[test]
     fn per_region_and_global() {
         let regions = ["r-global", "r-ok", "r-none", "r-partial", "r-stopped", "r-failed"];
-        let mut a = account_in(&regions);
+        let mut a = config_account(&regions);
         region_mut(&mut a, "r-global").config.configuration_recorders =
             Collected::Known(vec![recorder(true, true, Some(true), Some("SUCCESS"))]);
         region_mut(&mut a, "r-ok").config.configuration_recorders = Collected::Known(vec![recorder(true, false, Some(true), None)]);
@@ -157,7 +146,7 @@ mod tests {
 
     #[test]
     fn global_types_missing_everywhere_fails_on_the_account() {
-        let mut a = account_in(&["r1"]);
+        let mut a = config_account(&["r1"]);
         region_mut(&mut a, "r1").config.configuration_recorders = Collected::Known(vec![recorder(true, false, Some(true), None)]);
         let found = run(&CHECK, &a);
         assert_eq!(status_of(&found, &format!("{ACCOUNT}/r1")), Status::Pass);
@@ -166,7 +155,7 @@ mod tests {
 
     #[test]
     fn errors() {
-        let mut a = account_in(&["r1", "r2"]);
+        let mut a = config_account(&["r1", "r2"]);
         region_mut(&mut a, "r1").config.configuration_recorders = denied();
         region_mut(&mut a, "r2").config.configuration_recorders = Collected::Known(vec![recorder(true, true, None, None)]);
         let found = run(&CHECK, &a);

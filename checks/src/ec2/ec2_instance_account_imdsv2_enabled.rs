@@ -79,22 +79,15 @@ fn evaluate(account: &AccountInventory, _ctx: &Context<'_>, out: &mut Findings) 
 #[cfg(test)]
 mod tests {
     use super::CHECK;
+    use crate::ec2::testing::*;
     use crate::finding::Status;
     use crate::inventory::Collected;
     use crate::inventory::ec2::InstanceMetadataDefaults;
-    use crate::net::testing::*;
-    use crate::testing::{ACCOUNT, denied, run, status_of};
-
-    fn defaults(tokens: Option<&str>, endpoint: Option<&str>) -> Collected<Option<InstanceMetadataDefaults>> {
-        Collected::Known(Some(InstanceMetadataDefaults {
-            http_tokens: tokens.map(String::from),
-            http_endpoint: endpoint.map(String::from),
-        }))
-    }
+    use crate::testing::*;
 
     /// The status and message for the test region with these defaults.
     fn judged(value: Collected<Option<InstanceMetadataDefaults>>) -> (Status, String) {
-        let mut account = account();
+        let mut account = ec2_account();
         region(&mut account).ec2.instance_metadata_defaults = value;
         let found = run(&CHECK, &account);
         let id = format!("{ACCOUNT}/{REGION}");
@@ -131,7 +124,7 @@ mod tests {
         assert!(message.contains("AccessDenied"), "{message}");
         assert_eq!(judged(defaults(Some("sometimes"), Some("enabled"))).0, Status::Error);
         // A region audited but never collected is an ERROR too, not a silent pass.
-        let mut account = account();
+        let mut account = ec2_account();
         account.regional.clear();
         let found = run(&CHECK, &account);
         assert_eq!(status_of(&found, &format!("{ACCOUNT}/{REGION}")), Status::Error);

@@ -58,10 +58,10 @@ fn evaluate(account: &AccountInventory, _ctx: &Context<'_>, out: &mut Findings) 
 #[cfg(test)]
 mod tests {
     use super::CHECK;
+    use crate::ec2::testing::*;
     use crate::finding::Status;
     use crate::inventory::ec2::Instance;
-    use crate::net::testing::*;
-    use crate::testing::{ACCOUNT, denied, run, status_of};
+    use crate::testing::*;
 
     fn with(id: &str, tokens: Option<&str>, endpoint: Option<&str>, state: &str) -> Instance {
         Instance {
@@ -74,7 +74,7 @@ mod tests {
 
     #[test]
     fn required_tokens_or_disabled_endpoint_pass() {
-        let mut account = account();
+        let mut account = ec2_account();
         set_instances(
             &mut account,
             vec![
@@ -99,7 +99,7 @@ mod tests {
 
     #[test]
     fn errors_when_instances_are_unreadable() {
-        let mut account = account();
+        let mut account = ec2_account();
         region(&mut account).ec2.instances = denied();
         assert_eq!(status_of(&run(&CHECK, &account), &format!("{ACCOUNT}/{REGION}")), Status::Error);
     }

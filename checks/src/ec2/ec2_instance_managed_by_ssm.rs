@@ -56,11 +56,20 @@ fn evaluate(account: &AccountInventory, _ctx: &Context<'_>, out: &mut Findings) 
 #[cfg(test)]
 mod tests {
     use super::CHECK;
+    use crate::ec2::testing::*;
     use crate::finding::Status;
+    use crate::inventory::AccountInventory;
     use crate::inventory::Collected;
     use crate::inventory::ec2::Instance;
-    use crate::net::testing::*;
-    use crate::testing::{ACCOUNT, denied, run, status_of};
+    use crate::ssm::testing::*;
+    use crate::testing::*;
+
+    /// An account whose region's EC2 and Systems Manager lists were read and are empty.
+    fn account() -> AccountInventory {
+        let mut account = ec2_account();
+        region(&mut account).ssm = empty_ssm();
+        account
+    }
 
     #[test]
     fn running_instances_must_be_managed() {

@@ -63,10 +63,10 @@ fn evaluate(account: &AccountInventory, _ctx: &Context<'_>, out: &mut Findings) 
 #[cfg(test)]
 mod tests {
     use super::CHECK;
+    use crate::ec2::testing::*;
     use crate::finding::Status;
     use crate::inventory::ec2::Instance;
-    use crate::net::testing::*;
-    use crate::testing::{ACCOUNT, denied, run, status_of};
+    use crate::testing::*;
 
     fn with_groups(id: &str, groups: &[&str]) -> Instance {
         Instance { security_group_ids: groups.iter().map(|g| g.to_string()).collect(), ..instance(id) }
@@ -74,7 +74,7 @@ mod tests {
 
     #[test]
     fn groups_of_an_instance_count_together() {
-        let mut account = account();
+        let mut account = ec2_account();
         set_groups(
             &mut account,
             vec![
@@ -112,7 +112,7 @@ mod tests {
 
     #[test]
     fn errors_on_missing_groups_and_unreadable_lists() {
-        let mut account = account();
+        let mut account = ec2_account();
         set_groups(&mut account, vec![sg("sg-open", vec![tcp(445, 445, &["0.0.0.0/0"])])]);
         set_instances(
             &mut account,
@@ -127,7 +127,7 @@ mod tests {
 
         region(&mut account).ec2.security_groups = denied();
         assert_eq!(status_of(&run(&CHECK, &account), &format!("{ACCOUNT}/{REGION}")), Status::Error);
-        let mut account = self::account();
+        let mut account = ec2_account();
         region(&mut account).ec2.instances = denied();
         assert_eq!(status_of(&run(&CHECK, &account), &format!("{ACCOUNT}/{REGION}")), Status::Error);
     }

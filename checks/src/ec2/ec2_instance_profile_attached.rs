@@ -46,14 +46,14 @@ fn evaluate(account: &AccountInventory, _ctx: &Context<'_>, out: &mut Findings) 
 #[cfg(test)]
 mod tests {
     use super::CHECK;
+    use crate::ec2::testing::*;
     use crate::finding::Status;
     use crate::inventory::ec2::Instance;
-    use crate::net::testing::*;
-    use crate::testing::{ACCOUNT, denied, run, status_of};
+    use crate::testing::*;
 
     #[test]
     fn instances_without_a_profile_fail() {
-        let mut account = account();
+        let mut account = ec2_account();
         let bare = Instance { iam_instance_profile_arn: None, ..instance("i-bare") };
         let mut gone = Instance { iam_instance_profile_arn: None, ..instance("i-gone") };
         gone.state = Some("terminated".to_string());
@@ -66,7 +66,7 @@ mod tests {
 
     #[test]
     fn errors_when_instances_are_unreadable() {
-        let mut account = account();
+        let mut account = ec2_account();
         region(&mut account).ec2.instances = denied();
         assert_eq!(status_of(&run(&CHECK, &account), &format!("{ACCOUNT}/{REGION}")), Status::Error);
     }

@@ -46,14 +46,14 @@ fn evaluate(account: &AccountInventory, _ctx: &Context<'_>, out: &mut Findings) 
 #[cfg(test)]
 mod tests {
     use super::CHECK;
+    use crate::ec2::testing::*;
     use crate::finding::Status;
     use crate::inventory::ec2::Instance;
-    use crate::net::testing::*;
-    use crate::testing::{ACCOUNT, denied, run, status_of};
+    use crate::testing::*;
 
     #[test]
     fn public_address_fails() {
-        let mut account = account();
+        let mut account = ec2_account();
         let public = Instance { public_ip_address: Some("54.1.2.3".to_string()), ..instance("i-public") };
         let mut gone = Instance { public_ip_address: Some("54.1.2.4".to_string()), ..instance("i-gone") };
         gone.state = Some("terminated".to_string());
@@ -67,7 +67,7 @@ mod tests {
 
     #[test]
     fn errors_when_instances_are_unreadable() {
-        let mut account = account();
+        let mut account = ec2_account();
         region(&mut account).ec2.instances = denied();
         assert_eq!(status_of(&run(&CHECK, &account), &format!("{ACCOUNT}/{REGION}")), Status::Error);
     }

@@ -66,13 +66,13 @@ fn evaluate(account: &AccountInventory, _ctx: &Context<'_>, out: &mut Findings) 
 #[cfg(test)]
 mod tests {
     use super::CHECK;
+    use crate::ec2::testing::*;
     use crate::finding::Status;
-    use crate::net::testing::*;
-    use crate::testing::{ACCOUNT, denied, run, status_of};
+    use crate::testing::*;
 
     #[test]
     fn any_port_left_open_fails() {
-        let mut account = account();
+        let mut account = ec2_account();
         set_nacls(
             &mut account,
             vec![
@@ -105,7 +105,7 @@ mod tests {
 
     #[test]
     fn errors_on_malformed_entries_and_unreadable_acls() {
-        let mut account = account();
+        let mut account = ec2_account();
         set_nacls(&mut account, vec![nacl("acl-bad", vec![entry(100, "6", "allow", "0.0.0.0/0", None)])]);
         assert_eq!(status_of(&run(&CHECK, &account), "acl-bad"), Status::Error);
 

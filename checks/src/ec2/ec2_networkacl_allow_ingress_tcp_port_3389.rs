@@ -42,14 +42,14 @@ fn evaluate(account: &AccountInventory, _ctx: &Context<'_>, out: &mut Findings) 
 #[cfg(test)]
 mod tests {
     use super::CHECK;
+    use crate::ec2::testing::*;
     use crate::finding::Status;
-    use crate::net::testing::*;
-    use crate::testing::{ACCOUNT, denied, run, status_of};
+    use crate::testing::*;
 
     #[test]
     fn rule_order_decides() {
         let port = Some((3389, 3389));
-        let mut account = account();
+        let mut account = ec2_account();
         set_nacls(
             &mut account,
             vec![
@@ -90,7 +90,7 @@ mod tests {
 
     #[test]
     fn errors_on_malformed_entries_and_unreadable_acls() {
-        let mut account = account();
+        let mut account = ec2_account();
         set_nacls(&mut account, vec![nacl("acl-bad", vec![entry(100, "-1", "allow", "10.0.0.300/8", None)])]);
         let found = run(&CHECK, &account);
         assert_eq!(status_of(&found, "acl-bad"), Status::Error);

@@ -54,13 +54,13 @@ fn evaluate(account: &AccountInventory, _ctx: &Context<'_>, out: &mut Findings) 
 #[cfg(test)]
 mod tests {
     use super::CHECK;
+    use crate::ec2::testing::*;
     use crate::finding::Status;
-    use crate::net::testing::*;
-    use crate::testing::{ACCOUNT, denied, run, status_of};
+    use crate::testing::*;
 
     #[test]
     fn fails_all_ports_and_passes_some_ports() {
-        let mut account = account();
+        let mut account = ec2_account();
         set_groups(
             &mut account,
             vec![
@@ -82,7 +82,7 @@ mod tests {
 
     #[test]
     fn errors_when_sources_or_groups_are_unreadable() {
-        let mut account = account();
+        let mut account = ec2_account();
         set_groups(&mut account, vec![sg("sg-1", vec![via_prefix_list(all_traffic(&[]), "pl-missing")])]);
         assert_eq!(status_of(&run(&CHECK, &account), "sg-1"), Status::Error);
 

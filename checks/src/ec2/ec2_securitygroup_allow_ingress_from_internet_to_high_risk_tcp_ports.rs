@@ -69,13 +69,13 @@ fn evaluate(account: &AccountInventory, _ctx: &Context<'_>, out: &mut Findings) 
 #[cfg(test)]
 mod tests {
     use super::CHECK;
+    use crate::ec2::testing::*;
     use crate::finding::Status;
-    use crate::net::testing::*;
-    use crate::testing::{ACCOUNT, denied, run, status_of};
+    use crate::testing::*;
 
     #[test]
     fn names_every_open_high_risk_port() {
-        let mut account = account();
+        let mut account = ec2_account();
         set_groups(
             &mut account,
             vec![
@@ -107,7 +107,7 @@ mod tests {
 
     #[test]
     fn errors_when_undecidable_but_fails_when_certain() {
-        let mut account = account();
+        let mut account = ec2_account();
         set_groups(
             &mut account,
             vec![

@@ -44,14 +44,14 @@ fn evaluate(account: &AccountInventory, _ctx: &Context<'_>, out: &mut Findings) 
 #[cfg(test)]
 mod tests {
     use super::CHECK;
+    use crate::ec2::testing::*;
     use crate::finding::Status;
     use crate::inventory::Collected;
-    use crate::net::testing::*;
-    use crate::testing::{ACCOUNT, denied, run, status_of};
+    use crate::testing::*;
 
     #[test]
     fn fails_open_groups_and_passes_the_rest() {
-        let mut account = account();
+        let mut account = ec2_account();
         set_groups(
             &mut account,
             vec![
@@ -79,7 +79,7 @@ mod tests {
 
     #[test]
     fn prefix_list_resolved_to_the_internet_fails() {
-        let mut account = account();
+        let mut account = ec2_account();
         set_prefix_lists(&mut account, vec![prefix_list("pl-any", &["0.0.0.0/0"])]);
         set_groups(&mut account, vec![sg("sg-1", vec![via_prefix_list(tcp(22, 22, &[]), "pl-any")])]);
         assert_eq!(status_of(&run(&CHECK, &account), "sg-1"), Status::Fail);
@@ -87,7 +87,7 @@ mod tests {
 
     #[test]
     fn errors_when_groups_or_sources_are_unreadable() {
-        let mut account = account();
+        let mut account = ec2_account();
         region(&mut account).ec2.managed_prefix_lists = denied();
         set_groups(
             &mut account,

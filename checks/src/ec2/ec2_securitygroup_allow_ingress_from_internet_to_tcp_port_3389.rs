@@ -42,13 +42,13 @@ fn evaluate(account: &AccountInventory, _ctx: &Context<'_>, out: &mut Findings) 
 #[cfg(test)]
 mod tests {
     use super::CHECK;
+    use crate::ec2::testing::*;
     use crate::finding::Status;
-    use crate::net::testing::*;
-    use crate::testing::{ACCOUNT, denied, run, status_of};
+    use crate::testing::*;
 
     #[test]
     fn fails_open_groups_and_passes_the_rest() {
-        let mut account = account();
+        let mut account = ec2_account();
         set_groups(
             &mut account,
             vec![
@@ -69,7 +69,7 @@ mod tests {
 
     #[test]
     fn errors_on_unresolved_prefix_list_and_unreadable_groups() {
-        let mut account = account();
+        let mut account = ec2_account();
         set_groups(&mut account, vec![sg("sg-1", vec![via_prefix_list(tcp(3389, 3389, &[]), "pl-missing")])]);
         let found = run(&CHECK, &account);
         assert_eq!(status_of(&found, "sg-1"), Status::Error);

@@ -51,10 +51,10 @@ fn evaluate(account: &AccountInventory, _ctx: &Context<'_>, out: &mut Findings) 
 #[cfg(test)]
 mod tests {
     use super::CHECK;
+    use crate::ec2::testing::*;
     use crate::finding::Status;
     use crate::inventory::ec2::SecurityGroup;
-    use crate::net::testing::*;
-    use crate::testing::{ACCOUNT, denied, run, status_of};
+    use crate::testing::*;
 
     fn default_group(id: &str, ingress: usize, egress: usize) -> SecurityGroup {
         let mut group = sg(id, vec![via_group(all_traffic(&[]), id); ingress]);
@@ -65,7 +65,7 @@ mod tests {
 
     #[test]
     fn only_default_groups_and_only_when_empty() {
-        let mut account = account();
+        let mut account = ec2_account();
         set_groups(
             &mut account,
             vec![
@@ -85,7 +85,7 @@ mod tests {
 
     #[test]
     fn errors_when_groups_are_unreadable() {
-        let mut account = account();
+        let mut account = ec2_account();
         region(&mut account).ec2.security_groups = denied();
         assert_eq!(status_of(&run(&CHECK, &account), &format!("{ACCOUNT}/{REGION}")), Status::Error);
     }

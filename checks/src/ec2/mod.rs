@@ -2,8 +2,8 @@
 //! groups, and instance settings (IMDSv2, public IPs, instance profiles, SSM management).
 //!
 //! The exposure math lives in [`crate::net`]; this module turns it into findings. The
-//! checks of the other EC2 APIs are its submodules: [`ebs`] (volumes, snapshots and their
-//! defaults) and [`vpc`] (flow logs, peering routes), each with its own `CHECKS`.
+//! checks of the other EC2 APIs are its submodules: `ebs` (volumes, snapshots and their
+//! defaults) and `vpc` (flow logs, peering routes), each with its own `CHECKS`.
 
 use crate::finding::Resource;
 use crate::inventory::ec2::{Instance, NetworkAcl, SecurityGroup};
@@ -29,6 +29,9 @@ mod ec2_securitygroup_allow_ingress_from_internet_to_high_risk_tcp_ports;
 mod ec2_securitygroup_allow_ingress_from_internet_to_tcp_port_22;
 mod ec2_securitygroup_allow_ingress_from_internet_to_tcp_port_3389;
 mod ec2_securitygroup_default_restrict_traffic;
+
+#[cfg(test)]
+pub(crate) mod testing;
 
 /// The checks of this module (not of `ebs` or `vpc`), one line each.
 pub(crate) const CHECKS: &[&Check] = &[

@@ -59,10 +59,10 @@ fn evaluate(account: &AccountInventory, _ctx: &Context<'_>, out: &mut Findings) 
 #[cfg(test)]
 mod tests {
     use super::CHECK;
+    use crate::efs::testing::*;
     use crate::finding::Status;
     use crate::inventory::Collected;
-    use crate::policy::testing::*;
-    use crate::testing::{ACCOUNT, run, status_of};
+    use crate::testing::*;
 
     #[test]
     fn pass_fail_error() {

@@ -66,18 +66,19 @@ pub fn unknown_everything(value: &mut Value) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::iam::testing::{account_with_report, root, user};
     use crate::inventory::AccountInventory;
-    use crate::testing::{account_with_report, now, root, user};
+    use crate::testing::now;
 
     /// Inventories the checks' own tests build: rich enough that most checks PASS or FAIL
     /// on them before everything is made unknown.
     fn test_accounts() -> Vec<(&'static str, AccountInventory)> {
         let mut out = Vec::new();
         out.push(("iam-report", account_with_report(&[root(), user("alice"), user("bob")])));
-        let mut net = crate::net::testing::account();
-        crate::net::testing::set_groups(
+        let mut net = crate::ec2::testing::ec2_account();
+        crate::ec2::testing::set_groups(
             &mut net,
-            vec![crate::net::testing::sg("sg-1", vec![crate::net::testing::tcp(22, 22, &["0.0.0.0/0"])])],
+            vec![crate::ec2::testing::sg("sg-1", vec![crate::ec2::testing::tcp(22, 22, &["0.0.0.0/0"])])],
         );
         out.push(("ec2-open-ssh", net));
         out.push(("cloudwatch-monitored", crate::cloudwatch::testing::monitored(
@@ -85,13 +86,13 @@ mod tests {
         )));
         out.push((
             "s3-buckets",
-            crate::policy::testing::account_with_buckets(
-                vec![crate::policy::testing::bucket("b")],
+            crate::s3::testing::account_with_buckets(
+                vec![crate::s3::testing::bucket("b")],
                 crate::inventory::Collected::Known(None),
             ),
         ));
-        out.push(("kms-keys", crate::policy::testing::account_with_keys(vec![crate::policy::testing::key("k1")], vec![])));
-        out.push(("rds", crate::policy::testing::account_with_instances(vec![crate::policy::testing::db_instance("db1")])));
+        out.push(("kms-keys", crate::kms::testing::account_with_keys(vec![crate::kms::testing::key("k1")], vec![])));
+        out.push(("rds", crate::rds::testing::account_with_instances(vec![crate::rds::testing::db_instance("db1")])));
         out
     }
 

@@ -59,20 +59,15 @@ fn evaluate(account: &AccountInventory, _ctx: &Context<'_>, out: &mut Findings) 
 #[cfg(test)]
 mod tests {
     use super::CHECK;
-    use crate::cloudwatch::testing::*;
     use crate::finding::Status;
+    use crate::guardduty::testing::*;
     use crate::inventory::Collected;
-    use crate::inventory::guardduty::GuardDutyDetector;
-    use crate::testing::status_of;
-
-    fn detector(id: &str, status: Option<&str>) -> GuardDutyDetector {
-        GuardDutyDetector { detector_id: id.into(), status: status.map(str::to_string) }
-    }
+    use crate::testing::*;
 
     #[test]
     fn per_region() {
         let regions = ["r-on", "r-none", "r-off", "r-denied", "r-unreported"];
-        let mut a = account_in(&regions);
+        let mut a = guardduty_account(&regions);
         region_mut(&mut a, "r-on").guardduty.detectors =
             Collected::Known(vec![detector("d0", Some("DISABLED")), detector("d1", Some("ENABLED"))]);
         region_mut(&mut a, "r-off").guardduty.detectors = Collected::Known(vec![detector("d2", Some("DISABLED"))]);

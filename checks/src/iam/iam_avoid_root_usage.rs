@@ -66,6 +66,7 @@ mod tests {
     use super::CHECK;
     use crate::config_file::Config;
     use crate::finding::Status;
+    use crate::iam::testing::*;
     use crate::inventory::iam::ReportTime;
     use crate::testing::*;
 

@@ -56,9 +56,9 @@ fn evaluate(account: &AccountInventory, _ctx: &Context<'_>, out: &mut Findings) 
 mod tests {
     use super::CHECK;
     use crate::finding::Status;
+    use crate::iam::testing::*;
     use crate::inventory::iam::AuthorizationDetails;
-    use crate::policy::testing::*;
-    use crate::testing::{ACCOUNT, run, status_of};
+    use crate::testing::*;
 
     #[test]
     fn judges_attached_aws_managed_policies_only() {

@@ -97,9 +97,10 @@ fn plural(n: usize, one: &'static str, many: &'static str) -> &'static str {
 mod tests {
     use super::CHECK;
     use crate::finding::Status;
+    use crate::iam::testing::*;
     use crate::inventory::AccountInventory;
     use crate::inventory::Collected;
-    use crate::testing::{ACCOUNT, account_with_report, denied, root, run, status_of, user};
+    use crate::testing::*;
 
     const SAML: &str = "arn:aws:iam::123456789012:saml-provider/AWSSSO_0123456789abcdef_DO_NOT_DELETE";
     const OIDC: &str = "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com";

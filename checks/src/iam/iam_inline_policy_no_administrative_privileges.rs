@@ -55,9 +55,9 @@ fn evaluate(account: &AccountInventory, _ctx: &Context<'_>, out: &mut Findings) 
 mod tests {
     use super::CHECK;
     use crate::finding::Status;
+    use crate::iam::testing::*;
     use crate::inventory::iam::AuthorizationDetails;
-    use crate::policy::testing::*;
-    use crate::testing::{ACCOUNT, run, status_of};
+    use crate::testing::*;
 
     #[test]
     fn judges_inline_policies_of_users_groups_and_roles() {

@@ -66,18 +66,9 @@ mod tests {
 
     use super::CHECK;
     use crate::finding::Status;
+    use crate::iam::testing::*;
     use crate::inventory::Collected;
-    use crate::inventory::iam::ServerCertificate;
-    use crate::policy::testing::*;
-    use crate::testing::{ACCOUNT, now, run, status_of};
-
-    fn cert(name: &str, expiration: Option<chrono::DateTime<chrono::Utc>>) -> ServerCertificate {
-        ServerCertificate {
-            server_certificate_name: name.to_string(),
-            arn: format!("arn:aws:iam::{ACCOUNT}:server-certificate/{name}"),
-            expiration,
-        }
-    }
+    use crate::testing::*;
 
     #[test]
     fn expired_fails_valid_passes() {

@@ -54,12 +54,13 @@ mod tests {
     use super::CHECK;
     use crate::config_file::Config;
     use crate::finding::Status;
+    use crate::iam::testing::*;
     use crate::inventory::Collected;
     use crate::inventory::iam::PasswordPolicy;
     use crate::testing::*;
 
     fn expiring(max_age: Option<i32>) -> Collected<Option<PasswordPolicy>> {
-        let Collected::Known(Some(mut policy)) = crate::iam::iam_password_policy_minimum_length_14::tests::policy(Some(14), Some(24))
+        let Collected::Known(Some(mut policy)) = password_policy(Some(14), Some(24))
         else {
             unreachable!()
         };

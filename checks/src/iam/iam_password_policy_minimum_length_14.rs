@@ -41,39 +41,27 @@ fn evaluate(account: &AccountInventory, ctx: &Context<'_>, out: &mut Findings) {
 }
 
 #[cfg(test)]
-pub(crate) mod tests {
+mod tests {
     use super::CHECK;
     use crate::config_file::Config;
     use crate::finding::Status;
+    use crate::iam::testing::*;
     use crate::inventory::Collected;
-    use crate::inventory::iam::PasswordPolicy;
     use crate::testing::*;
-
-    pub(crate) fn policy(min: Option<i32>, reuse: Option<i32>) -> Collected<Option<PasswordPolicy>> {
-        Collected::Known(Some(PasswordPolicy {
-            minimum_password_length: min,
-            require_symbols: true,
-            require_numbers: true,
-            require_uppercase_characters: true,
-            require_lowercase_characters: true,
-            max_password_age: None,
-            password_reuse_prevention: reuse,
-        }))
-    }
 
     #[test]
     fn pass_at_and_above_threshold() {
         let mut account = account_with_report(&[]);
-        account.iam.password_policy = policy(Some(14), None);
+        account.iam.password_policy = password_policy(Some(14), None);
         assert_eq!(status_of(&run(&CHECK, &account), ACCOUNT), Status::Pass);
-        account.iam.password_policy = policy(Some(32), None);
+        account.iam.password_policy = password_policy(Some(32), None);
         assert_eq!(status_of(&run(&CHECK, &account), ACCOUNT), Status::Pass);
     }
 
     #[test]
     fn fail_below_threshold_or_without_policy() {
         let mut account = account_with_report(&[]);
-        account.iam.password_policy = policy(Some(13), None);
+        account.iam.password_policy = password_policy(Some(13), None);
         assert_eq!(status_of(&run(&CHECK, &account), ACCOUNT), Status::Fail);
         account.iam.password_policy = Collected::Known(None);
         let found = run(&CHECK, &account);
@@ -84,7 +72,7 @@ pub(crate) mod tests {
     #[test]
     fn threshold_is_configurable() {
         let mut account = account_with_report(&[]);
-        account.iam.password_policy = policy(Some(14), None);
+        account.iam.password_policy = password_policy(Some(14), None);
         let config = Config::from_toml("[iam]\nmin_password_length = 16\n").unwrap();
         assert_eq!(status_of(&run_with(&CHECK, &account, &config), ACCOUNT), Status::Fail);
     }

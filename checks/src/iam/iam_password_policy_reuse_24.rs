@@ -43,23 +43,23 @@ fn evaluate(account: &AccountInventory, ctx: &Context<'_>, out: &mut Findings) {
 mod tests {
     use super::CHECK;
     use crate::finding::Status;
+    use crate::iam::testing::*;
     use crate::inventory::Collected;
-    use crate::iam::iam_password_policy_minimum_length_14::tests::policy;
     use crate::testing::*;
 
     #[test]
     fn pass_at_24() {
         let mut account = account_with_report(&[]);
-        account.iam.password_policy = policy(Some(14), Some(24));
+        account.iam.password_policy = password_policy(Some(14), Some(24));
         assert_eq!(status_of(&run(&CHECK, &account), ACCOUNT), Status::Pass);
     }
 
     #[test]
     fn fail_below_24_unset_or_no_policy() {
         let mut account = account_with_report(&[]);
-        account.iam.password_policy = policy(Some(14), Some(5));
+        account.iam.password_policy = password_policy(Some(14), Some(5));
         assert_eq!(status_of(&run(&CHECK, &account), ACCOUNT), Status::Fail);
-        account.iam.password_policy = policy(Some(14), None);
+        account.iam.password_policy = password_policy(Some(14), None);
         assert_eq!(status_of(&run(&CHECK, &account), ACCOUNT), Status::Fail);
         account.iam.password_policy = Collected::Known(None);
         assert_eq!(status_of(&run(&CHECK, &account), ACCOUNT), Status::Fail);

@@ -50,9 +50,9 @@ fn evaluate(account: &AccountInventory, _ctx: &Context<'_>, out: &mut Findings) 
 mod tests {
     use super::CHECK;
     use crate::finding::Status;
+    use crate::iam::testing::*;
     use crate::inventory::iam::AuthorizationDetails;
-    use crate::policy::testing::*;
-    use crate::testing::{ACCOUNT, outcomes, run, status_of};
+    use crate::testing::*;
 
     #[test]
     fn each_holder_fails() {

@@ -71,16 +71,10 @@ fn evaluate(account: &AccountInventory, _ctx: &Context<'_>, out: &mut Findings) 
 mod tests {
     use super::CHECK;
     use crate::finding::Status;
+    use crate::iam::testing::*;
     use crate::inventory::Collected;
     use crate::inventory::iam::VirtualMfaDevice;
     use crate::testing::*;
-
-    fn root_virtual() -> VirtualMfaDevice {
-        VirtualMfaDevice {
-            serial_number: format!("arn:aws:iam::{ACCOUNT}:mfa/root-account-mfa-device"),
-            user_arn: Some(format!("arn:aws:iam::{ACCOUNT}:root")),
-        }
-    }
 
     #[test]
     fn pass_when_mfa_on_and_no_root_virtual_device() {

@@ -64,6 +64,7 @@ fn evaluate(account: &AccountInventory, ctx: &Context<'_>, out: &mut Findings) {
 mod tests {
     use super::CHECK;
     use crate::finding::Status;
+    use crate::iam::testing::*;
     use crate::inventory::iam::ReportTime;
     use crate::testing::*;
 

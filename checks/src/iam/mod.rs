@@ -32,6 +32,9 @@ mod iam_user_mfa_enabled_console_access;
 mod iam_user_no_setup_initial_access_key;
 mod iam_user_two_active_access_key;
 
+#[cfg(test)]
+pub(crate) mod testing;
+
 /// The IAM checks, one line each.
 pub(crate) const CHECKS: &[&Check] = &[
     &iam_root_mfa_enabled::CHECK,
@@ -111,7 +114,7 @@ fn date(t: DateTime<Utc>) -> String {
 pub(crate) mod tests {
     use super::CharacterRule;
     use crate::finding::Status;
-    use crate::iam::iam_password_policy_minimum_length_14::tests::policy;
+    use crate::iam::testing::*;
     use crate::inventory::Collected;
     use crate::registry::Check;
     use crate::testing::*;
@@ -121,12 +124,12 @@ pub(crate) mod tests {
     pub(crate) fn character_rule_cases(check: &'static Check, rule: &CharacterRule) {
         let (article, noun) = (rule.article, rule.noun);
         let mut account = account_with_report(&[]);
-        account.iam.password_policy = policy(Some(14), Some(24));
+        account.iam.password_policy = password_policy(Some(14), Some(24));
         let found = run(check, &account);
         assert_eq!(status_of(&found, ACCOUNT), Status::Pass);
         assert_eq!(found[0].message, format!("the password policy requires at least one {noun}"));
 
-        let Collected::Known(Some(mut lax)) = policy(Some(14), Some(24)) else { unreachable!() };
+        let Collected::Known(Some(mut lax)) = password_policy(Some(14), Some(24)) else { unreachable!() };
         (rule.set)(&mut lax, false);
         account.iam.password_policy = Collected::Known(Some(lax.clone()));
         let found = run(check, &account);

@@ -54,8 +54,8 @@ mod tests {
 
     use super::CHECK;
     use crate::finding::Status;
-    use crate::policy::testing::*;
-    use crate::testing::{ACCOUNT, now, run, status_of};
+    use crate::kms::testing::*;
+    use crate::testing::*;
 
     #[test]
     fn fail_when_pending_deletion() {
@@ -83,7 +83,7 @@ mod tests {
     #[test]
     fn error_when_keys_unknown() {
         let mut account = account();
-        crate::policy::testing::region(&mut account).kms.keys = denied();
+        region(&mut account).kms.keys = denied();
         assert_eq!(status_of(&run(&CHECK, &account), &format!("{ACCOUNT}/eu-west-1")), Status::Error);
     }
 }

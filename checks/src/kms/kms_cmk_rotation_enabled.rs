@@ -67,8 +67,8 @@ mod tests {
     use super::CHECK;
     use crate::finding::Status;
     use crate::inventory::Collected;
-    use crate::policy::testing::*;
-    use crate::testing::{ACCOUNT, run, status_of};
+    use crate::kms::testing::*;
+    use crate::testing::*;
 
     #[test]
     fn judges_enabled_customer_symmetric_keys_only() {

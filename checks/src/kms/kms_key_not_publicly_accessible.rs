@@ -78,8 +78,8 @@ mod tests {
     use crate::finding::Status;
     use crate::inventory::Collected;
     use crate::inventory::kms::Key;
-    use crate::policy::testing::*;
-    use crate::testing::{ACCOUNT, run, status_of};
+    use crate::kms::testing::*;
+    use crate::testing::*;
 
     fn with_policy(id: &str, policy: &str) -> Key {
         let mut k = key(id);

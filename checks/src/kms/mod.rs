@@ -16,6 +16,9 @@ mod kms_cmk_not_deleted_unintentionally;
 mod kms_cmk_rotation_enabled;
 mod kms_key_not_publicly_accessible;
 
+#[cfg(test)]
+pub(crate) mod testing;
+
 /// The checks of this service, one line each.
 pub(crate) const CHECKS: &[&Check] = &[
     &kms_cmk_rotation_enabled::CHECK,
@@ -57,7 +60,7 @@ fn customer_keys<'a>(account: &AccountInventory, region: &str, inv: &'a RegionIn
 #[cfg(test)]
 mod tests {
     use super::customer_keys;
-    use crate::policy::testing::*;
+    use crate::kms::testing::*;
     use crate::registry::Findings;
 
     #[test]

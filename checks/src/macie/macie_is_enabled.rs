@@ -62,20 +62,15 @@ fn evaluate(account: &AccountInventory, _ctx: &Context<'_>, out: &mut Findings) 
 #[cfg(test)]
 mod tests {
     use super::CHECK;
-    use crate::cloudwatch::testing::*;
     use crate::finding::Status;
     use crate::inventory::Collected;
-    use crate::inventory::macie::MacieSession;
-    use crate::testing::status_of;
-
-    fn session(status: &str) -> Collected<Option<MacieSession>> {
-        Collected::Known(Some(MacieSession { status: status.into() }))
-    }
+    use crate::macie::testing::*;
+    use crate::testing::*;
 
     #[test]
     fn per_region() {
         let regions = ["r-on", "r-paused", "r-none", "r-denied", "r-odd"];
-        let mut a = account_in(&regions);
+        let mut a = macie_account(&regions);
         region_mut(&mut a, "r-on").macie.session = session("ENABLED");
         region_mut(&mut a, "r-paused").macie.session = session("PAUSED");
         region_mut(&mut a, "r-none").macie.session = Collected::Known(None);
@@ -98,7 +93,7 @@ mod tests {
 
     #[test]
     fn audited_region_without_inventory_is_an_error() {
-        let mut a = account_in(&["r-on"]);
+        let mut a = macie_account(&["r-on"]);
         region_mut(&mut a, "r-on").macie.session = session("ENABLED");
         a.regions.push("r-missing".into());
         let found = run(&CHECK, &a);

@@ -18,8 +18,6 @@ pub mod proto;
 pub mod sg;
 
 #[cfg(test)]
-pub(crate) mod testing;
-#[cfg(test)]
 mod tests;
 
 pub use addr::{AddrSet, Cidr, Family, covers_internet, internet_cover};

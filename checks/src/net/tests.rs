@@ -1,6 +1,6 @@
 //! Table-driven tests of the exposure math.
 
-use super::testing::*;
+use crate::ec2::testing::*;
 use super::*;
 use crate::inventory::Collected;
 use crate::inventory::ec2::{IpPermission, NetworkAclEntry, PrefixList, SecurityGroup};

@@ -31,8 +31,6 @@ pub mod iam;
 
 #[cfg(test)]
 mod tests;
-#[cfg(test)]
-pub(crate) mod testing;
 
 pub use analysis::{PUBLIC_ACCESS_RESTRICTING_KEYS, TransportVerdict};
 

@@ -11,6 +11,9 @@ mod rds_instance_multi_az;
 mod rds_instance_no_public_access;
 mod rds_instance_storage_encrypted;
 
+#[cfg(test)]
+pub(crate) mod testing;
+
 /// The checks of this service, one line each.
 pub(crate) const CHECKS: &[&Check] = &[
     &rds_instance_storage_encrypted::CHECK,

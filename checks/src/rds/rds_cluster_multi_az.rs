@@ -81,8 +81,8 @@ mod tests {
     use crate::finding::Status;
     use crate::inventory::Collected;
     use crate::inventory::rds::DbCluster;
-    use crate::policy::testing::*;
-    use crate::testing::{ACCOUNT, run, status_of};
+    use crate::rds::testing::*;
+    use crate::testing::*;
 
     #[test]
     fn pass_and_fail_per_cluster() {

@@ -48,8 +48,8 @@ fn evaluate(account: &AccountInventory, _ctx: &Context<'_>, out: &mut Findings) 
 mod tests {
     use super::CHECK;
     use crate::finding::Status;
-    use crate::policy::testing::*;
-    use crate::testing::{ACCOUNT, run, status_of};
+    use crate::rds::testing::*;
+    use crate::testing::*;
 
     #[test]
     fn pass_fail_error() {

@@ -62,8 +62,8 @@ mod tests {
     use crate::finding::Status;
     use crate::inventory::Collected;
     use crate::inventory::rds::DbInstance;
-    use crate::policy::testing::*;
-    use crate::testing::{ACCOUNT, run, status_of};
+    use crate::rds::testing::*;
+    use crate::testing::*;
 
     fn with(id: &str, multi_az: bool, cluster: Option<&str>) -> DbInstance {
         DbInstance { multi_az, db_cluster_identifier: cluster.map(String::from), ..db_instance(id) }

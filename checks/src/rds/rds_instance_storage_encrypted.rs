@@ -51,8 +51,8 @@ mod tests {
     use super::CHECK;
     use crate::finding::Status;
     use crate::inventory::Collected;
-    use crate::policy::testing::*;
-    use crate::testing::{ACCOUNT, run, status_of};
+    use crate::rds::testing::*;
+    use crate::testing::*;
 
     #[test]
     fn instances_and_cluster_members() {

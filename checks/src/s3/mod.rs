@@ -16,6 +16,9 @@ mod s3_bucket_no_mfa_delete;
 mod s3_bucket_public_access;
 mod s3_bucket_secure_transport_policy;
 
+#[cfg(test)]
+pub(crate) mod testing;
+
 /// The checks of this service, one line each.
 pub(crate) const CHECKS: &[&Check] = &[
     &s3_bucket_default_encryption::CHECK,

@@ -57,8 +57,8 @@ mod tests {
     use crate::finding::Status;
     use crate::inventory::Collected;
     use crate::inventory::s3::PublicAccessBlock;
-    use crate::policy::testing::*;
-    use crate::testing::run;
+    use crate::s3::testing::*;
+    use crate::testing::*;
 
     fn status(bpa: Collected<Option<PublicAccessBlock>>) -> (Status, String) {
         let mut account = account();

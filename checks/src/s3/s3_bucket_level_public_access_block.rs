@@ -68,8 +68,8 @@ mod tests {
     use crate::finding::Status;
     use crate::inventory::Collected;
     use crate::inventory::s3::PublicAccessBlock;
-    use crate::policy::testing::*;
-    use crate::testing::{ACCOUNT, run, status_of};
+    use crate::s3::testing::*;
+    use crate::testing::*;
 
     #[test]
     fn bucket_or_account_level_settings_count() {

@@ -54,8 +54,8 @@ mod tests {
     use crate::finding::Status;
     use crate::inventory::Collected;
     use crate::inventory::s3::Versioning;
-    use crate::policy::testing::*;
-    use crate::testing::{ACCOUNT, run, status_of};
+    use crate::s3::testing::*;
+    use crate::testing::*;
 
     #[test]
     fn pass_fail_error_per_bucket() {

@@ -78,8 +78,8 @@ mod tests {
     use crate::finding::Status;
     use crate::inventory::Collected;
     use crate::inventory::s3::{Bucket, Grant, PublicAccessBlock};
-    use crate::policy::testing::*;
-    use crate::testing::{ACCOUNT, run, status_of};
+    use crate::s3::testing::*;
+    use crate::testing::*;
 
     const PUBLIC_POLICY: &str = r#"{"Version": "2012-10-17", "Statement": [{"Sid": "PublicRead", "Effect": "Allow",
         "Principal": "*", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*"}]}"#;

@@ -70,8 +70,8 @@ mod tests {
     use super::CHECK;
     use crate::finding::Status;
     use crate::inventory::Collected;
-    use crate::policy::testing::*;
-    use crate::testing::{ACCOUNT, run, status_of};
+    use crate::s3::testing::*;
+    use crate::testing::*;
 
     fn with_policy(name: &str, policy: &str) -> crate::inventory::s3::Bucket {
         let mut b = bucket(name);

@@ -45,18 +45,14 @@ fn evaluate(account: &AccountInventory, _ctx: &Context<'_>, out: &mut Findings) 
 #[cfg(test)]
 mod tests {
     use super::CHECK;
-    use crate::cloudwatch::testing::*;
     use crate::finding::Status;
-    use crate::inventory::Collected;
-    use crate::inventory::securityhub::SecurityHub;
-    use crate::testing::status_of;
+    use crate::securityhub::testing::*;
+    use crate::testing::*;
 
     #[test]
     fn per_region() {
-        let mut a = account_in(&["eu-west-1", "us-east-1", "us-west-2"]);
-        region_mut(&mut a, "us-east-1").securityhub.hub = Collected::Known(Some(SecurityHub {
-            hub_arn: Some("arn:aws:securityhub:us-east-1:123456789012:hub/default".into()),
-        }));
+        let mut a = securityhub_account(&["eu-west-1", "us-east-1", "us-west-2"]);
+        region_mut(&mut a, "us-east-1").securityhub.hub = hub("arn:aws:securityhub:us-east-1:123456789012:hub/default");
         region_mut(&mut a, "us-west-2").securityhub.hub = denied();
         let found = run(&CHECK, &a);
         assert_eq!(status_of(&found, &format!("{ACCOUNT}/us-east-1")), Status::Pass);

@@ -85,14 +85,15 @@ fn evaluate(account: &AccountInventory, _ctx: &Context<'_>, out: &mut Findings) 
 #[cfg(test)]
 mod tests {
     use super::CHECK;
+    use crate::ec2::testing::arn;
     use crate::finding::Status;
     use crate::inventory::Collected;
-    use crate::net::testing::*;
-    use crate::testing::{ACCOUNT, denied, run, status_of};
+    use crate::ssm::testing::*;
+    use crate::testing::*;
 
     #[test]
     fn compliant_passes_non_compliant_and_unscanned_fail() {
-        let mut account = account();
+        let mut account = ssm_account();
         let r = region(&mut account);
         r.ssm.managed_instances = Collected::Known(vec![
             managed("i-ok"),
@@ -126,7 +127,7 @@ mod tests {
 
     #[test]
     fn errors_when_either_list_is_unreadable() {
-        let mut account = account();
+        let mut account = ssm_account();
         region(&mut account).ssm.managed_instances = Collected::Known(vec![managed("i-1")]);
         region(&mut account).ssm.patch_compliance = denied();
         let found = run(&CHECK, &account);

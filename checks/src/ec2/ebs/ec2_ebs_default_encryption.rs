@@ -54,8 +54,7 @@ mod tests {
     use super::CHECK;
     use crate::finding::Status;
     use crate::inventory::{Collected, RegionInventory};
-    use crate::policy::testing::*;
-    use crate::testing::{ACCOUNT, outcomes, run};
+    use crate::testing::*;
 
     #[test]
     fn one_finding_per_region() {

@@ -57,8 +57,7 @@ mod tests {
     use super::CHECK;
     use crate::finding::Status;
     use crate::inventory::{Collected, RegionInventory};
-    use crate::policy::testing::*;
-    use crate::testing::{ACCOUNT, outcomes, run};
+    use crate::testing::*;
 
     fn with_state(state: Collected<String>) -> RegionInventory {
         let mut inv = RegionInventory::default();

@@ -74,15 +74,15 @@ fn evaluate(account: &AccountInventory, _ctx: &Context<'_>, out: &mut Findings) 
 #[cfg(test)]
 mod tests {
     use super::CHECK;
+    use crate::ec2::testing::*;
     use crate::finding::Status;
     use crate::inventory::Collected;
     use crate::inventory::ec2::FlowLog;
-    use crate::net::testing::*;
-    use crate::testing::{ACCOUNT, denied, run, status_of};
+    use crate::testing::*;
 
     #[test]
     fn each_vpc_needs_an_active_flow_log_of_its_own() {
-        let mut account = account();
+        let mut account = ec2_account();
         let no_status = FlowLog { flow_log_status: None, ..flow_log("fl-4", "vpc-odd", "ACTIVE") };
         let r = region(&mut account);
         r.ec2.vpcs = Collected::Known(vec![
@@ -111,7 +111,7 @@ mod tests {
 
     #[test]
     fn errors_when_either_list_is_unreadable() {
-        let mut account = account();
+        let mut account = ec2_account();
         region(&mut account).ec2.vpcs = Collected::Known(vec![vpc("vpc-1")]);
         region(&mut account).ec2.flow_logs = denied();
         let found = run(&CHECK, &account);

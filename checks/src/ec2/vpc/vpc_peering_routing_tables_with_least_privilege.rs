@@ -242,45 +242,15 @@ fn evaluate(account: &AccountInventory, _ctx: &Context<'_>, out: &mut Findings) 
 #[cfg(test)]
 mod tests {
     use super::CHECK;
+    use crate::ec2::testing::*;
     use crate::finding::Status;
     use crate::inventory::Collected;
-    use crate::inventory::ec2::{PeeringSide, Route, RouteTable, VpcPeeringConnection};
-    use crate::net::testing::*;
-    use crate::testing::{ACCOUNT, denied, run, status_of};
-
-    /// An active route to `destination` (IPv6 when it has a `:`) through `pcx`, or through
-    /// the local target when `pcx` is `None`.
-    fn route(destination: &str, pcx: Option<&str>) -> Route {
-        let v6 = destination.contains(':');
-        Route {
-            destination_cidr_block: (!v6).then(|| destination.to_string()),
-            destination_ipv6_cidr_block: v6.then(|| destination.to_string()),
-            destination_prefix_list_id: None,
-            gateway_id: pcx.is_none().then(|| "local".to_string()),
-            vpc_peering_connection_id: pcx.map(String::from),
-            nat_gateway_id: None,
-            transit_gateway_id: None,
-            state: Some("active".to_string()),
-        }
-    }
-
-    fn table(id: &str, routes: Vec<Route>) -> RouteTable {
-        RouteTable {
-            route_table_id: id.to_string(),
-            vpc_id: Some("vpc-1".to_string()),
-            main: false,
-            associated_subnet_ids: vec!["subnet-1".to_string()],
-            routes,
-        }
-    }
-
-    fn set_tables(account: &mut crate::inventory::AccountInventory, tables: Vec<RouteTable>) {
-        region(account).ec2.route_tables = Collected::Known(tables);
-    }
+    use crate::inventory::ec2::Route;
+    use crate::testing::*;
 
     #[test]
     fn tables_without_peering_routes_pass() {
-        let mut account = account();
+        let mut account = ec2_account();
         let igw = Route { gateway_id: Some("igw-1".to_string()), ..route("0.0.0.0/0", None) };
         set_tables(&mut account, vec![table("rtb-local", vec![route("10.0.0.0/16", None), igw])]);
         let found = run(&CHECK, &account);
@@ -292,7 +262,7 @@ mod tests {
 
     #[test]
     fn wide_peering_routes_fail() {
-        let mut account = account();
+        let mut account = ec2_account();
         set_tables(
             &mut account,
             vec![
@@ -316,7 +286,7 @@ mod tests {
 
     #[test]
     fn unreadable_peering_connections_make_peering_routes_error_not_manual() {
-        let mut account = account();
+        let mut account = ec2_account();
         let via_list = Route {
             destination_cidr_block: None,
             destination_prefix_list_id: Some("pl-1".to_string()),
@@ -368,24 +338,9 @@ mod tests {
         assert_eq!(status_of(&found, "rtb-local"), Status::Pass);
     }
 
-    /// A peering connection between `vpc-1` (this side, requester) and `peer`, whose blocks
-    /// are `blocks` (IPv6 ones have a `:`).
-    fn connection(id: &str, peer: &str, blocks: &[&str]) -> VpcPeeringConnection {
-        let side = |vpc: &str, blocks: &[&str]| PeeringSide {
-            vpc_id: Some(vpc.to_string()),
-            cidr_blocks: blocks.iter().filter(|b| !b.contains(':')).map(|b| b.to_string()).collect(),
-            ipv6_cidr_blocks: blocks.iter().filter(|b| b.contains(':')).map(|b| b.to_string()).collect(),
-        };
-        VpcPeeringConnection {
-            id: id.to_string(),
-            requester: side("vpc-1", &["10.0.0.0/16"]),
-            accepter: side(peer, blocks),
-        }
-    }
-
     #[test]
     fn routes_are_compared_with_the_peer_vpc() {
-        let mut account = account();
+        let mut account = ec2_account();
         region(&mut account).ec2.vpc_peering_connections = Collected::Known(vec![
             connection("pcx-1", "vpc-2", &["10.1.0.0/16", "10.9.0.0/16", "2600:1f18:1::/56"]),
             connection("pcx-2", "vpc-3", &["172.16.0.0/20"]),
@@ -434,7 +389,7 @@ mod tests {
 
     #[test]
     fn the_peer_side_is_the_other_vpc_whichever_side_requested() {
-        let mut account = account();
+        let mut account = ec2_account();
         // This VPC (vpc-1) accepted the connection that vpc-2 requested.
         let mut accepted = connection("pcx-1", "vpc-2", &["10.1.0.0/16"]);
         std::mem::swap(&mut accepted.requester, &mut accepted.accepter);
@@ -447,7 +402,7 @@ mod tests {
 
     #[test]
     fn errors_for_unjudgeable_routes_or_unreadable_tables() {
-        let mut account = account();
+        let mut account = ec2_account();
         let nowhere = Route { destination_cidr_block: None, ..route("0.0.0.0/0", Some("pcx-2")) };
         set_tables(
             &mut account,

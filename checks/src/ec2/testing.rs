@@ -1,35 +1,55 @@
-//! Builders for the small EC2/VPC/SSM inventories of the network, patching and flow-log
-//! checks' unit tests.
+//! Builders of EC2 inventories for the unit tests of the EC2 checks (`ec2`, `ec2::ebs`,
+//! `ec2::vpc`) and of the exposure math in `crate::net`: volumes and snapshots, security
+//! groups and their rules, network ACLs, instances, VPCs, flow logs, route tables and
+//! peering connections.
 
 use crate::inventory::ec2::{
-    FlowLog, Instance, IpPermission, NetworkAcl, NetworkAclEntry, PortRange, PrefixList, SecurityGroup, Vpc,
+    CreateVolumePermission, FlowLog, Instance, InstanceMetadataDefaults, IpPermission, NetworkAcl, NetworkAclEntry,
+    PeeringSide, PortRange, PrefixList, Route, RouteTable, SecurityGroup, Snapshot, Volume, Vpc, VpcPeeringConnection,
 };
-use crate::inventory::ssm::{ManagedInstance, PatchCompliance};
-use crate::inventory::{AccountInventory, Collected, RegionInventory};
-use crate::testing::ACCOUNT;
+use crate::inventory::{AccountInventory, Collected};
+use crate::testing::{ACCOUNT, REGION, account, region};
 
-pub const REGION: &str = "eu-west-1";
-
-/// An account with one region whose EC2 and SSM lists are all known and empty.
-pub fn account() -> AccountInventory {
-    let mut account = AccountInventory::new(ACCOUNT, "aws", vec![REGION.to_string()]);
-    let mut region = RegionInventory::default();
-    region.ec2.security_groups = Collected::Known(Vec::new());
-    region.ec2.network_acls = Collected::Known(Vec::new());
-    region.ec2.vpcs = Collected::Known(Vec::new());
-    region.ec2.flow_logs = Collected::Known(Vec::new());
-    region.ec2.instances = Collected::Known(Vec::new());
-    region.ec2.managed_prefix_lists = Collected::Known(Vec::new());
-    region.ssm.managed_instances = Collected::Known(Vec::new());
-    region.ssm.patch_compliance = Collected::Known(Vec::new());
-    account.regional.insert(REGION.to_string(), region);
+/// An account whose region's security groups, network ACLs, VPCs, flow logs, instances and
+/// prefix lists were read and are empty.
+pub fn ec2_account() -> AccountInventory {
+    let mut account = account();
+    let ec2 = &mut region(&mut account).ec2;
+    ec2.security_groups = Collected::Known(Vec::new());
+    ec2.network_acls = Collected::Known(Vec::new());
+    ec2.vpcs = Collected::Known(Vec::new());
+    ec2.flow_logs = Collected::Known(Vec::new());
+    ec2.instances = Collected::Known(Vec::new());
+    ec2.managed_prefix_lists = Collected::Known(Vec::new());
     account
 }
 
-/// The one region of [`account`].
-pub fn region(account: &mut AccountInventory) -> &mut RegionInventory {
-    account.regional.entry(REGION.to_string()).or_default()
+// ---- EBS
+
+pub fn volume(id: &str, encrypted: bool) -> Volume {
+    Volume {
+        volume_id: id.to_string(),
+        encrypted,
+        kms_key_id: encrypted.then(|| "alias/aws/ebs".to_string()),
+        attached_instance_ids: vec!["i-0123".to_string()],
+    }
 }
+
+pub fn snapshot(id: &str, encrypted: bool) -> Snapshot {
+    Snapshot {
+        snapshot_id: id.to_string(),
+        volume_id: Some("vol-1".to_string()),
+        encrypted,
+        kms_key_id: None,
+        create_volume_permissions: Collected::Known(Vec::new()),
+    }
+}
+
+pub fn permission(group: Option<&str>, user_id: Option<&str>) -> CreateVolumePermission {
+    CreateVolumePermission { group: group.map(str::to_string), user_id: user_id.map(str::to_string) }
+}
+
+// ---- Security groups, network ACLs, instances, VPCs
 
 /// The ARN the checks give a resource of the test region: `security-group/sg-1`, …
 pub fn arn(path: &str) -> String {
@@ -161,19 +181,58 @@ pub fn flow_log(id: &str, resource: &str, status: &str) -> FlowLog {
     }
 }
 
-pub fn managed(id: &str) -> ManagedInstance {
-    ManagedInstance {
-        instance_id: id.to_string(),
-        ping_status: Some("Online".to_string()),
+/// Account-level instance metadata defaults with these settings.
+pub fn defaults(tokens: Option<&str>, endpoint: Option<&str>) -> Collected<Option<InstanceMetadataDefaults>> {
+    Collected::Known(Some(InstanceMetadataDefaults {
+        http_tokens: tokens.map(String::from),
+        http_endpoint: endpoint.map(String::from),
+    }))
+}
+
+// ---- Route tables and peering
+
+/// An active route to `destination` (IPv6 when it has a `:`) through `pcx`, or through
+/// the local target when `pcx` is `None`.
+pub fn route(destination: &str, pcx: Option<&str>) -> Route {
+    let v6 = destination.contains(':');
+    Route {
+        destination_cidr_block: (!v6).then(|| destination.to_string()),
+        destination_ipv6_cidr_block: v6.then(|| destination.to_string()),
+        destination_prefix_list_id: None,
+        gateway_id: pcx.is_none().then(|| "local".to_string()),
+        vpc_peering_connection_id: pcx.map(String::from),
+        nat_gateway_id: None,
+        transit_gateway_id: None,
+        state: Some("active".to_string()),
     }
 }
 
-pub fn compliance(id: &str, status: &str, critical: i32, high: i32, total: i32) -> PatchCompliance {
-    PatchCompliance {
-        resource_id: id.to_string(),
-        status: status.to_string(),
-        non_compliant_critical: critical,
-        non_compliant_high: high,
-        non_compliant_total: total,
+/// A route table of `vpc-1`, associated with `subnet-1`, with these routes.
+pub fn table(id: &str, routes: Vec<Route>) -> RouteTable {
+    RouteTable {
+        route_table_id: id.to_string(),
+        vpc_id: Some("vpc-1".to_string()),
+        main: false,
+        associated_subnet_ids: vec!["subnet-1".to_string()],
+        routes,
+    }
+}
+
+pub fn set_tables(account: &mut AccountInventory, tables: Vec<RouteTable>) {
+    region(account).ec2.route_tables = Collected::Known(tables);
+}
+
+/// A peering connection between `vpc-1` (this side, requester) and `peer`, whose blocks
+/// are `blocks` (IPv6 ones have a `:`).
+pub fn connection(id: &str, peer: &str, blocks: &[&str]) -> VpcPeeringConnection {
+    let side = |vpc: &str, blocks: &[&str]| PeeringSide {
+        vpc_id: Some(vpc.to_string()),
+        cidr_blocks: blocks.iter().filter(|b| !b.contains(':')).map(|b| b.to_string()).collect(),
+        ipv6_cidr_blocks: blocks.iter().filter(|b| b.contains(':')).map(|b| b.to_string()).collect(),
+    };
+    VpcPeeringConnection {
+        id: id.to_string(),
+        requester: side("vpc-1", &["10.0.0.0/16"]),
+        accepter: side(peer, blocks),
     }
 }
