@@ -26,14 +26,7 @@ impl std::error::Error for DeadlineReached {}
 
 /// Whether `DeadlineReached` is in an error's chain of sources.
 pub fn reached(err: &(dyn std::error::Error + 'static)) -> bool {
-    let mut next = Some(err);
-    while let Some(e) = next {
-        if e.is::<DeadlineReached>() {
-            return true;
-        }
-        next = e.source();
-    }
-    false
+    super::error::find_in_chain::<DeadlineReached>(err).is_some()
 }
 
 /// Forbids retrying a request stopped by the deadline: every attempt would be.

@@ -163,6 +163,18 @@ pub fn credentials_failure<E: std::error::Error + 'static>(err: &SdkError<E, Htt
         .then_some(text)
 }
 
+/// The first error of type `T` in an error's chain of sources (the error itself first).
+pub fn find_in_chain<'e, T: std::error::Error + 'static>(err: &'e (dyn std::error::Error + 'static)) -> Option<&'e T> {
+    let mut next = Some(err);
+    while let Some(e) = next {
+        if let Some(found) = e.downcast_ref::<T>() {
+            return Some(found);
+        }
+        next = e.source();
+    }
+    None
+}
+
 /// An error and its sources on one line: each message once, joined by ": ".
 pub fn error_chain(err: &(dyn std::error::Error + 'static)) -> String {
     let mut parts: Vec<String> = Vec::new();

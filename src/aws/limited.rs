@@ -42,14 +42,7 @@ impl std::error::Error for ResponseTooLarge {}
 
 /// The `ResponseTooLarge` in an error's chain of sources, if there is one.
 pub fn too_large(err: &(dyn std::error::Error + 'static)) -> Option<ResponseTooLarge> {
-    let mut next = Some(err);
-    while let Some(e) = next {
-        if let Some(found) = e.downcast_ref::<ResponseTooLarge>() {
-            return Some(*found);
-        }
-        next = e.source();
-    }
-    None
+    super::error::find_in_chain::<ResponseTooLarge>(err).copied()
 }
 
 /// Forbids retrying a call whose response was too large: the same request would get the same
