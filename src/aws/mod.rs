@@ -270,44 +270,34 @@ impl aws_sdk_s3control::config::endpoint::ResolveEndpoint for FixedEndpoint {
     }
 }
 
-/// Regional clients, one method per service: `session.ec2("eu-west-1")`.
-macro_rules! regional_clients {
-    ($($method:ident => $krate:ident, $service:literal;)*) => {
-        impl Session {
-            $(
-                pub fn $method(&self, region: &str) -> $krate::Client {
-                    let (retry_partition, partition) = self.partition_for($service, region);
-                    let config = $krate::config::Builder::from(&self.config)
-                        .region(Region::new(region.to_string()))
-                        .retry_partition(retry_partition)
-                        .http_client(self.bounded_http(&partition))
-                        .retry_classifier(limited::NoRetryWhenTooLarge)
-            .retry_classifier(deadline::NoRetryAtDeadline)
-                        .build();
-                    $krate::Client::from_conf(config)
-                }
-            )*
-        }
+/// The configuration builder of one service's client for one region of the session's
+/// account: the session's credentials and endpoint, the region, the retry partition and
+/// bounded connector of (service, account, region), and the classifiers that stop retries of
+/// an answer too large and of anything past the deadline. `service` is the signing name,
+/// which names the partition. A collector builds its own client with [`client!`]; S3 and S3
+/// Control add their own settings to this builder.
+macro_rules! config_for {
+    ($session:expr, $krate:ident, $service:literal, $region:expr) => {{
+        let (session, region): (&$crate::aws::Session, &str) = ($session, $region);
+        let (retry_partition, http) = session.transport($service, region);
+        $krate::config::Builder::from(session.config())
+            .region(::aws_config::Region::new(region.to_string()))
+            .retry_partition(retry_partition)
+            .http_client(http)
+            .retry_classifier($crate::aws::limited::NoRetryWhenTooLarge)
+            .retry_classifier($crate::aws::deadline::NoRetryAtDeadline)
+    }};
+}
+
+/// One service's client for one region of the session's account:
+/// `client!(session, aws_sdk_efs, "efs", region)` (see [`config_for!`]).
+macro_rules! client {
+    ($session:expr, $krate:ident, $service:literal, $region:expr) => {
+        $krate::Client::from_conf($crate::aws::config_for!($session, $krate, $service, $region).build())
     };
 }
 
-regional_clients! {
-    ec2 => aws_sdk_ec2, "ec2";
-    kms => aws_sdk_kms, "kms";
-    cloudtrail => aws_sdk_cloudtrail, "cloudtrail";
-    logs => aws_sdk_cloudwatchlogs, "logs";
-    cloudwatch => aws_sdk_cloudwatch, "cloudwatch";
-    sns => aws_sdk_sns, "sns";
-    config_service => aws_sdk_config, "config";
-    guardduty => aws_sdk_guardduty, "guardduty";
-    securityhub => aws_sdk_securityhub, "securityhub";
-    accessanalyzer => aws_sdk_accessanalyzer, "access-analyzer";
-    ssm => aws_sdk_ssm, "ssm";
-    rds => aws_sdk_rds, "rds";
-    efs => aws_sdk_efs, "efs";
-    macie => aws_sdk_macie2, "macie2";
-    account_management => aws_sdk_account, "account";
-}
+pub(crate) use {client, config_for};
 
 impl Session {
     /// The configuration this session's clients are built from.
@@ -331,15 +321,16 @@ impl Session {
         (RetryPartition::new(name.clone()), name)
     }
 
+    /// The retry partition and bounded connector of one (service, region) of this account,
+    /// for the clients [`config_for!`] builds.
+    pub(crate) fn transport(&self, service: &str, region: &str) -> (RetryPartition, bounded::BoundedHttpClient) {
+        let (retry_partition, partition) = self.partition_for(service, region);
+        (retry_partition, self.bounded_http(&partition))
+    }
+
     /// The S3 client for one region; path-style addressing against an emulator.
     pub fn s3(&self, region: &str) -> aws_sdk_s3::Client {
-        let (retry_partition, partition) = self.partition_for("s3", region);
-        let config = aws_sdk_s3::config::Builder::from(&self.config)
-            .region(Region::new(region.to_string()))
-            .retry_partition(retry_partition)
-            .http_client(self.bounded_http(&partition))
-            .retry_classifier(limited::NoRetryWhenTooLarge)
-            .retry_classifier(deadline::NoRetryAtDeadline)
+        let config = config_for!(self, aws_sdk_s3, "s3", region)
             .force_path_style(self.endpoint_url.is_some())
             .build();
         aws_sdk_s3::Client::from_conf(config)
@@ -349,13 +340,7 @@ impl Session {
     /// the endpoint's host (`123456789012.127.0.0.1`), which does not resolve: keep the
     /// given endpoint as it is.
     pub fn s3control(&self, region: &str) -> aws_sdk_s3control::Client {
-        let (retry_partition, partition) = self.partition_for("s3control", region);
-        let mut config = aws_sdk_s3control::config::Builder::from(&self.config)
-            .region(Region::new(region.to_string()))
-            .retry_partition(retry_partition)
-            .http_client(self.bounded_http(&partition))
-            .retry_classifier(limited::NoRetryWhenTooLarge)
-            .retry_classifier(deadline::NoRetryAtDeadline);
+        let mut config = config_for!(self, aws_sdk_s3control, "s3control", region);
         if let Some(url) = &self.endpoint_url {
             config = config.endpoint_resolver(FixedEndpoint(url.clone()));
         }
@@ -364,10 +349,10 @@ impl Session {
 
     /// The IAM client (IAM is global: one per account).
     pub fn iam(&self) -> aws_sdk_iam::Client {
-        let (retry_partition, partition) = self.partition_for("iam", "global");
+        let (retry_partition, http) = self.transport("iam", "global");
         let config = aws_sdk_iam::config::Builder::from(&self.config)
             .retry_partition(retry_partition)
-            .http_client(self.bounded_http(&partition))
+            .http_client(http)
             .retry_classifier(limited::NoRetryWhenTooLarge)
             .retry_classifier(deadline::NoRetryAtDeadline)
             .build();

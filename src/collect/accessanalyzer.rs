@@ -6,7 +6,7 @@ use rampart_checks::inventory::accessanalyzer::Analyzer;
 use rampart_checks::inventory::{Plan, RegionInventory, Source};
 
 use super::{Apply, RegionalRead, tracked};
-use crate::aws::{Session, read};
+use crate::aws::{Session, client, read};
 
 pub async fn access_analyzers(client: &aws_sdk_accessanalyzer::Client) -> Collected<Vec<Analyzer>> {
     read::items(
@@ -24,7 +24,7 @@ pub async fn access_analyzers(client: &aws_sdk_accessanalyzer::Client) -> Collec
 /// The table's entry: the reads the plan holds, in one region.
 pub(super) fn regional<'a>(session: &'a Session, region: &'a str, plan: &'a Plan) -> RegionalRead<'a> {
     Box::pin(async move {
-        let read = tracked(plan, Source::AccessAnalyzers, access_analyzers(&session.accessanalyzer(region))).await;
+        let read = tracked(plan, Source::AccessAnalyzers, access_analyzers(&client!(session, aws_sdk_accessanalyzer, "access-analyzer", region))).await;
         Box::new(move |inv: &mut RegionInventory| inv.accessanalyzer.analyzers = read) as Apply<_>
     })
 }

@@ -8,7 +8,7 @@ use rampart_checks::inventory::account::{AccountManagementInventory, AlternateCo
 use rampart_checks::inventory::{Plan, Source};
 
 use super::read;
-use crate::aws::read;
+use crate::aws::{client, read};
 
 /// The reads of `plan`'s Account sources.
 pub async fn collect(client: &Client, plan: &Plan) -> AccountManagementInventory {
@@ -50,7 +50,7 @@ async fn security_contact(client: &Client) -> Collected<Option<AlternateContact>
 /// The table's entry: the contact reads the plan holds, through the home region.
 pub(super) fn global<'a>(session: &'a crate::aws::Session, plan: &'a Plan) -> super::GlobalRead<'a> {
     Box::pin(async move {
-        let read = crate::progress::track(collect(&session.account_management(&super::home_region(session)), plan)).await;
+        let read = crate::progress::track(collect(&client!(session, aws_sdk_account, "account", &super::home_region(session)), plan)).await;
         Box::new(move |account: &mut rampart_checks::inventory::AccountInventory| account.account = read) as super::Apply<_>
     })
 }

@@ -11,7 +11,7 @@ use rampart_checks::inventory::cloudtrail::{
 use rampart_checks::inventory::{Cause, Plan, Source};
 
 use super::read;
-use crate::aws::{Session, read};
+use crate::aws::{Session, client, read};
 
 /// The reads of `plan`'s CloudTrail sources (every one of which needs the trail list).
 pub async fn collect(session: &Session, regions: &[String], plan: &Plan) -> CloudTrailInventory {
@@ -21,7 +21,7 @@ pub async fn collect(session: &Session, regions: &[String], plan: &Plan) -> Clou
     let mut by_arn: BTreeMap<String, aws_sdk_cloudtrail::types::Trail> = BTreeMap::new();
     let mut failures = Vec::new();
     let listed = futures::future::join_all(regions.iter().map(|region| async move {
-        let client = session.cloudtrail(region);
+        let client = client!(session, aws_sdk_cloudtrail, "cloudtrail", region);
         (region, read::call("cloudtrail:DescribeTrails", client.describe_trails().include_shadow_trails(true).send()).await)
     }))
     .await;
@@ -52,7 +52,7 @@ pub async fn collect(session: &Session, regions: &[String], plan: &Plan) -> Clou
 async fn trail(session: &Session, t: aws_sdk_cloudtrail::types::Trail, plan: &Plan) -> Trail {
     let arn = t.trail_arn().unwrap_or_default().to_string();
     let home_region = t.home_region().unwrap_or("us-east-1").to_string();
-    let client = session.cloudtrail(&home_region);
+    let client = client!(session, aws_sdk_cloudtrail, "cloudtrail", &home_region);
     let (status, selectors) = tokio::join!(
         read(
             plan,

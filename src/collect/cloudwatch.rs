@@ -6,7 +6,7 @@ use rampart_checks::inventory::cloudwatch::MetricAlarm;
 use rampart_checks::inventory::{Plan, RegionInventory, Source};
 
 use super::{Apply, RegionalRead, tracked};
-use crate::aws::{Session, read};
+use crate::aws::{Session, client, read};
 
 /// DescribeAlarms, page by page (a page also lists composite alarms, which are not kept).
 pub async fn metric_alarms(client: &aws_sdk_cloudwatch::Client) -> Collected<Vec<MetricAlarm>> {
@@ -32,7 +32,7 @@ pub async fn metric_alarms(client: &aws_sdk_cloudwatch::Client) -> Collected<Vec
 /// The table's entry: the reads the plan holds, in one region.
 pub(super) fn regional<'a>(session: &'a Session, region: &'a str, plan: &'a Plan) -> RegionalRead<'a> {
     Box::pin(async move {
-        let read = tracked(plan, Source::MetricAlarms, metric_alarms(&session.cloudwatch(region))).await;
+        let read = tracked(plan, Source::MetricAlarms, metric_alarms(&client!(session, aws_sdk_cloudwatch, "cloudwatch", region))).await;
         Box::new(move |inv: &mut RegionInventory| inv.cloudwatch.metric_alarms = read) as Apply<_>
     })
 }

@@ -6,7 +6,7 @@ use rampart_checks::inventory::config::ConfigRecorder;
 use rampart_checks::inventory::{Plan, RegionInventory, Source};
 
 use super::{Apply, RegionalRead, tracked};
-use crate::aws::{Session, read};
+use crate::aws::{Session, client, read};
 
 pub async fn config_recorders(client: &aws_sdk_config::Client) -> Collected<Vec<ConfigRecorder>> {
     let (recorders, statuses) = tokio::join!(
@@ -40,7 +40,7 @@ pub async fn config_recorders(client: &aws_sdk_config::Client) -> Collected<Vec<
 /// The table's entry: the reads the plan holds, in one region.
 pub(super) fn regional<'a>(session: &'a Session, region: &'a str, plan: &'a Plan) -> RegionalRead<'a> {
     Box::pin(async move {
-        let read = tracked(plan, Source::ConfigRecorders, config_recorders(&session.config_service(region))).await;
+        let read = tracked(plan, Source::ConfigRecorders, config_recorders(&client!(session, aws_sdk_config, "config", region))).await;
         Box::new(move |inv: &mut RegionInventory| inv.config.configuration_recorders = read) as Apply<_>
     })
 }

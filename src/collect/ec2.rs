@@ -14,7 +14,7 @@ use futures::StreamExt;
 use rampart_checks::inventory::{Plan, Source};
 
 use super::{PER_RESOURCE_CONCURRENCY, read};
-use crate::aws::read;
+use crate::aws::{client, read};
 
 /// The reads of `plan`'s EC2 sources, one region.
 pub async fn collect(client: &Client, plan: &Plan) -> Ec2Inventory {
@@ -366,7 +366,7 @@ async fn managed_prefix_lists(client: &Client, ids: Vec<String>) -> Collected<Ve
 /// The table's entry: the EC2 and VPC reads the plan holds, in one region (one unit of progress).
 pub(super) fn regional<'a>(session: &'a crate::aws::Session, region: &'a str, plan: &'a Plan) -> super::RegionalRead<'a> {
     Box::pin(async move {
-        let read = crate::progress::track(collect(&session.ec2(region), plan)).await;
+        let read = crate::progress::track(collect(&client!(session, aws_sdk_ec2, "ec2", region), plan)).await;
         Box::new(move |inv: &mut rampart_checks::inventory::RegionInventory| inv.ec2 = read) as super::Apply<_>
     })
 }

@@ -6,7 +6,7 @@ use rampart_checks::inventory::efs::FileSystem;
 use rampart_checks::inventory::{Plan, RegionInventory, Source};
 
 use super::{Apply, RegionalRead, tracked};
-use crate::aws::{Session, read};
+use crate::aws::{Session, client, read};
 
 pub async fn file_systems(client: &aws_sdk_efs::Client) -> Collected<Vec<FileSystem>> {
     read::items(
@@ -24,7 +24,7 @@ pub async fn file_systems(client: &aws_sdk_efs::Client) -> Collected<Vec<FileSys
 /// The table's entry: the reads the plan holds, in one region.
 pub(super) fn regional<'a>(session: &'a Session, region: &'a str, plan: &'a Plan) -> RegionalRead<'a> {
     Box::pin(async move {
-        let read = tracked(plan, Source::EfsFileSystems, file_systems(&session.efs(region))).await;
+        let read = tracked(plan, Source::EfsFileSystems, file_systems(&client!(session, aws_sdk_efs, "efs", region))).await;
         Box::new(move |inv: &mut RegionInventory| inv.efs.file_systems = read) as Apply<_>
     })
 }

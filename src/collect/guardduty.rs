@@ -6,7 +6,7 @@ use rampart_checks::inventory::guardduty::GuardDutyDetector;
 use rampart_checks::inventory::{Plan, RegionInventory, Source, Unavailable};
 
 use super::{Apply, RegionalRead, tracked};
-use crate::aws::{Session, read};
+use crate::aws::{Session, client, read};
 
 /// ListDetectors, then GetDetector for each; any failure makes the whole list unknown.
 pub async fn guardduty_detectors(client: &aws_sdk_guardduty::Client) -> Collected<Vec<GuardDutyDetector>> {
@@ -26,7 +26,7 @@ async fn detectors(client: &aws_sdk_guardduty::Client) -> Result<Vec<GuardDutyDe
 /// The table's entry: the reads the plan holds, in one region.
 pub(super) fn regional<'a>(session: &'a Session, region: &'a str, plan: &'a Plan) -> RegionalRead<'a> {
     Box::pin(async move {
-        let read = tracked(plan, Source::GuardDutyDetectors, guardduty_detectors(&session.guardduty(region))).await;
+        let read = tracked(plan, Source::GuardDutyDetectors, guardduty_detectors(&client!(session, aws_sdk_guardduty, "guardduty", region))).await;
         Box::new(move |inv: &mut RegionInventory| inv.guardduty.detectors = read) as Apply<_>
     })
 }

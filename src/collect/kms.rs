@@ -10,7 +10,7 @@ use futures::StreamExt;
 use rampart_checks::inventory::{Plan, Source, Unavailable};
 
 use super::{PER_RESOURCE_CONCURRENCY, read, to_chrono};
-use crate::aws::read;
+use crate::aws::{client, read};
 
 /// The reads of `plan`'s KMS sources, one region.
 pub async fn collect(client: &Client, plan: &Plan) -> KmsInventory {
@@ -104,7 +104,7 @@ async fn key(client: &Client, id: String, plan: &Plan) -> Option<Key> {
 /// The table's entry: the KMS reads the plan holds, in one region (one unit of progress).
 pub(super) fn regional<'a>(session: &'a crate::aws::Session, region: &'a str, plan: &'a Plan) -> super::RegionalRead<'a> {
     Box::pin(async move {
-        let read = crate::progress::track(collect(&session.kms(region), plan)).await;
+        let read = crate::progress::track(collect(&client!(session, aws_sdk_kms, "kms", region), plan)).await;
         Box::new(move |inv: &mut rampart_checks::inventory::RegionInventory| inv.kms = read) as super::Apply<_>
     })
 }

@@ -6,7 +6,7 @@ use rampart_checks::inventory::logs::{MetricFilter, MetricTransformation};
 use rampart_checks::inventory::{Plan, RegionInventory, Source};
 
 use super::{Apply, RegionalRead, tracked};
-use crate::aws::{Session, read};
+use crate::aws::{Session, client, read};
 
 pub async fn metric_filters(client: &aws_sdk_cloudwatchlogs::Client) -> Collected<Vec<MetricFilter>> {
     read::items(
@@ -32,7 +32,7 @@ pub async fn metric_filters(client: &aws_sdk_cloudwatchlogs::Client) -> Collecte
 /// The table's entry: the reads the plan holds, in one region.
 pub(super) fn regional<'a>(session: &'a Session, region: &'a str, plan: &'a Plan) -> RegionalRead<'a> {
     Box::pin(async move {
-        let read = tracked(plan, Source::MetricFilters, metric_filters(&session.logs(region))).await;
+        let read = tracked(plan, Source::MetricFilters, metric_filters(&client!(session, aws_sdk_cloudwatchlogs, "logs", region))).await;
         Box::new(move |inv: &mut RegionInventory| inv.logs.metric_filters = read) as Apply<_>
     })
 }

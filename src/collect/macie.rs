@@ -5,7 +5,7 @@ use rampart_checks::Collected;
 use rampart_checks::inventory::{Plan, RegionInventory, Source};
 
 use super::{Apply, RegionalRead, tracked};
-use crate::aws::{Session, read};
+use crate::aws::{Session, client, read};
 
 /// Macie GetMacieSession. Where Macie is off, AWS answers AccessDenied "Macie is not
 /// enabled" (or ResourceNotFound, as emulators do): that is data, `None`; any other denial
@@ -22,7 +22,7 @@ pub async fn macie_session(client: &aws_sdk_macie2::Client) -> Collected<Option<
 /// The table's entry: the reads the plan holds, in one region.
 pub(super) fn regional<'a>(session: &'a Session, region: &'a str, plan: &'a Plan) -> RegionalRead<'a> {
     Box::pin(async move {
-        let read = tracked(plan, Source::MacieSession, macie_session(&session.macie(region))).await;
+        let read = tracked(plan, Source::MacieSession, macie_session(&client!(session, aws_sdk_macie2, "macie2", region))).await;
         Box::new(move |inv: &mut RegionInventory| inv.macie.session = read) as Apply<_>
     })
 }

@@ -6,7 +6,7 @@ use rampart_checks::inventory::rds::{DbCluster, DbInstance};
 use rampart_checks::inventory::{Plan, RegionInventory, Source};
 
 use super::{Apply, RegionalRead, tracked};
-use crate::aws::{Session, read};
+use crate::aws::{Session, client, read};
 
 pub async fn db_instances(client: &aws_sdk_rds::Client) -> Collected<Vec<DbInstance>> {
     read::items("rds:DescribeDBInstances", client.describe_db_instances().into_paginator().items().send(), |d| {
@@ -38,7 +38,7 @@ pub async fn db_clusters(client: &aws_sdk_rds::Client) -> Collected<Vec<DbCluste
 /// The table's entry: the reads the plan holds, in one region.
 pub(super) fn regional<'a>(session: &'a Session, region: &'a str, plan: &'a Plan) -> RegionalRead<'a> {
     Box::pin(async move {
-        let client = session.rds(region);
+        let client = client!(session, aws_sdk_rds, "rds", region);
         let (instances, clusters) = tokio::join!(
             tracked(plan, Source::RdsInstances, db_instances(&client)),
             tracked(plan, Source::RdsClusters, db_clusters(&client)),

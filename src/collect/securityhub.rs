@@ -6,7 +6,7 @@ use rampart_checks::inventory::securityhub::SecurityHub;
 use rampart_checks::inventory::{Plan, RegionInventory, Source};
 
 use super::{Apply, RegionalRead, tracked};
-use crate::aws::{Session, read};
+use crate::aws::{Session, client, read};
 
 /// DescribeHub; "Account is not subscribed to AWS Security Hub" is an answer, `None`.
 pub async fn securityhub(client: &aws_sdk_securityhub::Client) -> Collected<Option<SecurityHub>> {
@@ -19,7 +19,7 @@ pub async fn securityhub(client: &aws_sdk_securityhub::Client) -> Collected<Opti
 /// The table's entry: the reads the plan holds, in one region.
 pub(super) fn regional<'a>(session: &'a Session, region: &'a str, plan: &'a Plan) -> RegionalRead<'a> {
     Box::pin(async move {
-        let read = tracked(plan, Source::SecurityHub, securityhub(&session.securityhub(region))).await;
+        let read = tracked(plan, Source::SecurityHub, securityhub(&client!(session, aws_sdk_securityhub, "securityhub", region))).await;
         Box::new(move |inv: &mut RegionInventory| inv.securityhub.hub = read) as Apply<_>
     })
 }

@@ -6,7 +6,7 @@ use rampart_checks::inventory::sns::Subscription;
 use rampart_checks::inventory::{Plan, RegionInventory, Source};
 
 use super::{Apply, RegionalRead, tracked};
-use crate::aws::{Session, read};
+use crate::aws::{Session, client, read};
 
 pub async fn subscriptions(client: &aws_sdk_sns::Client) -> Collected<Vec<Subscription>> {
     // Endpoints (e-mail addresses, phone numbers) are personal data: not kept.
@@ -22,7 +22,7 @@ pub async fn subscriptions(client: &aws_sdk_sns::Client) -> Collected<Vec<Subscr
 /// The table's entry: the reads the plan holds, in one region.
 pub(super) fn regional<'a>(session: &'a Session, region: &'a str, plan: &'a Plan) -> RegionalRead<'a> {
     Box::pin(async move {
-        let read = tracked(plan, Source::SnsSubscriptions, subscriptions(&session.sns(region))).await;
+        let read = tracked(plan, Source::SnsSubscriptions, subscriptions(&client!(session, aws_sdk_sns, "sns", region))).await;
         Box::new(move |inv: &mut RegionInventory| inv.sns.subscriptions = read) as Apply<_>
     })
 }

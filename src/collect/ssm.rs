@@ -6,7 +6,7 @@ use rampart_checks::inventory::ssm::{ManagedInstance, PatchCompliance};
 use rampart_checks::inventory::{Plan, RegionInventory, Source};
 
 use super::{Apply, RegionalRead, tracked};
-use crate::aws::{Session, read};
+use crate::aws::{Session, client, read};
 
 pub async fn managed_instances(client: &aws_sdk_ssm::Client) -> Collected<Vec<ManagedInstance>> {
     read::items(
@@ -48,7 +48,7 @@ pub async fn patch_compliance(client: &aws_sdk_ssm::Client) -> Collected<Vec<Pat
 /// The table's entry: the reads the plan holds, in one region.
 pub(super) fn regional<'a>(session: &'a Session, region: &'a str, plan: &'a Plan) -> RegionalRead<'a> {
     Box::pin(async move {
-        let client = session.ssm(region);
+        let client = client!(session, aws_sdk_ssm, "ssm", region);
         let (managed, patches) = tokio::join!(
             tracked(plan, Source::SsmManagedInstances, managed_instances(&client)),
             tracked(plan, Source::SsmPatchCompliance, patch_compliance(&client)),
