@@ -47,7 +47,7 @@ pub use s3::S3Inventory;
 pub use securityhub::SecurityHubInventory;
 pub use sns::SnsInventory;
 pub use ssm::SsmInventory;
-pub use source::{Collector, Plan, Scope, Source};
+pub use source::{Plan, Scope};
 
 /// Version of the snapshot format; bumped when a field is renamed or removed.
 pub const SNAPSHOT_VERSION: u32 = 2;
@@ -139,6 +139,129 @@ pub struct RegionInventory {
     pub rds: RdsInventory,
     pub efs: EfsInventory,
     pub macie: MacieInventory,
+}
+
+// The reads of every collector, one row each: its variant of `Source`, its name for
+// messages, the collector (service) that makes it, whether it is read once per account or in
+// every region, the reads it needs first, and the field of this inventory it fills (under
+// the account, or under each region; `list[].field` on each item). A new service adds its
+// collector and its rows here, beside its field above.
+source::sources! {
+    collectors: [Iam, S3, CloudTrail, Account, Ec2, Kms, Logs, CloudWatch, Sns, Config, GuardDuty, SecurityHub, AccessAnalyzer, Ssm, Rds, Efs, Macie];
+
+    /// iam:GenerateCredentialReport + GetCredentialReport.
+    CredentialReport = ("credential report", Iam, Global, [], iam.credential_report),
+    /// iam:GetAccountSummary.
+    AccountSummary = ("account summary", Iam, Global, [], iam.account_summary),
+    /// iam:GetAccountPasswordPolicy.
+    PasswordPolicy = ("password policy", Iam, Global, [], iam.password_policy),
+    /// iam:ListVirtualMFADevices.
+    VirtualMfaDevices = ("virtual MFA devices", Iam, Global, [], iam.virtual_mfa_devices),
+    /// iam:GetAccountAuthorizationDetails (users, groups, roles, managed policies).
+    AuthorizationDetails = ("authorization details", Iam, Global, [], iam.authorization_details),
+    /// iam:ListServerCertificates.
+    ServerCertificates = ("server certificates", Iam, Global, [], iam.server_certificates),
+    /// iam:ListSAMLProviders.
+    SamlProviders = ("SAML providers", Iam, Global, [], iam.saml_providers),
+    /// iam:ListOpenIDConnectProviders.
+    OidcProviders = ("OIDC providers", Iam, Global, [], iam.oidc_providers),
+    /// s3:ListBuckets, and GetBucketLocation where the listing does not say.
+    Buckets = ("S3 buckets", S3, Global, [], s3.buckets),
+    /// s3:GetEncryptionConfiguration per bucket.
+    BucketEncryption = ("bucket encryption", S3, Global, [Buckets], s3.buckets[].encryption),
+    /// s3:GetBucketPublicAccessBlock per bucket.
+    BucketPublicAccessBlock = ("bucket public access blocks", S3, Global, [Buckets], s3.buckets[].public_access_block),
+    /// s3:GetBucketPolicy per bucket.
+    BucketPolicy = ("bucket policies", S3, Global, [Buckets], s3.buckets[].policy),
+    /// s3:GetBucketPolicyStatus per bucket.
+    BucketPolicyStatus = ("bucket policy status", S3, Global, [Buckets], s3.buckets[].policy_is_public),
+    /// s3:GetBucketAcl per bucket.
+    BucketAcl = ("bucket ACLs", S3, Global, [Buckets], s3.buckets[].acl_grants),
+    /// s3:GetBucketVersioning per bucket.
+    BucketVersioning = ("bucket versioning", S3, Global, [Buckets], s3.buckets[].versioning),
+    /// s3:GetBucketLogging per bucket.
+    BucketLogging = ("bucket access logging", S3, Global, [Buckets], s3.buckets[].logging),
+    /// s3control:GetPublicAccessBlock for the account.
+    AccountPublicAccessBlock = ("account public access block", S3, Global, [], s3.account_public_access_block),
+    /// cloudtrail:DescribeTrails in every audited region.
+    Trails = ("CloudTrail trails", CloudTrail, Global, [], cloudtrail.trails),
+    /// cloudtrail:GetTrailStatus per trail.
+    TrailStatus = ("trail status", CloudTrail, Global, [Trails], cloudtrail.trails[].status),
+    /// cloudtrail:GetEventSelectors per trail.
+    TrailEventSelectors = ("trail event selectors", CloudTrail, Global, [Trails], cloudtrail.trails[].selectors),
+    /// account:GetContactInformation.
+    ContactInformation = ("contact information", Account, Global, [], account.contact_information),
+    /// account:GetAlternateContact(SECURITY).
+    SecurityContact = ("security contact", Account, Global, [], account.security_contact),
+    /// ec2:GetEbsEncryptionByDefault.
+    EbsEncryptionByDefault = ("EBS encryption by default", Ec2, Regional, [], ec2.ebs_encryption_by_default),
+    /// ec2:GetEbsDefaultKmsKeyId.
+    EbsDefaultKmsKey = ("EBS default KMS key", Ec2, Regional, [], ec2.ebs_default_kms_key_id),
+    /// ec2:DescribeVolumes.
+    Volumes = ("EBS volumes", Ec2, Regional, [], ec2.volumes),
+    /// ec2:DescribeSnapshots(self).
+    Snapshots = ("EBS snapshots", Ec2, Regional, [], ec2.snapshots),
+    /// ec2:DescribeSnapshotAttribute(createVolumePermission) per snapshot.
+    SnapshotPermissions = ("snapshot permissions", Ec2, Regional, [Snapshots], ec2.snapshots[].create_volume_permissions),
+    /// ec2:GetSnapshotBlockPublicAccessState.
+    SnapshotBlockPublicAccess = ("snapshot block public access", Ec2, Regional, [], ec2.snapshot_block_public_access),
+    /// ec2:DescribeSecurityGroups.
+    SecurityGroups = ("security groups", Ec2, Regional, [], ec2.security_groups),
+    /// ec2:DescribeManagedPrefixLists + GetManagedPrefixListEntries, for the lists that a
+    /// security group rule names.
+    ManagedPrefixLists = ("managed prefix lists", Ec2, Regional, [SecurityGroups], ec2.managed_prefix_lists),
+    /// ec2:DescribeNetworkAcls.
+    NetworkAcls = ("network ACLs", Ec2, Regional, [], ec2.network_acls),
+    /// ec2:DescribeVpcs.
+    Vpcs = ("VPCs", Ec2, Regional, [], ec2.vpcs),
+    /// ec2:DescribeSubnets.
+    Subnets = ("subnets", Ec2, Regional, [], ec2.subnets),
+    /// ec2:DescribeRouteTables.
+    RouteTables = ("route tables", Ec2, Regional, [], ec2.route_tables),
+    /// ec2:DescribeVpcPeeringConnections.
+    VpcPeeringConnections = ("VPC peering connections", Ec2, Regional, [], ec2.vpc_peering_connections),
+    /// ec2:DescribeInternetGateways.
+    InternetGateways = ("internet gateways", Ec2, Regional, [], ec2.internet_gateways),
+    /// ec2:DescribeFlowLogs.
+    FlowLogs = ("flow logs", Ec2, Regional, [], ec2.flow_logs),
+    /// ec2:DescribeInstances.
+    Instances = ("EC2 instances", Ec2, Regional, [], ec2.instances),
+    /// ec2:GetInstanceMetadataDefaults.
+    InstanceMetadataDefaults = ("instance metadata defaults", Ec2, Regional, [], ec2.instance_metadata_defaults),
+    /// kms:ListKeys + DescribeKey.
+    KmsKeys = ("KMS keys", Kms, Regional, [], kms.keys),
+    /// kms:GetKeyRotationStatus per customer symmetric key.
+    KmsKeyRotation = ("KMS key rotation status", Kms, Regional, [KmsKeys], kms.keys[].rotation_enabled),
+    /// kms:GetKeyPolicy per key.
+    KmsKeyPolicies = ("KMS key policies", Kms, Regional, [KmsKeys], kms.keys[].policy),
+    /// kms:ListAliases.
+    KmsAliases = ("KMS aliases", Kms, Regional, [], kms.aliases),
+    /// logs:DescribeMetricFilters.
+    MetricFilters = ("metric filters", Logs, Regional, [], logs.metric_filters),
+    /// cloudwatch:DescribeAlarms.
+    MetricAlarms = ("CloudWatch alarms", CloudWatch, Regional, [], cloudwatch.metric_alarms),
+    /// sns:ListSubscriptions.
+    SnsSubscriptions = ("SNS subscriptions", Sns, Regional, [], sns.subscriptions),
+    /// config:DescribeConfigurationRecorders + DescribeConfigurationRecorderStatus.
+    ConfigRecorders = ("configuration recorders", Config, Regional, [], config.configuration_recorders),
+    /// guardduty:ListDetectors + GetDetector.
+    GuardDutyDetectors = ("GuardDuty detectors", GuardDuty, Regional, [], guardduty.detectors),
+    /// securityhub:DescribeHub.
+    SecurityHub = ("Security Hub", SecurityHub, Regional, [], securityhub.hub),
+    /// access-analyzer:ListAnalyzers.
+    AccessAnalyzers = ("access analyzers", AccessAnalyzer, Regional, [], accessanalyzer.analyzers),
+    /// ssm:DescribeInstanceInformation.
+    SsmManagedInstances = ("SSM managed instances", Ssm, Regional, [], ssm.managed_instances),
+    /// ssm:ListResourceComplianceSummaries(Patch).
+    SsmPatchCompliance = ("SSM patch compliance", Ssm, Regional, [], ssm.patch_compliance),
+    /// rds:DescribeDBInstances.
+    RdsInstances = ("RDS instances", Rds, Regional, [], rds.db_instances),
+    /// rds:DescribeDBClusters.
+    RdsClusters = ("RDS clusters", Rds, Regional, [], rds.db_clusters),
+    /// elasticfilesystem:DescribeFileSystems.
+    EfsFileSystems = ("EFS file systems", Efs, Regional, [], efs.file_systems),
+    /// macie2:GetMacieSession.
+    MacieSession = ("Macie session", Macie, Regional, [], macie.session),
 }
 
 impl AccountInventory {

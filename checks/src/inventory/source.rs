@@ -10,30 +10,8 @@ use std::collections::BTreeSet;
 
 use serde::Serialize;
 
-use super::{AccountInventory, Collected, RegionInventory};
+use super::{Collected, Collector, Source};
 use crate::registry::Check;
-
-/// The collector (one AWS service) that fills a source.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-pub enum Collector {
-    Iam,
-    S3,
-    CloudTrail,
-    Account,
-    Ec2,
-    Kms,
-    Logs,
-    CloudWatch,
-    Sns,
-    Config,
-    GuardDuty,
-    SecurityHub,
-    AccessAnalyzer,
-    Ssm,
-    Rds,
-    Efs,
-    Macie,
-}
 
 /// Whether a source is read once per account or once per audited region.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -42,10 +20,23 @@ pub enum Scope {
     Regional,
 }
 
+/// Declares the collectors and the sources (see the table in [`super`]): one row per
+/// source, `Variant = (name, collector, scope, [sources it needs], path)`, where `path` is
+/// the inventory field the source fills, under the account (`Global`) or under each region
+/// (`Regional`), and `list[].field` is a field of every item of a list.
 macro_rules! sources {
-    ($( $(#[doc = $doc:literal])* $variant:ident = ($name:literal, $collector:ident, $scope:ident, [$($need:ident),*]), )*) => {
+    (
+        collectors: [$($collector_variant:ident),* $(,)?];
+        $( $(#[doc = $doc:literal])* $variant:ident = ($name:literal, $collector:ident, $scope:ident, [$($need:ident),*], $($path:tt)+), )*
+    ) => {
+        /// The collector (one AWS service) that fills a source.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+        pub enum Collector {
+            $($collector_variant,)*
+        }
+
         /// One read of a collector.
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
         pub enum Source {
             $( $(#[doc = $doc])* $variant, )*
         }
@@ -65,8 +56,8 @@ macro_rules! sources {
             }
 
             /// Read once per account, or once per region.
-            pub fn scope(self) -> Scope {
-                match self { $(Source::$variant => Scope::$scope,)* }
+            pub fn scope(self) -> $crate::inventory::Scope {
+                match self { $(Source::$variant => $crate::inventory::Scope::$scope,)* }
             }
 
             /// The reads this one cannot be made without (the list it reads per item, the
@@ -74,208 +65,49 @@ macro_rules! sources {
             pub fn needs(self) -> &'static [Source] {
                 match self { $(Source::$variant => &[$(Source::$need),*],)* }
             }
+
+            /// Sets what this source fills in `account` to "not collected" for `reason`: the
+            /// value itself, or the value on each item of the list it depends on.
+            pub fn mark_unknown(self, account: &mut $crate::inventory::AccountInventory, reason: &str) {
+                match self { $(Source::$variant => $crate::inventory::source::mark!(account, reason, $scope, $($path)+),)* }
+            }
         }
     };
 }
 
-sources! {
-    /// iam:GenerateCredentialReport + GetCredentialReport.
-    CredentialReport = ("credential report", Iam, Global, []),
-    /// iam:GetAccountSummary.
-    AccountSummary = ("account summary", Iam, Global, []),
-    /// iam:GetAccountPasswordPolicy.
-    PasswordPolicy = ("password policy", Iam, Global, []),
-    /// iam:ListVirtualMFADevices.
-    VirtualMfaDevices = ("virtual MFA devices", Iam, Global, []),
-    /// iam:GetAccountAuthorizationDetails (users, groups, roles, managed policies).
-    AuthorizationDetails = ("authorization details", Iam, Global, []),
-    /// iam:ListServerCertificates.
-    ServerCertificates = ("server certificates", Iam, Global, []),
-    /// iam:ListSAMLProviders.
-    SamlProviders = ("SAML providers", Iam, Global, []),
-    /// iam:ListOpenIDConnectProviders.
-    OidcProviders = ("OIDC providers", Iam, Global, []),
-    /// s3:ListBuckets, and GetBucketLocation where the listing does not say.
-    Buckets = ("S3 buckets", S3, Global, []),
-    /// s3:GetEncryptionConfiguration per bucket.
-    BucketEncryption = ("bucket encryption", S3, Global, [Buckets]),
-    /// s3:GetBucketPublicAccessBlock per bucket.
-    BucketPublicAccessBlock = ("bucket public access blocks", S3, Global, [Buckets]),
-    /// s3:GetBucketPolicy per bucket.
-    BucketPolicy = ("bucket policies", S3, Global, [Buckets]),
-    /// s3:GetBucketPolicyStatus per bucket.
-    BucketPolicyStatus = ("bucket policy status", S3, Global, [Buckets]),
-    /// s3:GetBucketAcl per bucket.
-    BucketAcl = ("bucket ACLs", S3, Global, [Buckets]),
-    /// s3:GetBucketVersioning per bucket.
-    BucketVersioning = ("bucket versioning", S3, Global, [Buckets]),
-    /// s3:GetBucketLogging per bucket.
-    BucketLogging = ("bucket access logging", S3, Global, [Buckets]),
-    /// s3control:GetPublicAccessBlock for the account.
-    AccountPublicAccessBlock = ("account public access block", S3, Global, []),
-    /// cloudtrail:DescribeTrails in every audited region.
-    Trails = ("CloudTrail trails", CloudTrail, Global, []),
-    /// cloudtrail:GetTrailStatus per trail.
-    TrailStatus = ("trail status", CloudTrail, Global, [Trails]),
-    /// cloudtrail:GetEventSelectors per trail.
-    TrailEventSelectors = ("trail event selectors", CloudTrail, Global, [Trails]),
-    /// account:GetContactInformation.
-    ContactInformation = ("contact information", Account, Global, []),
-    /// account:GetAlternateContact(SECURITY).
-    SecurityContact = ("security contact", Account, Global, []),
-    /// ec2:GetEbsEncryptionByDefault.
-    EbsEncryptionByDefault = ("EBS encryption by default", Ec2, Regional, []),
-    /// ec2:GetEbsDefaultKmsKeyId.
-    EbsDefaultKmsKey = ("EBS default KMS key", Ec2, Regional, []),
-    /// ec2:DescribeVolumes.
-    Volumes = ("EBS volumes", Ec2, Regional, []),
-    /// ec2:DescribeSnapshots(self).
-    Snapshots = ("EBS snapshots", Ec2, Regional, []),
-    /// ec2:DescribeSnapshotAttribute(createVolumePermission) per snapshot.
-    SnapshotPermissions = ("snapshot permissions", Ec2, Regional, [Snapshots]),
-    /// ec2:GetSnapshotBlockPublicAccessState.
-    SnapshotBlockPublicAccess = ("snapshot block public access", Ec2, Regional, []),
-    /// ec2:DescribeSecurityGroups.
-    SecurityGroups = ("security groups", Ec2, Regional, []),
-    /// ec2:DescribeManagedPrefixLists + GetManagedPrefixListEntries, for the lists that a
-    /// security group rule names.
-    ManagedPrefixLists = ("managed prefix lists", Ec2, Regional, [SecurityGroups]),
-    /// ec2:DescribeNetworkAcls.
-    NetworkAcls = ("network ACLs", Ec2, Regional, []),
-    /// ec2:DescribeVpcs.
-    Vpcs = ("VPCs", Ec2, Regional, []),
-    /// ec2:DescribeSubnets.
-    Subnets = ("subnets", Ec2, Regional, []),
-    /// ec2:DescribeRouteTables.
-    RouteTables = ("route tables", Ec2, Regional, []),
-    /// ec2:DescribeVpcPeeringConnections.
-    VpcPeeringConnections = ("VPC peering connections", Ec2, Regional, []),
-    /// ec2:DescribeInternetGateways.
-    InternetGateways = ("internet gateways", Ec2, Regional, []),
-    /// ec2:DescribeFlowLogs.
-    FlowLogs = ("flow logs", Ec2, Regional, []),
-    /// ec2:DescribeInstances.
-    Instances = ("EC2 instances", Ec2, Regional, []),
-    /// ec2:GetInstanceMetadataDefaults.
-    InstanceMetadataDefaults = ("instance metadata defaults", Ec2, Regional, []),
-    /// kms:ListKeys + DescribeKey.
-    KmsKeys = ("KMS keys", Kms, Regional, []),
-    /// kms:GetKeyRotationStatus per customer symmetric key.
-    KmsKeyRotation = ("KMS key rotation status", Kms, Regional, [KmsKeys]),
-    /// kms:GetKeyPolicy per key.
-    KmsKeyPolicies = ("KMS key policies", Kms, Regional, [KmsKeys]),
-    /// kms:ListAliases.
-    KmsAliases = ("KMS aliases", Kms, Regional, []),
-    /// logs:DescribeMetricFilters.
-    MetricFilters = ("metric filters", Logs, Regional, []),
-    /// cloudwatch:DescribeAlarms.
-    MetricAlarms = ("CloudWatch alarms", CloudWatch, Regional, []),
-    /// sns:ListSubscriptions.
-    SnsSubscriptions = ("SNS subscriptions", Sns, Regional, []),
-    /// config:DescribeConfigurationRecorders + DescribeConfigurationRecorderStatus.
-    ConfigRecorders = ("configuration recorders", Config, Regional, []),
-    /// guardduty:ListDetectors + GetDetector.
-    GuardDutyDetectors = ("GuardDuty detectors", GuardDuty, Regional, []),
-    /// securityhub:DescribeHub.
-    SecurityHub = ("Security Hub", SecurityHub, Regional, []),
-    /// access-analyzer:ListAnalyzers.
-    AccessAnalyzers = ("access analyzers", AccessAnalyzer, Regional, []),
-    /// ssm:DescribeInstanceInformation.
-    SsmManagedInstances = ("SSM managed instances", Ssm, Regional, []),
-    /// ssm:ListResourceComplianceSummaries(Patch).
-    SsmPatchCompliance = ("SSM patch compliance", Ssm, Regional, []),
-    /// rds:DescribeDBInstances.
-    RdsInstances = ("RDS instances", Rds, Regional, []),
-    /// rds:DescribeDBClusters.
-    RdsClusters = ("RDS clusters", Rds, Regional, []),
-    /// elasticfilesystem:DescribeFileSystems.
-    EfsFileSystems = ("EFS file systems", Efs, Regional, []),
-    /// macie2:GetMacieSession.
-    MacieSession = ("Macie session", Macie, Regional, []),
+/// The body of one `mark_unknown` arm: the path under the account or under every region.
+macro_rules! mark {
+    ($account:ident, $reason:ident, Global, $($field:ident).+) => {
+        $crate::inventory::source::not_collected(&mut $account.$($field).+, $reason)
+    };
+    ($account:ident, $reason:ident, Global, $($list:ident).+ [] . $field:ident) => {
+        $crate::inventory::source::each(&mut $account.$($list).+, |item| $crate::inventory::source::not_collected(&mut item.$field, $reason))
+    };
+    ($account:ident, $reason:ident, Regional, $($path:tt)+) => {
+        for region in $account.regional.values_mut() {
+            $crate::inventory::source::mark!(region, $reason, Global, $($path)+)
+        }
+    };
 }
+
+pub(crate) use {mark, sources};
+
+/// Sets one value to "not collected" for `reason`.
+pub(crate) fn not_collected<T>(value: &mut Collected<T>, reason: &str) {
+    *value = Collected::unknown(super::Cause::NotCollected, reason);
+}
+
+/// Applies `f` to every item of a list that was read.
+pub(crate) fn each<T>(list: &mut Collected<Vec<T>>, f: impl FnMut(&mut T)) {
+    if let Collected::Known(items) = list {
+        items.iter_mut().for_each(f);
+    }
+}
+
 
 impl std::fmt::Display for Source {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.name())
-    }
-}
-
-impl Source {
-    /// Sets what this source fills in `account` to `Unknown(reason)`: the list itself, or
-    /// the value on each resource of the list it depends on.
-    pub fn mark_unknown(self, account: &mut AccountInventory, reason: &str) {
-        fn un<T>(c: &mut Collected<T>, reason: &str) {
-            *c = Collected::unknown(crate::inventory::Cause::NotCollected, reason);
-        }
-        fn each<T>(list: &mut Collected<Vec<T>>, mut f: impl FnMut(&mut T)) {
-            if let Collected::Known(items) = list {
-                items.iter_mut().for_each(&mut f);
-            }
-        }
-        let regions = |account: &mut AccountInventory, f: &dyn Fn(&mut RegionInventory)| {
-            account.regional.values_mut().for_each(f);
-        };
-        use Source::*;
-        match self {
-            CredentialReport => un(&mut account.iam.credential_report, reason),
-            AccountSummary => un(&mut account.iam.account_summary, reason),
-            PasswordPolicy => un(&mut account.iam.password_policy, reason),
-            VirtualMfaDevices => un(&mut account.iam.virtual_mfa_devices, reason),
-            AuthorizationDetails => un(&mut account.iam.authorization_details, reason),
-            ServerCertificates => un(&mut account.iam.server_certificates, reason),
-            SamlProviders => un(&mut account.iam.saml_providers, reason),
-            OidcProviders => un(&mut account.iam.oidc_providers, reason),
-            Buckets => un(&mut account.s3.buckets, reason),
-            BucketEncryption => each(&mut account.s3.buckets, |b| un(&mut b.encryption, reason)),
-            BucketPublicAccessBlock => each(&mut account.s3.buckets, |b| un(&mut b.public_access_block, reason)),
-            BucketPolicy => each(&mut account.s3.buckets, |b| un(&mut b.policy, reason)),
-            BucketPolicyStatus => each(&mut account.s3.buckets, |b| un(&mut b.policy_is_public, reason)),
-            BucketAcl => each(&mut account.s3.buckets, |b| un(&mut b.acl_grants, reason)),
-            BucketVersioning => each(&mut account.s3.buckets, |b| un(&mut b.versioning, reason)),
-            BucketLogging => each(&mut account.s3.buckets, |b| un(&mut b.logging, reason)),
-            AccountPublicAccessBlock => un(&mut account.s3.account_public_access_block, reason),
-            Trails => un(&mut account.cloudtrail.trails, reason),
-            TrailStatus => each(&mut account.cloudtrail.trails, |t| un(&mut t.status, reason)),
-            TrailEventSelectors => each(&mut account.cloudtrail.trails, |t| un(&mut t.selectors, reason)),
-            ContactInformation => un(&mut account.account.contact_information, reason),
-            SecurityContact => un(&mut account.account.security_contact, reason),
-            EbsEncryptionByDefault => regions(account, &|r| un(&mut r.ec2.ebs_encryption_by_default, reason)),
-            EbsDefaultKmsKey => regions(account, &|r| un(&mut r.ec2.ebs_default_kms_key_id, reason)),
-            Volumes => regions(account, &|r| un(&mut r.ec2.volumes, reason)),
-            Snapshots => regions(account, &|r| un(&mut r.ec2.snapshots, reason)),
-            SnapshotPermissions => {
-                regions(account, &|r| each(&mut r.ec2.snapshots, |s| un(&mut s.create_volume_permissions, reason)))
-            }
-            SnapshotBlockPublicAccess => regions(account, &|r| un(&mut r.ec2.snapshot_block_public_access, reason)),
-            SecurityGroups => regions(account, &|r| un(&mut r.ec2.security_groups, reason)),
-            ManagedPrefixLists => regions(account, &|r| un(&mut r.ec2.managed_prefix_lists, reason)),
-            NetworkAcls => regions(account, &|r| un(&mut r.ec2.network_acls, reason)),
-            Vpcs => regions(account, &|r| un(&mut r.ec2.vpcs, reason)),
-            Subnets => regions(account, &|r| un(&mut r.ec2.subnets, reason)),
-            RouteTables => regions(account, &|r| un(&mut r.ec2.route_tables, reason)),
-            VpcPeeringConnections => regions(account, &|r| un(&mut r.ec2.vpc_peering_connections, reason)),
-            InternetGateways => regions(account, &|r| un(&mut r.ec2.internet_gateways, reason)),
-            FlowLogs => regions(account, &|r| un(&mut r.ec2.flow_logs, reason)),
-            Instances => regions(account, &|r| un(&mut r.ec2.instances, reason)),
-            InstanceMetadataDefaults => regions(account, &|r| un(&mut r.ec2.instance_metadata_defaults, reason)),
-            KmsKeys => regions(account, &|r| un(&mut r.kms.keys, reason)),
-            KmsKeyRotation => regions(account, &|r| each(&mut r.kms.keys, |k| un(&mut k.rotation_enabled, reason))),
-            KmsKeyPolicies => regions(account, &|r| each(&mut r.kms.keys, |k| un(&mut k.policy, reason))),
-            KmsAliases => regions(account, &|r| un(&mut r.kms.aliases, reason)),
-            MetricFilters => regions(account, &|r| un(&mut r.logs.metric_filters, reason)),
-            MetricAlarms => regions(account, &|r| un(&mut r.cloudwatch.metric_alarms, reason)),
-            SnsSubscriptions => regions(account, &|r| un(&mut r.sns.subscriptions, reason)),
-            ConfigRecorders => regions(account, &|r| un(&mut r.config.configuration_recorders, reason)),
-            GuardDutyDetectors => regions(account, &|r| un(&mut r.guardduty.detectors, reason)),
-            SecurityHub => regions(account, &|r| un(&mut r.securityhub.hub, reason)),
-            AccessAnalyzers => regions(account, &|r| un(&mut r.accessanalyzer.analyzers, reason)),
-            SsmManagedInstances => regions(account, &|r| un(&mut r.ssm.managed_instances, reason)),
-            SsmPatchCompliance => regions(account, &|r| un(&mut r.ssm.patch_compliance, reason)),
-            RdsInstances => regions(account, &|r| un(&mut r.rds.db_instances, reason)),
-            RdsClusters => regions(account, &|r| un(&mut r.rds.db_clusters, reason)),
-            EfsFileSystems => regions(account, &|r| un(&mut r.efs.file_systems, reason)),
-            MacieSession => regions(account, &|r| un(&mut r.macie.session, reason)),
-        }
     }
 }
 
