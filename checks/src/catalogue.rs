@@ -5,6 +5,7 @@
 
 use crate::finding::Measure;
 use crate::frameworks::compliance_of;
+use crate::inventory::{Scope, Source};
 use crate::registry::{Check, all_checks};
 
 /// The sections every check's documentation must have, in order.
@@ -49,6 +50,29 @@ pub fn render_index() -> String {
             let cis = compliance_of(check.id).get("CIS-5.0").map(|c| c.join(", ")).unwrap_or_default();
             out.push_str(&format!("| [{id}]({id}.md) | {} | {} | {cis} |\n", check.severity, check.title, id = check.id));
         }
+    }
+    out.push_str(&render_reads(&checks));
+    out
+}
+
+/// What Rampart reads: every source, by service, with its calls and how many checks read it.
+fn render_reads(checks: &[&Check]) -> String {
+    let mut out = String::from("\n## What Rampart reads\n\n");
+    out.push_str("Every read, by service; a collection makes only the reads of the selected checks ");
+    out.push_str("(and those they need first). The IAM actions they take are in `deploy/iam-policy.json`.\n\n");
+    out.push_str("| service | read | where | calls | checks |\n|---|---|---|---|---|\n");
+    for source in Source::ALL {
+        let scope = match source.scope() {
+            Scope::Global => "once per account",
+            Scope::Regional => "every region",
+        };
+        let readers = checks.iter().filter(|c| c.reads.contains(source)).count();
+        out.push_str(&format!(
+            "| {} | {} | {scope} | {} | {readers} |\n",
+            source.collector().service(),
+            source.name(),
+            source.calls().trim()
+        ));
     }
     out
 }

@@ -147,7 +147,25 @@ pub struct RegionInventory {
 // the account, or under each region; `list[].field` on each item). A new service adds its
 // collector and its rows here, beside its field above.
 source::sources! {
-    collectors: [Iam, S3, CloudTrail, Account, Ec2, Kms, Logs, CloudWatch, Sns, Config, GuardDuty, SecurityHub, AccessAnalyzer, Ssm, Rds, Efs, Macie];
+    collectors: [
+        Iam = "IAM",
+        S3 = "S3",
+        CloudTrail = "CloudTrail",
+        Account = "Account Management",
+        Ec2 = "EC2 (EBS and VPC included)",
+        Kms = "KMS",
+        Logs = "CloudWatch Logs",
+        CloudWatch = "CloudWatch",
+        Sns = "SNS",
+        Config = "AWS Config",
+        GuardDuty = "GuardDuty",
+        SecurityHub = "Security Hub",
+        AccessAnalyzer = "IAM Access Analyzer",
+        Ssm = "Systems Manager",
+        Rds = "RDS",
+        Efs = "EFS",
+        Macie = "Macie",
+    ];
 
     /// iam:GenerateCredentialReport + GetCredentialReport.
     CredentialReport = ("credential report", Iam, Global, [], iam.credential_report),
@@ -214,13 +232,13 @@ source::sources! {
     NetworkAcls = ("network ACLs", Ec2, Regional, [], ec2.network_acls),
     /// ec2:DescribeVpcs.
     Vpcs = ("VPCs", Ec2, Regional, [], ec2.vpcs),
-    /// ec2:DescribeSubnets.
+    /// ec2:DescribeSubnets (kept for the effective-exposure checks; none reads it yet).
     Subnets = ("subnets", Ec2, Regional, [], ec2.subnets),
     /// ec2:DescribeRouteTables.
     RouteTables = ("route tables", Ec2, Regional, [], ec2.route_tables),
     /// ec2:DescribeVpcPeeringConnections.
     VpcPeeringConnections = ("VPC peering connections", Ec2, Regional, [], ec2.vpc_peering_connections),
-    /// ec2:DescribeInternetGateways.
+    /// ec2:DescribeInternetGateways (kept for the effective-exposure checks; none reads it yet).
     InternetGateways = ("internet gateways", Ec2, Regional, [], ec2.internet_gateways),
     /// ec2:DescribeFlowLogs.
     FlowLogs = ("flow logs", Ec2, Regional, [], ec2.flow_logs),

@@ -26,13 +26,20 @@ pub enum Scope {
 /// (`Regional`), and `list[].field` is a field of every item of a list.
 macro_rules! sources {
     (
-        collectors: [$($collector_variant:ident),* $(,)?];
+        collectors: [$($collector_variant:ident = $service:literal),* $(,)?];
         $( $(#[doc = $doc:literal])* $variant:ident = ($name:literal, $collector:ident, $scope:ident, [$($need:ident),*], $($path:tt)+), )*
     ) => {
         /// The collector (one AWS service) that fills a source.
         #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
         pub enum Collector {
             $($collector_variant,)*
+        }
+
+        impl Collector {
+            /// The AWS service's name, for documents ("CloudWatch Logs").
+            pub fn service(self) -> &'static str {
+                match self { $(Collector::$collector_variant => $service,)* }
+            }
         }
 
         /// One read of a collector.
@@ -48,6 +55,11 @@ macro_rules! sources {
             /// The source's name, for messages ("snapshot permissions").
             pub fn name(self) -> &'static str {
                 match self { $(Source::$variant => $name,)* }
+            }
+
+            /// The calls it makes, as its row's documentation says them.
+            pub fn calls(self) -> &'static str {
+                match self { $(Source::$variant => concat!($($doc),*),)* }
             }
 
             /// The collector that fills it.
