@@ -36,6 +36,9 @@ macro_rules! sources {
         }
 
         impl Collector {
+            /// Every collector, in declaration order.
+            pub const ALL: &'static [Collector] = &[$(Collector::$collector_variant),*];
+
             /// The AWS service's name, for documents ("CloudWatch Logs").
             pub fn service(self) -> &'static str {
                 match self { $(Collector::$collector_variant => $service,)* }
