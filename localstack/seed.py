@@ -8,6 +8,10 @@ Usage:
                                              with the real resource ids
   seed.py --endpoint-url URL --credentials ACCOUNT
                                              print shell exports that audit ACCOUNT
+  seed.py --endpoint-url URL --bulk-snapshots N --region REGION
+                                             only add N EBS snapshots to the demo account in
+                                             REGION (one in 200 public, half encrypted), the
+                                             many backup snapshots of a large account
 
 Two accounts are seeded. The demo account (the emulator's default account) gets every
 planted failure and, where a check judges users one by one, a compliant twin beside it.
@@ -549,14 +553,42 @@ def seed_twin(client, account):
     )
 
 
+def seed_bulk_snapshots(client, region, count):
+    """`count` snapshots of two volumes in `region`, a few at a time; every 200th public."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    ec2 = client("ec2", region)
+    zone = f"{region}a"
+    plain = ec2.create_volume(AvailabilityZone=zone, Size=1)["VolumeId"]
+    sealed = ec2.create_volume(AvailabilityZone=zone, Size=1, Encrypted=True)["VolumeId"]
+
+    def one(i):
+        snapshot = ec2.create_snapshot(VolumeId=sealed if i % 2 else plain, Description=f"bulk backup {i}")["SnapshotId"]
+        if i % 200 == 0:
+            ec2.modify_snapshot_attribute(
+                SnapshotId=snapshot, Attribute="createVolumePermission", OperationType="add", GroupNames=["all"]
+            )
+        return snapshot
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        made = list(pool.map(one, range(count)))
+    public = (count + 199) // 200
+    print(f"seeded {len(made)} snapshots in {region}, {public} of them public", file=sys.stderr)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--endpoint-url", required=True)
     parser.add_argument("--region", default="us-east-1")
     parser.add_argument("--credentials", metavar="ACCOUNT", help="print exports for auditing ACCOUNT")
     parser.add_argument("--manifest", metavar="FILE", help="write every planted finding, with real resource ids, as JSON")
+    parser.add_argument("--bulk-snapshots", metavar="N", type=int, help="only add N snapshots in --region")
     args = parser.parse_args()
     check_local(args.endpoint_url)
+
+    if args.bulk_snapshots is not None:
+        seed_bulk_snapshots(session_for(args.endpoint_url, args.region), args.region, args.bulk_snapshots)
+        return
 
     if args.credentials:
         _, creds = session_for(args.endpoint_url, args.region, args.credentials)

@@ -150,17 +150,17 @@ fn unreadable_snapshots_exit_1_with_one_line() {
     let future = dir.path().join("future.json");
     std::fs::write(&future, r#"{"snapshot_version": 99, "accounts": []}"#).unwrap();
     let broken = dir.path().join("broken.json");
-    std::fs::write(&broken, r#"{"snapshot_version": 2, "collected_at": "2026-01-01T00:00:00Z", "accounts": [{"account_id": 1}]}"#).unwrap();
+    std::fs::write(&broken, r#"{"snapshot_version": 3, "collected_at": "2026-01-01T00:00:00Z", "accounts": [{"account_id": 1}]}"#).unwrap();
     let older = dir.path().join("older.json");
     std::fs::write(&older, r#"{"snapshot_version": 1, "collected_at": "2026-01-01T00:00:00Z", "accounts": []}"#).unwrap();
     let array = dir.path().join("array.json");
     std::fs::write(&array, "[1, 2, 3]").unwrap();
     let empty = dir.path().join("empty.json");
-    std::fs::write(&empty, r#"{"snapshot_version": 2, "collected_at": "2026-01-01T00:00:00Z", "accounts": []}"#).unwrap();
+    std::fs::write(&empty, r#"{"snapshot_version": 3, "collected_at": "2026-01-01T00:00:00Z", "accounts": []}"#).unwrap();
     let no_region = dir.path().join("no-region.json");
     std::fs::write(
         &no_region,
-        r#"{"snapshot_version": 2, "collected_at": "2026-01-01T00:00:00Z",
+        r#"{"snapshot_version": 3, "collected_at": "2026-01-01T00:00:00Z",
             "accounts": [{"account_id": "123456789012", "partition": "aws", "regions": []}]}"#,
     )
     .unwrap();
@@ -169,7 +169,7 @@ fn unreadable_snapshots_exit_1_with_one_line() {
         (garbage, "not JSON"),
         (array, "not a Rampart snapshot: invalid type: sequence, expected a JSON object"),
         (future, "version 99"),
-        (older, "snapshot version 1 was written by an older Rampart (this one reads version 2): collect it again with `rampart collect`"),
+        (older, "snapshot version 1 was written by an older Rampart (this one reads version 3): collect it again with `rampart collect`"),
         (broken, "invalid snapshot"),
         // An audit of nothing is not a clean account.
         (empty, "not auditable: it holds no account"),

@@ -1,6 +1,7 @@
 //! Rampart under faults: throttling, server errors, a denied service, slow answers.
 //!
-//! The emulator is reset and seeded once (the demo account); a fault-injecting proxy
+//! The emulator is reset and seeded once (the demo account, and for the 30 % throttling test
+//! 2,000 snapshots in a third region: a large account's backups); a fault-injecting proxy
 //! (tests/common/proxy.rs) stands between Rampart and the emulator. Every audit covers two
 //! regions and every check; its findings are compared, as (check, resource, status), with a
 //! clean audit straight to the emulator. The tests only read the emulator.
@@ -19,6 +20,10 @@ use common::{outcomes, rampart, run};
 use serde_json::Value;
 
 const REGIONS: [&str; 4] = ["--region", "us-east-1", "--region", "eu-west-1"];
+
+/// The region of the large account's many snapshots, audited only where a test says so.
+const SNAPSHOT_REGION: &str = "ap-southeast-2";
+const BULK_SNAPSHOTS: usize = 2000;
 
 type Outcome = (String, String, String);
 
@@ -66,6 +71,42 @@ fn clean() -> &'static BTreeSet<Outcome> {
     })
 }
 
+/// The demo account with [`BULK_SNAPSHOTS`] snapshots in [`SNAPSHOT_REGION`], one in 200
+/// public; seeded once.
+fn large_account() -> &'static str {
+    static SEEDED: OnceLock<()> = OnceLock::new();
+    let endpoint = seeded_emulator();
+    SEEDED.get_or_init(|| {
+        let out = std::process::Command::new(common::root().join("localstack/seed.sh"))
+            .args([endpoint, "--bulk-snapshots", &BULK_SNAPSHOTS.to_string(), "--region", SNAPSHOT_REGION])
+            .output()
+            .expect("run seed.sh");
+        assert!(out.status.success(), "seed.sh --bulk-snapshots failed: {}", String::from_utf8_lossy(&out.stderr));
+    });
+    endpoint
+}
+
+/// The findings of a clean audit of the large account (three regions), computed once, and
+/// how long it took.
+fn clean_large() -> &'static (BTreeSet<Outcome>, Duration) {
+    static CLEAN: OnceLock<(BTreeSet<Outcome>, Duration)> = OnceLock::new();
+    CLEAN.get_or_init(|| {
+        let a = audit(large_account(), &["--region", SNAPSHOT_REGION]);
+        assert_eq!(a.code, 3, "{}", a.stderr);
+        let snapshots: Vec<&Value> = a
+            .findings()
+            .iter()
+            .filter(|f| f["check_id"] == "ec2_ebs_public_snapshot" && f["region"] == SNAPSHOT_REGION)
+            .collect();
+        assert_eq!(snapshots.len(), BULK_SNAPSHOTS, "every bulk snapshot judged once");
+        let public = snapshots.iter().filter(|f| f["status"] == "FAIL").count();
+        assert_eq!(public, BULK_SNAPSHOTS / 200, "one in 200 is public");
+        assert!(snapshots.iter().all(|f| f["status"] == "FAIL" || f["status"] == "PASS"));
+        eprintln!("clean audit of the large account: {} findings in {:.1?}", a.findings().len(), a.elapsed);
+        (a.outcomes(), a.elapsed)
+    })
+}
+
 /// Asserts that the audit's findings of the checks that `select` keeps are `expected`;
 /// otherwise says what differs, with the messages of this run's findings.
 fn assert_same(expected: &BTreeSet<Outcome>, audit: &Audit, select: impl Fn(&str) -> bool) {
@@ -103,13 +144,24 @@ fn is_kms_check(id: &str) -> bool {
 
 #[test]
 fn absorbs_30_percent_throttling_by_retrying() {
-    // At most 3 throttles for one call: with 8 attempts each call gets through, whatever
-    // the interleaving of the concurrent calls.
-    let proxy = Proxy::start(seeded_emulator(), Faults { throttle_tenths: 3, max_faults_per_call: 3, ..Faults::default() });
-    let throttled = audit(&proxy.url, &["--max-attempts", "8"]);
+    // The large account: the demo account and 2,000 snapshots in a third region. At most 3
+    // throttles for one call: with 8 attempts each call gets through, whatever the
+    // interleaving of the concurrent calls.
+    let (clean, clean_time) = clean_large();
+    let proxy = Proxy::start(large_account(), Faults { throttle_tenths: 3, max_faults_per_call: 3, ..Faults::default() });
+    let throttled = audit(&proxy.url, &["--max-attempts", "8", "--region", SNAPSHOT_REGION]);
     let seen = proxy.seen();
-    let clean = clean();
-    eprintln!("throttled audit: {} requests in {:.1?}", seen.len(), throttled.elapsed);
+    eprintln!(
+        "throttled audit of the large account: {} requests in {:.1?} ({:.1}x the clean {:.1?})",
+        seen.len(),
+        throttled.elapsed,
+        throttled.elapsed.as_secs_f64() / clean_time.as_secs_f64(),
+        clean_time
+    );
+    // Public snapshots come from one listing per region, not a call per snapshot.
+    assert!(!seen.iter().any(|s| s.action == "DescribeSnapshotAttribute"), "a call per snapshot was made");
+    let listings = seen.iter().filter(|s| s.action == "DescribeSnapshots" && s.region == SNAPSHOT_REGION && s.fault.is_none()).count();
+    assert_eq!(listings, 2, "the owned snapshots and the public ones, one page each");
 
     // The proxy did throttle, in every protocol that Rampart speaks, and the SDK retried.
     let count = |p: Protocol, f: Option<Fault>| seen.iter().filter(|s| s.protocol == p && s.fault == f).count();
@@ -412,22 +464,21 @@ fn bench_retry_modes_under_a_rate_limit() {
 #[test]
 #[ignore = "a benchmark: minutes of audits"]
 fn bench_retry_modes_under_random_throttling() {
-    let started = Instant::now();
-    let clean = clean();
-    let clean_time = started.elapsed();
-    eprintln!("clean audit: {:.1} s", clean_time.as_secs_f64());
-    eprintln!("| throttled at random | retry mode | wall time | requests | throttled | findings as clean run |");
-    eprintln!("|---|---|---|---|---|---|");
+    let (clean, clean_time) = clean_large();
+    eprintln!("clean audit of the large account: {:.1} s", clean_time.as_secs_f64());
+    eprintln!("| throttled at random | retry mode | wall time | × clean | requests | throttled | findings as clean run |");
+    eprintln!("|---|---|---|---|---|---|---|");
     for mode in ["standard", "adaptive", "window"] {
-        let proxy = Proxy::start(seeded_emulator(), Faults { throttle_tenths: 3, max_faults_per_call: 3, ..Faults::default() });
-        let a = audit(&proxy.url, &["--max-attempts", "8", "--retry-mode", mode]);
+        let proxy = Proxy::start(large_account(), Faults { throttle_tenths: 3, max_faults_per_call: 3, ..Faults::default() });
+        let a = audit(&proxy.url, &["--max-attempts", "8", "--retry-mode", mode, "--region", SNAPSHOT_REGION]);
         let seen = proxy.seen();
         let throttled = seen.iter().filter(|s| s.fault == Some(Fault::Throttled)).count();
         let errors = a.findings().iter().filter(|f| f["status"] == "ERROR").count();
         let same = a.outcomes() == *clean;
         eprintln!(
-            "| 30 %, at most 3 per call | {mode} | {:.1} s | {} | {throttled} | {} |",
+            "| 30 %, at most 3 per call | {mode} | {:.1} s | {:.1} | {} | {throttled} | {} |",
             a.elapsed.as_secs_f64(),
+            a.elapsed.as_secs_f64() / clean_time.as_secs_f64(),
             seen.len(),
             if same { "yes".to_string() } else { format!("no ({errors} ERROR)") }
         );

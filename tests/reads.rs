@@ -98,13 +98,13 @@ fn a_collection_makes_exactly_the_reads_its_checks_declare() {
         assert_eq!(left_uncollected(&sg, source), !read, "{source} (security-group checks)");
     }
 
-    // Public snapshots: the snapshot list and its permissions, not the volumes.
+    // Public snapshots: the snapshot list and the public listing, not the volumes.
     let snapshots = collected(&["--checks", "ec2_ebs_public_snapshot"]);
     assert!(!left_uncollected(&snapshots, Source::Snapshots));
-    assert!(!left_uncollected(&snapshots, Source::SnapshotPermissions));
+    assert!(!left_uncollected(&snapshots, Source::PublicSnapshots));
     assert!(left_uncollected(&snapshots, Source::Volumes));
-    // Encrypted snapshots: the list without a DescribeSnapshotAttribute per snapshot.
+    // Encrypted snapshots: the list without the public listing.
     let encrypted = collected(&["--checks", "ec2_ebs_snapshots_encrypted"]);
     assert!(!left_uncollected(&encrypted, Source::Snapshots));
-    assert!(left_uncollected(&encrypted, Source::SnapshotPermissions));
+    assert!(left_uncollected(&encrypted, Source::PublicSnapshots));
 }

@@ -1,24 +1,21 @@
 //! EC2 and VPC networking collector, one region.
 
 use aws_sdk_ec2::Client;
-use aws_sdk_ec2::types::{Filter, SnapshotAttributeName};
+use aws_sdk_ec2::types::Filter;
 use rampart_checks::Collected;
 use rampart_checks::inventory::ec2::{
-    CreateVolumePermission, Ec2Inventory, FlowLog, Instance, InstanceMetadataDefaults, InternetGateway, IpPermission,
+    Ec2Inventory, FlowLog, Instance, InstanceMetadataDefaults, InternetGateway, IpPermission,
     NetworkAcl, NetworkAclEntry, PeeringSide, PortRange, PrefixList, Route, RouteTable, SecurityGroup, Snapshot, Subnet,
     Volume, Vpc, VpcPeeringConnection,
 };
 
-use futures::StreamExt;
-
 use rampart_checks::inventory::{Plan, Source};
 
-use super::{PER_RESOURCE_CONCURRENCY, read};
+use super::read;
 use crate::aws::{client, read};
 
 /// The reads of `plan`'s EC2 sources, one region.
 pub async fn collect(client: &Client, plan: &Plan) -> Ec2Inventory {
-    let r = |source: Source| plan.reads(source);
     // Everything at once; only prefix lists wait, for the security groups that name them.
     let groups_and_prefix_lists = async {
         let security_groups = read(plan, Source::SecurityGroups, security_groups(client)).await;
@@ -40,7 +37,7 @@ pub async fn collect(client: &Client, plan: &Plan) -> Ec2Inventory {
     };
     let (
         (security_groups, managed_prefix_lists),
-        (ebs_encryption_by_default, ebs_default_kms_key_id, volumes, snapshots, snapshot_block_public_access, network_acls),
+        (ebs_encryption_by_default, ebs_default_kms_key_id, volumes, snapshots, public_snapshot_ids, snapshot_block_public_access, network_acls),
         (vpcs, subnets, route_tables, vpc_peering_connections, internet_gateways, flow_logs, instances, instance_metadata_defaults),
     ) = tokio::join!(
         groups_and_prefix_lists,
@@ -49,7 +46,8 @@ pub async fn collect(client: &Client, plan: &Plan) -> Ec2Inventory {
                 read(plan, Source::EbsEncryptionByDefault, ebs_encryption_by_default(client)),
                 read(plan, Source::EbsDefaultKmsKey, ebs_default_kms_key_id(client)),
                 read(plan, Source::Volumes, volumes(client)),
-                read(plan, Source::Snapshots, snapshots(client, r(Source::SnapshotPermissions))),
+                read(plan, Source::Snapshots, snapshots(client)),
+                read(plan, Source::PublicSnapshots, public_snapshot_ids(client)),
                 read(plan, Source::SnapshotBlockPublicAccess, snapshot_block_public_access(client)),
                 read(plan, Source::NetworkAcls, network_acls(client)),
             )
@@ -72,6 +70,7 @@ pub async fn collect(client: &Client, plan: &Plan) -> Ec2Inventory {
         ebs_default_kms_key_id,
         volumes,
         snapshots,
+        public_snapshot_ids,
         security_groups,
         network_acls,
         vpcs,
@@ -127,43 +126,24 @@ async fn volumes(client: &Client) -> Collected<Vec<Volume>> {
     .await
 }
 
-/// The account's snapshots, each with its createVolumePermission when `permissions`.
-async fn snapshots(client: &Client, permissions: bool) -> Collected<Vec<Snapshot>> {
-    let listed = read::all("ec2:DescribeSnapshots", client.describe_snapshots().owner_ids("self").into_paginator().items().send(), |s| s);
-    let listed = match listed.await {
-        Ok(listed) => listed,
-        Err(why) => return Collected::Unknown(why),
-    };
-    // One DescribeSnapshotAttribute per snapshot (when the permissions are read): a few at
-    // a time, in order.
-    let snapshots = futures::stream::iter(listed)
-        .map(|s| async move {
-            let id = s.snapshot_id().unwrap_or_default().to_string();
-            let create_volume_permissions =
-                if permissions { create_volume_permissions(client, &id).await } else { Collected::default() };
-            Snapshot {
-                snapshot_id: id,
-                volume_id: s.volume_id().map(str::to_string),
-                encrypted: s.encrypted().unwrap_or(false),
-                kms_key_id: s.kms_key_id().map(str::to_string),
-                create_volume_permissions,
-            }
-        })
-        .buffered(PER_RESOURCE_CONCURRENCY)
-        .collect::<Vec<_>>()
-        .await;
-    Collected::Known(snapshots)
-}
-
-async fn create_volume_permissions(client: &Client, id: &str) -> Collected<Vec<CreateVolumePermission>> {
-    let send = client.describe_snapshot_attribute().snapshot_id(id).attribute(SnapshotAttributeName::CreateVolumePermission).send();
-    read::value("ec2:DescribeSnapshotAttribute", send, |out| {
-        out.create_volume_permissions()
-            .iter()
-            .map(|p| CreateVolumePermission { group: p.group().map(|g| g.as_str().to_string()), user_id: p.user_id().map(str::to_string) })
-            .collect()
+/// The account's snapshots.
+async fn snapshots(client: &Client) -> Collected<Vec<Snapshot>> {
+    read::items("ec2:DescribeSnapshots", client.describe_snapshots().owner_ids("self").into_paginator().items().send(), |s| Snapshot {
+        snapshot_id: s.snapshot_id().unwrap_or_default().to_string(),
+        volume_id: s.volume_id().map(str::to_string),
+        encrypted: s.encrypted().unwrap_or(false),
+        kms_key_id: s.kms_key_id().map(str::to_string),
     })
     .await
+}
+
+/// The ids of the account's snapshots that every AWS account may restore: those whose
+/// createVolumePermission grants `group: all`. One paginated call per region, instead of one
+/// DescribeSnapshotAttribute per snapshot (an account with tens of thousands of backup
+/// snapshots would otherwise spend its API rate on them).
+async fn public_snapshot_ids(client: &Client) -> Collected<Vec<String>> {
+    let send = client.describe_snapshots().owner_ids("self").restorable_by_user_ids("all").into_paginator().items().send();
+    read::items("ec2:DescribeSnapshots", send, |s| s.snapshot_id().unwrap_or_default().to_string()).await
 }
 
 fn ip_permission(p: &aws_sdk_ec2::types::IpPermission) -> IpPermission {
@@ -375,7 +355,7 @@ pub(super) fn regional<'a>(session: &'a crate::aws::Session, region: &'a str, pl
 mod tests {
     use rampart_checks::Collected;
     use rampart_checks::inventory::ec2::{
-        CreateVolumePermission, FlowLog, Instance, InstanceMetadataDefaults, InternetGateway, IpPermission, NetworkAcl,
+        FlowLog, Instance, InstanceMetadataDefaults, InternetGateway, IpPermission, NetworkAcl,
         NetworkAclEntry, PeeringSide, PortRange, PrefixList, Route, RouteTable, SecurityGroup, Snapshot, Subnet, Volume, Vpc,
         VpcPeeringConnection,
     };
@@ -399,17 +379,18 @@ mod tests {
                  <attachmentSet><item><volumeId>vol-1</volumeId><instanceId>i-1</instanceId><status>attached</status></item></attachmentSet>\
                  </item></volumeSet>"
             }
+            "DescribeSnapshots" if r.body.contains("RestorableBy.1=all") => {
+                assert!(r.body.contains("Owner.1=self"), "{}", r.body);
+                "<snapshotSet><item><snapshotId>snap-2</snapshotId><volumeId>vol-1</volumeId><status>completed</status>\
+                 <encrypted>false</encrypted></item></snapshotSet>"
+            }
             "DescribeSnapshots" => {
                 assert!(r.body.contains("Owner.1=self"), "{}", r.body);
                 "<snapshotSet><item><snapshotId>snap-1</snapshotId><volumeId>vol-1</volumeId><status>completed</status>\
                  <startTime>2024-01-02T03:04:05.000Z</startTime><encrypted>true</encrypted>\
                  <kmsKeyId>arn:aws:kms:us-east-1:123456789012:key/k</kmsKeyId>\
-                 </item></snapshotSet>"
-            }
-            "DescribeSnapshotAttribute" => {
-                assert!(r.body.contains("SnapshotId=snap-1") && r.body.contains("Attribute=createVolumePermission"), "{}", r.body);
-                "<snapshotId>snap-1</snapshotId><createVolumePermission><item><group>all</group></item>\
-                 <item><userId>111122223333</userId></item></createVolumePermission>"
+                 </item><item><snapshotId>snap-2</snapshotId><volumeId>vol-1</volumeId><status>completed</status>\
+                 <encrypted>false</encrypted></item></snapshotSet>"
             }
             "DescribeSecurityGroups" => {
                 "<securityGroupInfo><item><ownerId>123456789012</ownerId><groupId>sg-1</groupId><groupName>web</groupName>\
@@ -516,11 +497,14 @@ mod tests {
             volume_id: Some("vol-1".into()),
             encrypted: true,
             kms_key_id: Some("arn:aws:kms:us-east-1:123456789012:key/k".into()),
-            create_volume_permissions: Collected::Known(vec![
-                CreateVolumePermission { group: Some("all".into()), user_id: None },
-                CreateVolumePermission { group: None, user_id: Some("111122223333".into()) },
-            ]),
+        }, Snapshot {
+            snapshot_id: "snap-2".into(),
+            volume_id: Some("vol-1".into()),
+            encrypted: false,
+            kms_key_id: None,
         }]);
+        // Only the snapshot that every account may restore, from the one filtered listing.
+        assert_eq!(known(&ec2.public_snapshot_ids), &["snap-2".to_string()]);
         assert_eq!(known(&ec2.security_groups), &[SecurityGroup {
             group_id: "sg-1".into(),
             group_name: "web".into(),
@@ -621,6 +605,7 @@ mod tests {
         assert_eq!(of(unknown(&ec2.instance_metadata_defaults)), denied("GetInstanceMetadataDefaults"));
         assert_eq!(of(unknown(&ec2.volumes)), denied("DescribeVolumes"));
         assert_eq!(of(unknown(&ec2.snapshots)), denied("DescribeSnapshots"));
+        assert_eq!(of(unknown(&ec2.public_snapshot_ids)), denied("DescribeSnapshots"));
         assert_eq!(of(unknown(&ec2.security_groups)), denied("DescribeSecurityGroups"));
         assert_eq!(of(unknown(&ec2.network_acls)), denied("DescribeNetworkAcls"));
         assert_eq!(of(unknown(&ec2.vpcs)), denied("DescribeVpcs"));
@@ -637,15 +622,17 @@ mod tests {
     #[tokio::test]
     async fn per_resource_failures_stay_with_their_resource() {
         let stub = Stub::start(|r| match r.action.as_str() {
-            "DescribeSnapshotAttribute" | "GetManagedPrefixListEntries" => denied(r),
+            "GetManagedPrefixListEntries" => denied(r),
+            "DescribeSnapshots" if r.body.contains("RestorableBy.1=all") => denied(r),
             _ => answer(r),
         })
         .await;
         let ec2 = stub.regional(regional, &Plan::everything()).await.ec2;
-        let snapshot = &known(&ec2.snapshots)[0];
-        assert_eq!(unknown(&snapshot.create_volume_permissions), (
+        // The public listing fails on its own: the owned snapshots are still known.
+        assert_eq!(known(&ec2.snapshots).len(), 2);
+        assert_eq!(unknown(&ec2.public_snapshot_ids), (
             Cause::Denied,
-            "ec2:DescribeSnapshotAttribute access denied: UnauthorizedOperation: not authorized to perform: ec2:DescribeSnapshotAttribute"
+            "ec2:DescribeSnapshots access denied: UnauthorizedOperation: not authorized to perform: ec2:DescribeSnapshots"
         ));
         let list = &known(&ec2.managed_prefix_lists)[0];
         assert_eq!(unknown(&list.entries).0, Cause::Denied);
@@ -672,7 +659,8 @@ mod tests {
     async fn only_the_planned_reads_are_sent() {
         let stub = Stub::start(answer).await;
         let ec2 = stub.regional(regional, &plan(&[Source::Snapshots, Source::Vpcs])).await.ec2;
-        assert_eq!(unknown(&known(&ec2.snapshots)[0].create_volume_permissions).0, Cause::NotCollected);
+        assert_eq!(known(&ec2.snapshots).len(), 2);
+        assert_eq!(unknown(&ec2.public_snapshot_ids).0, Cause::NotCollected);
         assert_eq!(unknown(&ec2.security_groups).0, Cause::NotCollected);
         let mut actions = stub.actions();
         actions.sort();

@@ -4,7 +4,7 @@
 //! peering connections.
 
 use crate::inventory::ec2::{
-    CreateVolumePermission, FlowLog, Instance, InstanceMetadataDefaults, IpPermission, NetworkAcl, NetworkAclEntry,
+    FlowLog, Instance, InstanceMetadataDefaults, IpPermission, NetworkAcl, NetworkAclEntry,
     PeeringSide, PortRange, PrefixList, Route, RouteTable, SecurityGroup, Snapshot, Volume, Vpc, VpcPeeringConnection,
 };
 use crate::inventory::{AccountInventory, Collected};
@@ -41,12 +41,7 @@ pub fn snapshot(id: &str, encrypted: bool) -> Snapshot {
         volume_id: Some("vol-1".to_string()),
         encrypted,
         kms_key_id: None,
-        create_volume_permissions: Collected::Known(Vec::new()),
     }
-}
-
-pub fn permission(group: Option<&str>, user_id: Option<&str>) -> CreateVolumePermission {
-    CreateVolumePermission { group: group.map(str::to_string), user_id: user_id.map(str::to_string) }
 }
 
 // ---- Security groups, network ACLs, instances, VPCs

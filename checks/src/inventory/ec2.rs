@@ -13,8 +13,11 @@ pub struct Ec2Inventory {
     pub ebs_default_kms_key_id: Collected<Option<String>>,
     /// DescribeVolumes.
     pub volumes: Collected<Vec<Volume>>,
-    /// DescribeSnapshots(OwnerIds=self), each with its createVolumePermission.
+    /// DescribeSnapshots(OwnerIds=self).
     pub snapshots: Collected<Vec<Snapshot>>,
+    /// DescribeSnapshots(OwnerIds=self, RestorableByUserIds=all): the ids of the account's
+    /// snapshots that any AWS account may restore (createVolumePermission `group: all`).
+    pub public_snapshot_ids: Collected<Vec<String>>,
     /// DescribeSecurityGroups.
     pub security_groups: Collected<Vec<SecurityGroup>>,
     /// DescribeNetworkAcls.
@@ -60,15 +63,6 @@ pub struct Snapshot {
     pub volume_id: Option<String>,
     pub encrypted: bool,
     pub kms_key_id: Option<String>,
-    /// DescribeSnapshotAttribute(createVolumePermission): `group: all` means public.
-    pub create_volume_permissions: Collected<Vec<CreateVolumePermission>>,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct CreateVolumePermission {
-    /// `all` for public.
-    pub group: Option<String>,
-    pub user_id: Option<String>,
 }
 
 /// A security group. Its rules and their sources are boxed slices, not `Vec`s: an account

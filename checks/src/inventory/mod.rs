@@ -50,7 +50,7 @@ pub use ssm::SsmInventory;
 pub use source::{Plan, Scope};
 
 /// Version of the snapshot format; bumped when a field is renamed or removed.
-pub const SNAPSHOT_VERSION: u32 = 2;
+pub const SNAPSHOT_VERSION: u32 = 3;
 
 /// Everything collected in one run.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -219,8 +219,9 @@ source::sources! {
     Volumes = ("EBS volumes", Ec2, Regional, [], ec2.volumes),
     /// ec2:DescribeSnapshots(self).
     Snapshots = ("EBS snapshots", Ec2, Regional, [], ec2.snapshots),
-    /// ec2:DescribeSnapshotAttribute(createVolumePermission) per snapshot.
-    SnapshotPermissions = ("snapshot permissions", Ec2, Regional, [Snapshots], ec2.snapshots[].create_volume_permissions),
+    /// ec2:DescribeSnapshots(self, RestorableByUserIds=all): one paginated call per region,
+    /// not one DescribeSnapshotAttribute per snapshot.
+    PublicSnapshots = ("public snapshots", Ec2, Regional, [], ec2.public_snapshot_ids),
     /// ec2:GetSnapshotBlockPublicAccessState.
     SnapshotBlockPublicAccess = ("snapshot block public access", Ec2, Regional, [], ec2.snapshot_block_public_access),
     /// ec2:DescribeSecurityGroups.

@@ -102,9 +102,9 @@ fn every_check_reads_only_the_sources_it_declares() {
 fn the_meta_test_catches_an_under_declared_check() {
     let real = crate::registry::find_check("ec2_ebs_public_snapshot").unwrap();
     assert!(undeclared_reads(real).is_empty());
-    assert!(real.reads.contains(&Source::SnapshotPermissions));
+    assert!(real.reads.contains(&Source::PublicSnapshots));
     let under = Check { reads: &[Source::Snapshots], ..*real };
-    assert_eq!(undeclared_reads(&under), BTreeSet::from([Source::SnapshotPermissions]));
+    assert_eq!(undeclared_reads(&under), BTreeSet::from([Source::PublicSnapshots]));
 
     // A check that reads the password policy while declaring the credential report.
     fn reads_the_policy(account: &AccountInventory, _: &Context<'_>, out: &mut Findings) {
@@ -204,13 +204,13 @@ fn sources_name_their_collector_and_scope() {
 
 #[test]
 fn a_plan_holds_what_its_sources_need() {
-    let plan = Plan::from_sources([Source::SnapshotPermissions, Source::ManagedPrefixLists]);
+    let plan = Plan::from_sources([Source::KmsKeyPolicies, Source::ManagedPrefixLists]);
     let sources: Vec<Source> = plan.sources().collect();
     assert_eq!(
         sources,
-        [Source::Snapshots, Source::SnapshotPermissions, Source::SecurityGroups, Source::ManagedPrefixLists]
+        [Source::SecurityGroups, Source::ManagedPrefixLists, Source::KmsKeys, Source::KmsKeyPolicies]
     );
-    assert_eq!(plan.collectors(), BTreeSet::from([Collector::Ec2]));
+    assert_eq!(plan.collectors(), BTreeSet::from([Collector::Ec2, Collector::Kms]));
     assert!(!plan.reads(Source::Volumes));
 
     let sg = all_checks().into_iter().filter(|c| c.id.starts_with("ec2_securitygroup_")).collect::<Vec<_>>();
