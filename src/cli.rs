@@ -109,7 +109,10 @@ pub struct AwsArgs {
     /// service and region of the account is slowed to the rate AWS accepts), `standard`
     /// (exponential backoff with jitter for the throttled request only) or `window` (after a
     /// throttle, the requests in flight to that service and region are halved, down to one,
-    /// and grow back as AWS answers; short backoff for the throttled request).
+    /// and grow back as AWS answers; short backoff for the throttled request) or `paced`
+    /// (requests to that service and region are spaced at a rate that falls after throttles
+    /// only while slowing down lowers them, and grows back; short backoff for the throttled
+    /// request).
     #[arg(long, value_name = "MODE", env = "RAMPART_RETRY_MODE", default_value = "adaptive")]
     pub retry_mode: RetryMode,
 
@@ -132,6 +135,7 @@ pub enum RetryMode {
     Standard,
     Adaptive,
     Window,
+    Paced,
 }
 
 /// Which checks to run.
@@ -307,6 +311,7 @@ impl AwsArgs {
                     RetryMode::Standard => settings::RetryMode::Standard,
                     RetryMode::Adaptive => settings::RetryMode::Adaptive,
                     RetryMode::Window => settings::RetryMode::Window,
+                    RetryMode::Paced => settings::RetryMode::Paced,
                 },
                 max_attempts: self.max_attempts,
                 attempt_timeout: Duration::from_secs(self.attempt_timeout),

@@ -131,6 +131,11 @@ pub enum RetryMode {
     /// a throttle down to one request in flight, grown back as AWS answers; the throttled
     /// request retries after a short jittered backoff.
     Window,
+    /// A send rate per service and region of the account (`aws::pace`): after throttles it
+    /// falls while slowing down lowers them, never when they do not follow the rate (other
+    /// callers spend the account's budget), and grows back; the throttled request retries
+    /// after a short jittered backoff.
+    Paced,
 }
 
 /// Bounds of the numeric settings (the command line enforces the same).

@@ -438,7 +438,7 @@ fn bench_retry_modes_under_a_rate_limit() {
     eprintln!("|---|---|---|---|---|---|---|");
     for (per_second, burst) in [(5.0, 10.0), (2.0, 5.0), (1.0, 2.0)] {
         for in_flight in ["8"] {
-            for mode in ["standard", "adaptive", "window"] {
+            for mode in ["standard", "adaptive", "window", "paced"] {
                 let limit = RateLimit { per_second, burst };
                 let proxy = Proxy::start(seeded_emulator(), Faults { rate_limit: Some(limit), ..Faults::default() });
                 let a = audit(&proxy.url, &["--max-attempts", "6", "--retry-mode", mode, "--max-in-flight", in_flight]);
@@ -468,7 +468,7 @@ fn bench_retry_modes_under_random_throttling() {
     eprintln!("clean audit of the large account: {:.1} s", clean_time.as_secs_f64());
     eprintln!("| throttled at random | retry mode | wall time | × clean | requests | throttled | findings as clean run |");
     eprintln!("|---|---|---|---|---|---|---|");
-    for mode in ["standard", "adaptive", "window"] {
+    for mode in ["standard", "adaptive", "window", "paced"] {
         let proxy = Proxy::start(large_account(), Faults { throttle_tenths: 3, max_faults_per_call: 3, ..Faults::default() });
         let a = audit(&proxy.url, &["--max-attempts", "8", "--retry-mode", mode, "--region", SNAPSHOT_REGION]);
         let seen = proxy.seen();

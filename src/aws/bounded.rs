@@ -65,7 +65,10 @@ impl BoundedHttpClient {
 
 impl fmt::Debug for BoundedHttpClient {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("BoundedHttpClient").field("limit", &self.window.limit()).finish_non_exhaustive()
+        f.debug_struct("BoundedHttpClient")
+            .field("limit", &self.window.limit())
+            .field("rate", &self.window.rate())
+            .finish_non_exhaustive()
     }
 }
 
@@ -216,6 +219,7 @@ impl http_body::Body for FailedAfter {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::aws::window::Adapt;
     use std::sync::atomic::{AtomicUsize, Ordering};
     use std::time::Duration;
 
@@ -246,7 +250,7 @@ mod tests {
     async fn most_at_once(limit: usize, requests: usize) -> usize {
         let counting = Counting::default();
         let most = counting.most.clone();
-        let connector = BoundedConnector { inner: SharedHttpConnector::new(counting), window: Window::new(limit, false), deadline: None };
+        let connector = BoundedConnector { inner: SharedHttpConnector::new(counting), window: Window::new(limit, Adapt::Fixed), deadline: None };
         let calls = (0..requests).map(|_| connector.call(HttpRequest::empty()));
         for answer in futures::future::join_all(calls).await {
             assert_eq!(answer.unwrap().status().as_u16(), 200);
@@ -286,7 +290,7 @@ mod tests {
     /// Sends one request answered with `canned` through an adapting window of 8; gives the
     /// window's limit after it and the body the SDK would read.
     async fn through_window(canned: Canned) -> (usize, Vec<u8>) {
-        let window = Window::new(8, true);
+        let window = Window::new(8, Adapt::InFlight);
         let connector = BoundedConnector { inner: SharedHttpConnector::new(canned), window: window.clone(), deadline: None };
         let response = connector.call(HttpRequest::empty()).await.unwrap();
         let body = aws_smithy_types::byte_stream::ByteStream::new(response.into_body()).collect().await.unwrap().into_bytes().to_vec();

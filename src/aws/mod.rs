@@ -3,6 +3,7 @@
 //! classifies.
 
 mod bounded;
+pub mod pace;
 pub mod deadline;
 pub mod error;
 pub mod limited;
@@ -34,7 +35,7 @@ use crate::error::RunError;
 /// Longest wait between two attempts.
 const MAX_BACKOFF: Duration = Duration::from_secs(8);
 
-/// With `--retry-mode window`, the first retry of a throttled request waits up to this long
+/// With `--retry-mode window` or `paced`, the first retry of a throttled request waits up to this long
 /// (jittered, doubling on each further retry up to [`MAX_BACKOFF`]).
 const WINDOW_INITIAL_BACKOFF: Duration = Duration::from_millis(200);
 
@@ -49,8 +50,8 @@ pub struct Session {
     pub endpoint_url: Option<String>,
     /// Requests in flight at once per service and region (`--max-in-flight`).
     max_in_flight: usize,
-    /// Whether the bound of each (service, region) adapts to throttling (`--retry-mode window`).
-    window_adapts: bool,
+    /// How the bound of each (service, region) answers throttling (`--retry-mode`).
+    adapt: window::Adapt,
     /// No request is sent after this instant (`--deadline`, counted from the start of
     /// collection).
     pub deadline: Option<tokio::time::Instant>,
@@ -110,7 +111,7 @@ fn retry_config(args: &AwsSettings) -> RetryConfig {
         RetryMode::Adaptive => RetryConfig::adaptive(),
         // The window paces the partition; the throttled request itself only needs to wait
         // long enough not to be sent into the same burst.
-        RetryMode::Window => RetryConfig::standard().with_initial_backoff(WINDOW_INITIAL_BACKOFF),
+        RetryMode::Window | RetryMode::Paced => RetryConfig::standard().with_initial_backoff(WINDOW_INITIAL_BACKOFF),
     };
     // Retry Behavior 2.1 (what `AWS_NEW_RETRIES_2026=true` selects): under throttling the
     // adaptive rate limiter charges one token per attempt instead of five, which under 2.0
@@ -167,7 +168,11 @@ pub async fn session(config: SdkConfig, args: &AwsSettings, regions: Vec<String>
         regions,
         endpoint_url: args.endpoint_url.clone(),
         max_in_flight: args.retry.max_in_flight as usize,
-        window_adapts: args.retry.mode == RetryMode::Window,
+        adapt: match args.retry.mode {
+            RetryMode::Window => window::Adapt::InFlight,
+            RetryMode::Paced => window::Adapt::Paced,
+            RetryMode::Standard | RetryMode::Adaptive => window::Adapt::Fixed,
+        },
         deadline: None,
         bounds: Arc::default(),
     })
@@ -310,7 +315,7 @@ impl Session {
     fn bounded_http(&self, partition: &str) -> bounded::BoundedHttpClient {
         let shared = self.config.http_client().unwrap_or_else(bounded::default_client);
         let mut bounds = self.bounds.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-        let window = bounds.entry(partition.to_string()).or_insert_with(|| window::Window::new(self.max_in_flight, self.window_adapts));
+        let window = bounds.entry(partition.to_string()).or_insert_with(|| window::Window::new(self.max_in_flight, self.adapt));
         bounded::BoundedHttpClient::new(shared, window.clone(), self.deadline)
     }
 

@@ -12,18 +12,35 @@
 //! throttling does not come from Rampart's own rate but from other callers sharing the
 //! account's budget; slowing down then never helps.)
 //!
-//! A window that does not adapt is a plain bound of `ceiling` requests in flight.
+//! A window that does not adapt is a plain bound of `ceiling` requests in flight. A paced
+//! window (`--retry-mode paced`) keeps that bound and spaces the requests at the rate of its
+//! [`Rate`], which slows down only where slowing down lowers the throttling.
 
 use std::sync::{Arc, Mutex};
 
 use tokio::sync::Notify;
 
+use super::pace::Rate;
+
+/// How a window answers throttling.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Adapt {
+    /// It does not: a plain bound on requests in flight.
+    Fixed,
+    /// The bound halves on a throttle and grows back (additive increase, multiplicative
+    /// decrease).
+    InFlight,
+    /// The bound stays; requests are spaced at a rate that falls only where that helps.
+    Paced,
+}
+
 /// The window of one (service, account, region).
 #[derive(Debug)]
 pub struct Window {
     ceiling: usize,
-    adapts: bool,
+    adapt: Adapt,
     state: Mutex<State>,
+    pace: Option<Mutex<Rate>>,
     freed: Notify,
 }
 
@@ -48,6 +65,8 @@ struct State {
 pub struct Slot {
     window: Arc<Window>,
     number: u64,
+    /// Its number in the pace's count, when paced.
+    paced: Option<u64>,
     done: bool,
 }
 
@@ -61,24 +80,44 @@ pub enum Answer {
 }
 
 impl Window {
-    /// A window of at most `ceiling` requests in flight that adapts to throttling when
-    /// `adapts`, else stays at `ceiling`.
-    pub fn new(ceiling: usize, adapts: bool) -> Arc<Self> {
+    /// A window of at most `ceiling` requests in flight that answers throttling as `adapt`
+    /// says.
+    pub fn new(ceiling: usize, adapt: Adapt) -> Arc<Self> {
         let ceiling = ceiling.max(1);
         Arc::new(Window {
             ceiling,
-            adapts,
+            adapt,
             state: Mutex::new(State { limit: ceiling as f64, in_flight: 0, sent: 0, cut_at: 0, cuts: 0 }),
+            pace: (adapt == Adapt::Paced).then(|| Mutex::new(Rate::new(tokio::time::Instant::now()))),
             freed: Notify::new(),
         })
+    }
+
+    fn pace(&self) -> Option<std::sync::MutexGuard<'_, Rate>> {
+        self.pace.as_ref().map(|pace| pace.lock().unwrap_or_else(|poisoned| poisoned.into_inner()))
+    }
+
+    /// The paced rate, requests per second (`None`: not paced, or not yet throttled).
+    pub fn rate(&self) -> Option<f64> {
+        self.pace().and_then(|pace| pace.rate())
     }
 
     fn state(&self) -> std::sync::MutexGuard<'_, State> {
         self.state.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
-    /// Waits for a place in the window.
+    /// Waits for a place in the window and, when paced, for the request's turn.
     pub async fn enter(self: &Arc<Self>) -> Slot {
+        let mut slot = self.place().await;
+        let turn = self.pace().map(|mut pace| pace.reserve(tokio::time::Instant::now()));
+        if let Some((number, at)) = turn {
+            slot.paced = Some(number);
+            tokio::time::sleep_until(at).await;
+        }
+        slot
+    }
+
+    async fn place(self: &Arc<Self>) -> Slot {
         loop {
             let freed = self.freed.notified();
             tokio::pin!(freed);
@@ -89,7 +128,7 @@ impl Window {
                 if state.in_flight < state.allowed() {
                     state.in_flight += 1;
                     state.sent += 1;
-                    return Slot { window: self.clone(), number: state.sent, done: false };
+                    return Slot { window: self.clone(), number: state.sent, paced: None, done: false };
                 }
             }
             freed.await;
@@ -113,10 +152,13 @@ impl Window {
         self.state().in_flight
     }
 
-    fn leave(&self, number: u64, answer: Option<Answer>) {
+    fn leave(&self, number: u64, paced: Option<u64>, answer: Option<Answer>) {
+        if let (Some(number), Some(answer), Some(mut pace)) = (paced, answer, self.pace()) {
+            pace.answered(tokio::time::Instant::now(), number, answer == Answer::Throttled);
+        }
         let mut state = self.state();
         state.in_flight -= 1;
-        if self.adapts {
+        if self.adapt == Adapt::InFlight {
             match answer {
                 Some(Answer::Throttled) if number > state.cut_at => {
                     state.limit = (state.limit / 2.0).max(1.0);
@@ -145,14 +187,14 @@ impl Slot {
     /// says.
     pub fn answered(mut self, answer: Answer) {
         self.done = true;
-        self.window.leave(self.number, Some(answer));
+        self.window.leave(self.number, self.paced, Some(answer));
     }
 }
 
 impl Drop for Slot {
     fn drop(&mut self) {
         if !self.done {
-            self.window.leave(self.number, None);
+            self.window.leave(self.number, self.paced, None);
         }
     }
 }
@@ -164,7 +206,7 @@ mod tests {
 
     #[tokio::test]
     async fn a_throttle_halves_the_window_and_answers_grow_it_back() {
-        let window = Window::new(8, true);
+        let window = Window::new(8, Adapt::InFlight);
         assert_eq!(window.limit(), 8);
         window.enter().await.answered(Answer::Throttled);
         assert_eq!(window.limit(), 4);
@@ -194,7 +236,7 @@ mod tests {
 
     #[tokio::test]
     async fn throttles_of_requests_sent_before_a_cut_cut_only_once() {
-        let window = Window::new(8, true);
+        let window = Window::new(8, Adapt::InFlight);
         let mut burst = Vec::new();
         for _ in 0..8 {
             burst.push(window.enter().await);
@@ -210,7 +252,7 @@ mod tests {
 
     #[tokio::test]
     async fn no_more_in_flight_than_the_window_allows() {
-        let window = Window::new(3, true);
+        let window = Window::new(3, Adapt::InFlight);
         let a = window.enter().await;
         let _b = window.enter().await;
         let _c = window.enter().await;
@@ -234,7 +276,7 @@ mod tests {
 
     #[tokio::test]
     async fn a_window_that_does_not_adapt_is_a_plain_bound() {
-        let window = Window::new(4, false);
+        let window = Window::new(4, Adapt::Fixed);
         for _ in 0..10 {
             window.enter().await.answered(Answer::Throttled);
         }
@@ -247,7 +289,7 @@ mod tests {
 
     #[tokio::test]
     async fn an_abandoned_request_frees_its_place_without_moving_the_window() {
-        let window = Window::new(2, true);
+        let window = Window::new(2, Adapt::InFlight);
         window.enter().await.answered(Answer::Throttled);
         let slot = window.enter().await;
         drop(slot);
