@@ -16,6 +16,7 @@ use std::time::Duration;
 
 use aws_config::meta::region::RegionProviderChain;
 use aws_config::retry::RetryConfig;
+use aws_config::stalled_stream_protection::StalledStreamProtectionConfig;
 use aws_config::timeout::TimeoutConfig;
 use aws_config::{BehaviorVersion, Region, SdkConfig};
 use aws_credential_types::provider::ProvideCredentials;
@@ -70,6 +71,11 @@ pub async fn load_base(args: &AwsSettings) -> Result<SdkConfig, RunError> {
         .region(region_chain)
         .retry_config(retry_config(args))
         .http_client(bounded::default_client())
+        // A request waits for its place (and, paced, its turn) inside the connector before
+        // its body is read; the upload half of stalled-stream protection would take that wait
+        // for a stalled upload of the few hundred bytes of a request and fail it after 5 s.
+        // The attempt timeout still bounds it; answers keep their download protection.
+        .stalled_stream_protection(StalledStreamProtectionConfig::enabled().upload_enabled(false).build())
         .timeout_config(
             TimeoutConfig::builder()
                 .connect_timeout(Duration::from_secs(5))
