@@ -425,6 +425,24 @@ fn requests_in_flight_per_service_and_region_stay_within_the_bound() {
     assert!(most > 2, "only {most} at once without a tight bound");
 }
 
+/// The retry modes the benchmarks compare: all of them, or those named in
+/// `RAMPART_BENCH_MODES` (comma-separated).
+fn bench_modes() -> Vec<String> {
+    match std::env::var("RAMPART_BENCH_MODES") {
+        Ok(modes) => modes.split(',').map(str::to_string).collect(),
+        Err(_) => ["standard", "adaptive", "window", "paced"].map(str::to_string).to_vec(),
+    }
+}
+
+/// The distinct messages of an audit's ERROR findings, with how many findings say each.
+fn error_messages(audit: &Audit) -> String {
+    let mut counts: std::collections::BTreeMap<String, usize> = Default::default();
+    for f in audit.findings().iter().filter(|f| f["status"] == "ERROR") {
+        *counts.entry(f["message"].as_str().unwrap_or_default().chars().take(160).collect()).or_default() += 1;
+    }
+    counts.into_iter().map(|(m, n)| format!("    {n} × {m}")).collect::<Vec<_>>().join("\n")
+}
+
 /// A benchmark, not a test (run it by name with `--ignored --nocapture`): each retry mode
 /// against a proxy that rate-limits every (service, region) with a token bucket, as AWS
 /// does, at several rates. Prints wall time, requests sent, requests throttled and whether
@@ -438,10 +456,10 @@ fn bench_retry_modes_under_a_rate_limit() {
     eprintln!("|---|---|---|---|---|---|---|");
     for (per_second, burst) in [(5.0, 10.0), (2.0, 5.0), (1.0, 2.0)] {
         for in_flight in ["8"] {
-            for mode in ["standard", "adaptive", "window", "paced"] {
+            for mode in bench_modes() {
                 let limit = RateLimit { per_second, burst };
                 let proxy = Proxy::start(seeded_emulator(), Faults { rate_limit: Some(limit), ..Faults::default() });
-                let a = audit(&proxy.url, &["--max-attempts", "6", "--retry-mode", mode, "--max-in-flight", in_flight]);
+                let a = audit(&proxy.url, &["--max-attempts", "6", "--retry-mode", &mode, "--max-in-flight", in_flight]);
                 let seen = proxy.seen();
                 let throttled = seen.iter().filter(|s| s.fault == Some(Fault::Throttled)).count();
                 let same = a.outcomes() == *clean;
@@ -452,6 +470,9 @@ fn bench_retry_modes_under_a_rate_limit() {
                     seen.len(),
                     if same { "yes".to_string() } else { format!("no ({errors} ERROR)") }
                 );
+                if !same && std::env::var_os("RAMPART_BENCH_ERRORS").is_some() {
+                    eprintln!("{}", error_messages(&a));
+                }
             }
         }
     }
@@ -468,9 +489,9 @@ fn bench_retry_modes_under_random_throttling() {
     eprintln!("clean audit of the large account: {:.1} s", clean_time.as_secs_f64());
     eprintln!("| throttled at random | retry mode | wall time | × clean | requests | throttled | findings as clean run |");
     eprintln!("|---|---|---|---|---|---|---|");
-    for mode in ["standard", "adaptive", "window", "paced"] {
+    for mode in bench_modes() {
         let proxy = Proxy::start(large_account(), Faults { throttle_tenths: 3, max_faults_per_call: 3, ..Faults::default() });
-        let a = audit(&proxy.url, &["--max-attempts", "8", "--retry-mode", mode, "--region", SNAPSHOT_REGION]);
+        let a = audit(&proxy.url, &["--max-attempts", "8", "--retry-mode", &mode, "--region", SNAPSHOT_REGION]);
         let seen = proxy.seen();
         let throttled = seen.iter().filter(|s| s.fault == Some(Fault::Throttled)).count();
         let errors = a.findings().iter().filter(|f| f["status"] == "ERROR").count();
@@ -482,5 +503,8 @@ fn bench_retry_modes_under_random_throttling() {
             seen.len(),
             if same { "yes".to_string() } else { format!("no ({errors} ERROR)") }
         );
+        if !same && std::env::var_os("RAMPART_BENCH_ERRORS").is_some() {
+            eprintln!("{}", error_messages(&a));
+        }
     }
 }
