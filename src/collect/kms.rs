@@ -80,13 +80,17 @@ async fn key(client: &Client, id: String, plan: &Plan) -> Option<Key> {
             })
             .await
         }),
-        read(
-            plan,
-            Source::KmsKeyPolicies,
+        read(plan, Source::KmsKeyPolicies, async {
+            // An AWS managed key's policy is AWS's, the same in every account, and no check
+            // judges it: not read (one request per key saved).
+            if meta.key_manager() == Some(&KeyManagerType::Aws) {
+                return Collected::default();
+            }
             read::value("kms:GetKeyPolicy", client.get_key_policy().key_id(&id).policy_name("default").send(), |out| {
                 out.policy().map(str::to_string)
             })
-        )
+            .await
+        })
     );
     Some(Key {
         key_id: meta.key_id().to_string(),
@@ -167,14 +171,16 @@ mod tests {
         let policy = || Collected::Known(Some(r#"{"Version":"2012-10-17"}"#.to_string()));
         assert_eq!(known(&inv.kms.keys), &[
             key("cmk", "CUSTOMER", Collected::Known(Some(true)), policy()),
-            // Rotation is not asked of an AWS managed key: AWS rotates it.
-            key("aws", "AWS", Collected::Known(None), policy()),
+            // Rotation is not asked of an AWS managed key (AWS rotates it), nor its policy
+            // (AWS writes it, and no check judges it).
+            key("aws", "AWS", Collected::Known(None), Collected::default()),
         ]);
         assert_eq!(known(&inv.kms.aliases), &[
             Alias { alias_name: "alias/app".into(), target_key_id: Some("cmk".into()) },
             Alias { alias_name: "alias/unused".into(), target_key_id: None },
         ]);
         assert_eq!(stub.actions().iter().filter(|a| *a == "GetKeyRotationStatus").count(), 1);
+        assert_eq!(stub.actions().iter().filter(|a| *a == "GetKeyPolicy").count(), 1);
     }
 
     #[tokio::test]
@@ -213,8 +219,12 @@ mod tests {
 
     #[tokio::test]
     async fn a_throttled_policy_is_unknown_for_that_key_only() {
-        let stub = Stub::start(|r| {
-            if r.action == "GetKeyPolicy" && r.body.contains(r#""KeyId":"cmk""#) { Protocol::Json.throttled() } else { answer(r) }
+        // Two customer keys: `aws` is one here.
+        let stub = Stub::start(|r| match r.action.as_str() {
+            "GetKeyPolicy" if r.body.contains(r#""KeyId":"cmk""#) => Protocol::Json.throttled(),
+            "DescribeKey" if r.body.contains(r#""KeyId":"aws""#) => json(&metadata("aws", "CUSTOMER")),
+            "GetKeyRotationStatus" => json(r#"{"KeyRotationEnabled":true}"#),
+            _ => answer(r),
         })
         .await;
         let inv = stub.regional(regional, &plan(EVERY)).await;

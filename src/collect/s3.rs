@@ -34,9 +34,15 @@ async fn account_public_access_block(session: &Session, region: &str) -> Collect
     .await
 }
 
+/// Buckets per ListBuckets page.
+const LIST_BUCKETS_PAGE: i32 = 1000;
+
 async fn buckets(session: &Session, home_region: &str, plan: &Plan) -> Collected<Vec<Bucket>> {
     let home = session.s3(home_region);
-    let listed = read::all("s3:ListBuckets", home.list_buckets().into_paginator().items().send(), |b| {
+    // Paginated, as AWS asks of every caller (an account allowed more than 10,000 buckets has
+    // its unpaginated ListBuckets refused), which is also when it names each bucket's region.
+    let pages = home.list_buckets().max_buckets(LIST_BUCKETS_PAGE).into_paginator().items().send();
+    let listed = read::all("s3:ListBuckets", pages, |b| {
         (b.name().unwrap_or_default().to_string(), b.bucket_region().map(str::to_string))
     });
     let listed = match listed.await {
@@ -87,6 +93,32 @@ async fn bucket_location(client: &aws_sdk_s3::Client, name: &str) -> Collected<S
     .await
 }
 
+/// The bucket policy, and whether AWS finds it public. The status is asked only of a bucket
+/// that has a policy (or whose policy could not be read): without one, AWS answers
+/// NoSuchBucketPolicy to both, and a bucket without a policy is not public by policy.
+async fn policy_and_status(c: &aws_sdk_s3::Client, n: &str, plan: &Plan) -> (Collected<Option<String>>, Collected<Option<bool>>) {
+    let policy = read(
+        plan,
+        Source::BucketPolicy,
+        read::optional("s3:GetBucketPolicy", c.get_bucket_policy().bucket(n).send(), |out| out.policy().map(str::to_string)),
+    )
+    .await;
+    let status = match &policy {
+        Collected::Known(None) => read(plan, Source::BucketPolicyStatus, std::future::ready(Collected::Known(None))).await,
+        _ => {
+            read(
+                plan,
+                Source::BucketPolicyStatus,
+                read::optional("s3:GetBucketPolicyStatus", c.get_bucket_policy_status().bucket(n).send(), |out| {
+                    out.policy_status().and_then(|s| s.is_public())
+                }),
+            )
+            .await
+        }
+    };
+    (policy, status)
+}
+
 async fn bucket(
     client: aws_sdk_s3::Client,
     name: String,
@@ -95,7 +127,7 @@ async fn bucket(
 ) -> Bucket {
     let c = &client;
     let n = name.as_str();
-    let (encryption, public_access_block, policy, policy_is_public, acl_grants, versioning, logging) = tokio::join!(
+    let (encryption, public_access_block, (policy, policy_is_public), acl_grants, versioning, logging) = tokio::join!(
         read(
             plan,
             Source::BucketEncryption,
@@ -120,18 +152,7 @@ async fn bucket(
                 })
             })
         ),
-        read(
-            plan,
-            Source::BucketPolicy,
-            read::optional("s3:GetBucketPolicy", c.get_bucket_policy().bucket(n).send(), |out| out.policy().map(str::to_string))
-        ),
-        read(
-            plan,
-            Source::BucketPolicyStatus,
-            read::optional("s3:GetBucketPolicyStatus", c.get_bucket_policy_status().bucket(n).send(), |out| {
-                out.policy_status().and_then(|s| s.is_public())
-            })
-        ),
+        policy_and_status(c, n, plan),
         read(
             plan,
             Source::BucketAcl,
@@ -258,8 +279,10 @@ mod tests {
         assert_eq!(known(&s3.account_public_access_block), &Some(block));
 
         // Only the bucket whose region was not listed is located; each bucket's settings go
-        // to its own region.
+        // to its own region. ListBuckets is paginated (AWS names regions in paginated answers).
         let requests = stub.requests();
+        let listings: Vec<&str> = requests.iter().filter(|r| target(r).1 == "x-id").map(|r| r.path.as_str()).collect();
+        assert!(listings.len() == 1 && listings[0].contains("max-buckets=1000"), "{listings:?}");
         assert_eq!(requests.iter().filter(|r| target(r).1 == "location").map(|r| target(r).0).collect::<Vec<_>>(), ["eu-data"]);
         let settings = requests.iter().filter(|r| !matches!(target(r).1, "x-id" | "location") && !r.path.starts_with("/v20180820/"));
         assert_eq!(settings.clone().count(), 14);
@@ -294,6 +317,8 @@ mod tests {
             assert_eq!(known(&bucket.logging), &None);
         }
         assert_eq!(known(&s3.account_public_access_block), &None);
+        // Without a policy, its status is not asked: AWS would answer NoSuchBucketPolicy.
+        assert!(!stub.requests().iter().any(|r| target(r).1 == "policyStatus"));
     }
 
     #[tokio::test]
