@@ -124,8 +124,9 @@ def main():
 
     if seed:
         c = seed["counts"]
+        snapshots = f"{c['snapshots']:,} snapshots, " if "snapshots" in c else ""
         print(f"Seeded account (scale {seed['scale']}): {c['users']:,} users, {c['security_groups']:,} security groups, "
-              f"{c['volumes']:,} volumes, {c['buckets']:,} buckets, {c['kms_keys']:,} KMS keys = {resources:,} resources "
+              f"{c['volumes']:,} volumes, {snapshots}{c['buckets']:,} buckets, {c['kms_keys']:,} KMS keys = {resources:,} resources "
               f"over {len(seed['regions'])} regions; seeded with {seed['seed_requests']:,} requests in {seed['seed_seconds']} s.")
         print()
     tools = [t for t in TOOLS if t in runs]

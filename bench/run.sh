@@ -6,13 +6,14 @@
 # Starts an emulator of its own (localstack/start.sh: moto 5.2.5 behind cbor_bridge.py on
 # free loopback ports, pids and logs under the output directory), seeds the large account into it
 # (bench/seed_large.py, scale F of 2,000 users, 5,000 security groups, 3,000 volumes,
-# 500 buckets, 300 KMS keys over 3 regions), then audits it with Rampart and then with
-# Prowler 5.46.0 (its own venv, bench/.prowler-venv, created when missing), each through
-# its own bench/count_proxy.py, which logs every request. Both read the same three regions
+# 2,000 snapshots, 500 buckets, 300 KMS keys over 3 regions), then audits it with Rampart
+# and then with Prowler 5.46.0 (its own venv, bench/.prowler-venv, created when missing),
+# each through its own bench/count_proxy.py, which logs every request. Both read the same three regions
 # and the same services, with 2 attempts per request. Each run is measured with
 # /usr/bin/time -v (wall clock, peak RSS); the CPU time moto spent answering it is read from
-# /proc. Prints the results table (markdown); raw outputs go to bench/results/tmp/scale-F/
-# (scale-F-rampart, scale-F-direct, ... with the options below).
+# /proc. Prints the results table and each tool's requests per resource type (markdown;
+# bench/per_resource.py, every action in per-resource.md); raw outputs go to
+# bench/results/tmp/scale-F/ (scale-F-rampart, scale-F-direct, ... with the options below).
 # The emulator and the proxies are stopped on exit.
 #
 #   --scale F        fraction of the full account (default 1; 0.01 for a quick try)
@@ -39,7 +40,7 @@ while [ $# -gt 0 ]; do
     --only) only="$2"; shift 2 ;;
     --repeat) repeat="$2"; shift 2 ;;
     --direct) direct=1; shift ;;
-    -h|--help) sed -n '2,25p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,26p' "$0"; exit 0 ;;
     *) echo "run.sh: unknown argument $1" >&2; exit 2 ;;
   esac
 done
@@ -176,4 +177,12 @@ for i in $(seq 1 "$repeat"); do
   fi
 done
 
-"$py_emu" bench/report.py "$out" | tee "$out/results.md"
+{
+  "$py_emu" bench/report.py "$out"
+  if [ "$direct" = 0 ]; then
+    # Which requests each tool sent for each kind of resource (the first run of each tool).
+    echo
+    "$py_emu" bench/per_resource.py "$out"
+    "$py_emu" bench/per_resource.py "$out" --detail >"$out/per-resource.md"
+  fi
+} | tee "$out/results.md"

@@ -11,14 +11,20 @@ At scale 1 (the default), spread over us-east-1, eu-west-1 and ap-southeast-2:
   5,000 security groups in 500-group VPCs, each with three ingress rules; one in ten open to
         0.0.0.0/0 on port 22, one in twenty-five open on 3389
   3,000 EBS volumes, every other one encrypted
+  2,000 EBS snapshots of those volumes (snapshot i is of volume i, so every other one is
+        encrypted); one in twenty public (createVolumePermission group all), half of those
+        encrypted; one in twenty-five shared with one other account only (not public)
     500 S3 buckets in the three regions; half with default encryption, half with Block
         Public Access, a quarter versioned
     300 KMS keys, every other one with rotation
 
-Then one cheap read per service and region that the tools call warms moto's lazily created
-backends. --scale 0.01 makes a quick account (20 users, 50 groups, ...). The counts, the number of
-requests sent and the seeding time are printed on stderr; --summary FILE also writes them as
-JSON. Only the emulator at --endpoint-url is contacted; any other host is refused.
+The snapshots are made after everything else (they need the volumes' ids), so the order of
+the other requests is what it was before snapshots were seeded. Then one cheap read per
+service and region that the tools call warms moto's lazily created backends, and the VPCs
+and subnets there (moto's default ones included) are counted for seed.json. --scale 0.01
+makes a quick account (20 users, 50 groups, ...). The counts, the number of requests sent
+and the seeding time are printed on stderr; --summary FILE also writes them as JSON. Only
+the emulator at --endpoint-url is contacted; any other host is refused.
 """
 
 import argparse
@@ -36,9 +42,11 @@ from botocore.exceptions import ClientError
 from botocore.parsers import ResponseParserError
 
 REGIONS = ["us-east-1", "eu-west-1", "ap-southeast-2"]
-FULL = dict(users=2000, security_groups=5000, volumes=3000, buckets=500, kms_keys=300)
+FULL = dict(users=2000, security_groups=5000, volumes=3000, snapshots=2000, buckets=500, kms_keys=300)
 GROUPS_PER_VPC = 500
 PASSWORD = "Bench-Only-Passw0rd!-Not-Secret"
+# The account a few snapshots are shared with (restorable by it alone: not public).
+SHARED_WITH = "111122223333"
 
 ADMIN = '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}'
 NARROW = ('{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["s3:GetObject"],'
@@ -159,7 +167,25 @@ def seed_group(c, region, vpc, i):
 
 
 def seed_volume(c, region, i):
-    c("ec2", region).create_volume(AvailabilityZone=f"{region}a", Size=8, VolumeType="gp3", Encrypted=i % 2 == 0)
+    vid = c("ec2", region).create_volume(AvailabilityZone=f"{region}a", Size=8, VolumeType="gp3",
+                                         Encrypted=i % 2 == 0)["VolumeId"]
+    return ("volume", region, i, vid)
+
+
+def seed_snapshot(c, region, volume, i):
+    """Snapshot i (global index) of `volume`: public if i % 40 is 0 or 21 (one in twenty, half of
+    them encrypted), else shared with SHARED_WITH alone if i % 25 == 1. Returns how it is shared."""
+    ec2 = c("ec2", region)
+    sid = ec2.create_snapshot(VolumeId=volume, Description=f"bench-snapshot-{i:05d}")["SnapshotId"]
+    if i % 40 in (0, 21):
+        ec2.modify_snapshot_attribute(SnapshotId=sid, Attribute="createVolumePermission", OperationType="add",
+                                      GroupNames=["all"])
+        return "public"
+    if i % 25 == 1:
+        ec2.modify_snapshot_attribute(SnapshotId=sid, Attribute="createVolumePermission", OperationType="add",
+                                      UserIds=[SHARED_WITH])
+        return "shared"
+    return "private"
 
 
 def seed_bucket(c, region, i):
@@ -215,6 +241,16 @@ def warm(c):
             pass
 
 
+def network(c):
+    """VPCs and subnets in the regions, moto's default VPC and its subnets included: not
+    seeded resources, but Prowler reads some of them one by one."""
+    vpcs = subnets = 0
+    for r in REGIONS:
+        vpcs += len(c("ec2", r).describe_vpcs()["Vpcs"])
+        subnets += len(c("ec2", r).describe_subnets()["Subnets"])
+    return dict(vpcs=vpcs, subnets=subnets)
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--endpoint-url", required=True)
@@ -249,20 +285,44 @@ def main():
     random.Random(0).shuffle(tasks)
 
     done = 0
+    total = len(tasks) + n["snapshots"]
+    volumes = {r: {} for r in REGIONS}  # region: {global index: volume id}
     with ThreadPoolExecutor(max_workers=a.workers) as pool:
         futures = [pool.submit(fn, *args) for fn, args in tasks]
         for f in as_completed(futures):
-            f.result()  # the first failure stops the seeding with its traceback
+            result = f.result()  # the first failure stops the seeding with its traceback
+            if result and result[0] == "volume":
+                volumes[result[1]][result[2]] = result[3]
             done += 1
             if done % 2000 == 0:
-                print(f"  {done}/{len(tasks)} resources, {time.monotonic() - started:.0f} s", file=sys.stderr)
+                print(f"  {done}/{total} resources, {time.monotonic() - started:.0f} s", file=sys.stderr)
+
+        # Snapshots of the volumes of their region, in order: the region's snapshot k is of its
+        # volume k (mod the region's volumes), whose encryption alternates with k.
+        by_region = {r: [volumes[r][i] for i in sorted(volumes[r])] for r in REGIONS}
+        snap_tasks = [(r, by_region[r][k % len(by_region[r])], i) for r, k, i in spread(n["snapshots"])
+                      if by_region[r]]
+        sharing = {"public": 0, "shared": 0, "private": 0}
+        futures = [pool.submit(seed_snapshot, c, r, v, i) for r, v, i in snap_tasks]
+        for f in as_completed(futures):
+            sharing[f.result()] += 1
+            done += 1
+            if done % 2000 == 0:
+                print(f"  {done}/{total} resources, {time.monotonic() - started:.0f} s", file=sys.stderr)
+    n["snapshots"] = len(snap_tasks)  # fewer only if a region had no volume (a tiny --scale)
 
     warm(Clients(a.endpoint_url, 1, attempts=1))
+    net = network(Clients(a.endpoint_url, 1))
     elapsed = time.monotonic() - started
     summary = dict(scale=a.scale, regions=REGIONS, counts=n, resources=sum(n.values()),
-                   vpcs=sum(len(v) for v in vpcs.values()), seed_requests=c.requests, seed_seconds=round(elapsed, 1))
+                   vpcs=sum(len(v) for v in vpcs.values()),
+                   snapshot_sharing=dict(public=sharing["public"], one_account=sharing["shared"]),
+                   network=net,
+                   seed_requests=c.requests, seed_seconds=round(elapsed, 1))
     for k, v in n.items():
         print(f"{k:>16}: {v}", file=sys.stderr)
+    print(f"{'':>16}  ({sharing['public']} snapshots public, {sharing['shared']} shared with one account)",
+          file=sys.stderr)
     print(f"seeded {summary['resources']} resources over {len(REGIONS)} regions with {c.requests} requests "
           f"in {elapsed:.1f} s", file=sys.stderr)
     if a.summary:
