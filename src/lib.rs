@@ -39,6 +39,7 @@ pub mod snapshot;
 use std::future::Future;
 
 use chrono::Utc;
+use rampart_checks::engine::Evaluator;
 use rampart_checks::inventory::Inventory;
 use rampart_checks::{Config, Finding, Severity, Status, evaluate};
 
@@ -115,19 +116,33 @@ pub async fn audit(settings: &Settings) -> Result<Outcome, RunError> {
     let config = load_config(&settings.config)?;
     output::check(&settings.outputs)?;
     let checks = selection.checks();
-    let inventory = match &settings.source {
-        InventorySource::Snapshot(path) => snapshot::load(path)?,
-        InventorySource::Aws(aws) => collect::collect(aws, &checks, settings.quiet).await?,
+    // Each account is judged as soon as it is collected and its inventory dropped: an
+    // organization's audit holds the findings of every account, not every inventory.
+    let (collected_at, accounts, regions, findings) = match &settings.source {
+        InventorySource::Snapshot(path) => {
+            let inventory = snapshot::load(path)?;
+            let findings = evaluate(&inventory, &selection, &config);
+            let accounts = inventory.accounts.iter().map(|a| a.account_id.clone()).collect();
+            (inventory.collected_at, accounts, inventory.regions(), findings)
+        }
+        InventorySource::Aws(aws) => {
+            // Collection starts now: ages are measured from this instant.
+            let collected_at = Utc::now();
+            let mut evaluator = Evaluator::new(&selection, &config, collected_at);
+            let (mut accounts, mut regions) = (Vec::new(), Vec::new());
+            collect::collect_each(aws, &checks, settings.quiet, |account| {
+                evaluator.account(&account);
+                accounts.push(account.account_id.clone());
+                regions.extend(account.regions.iter().cloned());
+            })
+            .await?;
+            accounts.sort();
+            regions.sort();
+            regions.dedup();
+            (collected_at, accounts, regions, evaluator.finish())
+        }
     };
-    let findings = evaluate(&inventory, &selection, &config);
-    let scope = Scope {
-        accounts: inventory.accounts.iter().map(|a| a.account_id.clone()).collect(),
-        regions: inventory.regions(),
-        checks: checks.iter().map(|c| c.id.to_string()).collect(),
-    };
-    let collected_at = inventory.collected_at;
-    // The findings say all the report needs: free the inventory before rendering.
-    drop(inventory);
+    let scope = Scope { accounts, regions, checks: checks.iter().map(|c| c.id.to_string()).collect() };
     let mut report = Report::new(started_at, collected_at, scope, findings);
     if let Some(framework) = framework {
         report.compliance = Some(ComplianceReport::new(framework, &report.findings, &report.scope.checks));

@@ -85,3 +85,24 @@ fn a_member_account_that_refuses_the_role_gets_errors_and_the_others_go_on() {
     assert_eq!(assumed.len(), 2, "{assumed:?}");
     assert!(assumed.iter().all(|b| !b.contains("123456789012")), "{assumed:?}");
 }
+
+#[test]
+fn the_deadline_bounds_the_organization_listing() {
+    // ListAccounts answers after 10 s; the audit may take 2.
+    let (url, _seen) = stub::serve(|r| {
+        if r.action == "ListAccounts" {
+            std::thread::sleep(std::time::Duration::from_secs(10));
+        }
+        organization(r)
+    });
+    let started = std::time::Instant::now();
+    let (code, out, err) = run(rampart()
+        .env("AWS_ACCESS_KEY_ID", "test")
+        .env("AWS_SECRET_ACCESS_KEY", "test")
+        .args(["audit", "--org", "--format", "json", "--endpoint-url", &url, "--region", "us-east-1", "--deadline", "2s"])
+        .args(["--checks", "iam_root_mfa_enabled"]));
+    let elapsed = started.elapsed();
+    assert!(elapsed < std::time::Duration::from_secs(8), "the deadline did not end the listing: {elapsed:?}");
+    assert_eq!(code, 1, "{out}\n{err}");
+    assert!(err.contains("deadline reached before organizations:ListAccounts"), "{err}");
+}

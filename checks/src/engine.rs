@@ -40,16 +40,41 @@ impl Selection {
 
 /// Evaluates every selected check against every account of the inventory.
 pub fn evaluate(inventory: &Inventory, selection: &Selection, config: &Config) -> Vec<Finding> {
-    let ctx = Context { now: inventory.collected_at, config };
-    let checks = selection.checks();
-    let mut shared = Interner::default();
-    let mut findings = Vec::new();
+    let mut evaluator = Evaluator::new(selection, config, inventory.collected_at);
     for account in &inventory.accounts {
-        for check in &checks {
-            findings.extend(run_check(check, account, &ctx, &mut shared));
+        evaluator.account(account);
+    }
+    evaluator.finish()
+}
+
+/// Evaluates accounts one at a time, as they are collected, so that an account's inventory
+/// can be dropped as soon as it is judged: an organization's audit holds the findings of
+/// every account (small, and sharing their text) but the inventory of only those being
+/// collected.
+pub struct Evaluator<'a> {
+    checks: Vec<&'static Check>,
+    ctx: Context<'a>,
+    shared: Interner,
+    findings: Vec<Finding>,
+}
+
+impl<'a> Evaluator<'a> {
+    /// Ages are measured from `collected_at`, never from the clock.
+    pub fn new(selection: &Selection, config: &'a Config, collected_at: chrono::DateTime<chrono::Utc>) -> Self {
+        Evaluator { checks: selection.checks(), ctx: Context { now: collected_at, config }, shared: Interner::default(), findings: Vec::new() }
+    }
+
+    /// Runs every selected check on one account.
+    pub fn account(&mut self, account: &AccountInventory) {
+        for check in &self.checks {
+            self.findings.extend(run_check(check, account, &self.ctx, &mut self.shared));
         }
     }
-    findings
+
+    /// The findings of every account evaluated, in the order they were.
+    pub fn finish(self) -> Vec<Finding> {
+        self.findings
+    }
 }
 
 /// One shared copy of what many findings repeat: a large account yields hundreds of

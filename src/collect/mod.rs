@@ -123,15 +123,33 @@ pub(crate) fn home_region(session: &Session) -> String {
 /// findings for that account and never stops the others.
 /// A progress bar shows on a terminal unless `quiet`.
 pub async fn collect(args: &AwsSettings, checks: &[&Check], quiet: bool) -> Result<Inventory, RunError> {
-    progress::init(quiet);
-    let deadline = args.retry.deadline.map(|d| tokio::time::Instant::now() + d);
-    let inventory = collect_accounts(args, checks, deadline).await;
-    progress::finish();
-    inventory
+    let collected_at = Utc::now();
+    let mut accounts = Vec::new();
+    collect_each(args, checks, quiet, |account| accounts.push(account)).await?;
+    accounts.sort_by(|a, b| a.account_id.cmp(&b.account_id));
+    let mut inventory = Inventory::new(collected_at);
+    inventory.accounts = accounts;
+    Ok(inventory)
 }
 
-async fn collect_accounts(args: &AwsSettings, checks: &[&Check], deadline: Option<tokio::time::Instant>) -> Result<Inventory, RunError> {
-    let mut inventory = Inventory::new(Utc::now());
+/// [`collect`], handing each account's inventory to `each` as soon as it is collected
+/// (accounts in the order they finish) instead of keeping them all: an organization's audit
+/// then holds the inventories of only the accounts being collected. The caller notes the
+/// instant it starts: the inventory's `collected_at`, from which ages are measured.
+pub async fn collect_each(args: &AwsSettings, checks: &[&Check], quiet: bool, each: impl FnMut(AccountInventory)) -> Result<(), RunError> {
+    progress::init(quiet);
+    let deadline = args.retry.deadline.map(|d| tokio::time::Instant::now() + d);
+    let done = collect_accounts(args, checks, deadline, each).await;
+    progress::finish();
+    done
+}
+
+async fn collect_accounts(
+    args: &AwsSettings,
+    checks: &[&Check],
+    deadline: Option<tokio::time::Instant>,
+    mut each: impl FnMut(AccountInventory),
+) -> Result<(), RunError> {
     let base = aws::load_base(args).await?;
     let role_name = match &args.accounts {
         Accounts::Organization { role_name, .. } => role_name,
@@ -141,14 +159,20 @@ async fn collect_accounts(args: &AwsSettings, checks: &[&Check], deadline: Optio
                 _ => base,
             };
             let mut session = aws::session(config, args, Vec::new()).await?;
-            session.regions = aws::regions(session.config(), args).await?;
+            session.regions = by_deadline(deadline, aws::regions(session.config(), args), || {
+                RunError::Regions("deadline reached before ec2:DescribeRegions; name the regions with --region".into())
+            })
+            .await?;
             session.deadline = deadline;
-            inventory.accounts.push(collect_account(&session, checks).await);
-            return Ok(inventory);
+            each(collect_account(&session, checks).await);
+            return Ok(());
         }
     };
     let caller = aws::session(base.clone(), args, Vec::new()).await?;
-    let ids = aws::organization_accounts(&base, args).await?;
+    let ids = by_deadline(deadline, aws::organization_accounts(&base, args), || {
+        RunError::Organization("deadline reached before organizations:ListAccounts".into())
+    })
+    .await?;
     if ids.is_empty() {
         return Err(RunError::Organization(
             "it lists no active account (is this the management or a delegated administrator account, and do --accounts/--exclude-accounts leave any?)".into(),
@@ -156,7 +180,7 @@ async fn collect_accounts(args: &AwsSettings, checks: &[&Check], deadline: Optio
     }
     info!(accounts = ids.len(), "organization");
     progress::accounts(ids.len() as u64);
-    let accounts = futures::stream::iter(ids)
+    let mut accounts = futures::stream::iter(ids)
         .map(|id| {
             let (base, caller) = (&base, &caller);
             async move {
@@ -173,6 +197,9 @@ async fn collect_accounts(args: &AwsSettings, checks: &[&Check], deadline: Optio
                     session.deadline = deadline;
                     Ok::<_, RunError>(session)
                 };
+                let entered = by_deadline(deadline, entered, || {
+                    RunError::Unreachable("deadline reached before the account was entered (sts:AssumeRole, ec2:DescribeRegions)".into())
+                });
                 let account = match entered.await {
                     Ok(session) => collect_account(&session, checks).await,
                     Err(e) => {
@@ -189,12 +216,25 @@ async fn collect_accounts(args: &AwsSettings, checks: &[&Check], deadline: Optio
                 account
             }
         })
-        .buffer_unordered(args.max_accounts as usize)
-        .collect::<Vec<_>>()
-        .await;
-    inventory.accounts = accounts;
-    inventory.accounts.sort_by(|a, b| a.account_id.cmp(&b.account_id));
-    Ok(inventory)
+        .buffer_unordered(args.max_accounts as usize);
+    while let Some(account) = accounts.next().await {
+        each(account);
+    }
+    Ok(())
+}
+
+/// `step`, unless the deadline comes first: then `late()`. (The reads of an account stop at
+/// the deadline in the connector; the listings that come before an account's reads are
+/// bounded here.)
+async fn by_deadline<T>(
+    deadline: Option<tokio::time::Instant>,
+    step: impl Future<Output = Result<T, RunError>>,
+    late: impl FnOnce() -> RunError,
+) -> Result<T, RunError> {
+    match deadline {
+        None => step.await,
+        Some(at) => tokio::time::timeout_at(at, step).await.unwrap_or_else(|_| Err(late())),
+    }
 }
 
 /// Collects one account: global services once, regional ones per region, concurrently.
