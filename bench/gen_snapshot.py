@@ -74,7 +74,7 @@ def main():
                 "public_access_block": known(None), "policy": known(None), "policy_is_public": known(None),
                 "acl_grants": known([]), "versioning": known({"status": None, "mfa_delete": None}),
                 "logging": known(None)} for i in range(n["buckets"])]
-    snap = {"snapshot_version": 2, "collected_at": NOW, "accounts": [{
+    snap = {"snapshot_version": 3, "collected_at": NOW, "accounts": [{
         "account_id": ACCOUNT, "partition": "aws", "regions": REGIONS,
         "iam": {"credential_report": known({"rows": rows}),
                 "account_summary": known({"AccountMFAEnabled": 1, "AccountAccessKeysPresent": 0}),

@@ -459,7 +459,12 @@ fn bench_retry_modes_under_a_rate_limit() {
             for mode in bench_modes() {
                 let limit = RateLimit { per_second, burst };
                 let proxy = Proxy::start(seeded_emulator(), Faults { rate_limit: Some(limit), ..Faults::default() });
-                let a = audit(&proxy.url, &["--max-attempts", "6", "--retry-mode", &mode, "--max-in-flight", in_flight]);
+                let mut args = vec!["--max-attempts", "6", "--retry-mode", &mode, "--max-in-flight", in_flight];
+                // RAMPART_BENCH_STDERR: each audit's log, with its retry decisions (-vv).
+                if std::env::var_os("RAMPART_BENCH_STDERR").is_some() {
+                    args.push("-vv");
+                }
+                let a = audit(&proxy.url, &args);
                 let seen = proxy.seen();
                 let throttled = seen.iter().filter(|s| s.fault == Some(Fault::Throttled)).count();
                 let same = a.outcomes() == *clean;
@@ -472,6 +477,9 @@ fn bench_retry_modes_under_a_rate_limit() {
                 );
                 if !same && std::env::var_os("RAMPART_BENCH_ERRORS").is_some() {
                     eprintln!("{}", error_messages(&a));
+                }
+                if std::env::var_os("RAMPART_BENCH_STDERR").is_some() {
+                    eprintln!("{}", a.stderr);
                 }
             }
         }

@@ -321,7 +321,7 @@ impl Session {
     fn bounded_http(&self, partition: &str) -> bounded::BoundedHttpClient {
         let shared = self.config.http_client().unwrap_or_else(bounded::default_client);
         let mut bounds = self.bounds.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-        let window = bounds.entry(partition.to_string()).or_insert_with(|| window::Window::new(self.max_in_flight, self.adapt));
+        let window = bounds.entry(partition.to_string()).or_insert_with(|| window::Window::named(self.max_in_flight, self.adapt, partition));
         bounded::BoundedHttpClient::new(shared, window.clone(), self.deadline)
     }
 

@@ -92,6 +92,8 @@ pub struct Rate {
     limit: Option<f64>,
     /// The rate before the cuts made since the last epoch that was not cut.
     before_cuts: Option<Option<f64>>,
+    /// The partition, for log lines.
+    name: String,
     /// Decisions so far (for logs and tests).
     pub cuts: u32,
     pub undone: u32,
@@ -129,9 +131,16 @@ impl Rate {
             served: VecDeque::new(),
             limit: None,
             before_cuts: None,
+            name: String::new(),
             cuts: 0,
             undone: 0,
         }
+    }
+
+    /// The same, naming its partition in log lines.
+    pub fn named(mut self, name: &str) -> Self {
+        self.name = name.to_string();
+        self
     }
 
     /// Requests per second now (`None`: not paced).
@@ -226,7 +235,7 @@ impl Rate {
                 Some((before, earlier)) => {
                     // Every cut of this run of cuts is undone: the ones before the last were
                     // made before anyone could know.
-                    tracing::debug!(share, earlier, "throttling independent of the rate: cuts undone");
+                    tracing::debug!(partition = %self.name, share, earlier, "throttling independent of the rate: cuts undone");
                     self.rate = self.before_cuts.take().unwrap_or(before);
                     self.limit = None;
                     self.regime = Regime::Independent { baseline: share, recent: share };
@@ -235,7 +244,7 @@ impl Rate {
                 None => {
                     let current = self.rate.unwrap_or(f64::INFINITY);
                     let cut = (CUT * current.min(goodput)).max(FLOOR);
-                    tracing::debug!(share, goodput, rate = cut, "throttled: rate cut");
+                    tracing::debug!(partition = %self.name, share, goodput, rate = cut, "throttled: rate cut");
                     self.last_cut = Some((self.rate, share));
                     self.before_cuts.get_or_insert(self.rate);
                     self.limit = Some(current.min(goodput / (1.0 - share).max(0.1)));

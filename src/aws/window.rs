@@ -82,13 +82,20 @@ pub enum Answer {
 impl Window {
     /// A window of at most `ceiling` requests in flight that answers throttling as `adapt`
     /// says.
+    #[cfg(test)]
     pub fn new(ceiling: usize, adapt: Adapt) -> Arc<Self> {
+        Self::named(ceiling, adapt, "")
+    }
+
+    /// [`Window::new`] for the partition `name` (`ec2-123456789012-eu-west-1`), which its
+    /// log lines carry.
+    pub fn named(ceiling: usize, adapt: Adapt, name: &str) -> Arc<Self> {
         let ceiling = ceiling.max(1);
         Arc::new(Window {
             ceiling,
             adapt,
             state: Mutex::new(State { limit: ceiling as f64, in_flight: 0, sent: 0, cut_at: 0, cuts: 0 }),
-            pace: (adapt == Adapt::Paced).then(|| Mutex::new(Rate::new(tokio::time::Instant::now()))),
+            pace: (adapt == Adapt::Paced).then(|| Mutex::new(Rate::new(tokio::time::Instant::now()).named(name))),
             freed: Notify::new(),
         })
     }
