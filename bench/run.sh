@@ -23,11 +23,14 @@
 #   --direct         point the tools at the bridge, as the tests and the demo do, without the
 #                    counting proxy (no request counts; the bridge adds ~40 ms to many answers)
 #
-# Everything listens on and talks to 127.0.0.1 only.
+# Everything listens on and talks to 127.0.0.1 only: after the venvs are checked (and installed
+# from PyPI when missing), the run re-executes itself in a network namespace that has only
+# loopback (unshare -n), so that not even a DNS lookup leaves the machine.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 repo="$PWD"
 
+orig_args=("$@")
 scale=1
 rampart="${CARGO_TARGET_DIR:-target}/release/rampart"
 only=""
@@ -40,7 +43,7 @@ while [ $# -gt 0 ]; do
     --only) only="$2"; shift 2 ;;
     --repeat) repeat="$2"; shift 2 ;;
     --direct) direct=1; shift ;;
-    -h|--help) sed -n '2,26p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,28p' "$0"; exit 0 ;;
     *) echo "run.sh: unknown argument $1" >&2; exit 2 ;;
   esac
 done
@@ -53,6 +56,40 @@ prowler_services=(iam s3 cloudtrail ec2 vpc kms cloudwatch sns config guardduty 
 prowler_version="5.46.0"
 attempts=2
 
+py_emu="$repo/localstack/.venv/bin/python"
+
+# --- the venvs (the only step that uses the network: PyPI) ---------------------------------
+if [ "$only" != "rampart" ]; then
+  # The installed version from the package metadata: `prowler --version` asks GitHub for the
+  # latest release.
+  if [ "$("$repo/bench/.prowler-venv/bin/python" -c 'import importlib.metadata as m; print(m.version("prowler"))' 2>/dev/null)" != "$prowler_version" ]; then
+    echo "installing prowler==$prowler_version into bench/.prowler-venv (several minutes)" >&2
+    "${PYTHON:-python3}" -m venv bench/.prowler-venv >&2
+    bench/.prowler-venv/bin/pip install --quiet --disable-pip-version-check "prowler==$prowler_version" >&2
+  fi
+fi
+if ! "$py_emu" -c "import moto, cbor2, boto3, sys; sys.exit(moto.__version__ != '5.2.5')" 2>/dev/null; then
+  tmp_emu="$(mktemp -d)"
+  RAMPART_EMULATOR_DIR="$tmp_emu" localstack/start.sh >/dev/null
+  RAMPART_EMULATOR_DIR="$tmp_emu" localstack/stop.sh
+  rm -rf "$tmp_emu"
+fi
+
+# --- a network namespace with loopback only --------------------------------------------------
+# Against a custom endpoint, S3 Control requests go to <account>.127.0.0.1 (botocore's endpoint
+# rules), which the resolver looks up in DNS. So that nothing at all leaves the machine, the run
+# (emulator, proxies, both tools) goes on in a network namespace of its own with only loopback,
+# where such a lookup fails at once.
+if [ -z "${RAMPART_BENCH_NETNS:-}" ]; then
+  userns=()
+  [ "$(id -u)" = 0 ] || userns=(-r)  # unprivileged: a user namespace too
+  if ! unshare "${userns[@]}" -n true 2>/dev/null; then
+    echo "run.sh: cannot create a network namespace (unshare -n); run as root or enable user namespaces" >&2
+    exit 1
+  fi
+  exec unshare "${userns[@]}" -n -- env RAMPART_BENCH_NETNS=1 bash -c 'ip link set lo up && exec "$0" "$@"' "$repo/bench/run.sh" "${orig_args[@]}"
+fi
+
 out="$repo/bench/results/tmp/scale-$scale${only:+-$only}"
 [ "$direct" = 1 ] && out="$out-direct"
 RAMPART_EMULATOR_DIR="$out/emulator" localstack/stop.sh 2>/dev/null || true  # left over from an interrupted run
@@ -60,16 +97,6 @@ rm -rf "$out"
 mkdir -p "$out"
 echo "outputs in $out" >&2
 
-py_emu="$repo/localstack/.venv/bin/python"
-
-# --- Prowler's venv ------------------------------------------------------------------------
-if [ "$only" != "rampart" ]; then
-  if ! "$repo/bench/.prowler-venv/bin/prowler" --version 2>/dev/null | grep -q "$prowler_version"; then
-    echo "installing prowler==$prowler_version into bench/.prowler-venv (several minutes)" >&2
-    "${PYTHON:-python3}" -m venv bench/.prowler-venv >&2
-    bench/.prowler-venv/bin/pip install --quiet --disable-pip-version-check "prowler==$prowler_version" >&2
-  fi
-fi
 if [ "$only" != "prowler" ]; then
   if [ ! -x "$rampart" ]; then
     echo "run.sh: no rampart binary at $rampart (cargo build --release, or --rampart PATH)" >&2
