@@ -391,23 +391,9 @@ prowler_version="5.46.0"
 attempts=2
 role_name="OrganizationAccountAccessRole"
 
-# --- the venvs, while the network is there ----------------------------------------------------
-# Prowler's (as bench/run.sh makes it). Its version is read from the package metadata:
-# `prowler --version` asks api.github.com for the latest release.
-if [ "$only" != "rampart" ]; then
-  if [ "$("$repo/bench/.prowler-venv/bin/python" -c 'import importlib.metadata as m; print(m.version("prowler"))' 2>/dev/null)" != "$prowler_version" ]; then
-    echo "installing prowler==$prowler_version into bench/.prowler-venv (several minutes)" >&2
-    "${PYTHON:-python3}" -m venv bench/.prowler-venv >&2
-    bench/.prowler-venv/bin/pip install --quiet --disable-pip-version-check "prowler==$prowler_version" >&2
-  fi
-fi
-# moto's: localstack/start.sh installs it on first use; start and stop it once if it is missing.
-if ! "$py_emu" -c "import moto, cbor2, sys; sys.exit(moto.__version__ != '5.2.5')" 2>/dev/null; then
-  tmp_emu="$(mktemp -d)"
-  RAMPART_EMULATOR_DIR="$tmp_emu" localstack/start.sh >/dev/null
-  RAMPART_EMULATOR_DIR="$tmp_emu" localstack/stop.sh
-  rm -rf "$tmp_emu"
-fi
+# --- the venvs, while the network is there (bench/lib.sh) --------------------------------------
+source bench/lib.sh
+bench_venvs "$only" "$prowler_version"
 if [ "$only" != "prowler" ] && [ ! -x "$rampart" ]; then
   echo "org.sh: no rampart binary at $rampart (cargo build --release, or --rampart PATH)" >&2
   exit 1
@@ -419,14 +405,8 @@ fi
 # sends such requests). So that nothing at all leaves the machine, the rest of the run (emulator,
 # proxies, both tools) runs in a network namespace of its own that has only loopback: such a
 # lookup fails at once. --no-isolate runs in the host's network instead.
-if [ "$isolate" = 1 ] && [ -z "${RAMPART_BENCH_NETNS:-}" ]; then
-  userns=()
-  [ "$(id -u)" = 0 ] || userns=(-r)  # unprivileged: a user namespace too
-  if ! unshare "${userns[@]}" -n true 2>/dev/null; then
-    echo "org.sh: cannot create a network namespace (unshare -n); run as root, enable user namespaces, or pass --no-isolate" >&2
-    exit 1
-  fi
-  exec unshare "${userns[@]}" -n -- env RAMPART_BENCH_NETNS=1 bash -c 'ip link set lo up && cd "$1" && shift && exec "$0" "$@"' "$repo/bench/org.sh" "$caller_pwd" "${orig_args[@]}"
+if [ "$isolate" = 1 ]; then
+  bench_loopback_only "$caller_pwd" "$repo/bench/org.sh" "${orig_args[@]}"
 fi
 
 out="${out:-$repo/bench/results/tmp/org-$largest${only:+-$only}}"

@@ -58,37 +58,10 @@ attempts=2
 
 py_emu="$repo/localstack/.venv/bin/python"
 
-# --- the venvs (the only step that uses the network: PyPI) ---------------------------------
-if [ "$only" != "rampart" ]; then
-  # The installed version from the package metadata: `prowler --version` asks GitHub for the
-  # latest release.
-  if [ "$("$repo/bench/.prowler-venv/bin/python" -c 'import importlib.metadata as m; print(m.version("prowler"))' 2>/dev/null)" != "$prowler_version" ]; then
-    echo "installing prowler==$prowler_version into bench/.prowler-venv (several minutes)" >&2
-    "${PYTHON:-python3}" -m venv bench/.prowler-venv >&2
-    bench/.prowler-venv/bin/pip install --quiet --disable-pip-version-check "prowler==$prowler_version" >&2
-  fi
-fi
-if ! "$py_emu" -c "import moto, cbor2, boto3, sys; sys.exit(moto.__version__ != '5.2.5')" 2>/dev/null; then
-  tmp_emu="$(mktemp -d)"
-  RAMPART_EMULATOR_DIR="$tmp_emu" localstack/start.sh >/dev/null
-  RAMPART_EMULATOR_DIR="$tmp_emu" localstack/stop.sh
-  rm -rf "$tmp_emu"
-fi
-
-# --- a network namespace with loopback only --------------------------------------------------
-# Against a custom endpoint, S3 Control requests go to <account>.127.0.0.1 (botocore's endpoint
-# rules), which the resolver looks up in DNS. So that nothing at all leaves the machine, the run
-# (emulator, proxies, both tools) goes on in a network namespace of its own with only loopback,
-# where such a lookup fails at once.
-if [ -z "${RAMPART_BENCH_NETNS:-}" ]; then
-  userns=()
-  [ "$(id -u)" = 0 ] || userns=(-r)  # unprivileged: a user namespace too
-  if ! unshare "${userns[@]}" -n true 2>/dev/null; then
-    echo "run.sh: cannot create a network namespace (unshare -n); run as root or enable user namespaces" >&2
-    exit 1
-  fi
-  exec unshare "${userns[@]}" -n -- env RAMPART_BENCH_NETNS=1 bash -c 'ip link set lo up && exec "$0" "$@"' "$repo/bench/run.sh" "${orig_args[@]}"
-fi
+# --- the venvs (the only step that uses the network: PyPI), then loopback only -------------
+source bench/lib.sh
+bench_venvs "$only" "$prowler_version"
+bench_loopback_only "$repo" "$repo/bench/run.sh" "${orig_args[@]}"
 
 out="$repo/bench/results/tmp/scale-$scale${only:+-$only}"
 [ "$direct" = 1 ] && out="$out-direct"
