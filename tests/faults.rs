@@ -375,6 +375,28 @@ fn the_deadline_ends_the_audit_with_a_report_of_what_was_read() {
     assert_same(clean(), &late, |c| !is_kms_check(c));
 }
 
+#[test]
+fn a_retry_waiting_at_the_deadline_does_not_outlast_it() {
+    // Every request throttled, every time: calls retry with backoffs growing to 8 s, until
+    // the deadline. A backoff begun before it ends at it, so the audit ends at the deadline,
+    // not up to 8 s after.
+    let checks = "kms_cmk_rotation_enabled,ec2_ebs_default_encryption,iam_password_policy_minimum_length_14";
+    let proxy = Proxy::start(
+        seeded_emulator(),
+        Faults { throttle_tenths: 10, max_faults_per_call: 0, spare: vec!["sts".into()], answer_caller_identity: true, ..Faults::default() },
+    );
+    let deadline = Duration::from_secs(6);
+    let late = audit(&proxy.url, &["--deadline", "6s", "--max-attempts", "20", "--retry-mode", "standard", "--checks", checks]);
+    eprintln!("audit with everything throttled and a 6 s deadline: {:.1?}", late.elapsed);
+    assert!(late.elapsed >= deadline, "ended before the deadline: {:?}", late.elapsed);
+    assert!(late.elapsed < deadline + Duration::from_secs(3), "a retry's backoff outlasted the deadline: {:?}", late.elapsed);
+    assert_eq!(late.code, 4, "{}", late.stderr);
+    assert!(!late.findings().is_empty());
+    for f in late.findings() {
+        assert_eq!(f["status"], "ERROR", "{f}");
+    }
+}
+
 /// The most requests of one (service, region) that were in flight at the same moment.
 fn most_in_flight(seen: &[Seen]) -> (usize, String) {
     // S3 and S3 Control both sign as `s3` but are two clients, each with its own bound: tell

@@ -283,8 +283,8 @@ impl aws_sdk_s3control::config::endpoint::ResolveEndpoint for FixedEndpoint {
 
 /// The configuration builder of one service's client for one region of the session's
 /// account: the session's credentials and endpoint, the region, the retry partition and
-/// bounded connector of (service, account, region), and the classifiers that stop retries of
-/// an answer too large and of anything past the deadline. `service` is the signing name,
+/// bounded connector of (service, account, region), the classifiers that stop retries of
+/// an answer too large and of anything past the deadline, and a sleep cut short at it. `service` is the signing name,
 /// which names the partition. A collector builds its own client with [`client!`]; S3 and S3
 /// Control add their own settings to this builder.
 macro_rules! config_for {
@@ -297,6 +297,7 @@ macro_rules! config_for {
             .http_client(http)
             .retry_classifier($crate::aws::limited::NoRetryWhenTooLarge)
             .retry_classifier($crate::aws::deadline::NoRetryAtDeadline)
+            .sleep_impl(session.sleep())
     }};
 }
 
@@ -339,6 +340,11 @@ impl Session {
         (retry_partition, self.bounded_http(&partition))
     }
 
+    /// The SDK's sleep for this session's clients: cut short at the deadline.
+    pub(crate) fn sleep(&self) -> aws_smithy_async::rt::sleep::SharedAsyncSleep {
+        aws_smithy_async::rt::sleep::SharedAsyncSleep::new(deadline::DeadlineSleep::new(self.deadline))
+    }
+
     /// The S3 client for one region; path-style addressing against an emulator.
     pub fn s3(&self, region: &str) -> aws_sdk_s3::Client {
         let config = config_for!(self, aws_sdk_s3, "s3", region)
@@ -366,6 +372,7 @@ impl Session {
             .http_client(http)
             .retry_classifier(limited::NoRetryWhenTooLarge)
             .retry_classifier(deadline::NoRetryAtDeadline)
+            .sleep_impl(self.sleep())
             .build();
         aws_sdk_iam::Client::from_conf(config)
     }
