@@ -37,14 +37,13 @@ pub async fn collect(client: &Client, plan: &Plan) -> Ec2Inventory {
     };
     let (
         (security_groups, managed_prefix_lists),
-        (ebs_encryption_by_default, ebs_default_kms_key_id, volumes, snapshots, public_snapshot_ids, snapshot_block_public_access, network_acls),
+        ((ebs_encryption_by_default, ebs_default_kms_key_id), volumes, snapshots, public_snapshot_ids, snapshot_block_public_access, network_acls),
         (vpcs, subnets, route_tables, vpc_peering_connections, internet_gateways, flow_logs, instances, instance_metadata_defaults),
     ) = tokio::join!(
         groups_and_prefix_lists,
         async {
             tokio::join!(
-                read(plan, Source::EbsEncryptionByDefault, ebs_encryption_by_default(client)),
-                read(plan, Source::EbsDefaultKmsKey, ebs_default_kms_key_id(client)),
+                ebs_default_encryption(client, plan),
                 read(plan, Source::Volumes, volumes(client)),
                 read(plan, Source::Snapshots, snapshots(client)),
                 read(plan, Source::PublicSnapshots, public_snapshot_ids(client)),
@@ -84,6 +83,18 @@ pub async fn collect(client: &Client, plan: &Plan) -> Ec2Inventory {
         managed_prefix_lists,
         snapshot_block_public_access,
     }
+}
+
+/// Whether EBS encryption by default is on, and its KMS key. The key is asked only where the
+/// encryption is on (or could not be read): where it is off, the key is used by nothing and
+/// judged by nothing, and one request a region is saved.
+async fn ebs_default_encryption(client: &Client, plan: &Plan) -> (Collected<bool>, Collected<Option<String>>) {
+    let on = read(plan, Source::EbsEncryptionByDefault, ebs_encryption_by_default(client)).await;
+    let key = match on {
+        Collected::Known(false) => Collected::default(),
+        _ => read(plan, Source::EbsDefaultKmsKey, ebs_default_kms_key_id(client)).await,
+    };
+    (on, key)
 }
 
 async fn ebs_encryption_by_default(client: &Client) -> Collected<bool> {
@@ -653,6 +664,19 @@ mod tests {
         ));
         let without_state = (Cause::Other, "ec2:GetSnapshotBlockPublicAccessState answered without a state");
         assert_eq!(unknown(&ec2.snapshot_block_public_access), without_state);
+    }
+
+    #[tokio::test]
+    async fn the_default_key_is_not_asked_where_default_encryption_is_off() {
+        let stub = Stub::start(|r| match r.action.as_str() {
+            "GetEbsEncryptionByDefault" => ec2("GetEbsEncryptionByDefault", "<ebsEncryptionByDefault>false</ebsEncryptionByDefault>"),
+            _ => answer(r),
+        })
+        .await;
+        let ec2 = stub.regional(regional, &plan(&[Source::EbsEncryptionByDefault, Source::EbsDefaultKmsKey])).await.ec2;
+        assert_eq!(known(&ec2.ebs_encryption_by_default), &false);
+        assert_eq!(unknown(&ec2.ebs_default_kms_key_id).0, Cause::NotCollected);
+        assert_eq!(stub.actions(), ["GetEbsEncryptionByDefault"]);
     }
 
     #[tokio::test]
