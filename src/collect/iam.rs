@@ -8,7 +8,8 @@ use std::time::Duration;
 
 use aws_sdk_iam::Client;
 use aws_sdk_iam::types::{AssignmentStatusType, ReportStateType};
-use aws_sdk_iam::types::{AttachedPolicy, EntityType, PolicyDetail};
+use aws_sdk_iam::types::{AttachedPolicy, EntityType, PolicyDetail, PolicyScopeType};
+use futures::StreamExt;
 use rampart_checks::inventory::iam::{
     AuthorizationDetails, CredentialReport, GroupDetail, IamInventory, InlinePolicy, ManagedPolicyDetail, PasswordPolicy,
     RoleDetail, ServerCertificate, UserDetail, VirtualMfaDevice,
@@ -122,21 +123,28 @@ async fn virtual_mfa_devices(client: &Client) -> Collected<Vec<VirtualMfaDevice>
     .await
 }
 
-/// GetAccountAuthorizationDetails: every user, group, role and managed policy, with the
-/// policy documents, in one paginated call.
+/// Every user, group, role and managed policy, with the policy documents: the account's own
+/// from GetAccountAuthorizationDetails (one paginated call), the AWS managed policies that
+/// something in the account has attached from ListPolicies(Scope=AWS, OnlyAttached) and one
+/// GetPolicyVersion each. (GetAccountAuthorizationDetails would give the AWS managed ones
+/// too, but all of them, attached or not: over a thousand documents, several megabytes, in
+/// every account.) A failed listing makes the details unknown; a policy whose document could
+/// not be read keeps no document, which the checks report as ERROR.
 async fn authorization_details(client: &Client) -> Collected<AuthorizationDetails> {
+    let (details, aws_managed) = tokio::join!(account_authorization_details(client), attached_aws_managed_policies(client));
+    read::collected(details.and_then(|mut details| {
+        details.policies.extend(aws_managed?);
+        Ok(details)
+    }))
+}
+
+async fn account_authorization_details(client: &Client) -> Result<AuthorizationDetails, Unavailable> {
     let pages = client
         .get_account_authorization_details()
-        .set_filter(Some(vec![
-            EntityType::User,
-            EntityType::Group,
-            EntityType::Role,
-            EntityType::LocalManagedPolicy,
-            EntityType::AwsManagedPolicy,
-        ]))
+        .set_filter(Some(vec![EntityType::User, EntityType::Group, EntityType::Role, EntityType::LocalManagedPolicy]))
         .into_paginator()
         .send();
-    let details = read::fold("iam:GetAccountAuthorizationDetails", pages, AuthorizationDetails::default(), |details, page| {
+    read::fold("iam:GetAccountAuthorizationDetails", pages, AuthorizationDetails::default(), |details, page| {
         details.users.extend(page.user_detail_list().iter().map(|u| UserDetail {
             user_name: u.user_name().unwrap_or_default().to_string(),
             arn: u.arn().unwrap_or_default().to_string(),
@@ -155,19 +163,8 @@ async fn authorization_details(client: &Client) -> Collected<AuthorizationDetail
             attached_managed_policies: attached(r.attached_managed_policies()),
             role_policies: inline(r.role_policy_list()),
         }));
-        // AWS managed policies that nothing uses are AWS's business, not the account's:
-        // keep only attached ones (hundreds of documents otherwise).
-        let in_use = |p: &&aws_sdk_iam::types::ManagedPolicyDetail| {
-            !p.arn().is_some_and(|a| a.contains(":iam::aws:policy/")) || p.attachment_count().unwrap_or(0) > 0
-        };
-        details.policies.extend(page.policies().iter().filter(in_use).map(|p| ManagedPolicyDetail {
-            // Some emulators omit the name; it is the last segment of the ARN.
-            policy_name: p
-                .policy_name()
-                .filter(|n| !n.is_empty())
-                .or_else(|| p.arn().and_then(|a| a.rsplit('/').next()))
-                .unwrap_or_default()
-                .to_string(),
+        details.policies.extend(page.policies().iter().map(|p| ManagedPolicyDetail {
+            policy_name: policy_name(p.policy_name(), p.arn()),
             arn: p.arn().unwrap_or_default().to_string(),
             attachment_count: p.attachment_count().unwrap_or(0),
             default_version_document: p
@@ -177,8 +174,47 @@ async fn authorization_details(client: &Client) -> Collected<AuthorizationDetail
                 .and_then(|v| v.document())
                 .map(decode_document),
         }));
-    });
-    read::collected(details.await)
+    })
+    .await
+}
+
+/// The AWS managed policies attached to something in the account, each with its default
+/// version's document, a few at a time.
+async fn attached_aws_managed_policies(client: &Client) -> Result<Vec<ManagedPolicyDetail>, Unavailable> {
+    let listing = client.list_policies().scope(PolicyScopeType::Aws).only_attached(true).into_paginator().items().send();
+    let listed = read::all("iam:ListPolicies", listing, |p| p).await?;
+    let policies = futures::stream::iter(listed)
+        .map(|p| async move {
+            let arn = p.arn().unwrap_or_default().to_string();
+            let document = match p.default_version_id() {
+                Some(version) => {
+                    let send = client.get_policy_version().policy_arn(&arn).version_id(version).send();
+                    match read::call("iam:GetPolicyVersion", send).await {
+                        Ok(out) => out.policy_version().and_then(|v| v.document()).map(decode_document),
+                        Err(why) => {
+                            tracing::warn!(policy = %arn, "{why}");
+                            None
+                        }
+                    }
+                }
+                None => None,
+            };
+            ManagedPolicyDetail {
+                policy_name: policy_name(p.policy_name(), p.arn()),
+                attachment_count: p.attachment_count().unwrap_or(0),
+                arn,
+                default_version_document: document,
+            }
+        })
+        .buffered(super::PER_RESOURCE_CONCURRENCY)
+        .collect::<Vec<_>>()
+        .await;
+    Ok(policies)
+}
+
+/// A managed policy's name; some emulators omit it, and it is the last segment of the ARN.
+fn policy_name(name: Option<&str>, arn: Option<&str>) -> String {
+    name.filter(|n| !n.is_empty()).or_else(|| arn.and_then(|a| a.rsplit('/').next())).unwrap_or_default().to_string()
 }
 
 fn attached(policies: &[AttachedPolicy]) -> Vec<String> {
@@ -265,6 +301,8 @@ not_supported,true,false,N/A,N/A,N/A,N/A,false,N/A,N/A,N/A,N/A,false,N/A,false,N
 ";
 
     const DOCUMENT: &str = "%7B%22Version%22%3A%222012-10-17%22%7D";
+    /// `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}`, URL-encoded.
+    const ADMIN: &str = "%7B%22Version%22%3A%222012-10-17%22%2C%22Statement%22%3A%5B%7B%22Effect%22%3A%22Allow%22%2C%22Action%22%3A%22%2A%22%2C%22Resource%22%3A%22%2A%22%7D%5D%7D";
 
     /// Every IAM read answered, GetAccountAuthorizationDetails in two pages.
     fn answer(r: &Request) -> Answer {
@@ -308,16 +346,27 @@ not_supported,true,false,N/A,N/A,N/A,N/A,false,N/A,N/A,N/A,N/A,false,N/A,false,N
                      <AttachedManagedPolicies><member><PolicyName>AdministratorAccess</PolicyName>\
                      <PolicyArn>arn:aws:iam::aws:policy/AdministratorAccess</PolicyArn></member></AttachedManagedPolicies></member></GroupDetailList>\
                      <RoleDetailList/><Policies>\
-                     <member><PolicyName>AdministratorAccess</PolicyName><Arn>arn:aws:iam::aws:policy/AdministratorAccess</Arn>\
-                     <AttachmentCount>1</AttachmentCount></member>\
-                     <member><PolicyName>ReadOnlyAccess</PolicyName><Arn>arn:aws:iam::aws:policy/ReadOnlyAccess</Arn>\
-                     <AttachmentCount>0</AttachmentCount></member>\
                      <member><Arn>arn:aws:iam::123456789012:policy/deploy</Arn><AttachmentCount>0</AttachmentCount><PolicyVersionList>\
                      <member><Document>old</Document><VersionId>v1</VersionId><IsDefaultVersion>false</IsDefaultVersion></member>\
                      <member><Document>{DOCUMENT}</Document><VersionId>v2</VersionId><IsDefaultVersion>true</IsDefaultVersion></member>\
                      </PolicyVersionList></member></Policies><IsTruncated>false</IsTruncated>"
                 ),
             ),
+            "ListPolicies" => {
+                assert!(r.body.contains("Scope=AWS") && r.body.contains("OnlyAttached=true"), "{}", r.body);
+                query(
+                    "ListPolicies",
+                    "<Policies><member><PolicyName>AdministratorAccess</PolicyName><Arn>arn:aws:iam::aws:policy/AdministratorAccess</Arn>\
+                     <DefaultVersionId>v3</DefaultVersionId><AttachmentCount>1</AttachmentCount></member></Policies><IsTruncated>false</IsTruncated>",
+                )
+            }
+            "GetPolicyVersion" => {
+                assert!(r.body.contains("VersionId=v3") && r.body.contains("AdministratorAccess"), "{}", r.body);
+                query(
+                    "GetPolicyVersion",
+                    &format!("<PolicyVersion><Document>{ADMIN}</Document><VersionId>v3</VersionId><IsDefaultVersion>true</IsDefaultVersion></PolicyVersion>"),
+                )
+            }
             "GetAccountAuthorizationDetails" => query(
                 "GetAccountAuthorizationDetails",
                 &format!(
@@ -394,20 +443,26 @@ not_supported,true,false,N/A,N/A,N/A,N/A,false,N/A,N/A,N/A,N/A,false,N/A,false,N
             group_policies: vec![],
         }]);
         assert!(details.roles.is_empty());
+        // The account's own policies from the details; the AWS managed ones attached, from
+        // their listing, each with its default version's document.
         assert_eq!(details.policies, [
-            ManagedPolicyDetail {
-                policy_name: "AdministratorAccess".into(),
-                arn: "arn:aws:iam::aws:policy/AdministratorAccess".into(),
-                attachment_count: 1,
-                default_version_document: None,
-            },
             ManagedPolicyDetail {
                 policy_name: "deploy".into(),
                 arn: "arn:aws:iam::123456789012:policy/deploy".into(),
                 attachment_count: 0,
                 default_version_document: Some(document),
             },
+            ManagedPolicyDetail {
+                policy_name: "AdministratorAccess".into(),
+                arn: "arn:aws:iam::aws:policy/AdministratorAccess".into(),
+                attachment_count: 1,
+                default_version_document: Some(r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}"#.into()),
+            },
         ]);
+        // The details leave the AWS managed policies out: all of them, attached or not.
+        let details_requests: Vec<String> =
+            stub.requests().into_iter().filter(|r| r.action == "GetAccountAuthorizationDetails").map(|r| r.body).collect();
+        assert!(details_requests.iter().all(|b| b.contains("LocalManagedPolicy") && !b.contains("AWSManagedPolicy")), "{details_requests:?}");
 
         assert_eq!(known(&iam.server_certificates), &[ServerCertificate {
             server_certificate_name: "web".into(),
@@ -490,5 +545,21 @@ not_supported,true,false,N/A,N/A,N/A,N/A,false,N/A,N/A,N/A,N/A,false,N/A,false,N
             Cause::Throttled,
             "iam:GetAccountAuthorizationDetails throttled after every retry: Throttling: Rate exceeded"
         ));
+    }
+
+    #[tokio::test]
+    async fn the_aws_managed_policies_fail_as_their_own_reads_do() {
+        // Their listing denied: the details are unknown (which AWS policies are attached is not
+        // known), with that reason.
+        let stub = Stub::start(|r| if r.action == "ListPolicies" { denied(r) } else { answer(r) }).await;
+        let iam = stub.global(global, &plan(&[Source::AuthorizationDetails])).await.iam;
+        assert_eq!(unknown(&iam.authorization_details).1, "iam:ListPolicies access denied: AccessDenied: not authorized to perform: iam:ListPolicies");
+        // One document denied: that policy stays, without a document (its checks are ERROR).
+        let stub = Stub::start(|r| if r.action == "GetPolicyVersion" { denied(r) } else { answer(r) }).await;
+        let iam = stub.global(global, &plan(&[Source::AuthorizationDetails])).await.iam;
+        let details = known(&iam.authorization_details);
+        let admin = details.policies.iter().find(|p| p.policy_name == "AdministratorAccess").unwrap();
+        assert_eq!((admin.attachment_count, admin.default_version_document.as_deref()), (1, None));
+        assert_eq!(details.users.len(), 1);
     }
 }

@@ -175,7 +175,9 @@ source::sources! {
     PasswordPolicy = ("password policy", Iam, Global, [], iam.password_policy),
     /// iam:ListVirtualMFADevices.
     VirtualMfaDevices = ("virtual MFA devices", Iam, Global, [], iam.virtual_mfa_devices),
-    /// iam:GetAccountAuthorizationDetails (users, groups, roles, managed policies).
+    /// iam:GetAccountAuthorizationDetails (users, groups, roles, customer managed policies) +
+    /// ListPolicies(Scope=AWS, OnlyAttached) and GetPolicyVersion for the AWS managed policies
+    /// attached in the account.
     AuthorizationDetails = ("authorization details", Iam, Global, [], iam.authorization_details),
     /// iam:ListServerCertificates.
     ServerCertificates = ("server certificates", Iam, Global, [], iam.server_certificates),
