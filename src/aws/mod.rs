@@ -290,9 +290,18 @@ impl aws_sdk_s3control::config::endpoint::ResolveEndpoint for FixedEndpoint {
 macro_rules! config_for {
     ($session:expr, $krate:ident, $service:literal, $region:expr) => {{
         let (session, region): (&$crate::aws::Session, &str) = ($session, $region);
-        let (retry_partition, http) = session.transport($service, region);
+        $crate::aws::partition_config!(session, $krate, $service, region).region(::aws_config::Region::new(region.to_string()))
+    }};
+}
+
+/// [`config_for!`] without the region: the session's configuration with the transport of
+/// the partition (service, account, `partition_region`), its retry classifiers and its
+/// sleep. IAM, which is global, takes it as it is (partition region `global`).
+macro_rules! partition_config {
+    ($session:expr, $krate:ident, $service:literal, $partition_region:expr) => {{
+        let session: &$crate::aws::Session = $session;
+        let (retry_partition, http) = session.transport($service, $partition_region);
         $krate::config::Builder::from(session.config())
-            .region(::aws_config::Region::new(region.to_string()))
             .retry_partition(retry_partition)
             .http_client(http)
             .retry_classifier($crate::aws::limited::NoRetryWhenTooLarge)
@@ -309,7 +318,7 @@ macro_rules! client {
     };
 }
 
-pub(crate) use {client, config_for};
+pub(crate) use {client, config_for, partition_config};
 
 impl Session {
     /// The configuration this session's clients are built from.
@@ -366,14 +375,6 @@ impl Session {
 
     /// The IAM client (IAM is global: one per account).
     pub fn iam(&self) -> aws_sdk_iam::Client {
-        let (retry_partition, http) = self.transport("iam", "global");
-        let config = aws_sdk_iam::config::Builder::from(&self.config)
-            .retry_partition(retry_partition)
-            .http_client(http)
-            .retry_classifier(limited::NoRetryWhenTooLarge)
-            .retry_classifier(deadline::NoRetryAtDeadline)
-            .sleep_impl(self.sleep())
-            .build();
-        aws_sdk_iam::Client::from_conf(config)
+        aws_sdk_iam::Client::from_conf(partition_config!(self, aws_sdk_iam, "iam", "global").build())
     }
 }
