@@ -218,6 +218,31 @@ fn report_order(a: &Finding, b: &Finding) -> Ordering {
         .then_with(|| a_res.id.cmp(&b_res.id))
 }
 
+/// The identity of a finding across runs: the same check on the same resource in the same
+/// account and region gives the same value, whatever the status, message or time. Formats
+/// that need one (ASFF `Id`, OCSF `finding_info.uid`, SARIF `partialFingerprints`, baselines)
+/// all use this, so a finding is the same finding in every file.
+///
+/// `rampart/<account>/<region>/<check>/<32 hex digits>`: the digits are the first half of the
+/// SHA-256 of the resource's ARN (its id where it has none), so that the value stays short
+/// (ASFF allows 512 characters, an ARN may be longer) and holds only characters every
+/// format takes whatever the resource is called. Account and region are read from AWS or a
+/// snapshot: any character but an ASCII letter, digit, `-` or `_` in them becomes `_`.
+pub fn finding_uid(f: &Finding) -> String {
+    use sha2::{Digest, Sha256};
+    fn safe(s: &str) -> String {
+        s.chars().take(64).map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '_' { c } else { '_' }).collect()
+    }
+    let resource = &*f.resource;
+    let key = resource.arn.as_deref().unwrap_or(&resource.id);
+    let digest = Sha256::digest(key.as_bytes());
+    let mut hex = String::with_capacity(32);
+    for b in &digest[..16] {
+        hex.push_str(&format!("{b:02x}"));
+    }
+    format!("rampart/{}/{}/{}/{hex}", safe(&resource.account_id), safe(&resource.region), safe(&f.check.id))
+}
+
 /// Sorts findings in the report's stable order: most severe first, then check, account,
 /// region, resource.
 ///
@@ -352,6 +377,38 @@ mod tests {
         let mut sorted = findings;
         sort_for_report(&mut sorted);
         assert_eq!(sorted, expected);
+    }
+
+    #[test]
+    fn finding_uid_is_stable_per_check_resource_account_and_region() {
+        let f = Finding::synthetic("iam_x", Status::Fail, Severity::High, rampart_checks::Measure::Access, false);
+        let uid = finding_uid(&f);
+        assert!(uid.starts_with("rampart/1/global/iam_x/"), "{uid}");
+        assert_eq!(uid.len(), "rampart/1/global/iam_x/".len() + 32);
+        // Status, message and mute do not change it.
+        let mut g = f.clone();
+        g.status = Status::Pass;
+        g.message = "other".into();
+        g.muted = true;
+        assert_eq!(finding_uid(&g), uid);
+        // Another resource, account, region or check does.
+        for change in [
+            |r: &mut FindingResource| r.id = "r2".into(),
+            |r: &mut FindingResource| r.account_id = "2".into(),
+            |r: &mut FindingResource| r.region = "eu-west-1".into(),
+        ] {
+            let mut h = f.clone();
+            let mut res = (*h.resource).clone();
+            change(&mut res);
+            h.resource = Arc::new(res);
+            assert_ne!(finding_uid(&h), uid);
+        }
+        let other = Finding::synthetic("iam_y", Status::Fail, Severity::High, rampart_checks::Measure::Access, false);
+        assert_ne!(finding_uid(&other), uid);
+        // A hostile account or region cannot smuggle separators in.
+        let mut h = f.clone();
+        h.resource = Arc::new(FindingResource { account_id: "../x/<y>".into(), ..(*f.resource).clone() });
+        assert!(finding_uid(&h).starts_with("rampart/___x__y_/global/"), "{}", finding_uid(&h));
     }
 
     #[test]
