@@ -192,6 +192,11 @@ pub struct AuditArgs {
     #[arg(long, value_name = "DIR", conflicts_with = "output")]
     pub output_dir: Option<PathBuf>,
 
+    /// Write the csv format with Prowler's 42 columns, in its order and separated by
+    /// semicolons, so that what reads Prowler's CSV reads this one.
+    #[arg(long)]
+    pub csv_prowler: bool,
+
     /// Exit with code 3 when an unmuted finding of this severity or higher fails.
     #[arg(long, value_name = "SEVERITY", value_parser = parse_severity, default_value = "informational")]
     pub fail_on: Severity,
@@ -250,7 +255,8 @@ impl TryFrom<&Cli> for Request {
             Command::Audit(args) => {
                 let selection = args.select.settings();
                 selection.resolve()?;
-                let outputs = Outputs::from_options(&args.format, args.output.clone(), args.output_dir.clone())?;
+                let formats = csv_layout(&args.format, args.csv_prowler)?;
+                let outputs = Outputs::from_options(&formats, args.output.clone(), args.output_dir.clone())?;
                 let settings = Settings {
                     source: match &args.snapshot {
                         Some(path) => InventorySource::Snapshot(path.clone()),
@@ -353,6 +359,17 @@ fn parse_endpoint_url(s: &str) -> Result<String, String> {
 
 /// A name of [`rampart::report::reporters`]; clap lists them in `--help` and in the error for
 /// any other name.
+/// The formats with `--csv-prowler` applied: the csv format in Prowler's layout.
+fn csv_layout(formats: &[&'static dyn Reporter], prowler: bool) -> Result<Vec<&'static dyn Reporter>, RunError> {
+    if !prowler {
+        return Ok(formats.to_vec());
+    }
+    if !formats.iter().any(|f| f.name() == "csv") {
+        return Err(RunError::Usage("--csv-prowler changes the layout of the csv format: add --format csv".into()));
+    }
+    Ok(formats.iter().map(|&f| if f.name() == "csv" { &rampart::report::csv::PROWLER as &dyn Reporter } else { f }).collect())
+}
+
 fn report_format() -> impl clap::builder::TypedValueParser<Value = &'static dyn Reporter> {
     use clap::builder::TypedValueParser;
     let names = rampart::report::reporters().iter().map(|r| r.name());
@@ -422,7 +439,7 @@ mod tests {
         assert_eq!(formats(&["--format", "json", "--format", "table"]).unwrap(), vec!["json", "table"]);
         let err = formats(&["--format", "table,yaml"]).unwrap_err();
         assert_eq!(err.kind(), clap::error::ErrorKind::InvalidValue);
-        assert!(err.to_string().contains("[possible values: table, json]"), "{err}");
+        assert!(err.to_string().contains("[possible values: table, json, csv, junit]"), "{err}");
         let err = formats(&["-o", "r.json", "--output-dir", "reports"]).unwrap_err();
         assert_eq!(err.kind(), clap::error::ErrorKind::ArgumentConflict);
         let cli = Cli::try_parse_from(["rampart", "checks", "--format", "json"]).unwrap();
@@ -547,6 +564,7 @@ mod tests {
         assert!(usage(&["audit", "--checks", "nope"]).starts_with("unknown check id nope"));
         assert!(usage(&["audit", "--compliance", "nope"]).starts_with("unknown framework 'nope'"));
         assert!(usage(&["audit", "--format", "table,json"]).starts_with("standard output takes one format"));
+        assert!(usage(&["audit", "--csv-prowler"]).starts_with("--csv-prowler changes the layout of the csv format"));
         // The selection is judged before the outputs.
         assert!(usage(&["audit", "--checks", "nope", "--format", "table,json"]).starts_with("unknown check id nope"));
         assert!(usage(&["collect", "-o", "s.json", "--checks", "nope"]).starts_with("unknown check id nope"));

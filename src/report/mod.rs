@@ -5,7 +5,9 @@
 //! writes it to a file named by [`Report::file_name`] with its extension, whole or not at
 //! all.
 
+pub mod csv;
 pub mod json;
+pub mod junit;
 pub mod table;
 
 use std::cmp::Ordering;
@@ -18,7 +20,7 @@ use rampart_checks::{Finding, Severity, Status};
 use serde::Serialize;
 
 /// Every report format, in the order `--help` lists them. The first is the default.
-pub static REPORTERS: &[&dyn Reporter] = &[&table::Table, &json::Json];
+pub static REPORTERS: &[&dyn Reporter] = &[&table::Table, &json::Json, &csv::Csv, &junit::Junit];
 
 /// One report format: renders the [`Report`] (all of it: every format is made from the same
 /// model) into a writer.
@@ -80,6 +82,15 @@ pub fn render_to_string(reporter: &dyn Reporter, report: &Report, ctx: &RenderCo
     let mut out = Vec::new();
     reporter.render(report, ctx, &mut out).expect("writing to memory cannot fail");
     String::from_utf8(out).expect("reports are UTF-8")
+}
+
+/// Where each check's page of the catalogue (docs/checks/<id>.md) is published; reports
+/// link a finding to its check's page here.
+pub const CHECK_DOCS: &str = "https://github.com/rampart-audit/rampart/blob/main/docs/checks/";
+
+/// The page of the catalogue that documents `check_id`.
+pub fn check_docs_url(check_id: &str) -> String {
+    format!("{CHECK_DOCS}{check_id}.md")
 }
 
 /// Version of the JSON report contract; bumped when a field is renamed or removed.
@@ -311,6 +322,97 @@ mod tests {
         let report = fixture_report(&iam_checks());
         let text = render_to_string(&table::Table, &report, &RenderContext::PLAIN).replace(env!("CARGO_PKG_VERSION"), "[version]");
         insta::assert_snapshot!(text);
+    }
+
+    #[test]
+    fn csv_report() {
+        let report = fixture_report(&iam_checks());
+        let text = render_to_string(&csv::Csv, &report, &RenderContext::PLAIN);
+        insta::assert_snapshot!(text);
+    }
+
+    #[test]
+    fn csv_prowler_report() {
+        let report = fixture_report(&iam_checks());
+        let text = render_to_string(&csv::PROWLER, &report, &RenderContext::PLAIN).replace(env!("CARGO_PKG_VERSION"), "[version]");
+        insta::assert_snapshot!(text);
+    }
+
+    #[test]
+    fn junit_report() {
+        let report = fixture_report(&iam_checks());
+        insta::assert_snapshot!(render_to_string(&junit::Junit, &report, &RenderContext::PLAIN));
+    }
+
+    /// A report of findings whose every value from AWS is hostile: markup, quotes, the
+    /// separators of every format, line breaks, control characters, a formula.
+    pub(crate) fn hostile_report() -> Report {
+        let nasty = "<img src=x onerror=alert(1)>\"';,|\r\n=cmd|' /C calc'!A0\u{0}\u{7}\u{2028}</script>";
+        let findings: Vec<Finding> = [Status::Fail, Status::Error, Status::Manual, Status::Pass]
+            .into_iter()
+            .enumerate()
+            .map(|(i, status)| {
+                let mut f = Finding::synthetic("iam_hostile", status, Severity::High, rampart_checks::Measure::Access, i == 3);
+                f.resource = Arc::new(FindingResource {
+                    account_id: "123456789012".into(),
+                    region: "eu-west-1".into(),
+                    id: format!("{nasty}{i}"),
+                    arn: Some(format!("arn:aws:iam::123456789012:user/{nasty}{i}")),
+                    kind: "AwsIamUser".into(),
+                });
+                f.message = format!("=HYPERLINK(\"http://x\") {nasty}").into();
+                f.mute_reason = (i == 3).then(|| Arc::from(nasty));
+                f
+            })
+            .collect();
+        let scope = Scope { accounts: vec!["123456789012".into()], regions: vec!["eu-west-1".into()], checks: vec!["iam_hostile".into()] };
+        let started = DateTime::parse_from_rfc3339("2026-11-26T12:30:00Z").unwrap().with_timezone(&Utc);
+        Report::new(started, started, scope, findings)
+    }
+
+    #[test]
+    fn csv_keeps_hostile_values_in_their_cells() {
+        let report = hostile_report();
+        for (reporter, separator, columns) in [(&csv::Csv as &dyn Reporter, b',', 16), (&csv::PROWLER, b';', 42)] {
+            let text = render_to_string(reporter, &report, &RenderContext::PLAIN);
+            let mut reader = ::csv::ReaderBuilder::new().delimiter(separator).from_reader(text.as_bytes());
+            let headers = reader.headers().unwrap().clone();
+            assert_eq!(headers.len(), columns);
+            let rows: Vec<::csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+            assert_eq!(rows.len(), 4, "one row per finding, however many line breaks the values hold");
+            let column = |name: &str| headers.iter().position(|h| h.eq_ignore_ascii_case(name)).unwrap();
+            let message = column(if columns == 16 { "message" } else { "STATUS_EXTENDED" });
+            let resource = column(if columns == 16 { "resource_id" } else { "RESOURCE_NAME" });
+            let mut ids: Vec<String> = rows.iter().map(|r| r[resource].to_string()).collect();
+            ids.sort();
+            let expected: Vec<String> = (0..4).map(|i| format!("{}{i}", report.findings[0].resource.id.trim_end_matches(char::is_numeric))).collect();
+            assert_eq!(ids, expected, "values read back whole");
+            for row in &rows {
+                assert!(row[message].starts_with("'=HYPERLINK"), "a formula is defused: {}", &row[message]);
+            }
+        }
+    }
+
+    #[test]
+    fn junit_is_well_formed_xml_with_hostile_values() {
+        let text = render_to_string(&junit::Junit, &hostile_report(), &RenderContext::PLAIN);
+        assert!(!text.contains("<img") && !text.contains("</script>") && !text.contains('\u{0}'), "{text}");
+        assert_eq!(text.matches("<failure ").count(), 1);
+        assert_eq!(text.matches("<error ").count(), 1);
+        assert_eq!(text.matches("<skipped ").count(), 2, "MANUAL and the muted PASS");
+        assert!(text.contains(r#"tests="4" failures="1" errors="1" skipped="2""#), "{text}");
+        // An XML parser reads it back: Python's, as in every CI image with the emulator.
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("r.xml");
+        std::fs::write(&path, &text).unwrap();
+        let parsed = std::process::Command::new("python3")
+            .args(["-c", "import sys, xml.etree.ElementTree as E; t = E.parse(sys.argv[1]); print(len(t.findall('.//testcase')), t.find('.//failure').get('message'))"])
+            .arg(&path)
+            .output()
+            .expect("python3 runs");
+        assert!(parsed.status.success(), "{}", String::from_utf8_lossy(&parsed.stderr));
+        let stdout = String::from_utf8(parsed.stdout).unwrap();
+        assert!(stdout.starts_with("4 =HYPERLINK(\"http://x\") <img src=x onerror=alert(1)>"), "{stdout}");
     }
 
     #[test]
