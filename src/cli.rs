@@ -192,6 +192,11 @@ pub struct AuditArgs {
     #[arg(long, value_name = "DIR", conflicts_with = "output")]
     pub output_dir: Option<PathBuf>,
 
+    /// The table lists every failing and ERROR finding, a table per check, rather than
+    /// the summary (the failing checks, and the ERROR findings by reason).
+    #[arg(long)]
+    pub details: bool,
+
     /// Write the csv format with Prowler's 42 columns, in its order and separated by
     /// semicolons, so that what reads Prowler's CSV reads this one.
     #[arg(long)]
@@ -255,7 +260,7 @@ impl TryFrom<&Cli> for Request {
             Command::Audit(args) => {
                 let selection = args.select.settings();
                 selection.resolve()?;
-                let formats = csv_layout(&args.format, args.csv_prowler)?;
+                let formats = layouts(&args.format, args.csv_prowler, args.details)?;
                 let outputs = Outputs::from_options(&formats, args.output.clone(), args.output_dir.clone())?;
                 let settings = Settings {
                     source: match &args.snapshot {
@@ -359,15 +364,24 @@ fn parse_endpoint_url(s: &str) -> Result<String, String> {
 
 /// A name of [`rampart::report::reporters`]; clap lists them in `--help` and in the error for
 /// any other name.
-/// The formats with `--csv-prowler` applied: the csv format in Prowler's layout.
-fn csv_layout(formats: &[&'static dyn Reporter], prowler: bool) -> Result<Vec<&'static dyn Reporter>, RunError> {
-    if !prowler {
-        return Ok(formats.to_vec());
+/// The formats with the options that change a format's layout applied: `--csv-prowler`
+/// (the csv format in Prowler's columns) and `--details` (the table with every finding).
+fn layouts(formats: &[&'static dyn Reporter], csv_prowler: bool, details: bool) -> Result<Vec<&'static dyn Reporter>, RunError> {
+    use rampart::report::{csv, table};
+    let mut formats = formats.to_vec();
+    for (on, option, name, layout) in [
+        (csv_prowler, "--csv-prowler", "csv", &csv::PROWLER as &'static dyn Reporter),
+        (details, "--details", "table", &table::DETAILED),
+    ] {
+        if !on {
+            continue;
+        }
+        let Some(slot) = formats.iter_mut().find(|f| f.name() == name) else {
+            return Err(RunError::Usage(format!("{option} changes the layout of the {name} format: add --format {name}")));
+        };
+        *slot = layout;
     }
-    if !formats.iter().any(|f| f.name() == "csv") {
-        return Err(RunError::Usage("--csv-prowler changes the layout of the csv format: add --format csv".into()));
-    }
-    Ok(formats.iter().map(|&f| if f.name() == "csv" { &rampart::report::csv::PROWLER as &dyn Reporter } else { f }).collect())
+    Ok(formats)
 }
 
 fn report_format() -> impl clap::builder::TypedValueParser<Value = &'static dyn Reporter> {
@@ -565,6 +579,8 @@ mod tests {
         assert!(usage(&["audit", "--compliance", "nope"]).starts_with("unknown framework 'nope'"));
         assert!(usage(&["audit", "--format", "table,json"]).starts_with("standard output takes one format"));
         assert!(usage(&["audit", "--csv-prowler"]).starts_with("--csv-prowler changes the layout of the csv format"));
+        assert!(usage(&["audit", "--details", "--format", "json"]).starts_with("--details changes the layout of the table format"));
+        assert!(request(&["audit", "--details"]).is_ok());
         // The selection is judged before the outputs.
         assert!(usage(&["audit", "--checks", "nope", "--format", "table,json"]).starts_with("unknown check id nope"));
         assert!(usage(&["collect", "-o", "s.json", "--checks", "nope"]).starts_with("unknown check id nope"));

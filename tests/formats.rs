@@ -75,7 +75,7 @@ fn several_formats_are_written_to_one_directory_one_file_each() {
 
     // The table is for reading in a file: no colour codes, even with colour allowed.
     let table = std::fs::read_to_string(dir.join(&names[1])).unwrap();
-    assert!(table.starts_with("Rampart ") && table.contains("Failing findings ("), "{table}");
+    assert!(table.starts_with("Rampart ") && table.contains("Failing: "), "{table}");
     assert!(!table.contains('\x1b'), "{table}");
 
     // --quiet: the files, and nothing said.
@@ -203,7 +203,9 @@ fn on_a_terminal_only_stdout_is_coloured() {
         String::from_utf8_lossy(&out.stdout).into_owned()
     };
     let shown = in_terminal("--format table");
-    assert!(shown.contains("\x1b[1;31mCRITICAL\x1b[0m"), "the terminal gets colour: {shown}");
+    assert!(shown.contains("\x1b[38;5;9m CRITICAL"), "the terminal gets colour: {shown}");
+    let details = in_terminal("--format table --details");
+    assert!(details.contains("\x1b[1;31mCRITICAL\x1b[0m"), "the terminal gets colour: {details}");
     let dir = tmp.path().join("out");
     in_terminal(&format!("--format table,json --output-dir {}", quote(&dir)));
     let names = files_in(&dir);

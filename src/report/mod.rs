@@ -20,7 +20,7 @@ use rampart_checks::{Finding, Severity, Status};
 use serde::Serialize;
 
 /// Every report format, in the order `--help` lists them. The first is the default.
-pub static REPORTERS: &[&dyn Reporter] = &[&table::Table, &json::Json, &csv::Csv, &junit::Junit];
+pub static REPORTERS: &[&dyn Reporter] = &[&table::TABLE, &json::Json, &csv::Csv, &junit::Junit];
 
 /// One report format: renders the [`Report`] (all of it: every format is made from the same
 /// model) into a writer.
@@ -320,8 +320,31 @@ mod tests {
     #[test]
     fn table_report() {
         let report = fixture_report(&iam_checks());
-        let text = render_to_string(&table::Table, &report, &RenderContext::PLAIN).replace(env!("CARGO_PKG_VERSION"), "[version]");
+        let text = render_to_string(&table::TABLE, &report, &RenderContext::PLAIN).replace(env!("CARGO_PKG_VERSION"), "[version]");
         insta::assert_snapshot!(text);
+    }
+
+    #[test]
+    fn table_report_with_details() {
+        let report = fixture_report(&iam_checks());
+        let text = render_to_string(&table::DETAILED, &report, &RenderContext::PLAIN).replace(env!("CARGO_PKG_VERSION"), "[version]");
+        insta::assert_snapshot!(text);
+    }
+
+    #[test]
+    fn summary_table_keeps_each_row_on_one_line_within_the_width() {
+        let report = hostile_report();
+        for width in [60u16, 100, 200] {
+            let ctx = RenderContext { color: false, width: Some(width) };
+            let text = render_to_string(&table::TABLE, &report, &ctx);
+            let findings = text.split("Failing:").nth(1).expect("a failing section");
+            for line in findings.lines().filter(|l| l.starts_with(['│', '┌', '└', '╞', '├'])) {
+                assert!(line.chars().count() <= usize::from(width), "{width}: {line}");
+            }
+            assert!(text.contains("iam_hostile"), "check ids are never cut: {text}");
+            assert!(text.contains('…') || width == 200, "{text}");
+            assert!(!text.contains('\u{0}') && !text.contains('\u{7}'), "control characters are flattened");
+        }
     }
 
     #[test]
@@ -419,9 +442,11 @@ mod tests {
     fn table_report_in_colour_marks_severities() {
         let selection = Selection { check_ids: vec!["iam_no_root_access_key".into()], ..Default::default() };
         let ctx = RenderContext { color: true, width: Some(120) };
-        let text = render_to_string(&table::Table, &fixture_report(&selection), &ctx);
+        let text = render_to_string(&table::DETAILED, &fixture_report(&selection), &ctx);
         assert!(text.contains("\x1b[1;31mCRITICAL\x1b[0m"), "{text}");
-        let plain = render_to_string(&table::Table, &fixture_report(&selection), &RenderContext::PLAIN);
+        let summary = render_to_string(&table::TABLE, &fixture_report(&selection), &ctx);
+        assert!(summary.contains("\x1b["), "{summary}");
+        let plain = render_to_string(&table::TABLE, &fixture_report(&selection), &RenderContext::PLAIN);
         assert!(!plain.contains('\x1b'), "{plain}");
     }
 
@@ -449,7 +474,7 @@ mod tests {
     fn file_names_carry_the_account_and_start_of_the_run() {
         let mut report = fixture_report(&iam_checks());
         assert_eq!(report.file_name(&json::Json), "rampart-210987654321-20261126T123000Z.json");
-        assert_eq!(report.file_name(&table::Table), "rampart-210987654321-20261126T123000Z.txt");
+        assert_eq!(report.file_name(&table::TABLE), "rampart-210987654321-20261126T123000Z.txt");
         report.scope.accounts.push("123456789012".into());
         assert_eq!(report.file_name(&json::Json), "rampart-multi-20261126T123000Z.json");
         report.scope.accounts = vec!["../../etc/x y".into()];

@@ -1,5 +1,8 @@
-//! The terminal report: header, scores per measure, counts, failing findings by severity,
-//! and the findings that could not be evaluated with their reason.
+//! The terminal report. By default a summary that fits a screen or two: the header, the
+//! scores per measure, counts by severity, the failing checks as one table (severity,
+//! check, failing count, first resources), and the findings that could not be evaluated
+//! grouped by their reason, one line each. With `--details` ([`DETAILED`]), every failing
+//! and ERROR finding, a table per check.
 
 use comfy_table::presets::UTF8_FULL_CONDENSED;
 use comfy_table::{Attribute, Cell, CellAlignment, Color, ContentArrangement};
@@ -9,7 +12,16 @@ use rampart_checks::{Finding, Measure, Severity, Status};
 use super::{RenderContext, Report, Reporter};
 
 /// Text tables for a person: colour and width as the [`RenderContext`] says.
-pub struct Table;
+pub struct Table {
+    /// Every failing and ERROR finding rather than the summary.
+    pub details: bool,
+}
+
+/// The summary, the `table` format.
+pub static TABLE: Table = Table { details: false };
+
+/// The full listing: what `--details` puts in place of [`TABLE`].
+pub static DETAILED: Table = Table { details: true };
 
 impl Reporter for Table {
     fn name(&self) -> &'static str {
@@ -21,12 +33,15 @@ impl Reporter for Table {
     }
 
     fn render(&self, report: &Report, ctx: &RenderContext, out: &mut dyn std::io::Write) -> std::io::Result<()> {
-        out.write_all(render(report, ctx.color, ctx.width).as_bytes())
+        out.write_all(render(report, ctx.color, ctx.width, self.details).as_bytes())
     }
 }
 
 /// Renders the report. `color` is decided by the caller (a TTY, and NO_COLOR unset).
-fn render(report: &Report, color: bool, width: Option<u16>) -> String {
+fn render(report: &Report, color: bool, width: Option<u16>, details: bool) -> String {
+    // A terminal that reports no width, or one too narrow for any table (a pseudo-terminal
+    // without a size says 0), is taken as 120 columns.
+    let width = Some(width.or_else(|| comfy_table::Table::new().width()).filter(|w| *w >= 40).unwrap_or(120));
     let mut out = String::new();
     let seconds = (report.finished_at - report.started_at).num_milliseconds() as f64 / 1000.0;
     out.push_str(&format!(
@@ -52,6 +67,20 @@ fn render(report: &Report, color: bool, width: Option<u16>) -> String {
     overall[0] = Cell::new("overall").add_attribute(Attribute::Bold);
     scores.add_row(overall);
     out.push_str(&scores.to_string());
+    out.push('\n');
+
+    out.push_str("\nBy severity\n");
+    let mut severities = new_table(color, width);
+    severities.set_header(["severity", "pass", "fail", "error", "manual", "muted"]);
+    for (severity, c) in report.summary.by_severity.iter().rev() {
+        let name = Cell::new(severity.as_str().to_uppercase());
+        let mut row = vec![if color { name.fg(severity_color(*severity)) } else { name }];
+        for n in [c.pass, c.fail, c.error, c.manual, c.muted] {
+            row.push(Cell::new(n).set_alignment(CellAlignment::Right));
+        }
+        severities.add_row(row);
+    }
+    out.push_str(&severities.to_string());
     out.push('\n');
 
     if !report.summary.accounts.is_empty() {
@@ -84,6 +113,10 @@ fn render(report: &Report, color: bool, width: Option<u16>) -> String {
         out.push('\n');
     }
 
+    if !details {
+        out.push_str(&summary_of_findings(report, color, width));
+        return out;
+    }
     let failing: Vec<&Finding> = report.unmuted(Status::Fail).collect();
     if failing.is_empty() {
         out.push_str("\nNo failing findings.\n");
@@ -108,6 +141,178 @@ fn render(report: &Report, color: bool, width: Option<u16>) -> String {
     if muted > 0 {
         out.push_str(&format!("\n{muted} muted finding{} not shown (see the JSON report).\n", plural(muted)));
     }
+    out
+}
+
+/// The failing checks as one table and the ERROR findings grouped by reason, every cell
+/// on one line, cut with an ellipsis to the width.
+fn summary_of_findings(report: &Report, color: bool, width: Option<u16>) -> String {
+    let width = usize::from(width.unwrap_or(120));
+    let mut out = String::new();
+
+    // Failing findings are sorted most severe first, then by check: one run per check.
+    let failing: Vec<&Finding> = report.unmuted(Status::Fail).collect();
+    let checks = runs_by_check(&failing);
+    if checks.is_empty() {
+        out.push_str("\nNo failing findings.\n");
+    } else {
+        out.push_str(&format!(
+            "\nFailing: {} finding{} in {} check{}\n",
+            failing.len(),
+            plural(failing.len()),
+            checks.len(),
+            plural(checks.len())
+        ));
+        let rows: Vec<[String; 4]> = checks
+            .iter()
+            .map(|group| {
+                let check = &group[0].check;
+                [check.severity.as_str().to_uppercase(), check.id.clone(), group.len().to_string(), first_resources(group)]
+            })
+            .collect();
+        out.push_str(&one_line_table(["severity", "check", "fail", "resources"], rows, &[(3, 12)], width, color, |row| {
+            severity_color(report_severity(&row[0]))
+        }));
+    }
+
+    let errors: Vec<&Finding> = report.unmuted(Status::Error).collect();
+    if !errors.is_empty() {
+        // One line per distinct reason, most frequent first.
+        let mut reasons: Vec<(&str, Vec<&Finding>)> = Vec::new();
+        for f in &errors {
+            match reasons.iter_mut().find(|(r, _)| *r == &*f.message) {
+                Some((_, of)) => of.push(f),
+                None => reasons.push((&f.message, vec![f])),
+            }
+        }
+        reasons.sort_by(|a, b| b.1.len().cmp(&a.1.len()).then_with(|| a.0.cmp(b.0)));
+        out.push_str(&format!(
+            "\n{}: {} finding{} could not be evaluated, for {} reason{}\n",
+            paint("ERROR", Color::Magenta, color),
+            errors.len(),
+            plural(errors.len()),
+            reasons.len(),
+            plural(reasons.len())
+        ));
+        let rows: Vec<[String; 3]> = reasons
+            .iter()
+            .map(|(reason, of)| {
+                let mut checks: Vec<&str> = of.iter().map(|f| f.check.id.as_str()).collect();
+                checks.dedup();
+                checks.sort_unstable();
+                checks.dedup();
+                [reason.to_string(), of.len().to_string(), list_cut(&checks, 3)]
+            })
+            .collect();
+        out.push_str(&one_line_table(["reason", "findings", "checks"], rows, &[(2, 24), (0, 20)], width, false, |_| Color::Reset));
+    }
+    let muted = report.findings.iter().filter(|f| f.muted).count();
+    if muted > 0 {
+        out.push_str(&format!("\n{muted} muted finding{} not counted.\n", plural(muted)));
+    }
+    if !failing.is_empty() || !errors.is_empty() {
+        out.push_str("\nEvery finding: --details, or a file format (json, csv, html).\n");
+    }
+    out
+}
+
+fn report_severity(upper: &str) -> Severity {
+    upper.to_lowercase().parse().unwrap_or(Severity::Informational)
+}
+
+/// Consecutive findings of the same check.
+fn runs_by_check<'a>(findings: &[&'a Finding]) -> Vec<Vec<&'a Finding>> {
+    let mut runs: Vec<Vec<&Finding>> = Vec::new();
+    for f in findings {
+        match runs.last_mut() {
+            Some(run) if run[0].check.id == f.check.id => run.push(f),
+            _ => runs.push(vec![f]),
+        }
+    }
+    runs
+}
+
+/// The first few resources of a check's failing findings, with how many more.
+fn first_resources(group: &[&Finding]) -> String {
+    let many_accounts = group.iter().any(|f| f.resource.account_id != group[0].resource.account_id);
+    let names: Vec<String> = group
+        .iter()
+        .map(|f| {
+            let r = &f.resource;
+            let region = if &*r.region == "global" { String::new() } else { format!(" ({})", r.region) };
+            if many_accounts { format!("{}:{}{region}", r.account_id, r.id) } else { format!("{}{region}", r.id) }
+        })
+        .collect();
+    let names: Vec<&str> = names.iter().map(String::as_str).collect();
+    list_cut(&names, 3)
+}
+
+/// Up to `n` items, then `(+k)`.
+fn list_cut(items: &[&str], n: usize) -> String {
+    let mut s = items.iter().take(n).copied().collect::<Vec<_>>().join(", ");
+    if items.len() > n {
+        s.push_str(&format!(" (+{})", items.len() - n));
+    }
+    s
+}
+
+/// A table whose rows each stay on one line: when it is wider than `width`, the columns
+/// of `cut_order` (index, narrowest width) are cut in turn, each cell ending with `…`; the
+/// first column of a row is painted as `paint_first` says. Check ids are never in
+/// `cut_order`: they are what users grep and mute by.
+fn one_line_table<const N: usize>(
+    header: [&str; N],
+    rows: Vec<[String; N]>,
+    cut_order: &[(usize, usize)],
+    width: usize,
+    color: bool,
+    paint_first: impl Fn(&[String; N]) -> Color,
+) -> String {
+    let chars = |s: &str| s.chars().count();
+    let mut widths: Vec<usize> = header.iter().map(|h| chars(h)).collect();
+    for row in &rows {
+        for (w, cell) in widths.iter_mut().zip(row) {
+            *w = (*w).max(chars(cell));
+        }
+    }
+    // Borders: "│ " before each column, " " after, and the closing "│".
+    let frame = 3 * N + 1;
+    for &(i, floor) in cut_order {
+        let total = widths.iter().sum::<usize>() + frame;
+        if total <= width {
+            break;
+        }
+        widths[i] = widths[i].saturating_sub(total - width).max(floor.max(chars(header[i])));
+    }
+    let mut table = comfy_table::Table::new();
+    table.load_preset(UTF8_FULL_CONDENSED).set_content_arrangement(ContentArrangement::Disabled);
+    if color {
+        table.enforce_styling();
+    } else {
+        table.force_no_tty();
+    }
+    table.set_header(header.iter().map(|h| Cell::new(h)));
+    for row in &rows {
+        let color_of_first = paint_first(row);
+        let cells = row.iter().zip(&widths).enumerate().map(|(i, (cell, w))| {
+            let cell = Cell::new(cut(cell, *w));
+            let cell = if i == 0 && color { cell.fg(color_of_first) } else { cell };
+            if matches!(header[i], "fail" | "findings") { cell.set_alignment(CellAlignment::Right) } else { cell }
+        });
+        table.add_row(cells);
+    }
+    format!("{table}\n")
+}
+
+/// `s` on one line, at most `width` characters: line breaks and tabs become spaces, and
+/// a longer text ends with `…`.
+fn cut(s: &str, width: usize) -> String {
+    let flat: String = s.chars().map(|c| if c.is_control() { ' ' } else { c }).collect();
+    if flat.chars().count() <= width {
+        return flat;
+    }
+    let mut out: String = flat.chars().take(width.saturating_sub(1)).collect();
+    out.push('…');
     out
 }
 
