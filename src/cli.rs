@@ -206,6 +206,11 @@ pub struct AuditArgs {
     #[arg(long, value_name = "SEVERITY", value_parser = parse_severity, default_value = "informational")]
     pub fail_on: Severity,
 
+    /// A mutelist in Prowler's YAML format (Accounts, Checks, Regions, Resources,
+    /// Exceptions, Description), applied after the configuration's [[mute]] rules.
+    #[arg(long, value_name = "FILE", env = "RAMPART_MUTELIST")]
+    pub mutelist: Option<PathBuf>,
+
     /// Configuration file: thresholds and mutelist (see docs/configuration.md).
     #[arg(long, value_name = "FILE", env = "RAMPART_CONFIG")]
     pub config: Option<PathBuf>,
@@ -269,6 +274,7 @@ impl TryFrom<&Cli> for Request {
                     },
                     selection,
                     config: args.config.clone().map_or(ConfigSource::Default, ConfigSource::File),
+                    mutelist: args.mutelist.clone().map(rampart::settings::MutelistSource::File),
                     outputs,
                     fail_on: args.fail_on,
                     quiet: cli.quiet,

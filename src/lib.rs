@@ -11,6 +11,7 @@
 //!     source: InventorySource::Aws(AwsSettings { regions: vec!["eu-west-1".into()], ..AwsSettings::default() }),
 //!     selection: Default::default(),
 //!     config: Default::default(),
+//!     mutelist: None,
 //!     // Nothing written: the report is taken from the outcome (to upload it, say).
 //!     outputs: Outputs::None,
 //!     fail_on: rampart_checks::Severity::High,
@@ -113,7 +114,16 @@ pub async fn audit(settings: &Settings) -> Result<Outcome, RunError> {
     let started_at = Utc::now();
     settings.validate()?;
     let (selection, framework) = settings.selection.resolve()?;
-    let config = load_config(&settings.config)?;
+    let mut config = load_config(&settings.config)?;
+    if let Some(source) = &settings.mutelist {
+        let list = load_mutelist(source)?;
+        if !settings.quiet {
+            for warning in list.warnings() {
+                eprintln!("warning: {warning}");
+            }
+        }
+        config.mutelist = Some(std::sync::Arc::new(list));
+    }
     output::check(&settings.outputs)?;
     let checks = selection.checks();
     // Each account is judged as soon as it is collected and its inventory dropped: an
@@ -144,6 +154,7 @@ pub async fn audit(settings: &Settings) -> Result<Outcome, RunError> {
     };
     let scope = Scope { accounts, regions, checks: checks.iter().map(|c| c.id.to_string()).collect() };
     let mut report = Report::new(started_at, collected_at, scope, findings);
+    report.expired_mutes = config.expired_mutes(collected_at.date_naive());
     if let Some(framework) = framework {
         report.compliance = Some(ComplianceReport::new(framework, &report.findings, &report.scope.checks));
     }
@@ -184,7 +195,20 @@ fn block_on<F: Future>(future: F) -> F::Output {
     tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("the async runtime starts").block_on(future)
 }
 
-/// The thresholds and mutelist the settings name.
+/// The mutelist in Prowler's format the settings name.
+fn load_mutelist(source: &settings::MutelistSource) -> Result<rampart_checks::mutelist::Mutelist, RunError> {
+    let (path, text) = match source {
+        settings::MutelistSource::Yaml(text) => (std::path::PathBuf::from(settings::INLINE_MUTELIST), text.clone()),
+        settings::MutelistSource::File(path) => {
+            let text = std::fs::read_to_string(path)
+                .map_err(|e| RunError::Config { path: path.to_path_buf(), message: e.to_string() })?;
+            (path.clone(), text)
+        }
+    };
+    rampart_checks::mutelist::Mutelist::from_yaml(&text).map_err(|message| RunError::Config { path, message: format!("mutelist: {message}") })
+}
+
+/// The thresholds and mute rules the settings name.
 fn load_config(source: &ConfigSource) -> Result<Config, RunError> {
     let (path, text) = match source {
         ConfigSource::Default => return Ok(Config::default()),
@@ -235,6 +259,7 @@ mod tests {
             source: InventorySource::Snapshot("none.json".into()),
             selection: Default::default(),
             config: Default::default(),
+            mutelist: None,
             outputs: settings::Outputs::None,
             fail_on: Severity::Informational,
             quiet: true,

@@ -24,6 +24,8 @@ pub struct Settings {
     pub selection: SelectionSettings,
     /// Thresholds and mutelist.
     pub config: ConfigSource,
+    /// A mutelist in Prowler's YAML, applied after the configuration's `[[mute]]` rules.
+    pub mutelist: Option<MutelistSource>,
     /// Where the report goes, in which formats.
     pub outputs: Outputs,
     /// The outcome is [`Verdict::Failed`](crate::Verdict::Failed) when an unmuted finding of
@@ -245,6 +247,18 @@ pub enum ConfigSource {
     /// errors name it [`INLINE_CONFIG`].
     Toml(String),
 }
+
+/// Where a mutelist in Prowler's format comes from.
+#[derive(Debug, Clone)]
+pub enum MutelistSource {
+    /// A YAML file, read when the run starts.
+    File(PathBuf),
+    /// The text of such a file; errors name it [`INLINE_MUTELIST`].
+    Yaml(String),
+}
+
+/// The name errors give a [`MutelistSource::Yaml`].
+pub const INLINE_MUTELIST: &str = "<inline mutelist>";
 
 /// The name errors give a [`ConfigSource::Toml`].
 pub const INLINE_CONFIG: &str = "<inline configuration>";
@@ -505,7 +519,7 @@ mod tests {
     }
 
     fn audit(source: InventorySource, selection: SelectionSettings, outputs: Outputs) -> Settings {
-        Settings { source, selection, config: ConfigSource::Default, outputs, fail_on: Severity::Informational, quiet: true }
+        Settings { source, selection, config: ConfigSource::Default, mutelist: None, outputs, fail_on: Severity::Informational, quiet: true }
     }
 
     fn aws() -> InventorySource {

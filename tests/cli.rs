@@ -143,6 +143,64 @@ fn config_changes_thresholds_and_mutes() {
 }
 
 #[test]
+fn a_prowler_mutelist_mutes_what_it_names() {
+    let dir = tempfile::tempdir().unwrap();
+    let mutelist = dir.path().join("mutelist.yaml");
+    // The fixture was collected on 2026-11-26: one entry live, one expired the day before.
+    std::fs::write(
+        &mutelist,
+        r#"Mutelist:
+  Accounts:
+    "210987654321":
+      Checks:
+        "iam_user_console_access_unused":
+          Regions: ["*"]
+          Resources: ["carol-.*"]
+          Description: "on leave until spring"
+        "iam_rotate_access_key_90_days":
+          Regions: ["*"]
+          Resources: ["bob-stale-key"]
+          Description: "rotation ticket SEC-12"
+          Expires: 2026-11-25
+    "*":
+      Checks:
+        "iam_no_root_access_key":
+          Regions: ["*"]
+          Resources: ["*"]
+          Tags: ["team=platform"]
+"#,
+    )
+    .unwrap();
+    let (_, out, err) = run(rampart().args(["audit", "--format", "json", "--mutelist"]).arg(&mutelist).arg("--snapshot").arg(fixture("aged-account.json")));
+    let report: Value = serde_json::from_str(&out).unwrap();
+    let finding = |check: &str, resource: &str| {
+        report["findings"].as_array().unwrap().iter().find(|f| f["check_id"] == check && f["resource_id"] == resource).unwrap().clone()
+    };
+    let carol = finding("iam_user_console_access_unused", "carol-dormant");
+    assert_eq!((carol["status"].as_str(), carol["muted"].as_bool()), (Some("FAIL"), Some(true)));
+    assert_eq!(carol["mute_reason"], "on leave until spring");
+    assert_eq!(finding("iam_user_console_access_unused", "erin-never-logged-in")["muted"], false);
+    assert_eq!(finding("iam_rotate_access_key_90_days", "bob-stale-key")["muted"], false, "expired");
+    assert_eq!(finding("iam_no_root_access_key", "210987654321")["muted"], false, "depends on tags");
+    let expired = report["expired_mutes"].as_array().unwrap();
+    assert_eq!(expired.len(), 1, "{expired:?}");
+    assert_eq!(expired[0]["reason"], "rotation ticket SEC-12");
+    assert_eq!(expired[0]["expired"], "2026-11-25");
+    assert!(err.contains("warning: mutelist") && err.contains("iam_no_root_access_key") && err.contains("tags"), "{err}");
+    // Muted findings count in neither the score nor the counts of failures.
+    assert_eq!(report["summary"]["counts"]["muted"], 1);
+
+    // The table names the expired rule.
+    let (_, table, _) = run(rampart().args(["audit", "--mutelist"]).arg(&mutelist).arg("--snapshot").arg(fixture("aged-account.json")));
+    assert!(table.contains("1 mute rule expired") && table.contains("rotation ticket SEC-12"), "{table}");
+
+    std::fs::write(&mutelist, "Mutelist:\n  Accounts:\n    '*':\n      Checks:\n        x:\n          Regions: ['*']\n").unwrap();
+    let (code, _, err) = run(rampart().args(["audit", "--mutelist"]).arg(&mutelist).arg("--snapshot").arg(fixture("aged-account.json")));
+    assert_eq!(code, 1);
+    assert!(err.contains("mutelist") && err.contains("Resources") && err.lines().count() == 1, "{err}");
+}
+
+#[test]
 fn unreadable_snapshots_exit_1_with_one_line() {
     let dir = tempfile::tempdir().unwrap();
     let garbage = dir.path().join("garbage.json");

@@ -16,6 +16,7 @@ fn snapshot_settings() -> Settings {
         source: InventorySource::Snapshot(fixture("aged-account.json")),
         selection: SelectionSettings::default(),
         config: ConfigSource::Default,
+        mutelist: None,
         outputs: Outputs::None,
         fail_on: Severity::Informational,
         quiet: true,

@@ -16,9 +16,15 @@
 //! check = "iam_user_mfa_enabled_console_access"
 //! resource = "break-glass-*"
 //! reason = "break-glass user, MFA token kept in the safe"
+//! expires = 2027-03-31
 //! ```
 
-use serde::{Deserialize, Serialize};
+use std::sync::Arc;
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Deserializer, Serialize};
+
+use crate::mutelist::{ExpiredMute, Mutelist};
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -26,6 +32,9 @@ pub struct Config {
     pub iam: IamConfig,
     /// Findings to mute: they keep their status and carry `muted: true` and the reason.
     pub mute: Vec<MuteRule>,
+    /// A mutelist in Prowler's format (`--mutelist FILE`), consulted after `mute`.
+    #[serde(skip)]
+    pub mutelist: Option<Arc<Mutelist>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -59,8 +68,9 @@ impl Default for IamConfig {
     }
 }
 
-/// One mute rule. `check`, `account` and `resource` match exactly or with `*` wildcards;
-/// an omitted field matches everything.
+/// One mute rule. `check`, `account`, `region` and `resource` match exactly or with `*`
+/// wildcards; an omitted field matches everything. After `expires` (a date, the last day
+/// the rule mutes) the rule mutes nothing and the report lists it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct MuteRule {
@@ -69,16 +79,46 @@ pub struct MuteRule {
     #[serde(default)]
     pub account: Option<String>,
     #[serde(default)]
+    pub region: Option<String>,
+    #[serde(default)]
     pub resource: Option<String>,
     pub reason: String,
+    #[serde(default, deserialize_with = "date")]
+    pub expires: Option<NaiveDate>,
+}
+
+/// A date as TOML writes one (`2027-03-31`) or as a string (`"2027-03-31"`).
+fn date<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<NaiveDate>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Date {
+        Toml(toml::value::Datetime),
+        Text(String),
+    }
+    let text = match Date::deserialize(deserializer)? {
+        Date::Toml(d) => match (d.date, d.time) {
+            (Some(date), None) => date.to_string(),
+            _ => return Err(serde::de::Error::custom(format!("expires must be a date like 2027-03-31, not {d}"))),
+        },
+        Date::Text(s) => s,
+    };
+    NaiveDate::parse_from_str(&text, "%Y-%m-%d")
+        .map(Some)
+        .map_err(|_| serde::de::Error::custom(format!("expires must be a date like 2027-03-31, not {text:?}")))
 }
 
 impl MuteRule {
-    pub fn matches(&self, check_id: &str, account_id: &str, resource_id: &str, resource_arn: Option<&str>) -> bool {
+    pub fn matches(&self, check_id: &str, account_id: &str, region: &str, resource_id: &str, resource_arn: Option<&str>) -> bool {
         let field = |pattern: &Option<String>, value: &str| pattern.as_deref().is_none_or(|p| wildcard_match(p, value));
         field(&self.check, check_id)
             && field(&self.account, account_id)
+            && field(&self.region, region)
             && (field(&self.resource, resource_id) || resource_arn.is_some_and(|arn| field(&self.resource, arn)))
+    }
+
+    /// Whether the rule still mutes on `today`.
+    pub fn live(&self, today: NaiveDate) -> bool {
+        self.expires.is_none_or(|last| today <= last)
     }
 }
 
@@ -146,12 +186,42 @@ impl Config {
         Ok(())
     }
 
-    /// The reason of the first mute rule that matches, if any.
-    pub fn mute_reason(&self, check_id: &str, account_id: &str, resource_id: &str, resource_arn: Option<&str>) -> Option<&str> {
+    /// The reason of the first live `[[mute]]` rule that matches, else of the mutelist's
+    /// entry that mutes the finding, if any. `today` is the day the inventory was
+    /// collected: a rule past its `expires` date mutes nothing.
+    pub fn mute_reason(
+        &self,
+        check_id: &str,
+        account_id: &str,
+        region: &str,
+        resource_id: &str,
+        resource_arn: Option<&str>,
+        today: NaiveDate,
+    ) -> Option<&str> {
         self.mute
             .iter()
-            .find(|r| r.matches(check_id, account_id, resource_id, resource_arn))
+            .find(|r| r.live(today) && r.matches(check_id, account_id, region, resource_id, resource_arn))
             .map(|r| r.reason.as_str())
+            .or_else(|| self.mutelist.as_ref()?.mute_reason(check_id, account_id, region, resource_id, resource_arn, today))
+    }
+
+    /// The mute rules and mutelist entries whose date has passed on `today`.
+    pub fn expired_mutes(&self, today: NaiveDate) -> Vec<ExpiredMute> {
+        let mut expired: Vec<ExpiredMute> = self
+            .mute
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| !r.live(today))
+            .map(|(i, r)| ExpiredMute {
+                rule: format!("[[mute]] {}", i + 1),
+                reason: r.reason.clone(),
+                expired: r.expires.expect("only a rule with a date expires"),
+            })
+            .collect();
+        if let Some(list) = &self.mutelist {
+            expired.extend(list.expired(today));
+        }
+        expired
     }
 }
 
@@ -238,8 +308,29 @@ mod tests {
             "[[mute]]\ncheck = \"iam_*\"\nresource = \"arn:aws:iam::*:user/ci\"\nreason = \"robot\"\n",
         )
         .unwrap();
-        assert_eq!(config.mute_reason("iam_x", "1", "ci", Some("arn:aws:iam::1:user/ci")), Some("robot"));
-        assert_eq!(config.mute_reason("s3_x", "1", "ci", Some("arn:aws:iam::1:user/ci")), None);
-        assert_eq!(config.mute_reason("iam_x", "1", "other", Some("arn:aws:iam::1:user/other")), None);
+        let today = NaiveDate::from_ymd_opt(2026, 12, 1).unwrap();
+        assert_eq!(config.mute_reason("iam_x", "1", "global", "ci", Some("arn:aws:iam::1:user/ci"), today), Some("robot"));
+        assert_eq!(config.mute_reason("s3_x", "1", "global", "ci", Some("arn:aws:iam::1:user/ci"), today), None);
+        assert_eq!(config.mute_reason("iam_x", "1", "global", "other", Some("arn:aws:iam::1:user/other"), today), None);
+    }
+
+    #[test]
+    fn mute_rules_expire_after_their_last_day() {
+        let config = Config::from_toml(
+            "[[mute]]\ncheck = \"a\"\nreason = \"until march\"\nexpires = 2027-03-31\n[[mute]]\ncheck = \"b\"\nregion = \"eu-*\"\nreason = \"text date\"\nexpires = \"2026-01-01\"\n",
+        )
+        .unwrap();
+        let day = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+        assert_eq!(config.mute_reason("a", "1", "global", "r", None, day("2027-03-31")), Some("until march"));
+        assert_eq!(config.mute_reason("a", "1", "global", "r", None, day("2027-04-01")), None);
+        assert_eq!(config.mute_reason("b", "1", "eu-west-1", "r", None, day("2025-12-31")), Some("text date"));
+        assert_eq!(config.mute_reason("b", "1", "us-east-1", "r", None, day("2025-12-31")), None, "region");
+        let expired = config.expired_mutes(day("2026-06-01"));
+        assert_eq!(expired.len(), 1);
+        assert_eq!((expired[0].rule.as_str(), expired[0].reason.as_str()), ("[[mute]] 2", "text date"));
+        for bad in ["expires = 2027-03-31T10:00:00Z", "expires = \"next week\"", "expires = 3"] {
+            let err = Config::from_toml(&format!("[[mute]]\ncheck = \"a\"\nreason = \"r\"\n{bad}\n")).unwrap_err().to_string();
+            assert!(err.contains("expires") || err.contains("line"), "{bad}: {err}");
+        }
     }
 }

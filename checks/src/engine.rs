@@ -144,7 +144,14 @@ pub fn run_check(check: &'static Check, account: &AccountInventory, ctx: &Contex
         .map(|r| {
             let mute_reason = ctx
                 .config
-                .mute_reason(check.id, &account.account_id, &r.resource.id, r.resource.arn.as_deref())
+                .mute_reason(
+                    check.id,
+                    &account.account_id,
+                    r.resource.region.as_deref().unwrap_or("global"),
+                    &r.resource.id,
+                    r.resource.arn.as_deref(),
+                    ctx.now.date_naive(),
+                )
                 .map(|reason| shared.get(reason));
             let Resource { id, arn, kind, region } = r.resource;
             let resource = FindingResource {

@@ -6,6 +6,7 @@
 
 pub mod catalogue;
 pub mod config_file;
+pub mod mutelist;
 pub mod engine;
 pub mod filter_pattern;
 pub mod finding;

@@ -136,6 +136,9 @@ pub struct Report {
     /// With `--compliance`: each control of the framework and its status.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub compliance: Option<ComplianceReport>,
+    /// Mute rules past their `expires` date: they muted nothing in this run.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub expired_mutes: Vec<rampart_checks::mutelist::ExpiredMute>,
     pub findings: Vec<Finding>,
 }
 
@@ -189,6 +192,7 @@ impl Report {
             scope,
             summary: Summary { counts: scores.overall.counts.clone(), by_severity, score: scores, accounts },
             compliance: None,
+            expired_mutes: Vec::new(),
             findings,
         }
     }

@@ -113,6 +113,12 @@ fn render(report: &Report, color: bool, width: Option<u16>, details: bool) -> St
         out.push('\n');
     }
 
+    if !report.expired_mutes.is_empty() {
+        out.push_str(&format!("\n{} mute rule{} expired and muted nothing:\n", report.expired_mutes.len(), plural(report.expired_mutes.len())));
+        for m in &report.expired_mutes {
+            out.push_str(&format!("  {} (expired {}): {}\n", m.rule, m.expired, cut(&m.reason, 80)));
+        }
+    }
     if !details {
         out.push_str(&summary_of_findings(report, color, width));
         return out;
