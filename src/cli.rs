@@ -39,6 +39,9 @@ pub enum Command {
     Checks(ChecksArgs),
     /// Print the documentation of one check.
     Explain(ExplainArgs),
+    /// Compare two JSON reports: new failures, fixed, still failing, gone, and the score of
+    /// each measure. Exits 3 when anything got worse.
+    Diff(DiffArgs),
 }
 
 /// Where and how to reach AWS.
@@ -164,6 +167,15 @@ pub struct SelectArgs {
 pub enum ListFormat {
     Table,
     Json,
+    Csv,
+    Markdown,
+}
+
+/// What `rampart diff` prints.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DiffFormat {
+    Table,
+    Json,
 }
 
 #[derive(Debug, Args)]
@@ -206,6 +218,11 @@ pub struct AuditArgs {
     #[arg(long, value_name = "SEVERITY", value_parser = parse_severity, default_value = "informational")]
     pub fail_on: Severity,
 
+    /// A JSON report of an earlier audit: every finding is marked new or unchanged
+    /// against it, in every format.
+    #[arg(long, value_name = "REPORT.json")]
+    pub baseline: Option<PathBuf>,
+
     /// A mutelist in Prowler's YAML format (Accounts, Checks, Regions, Resources,
     /// Exceptions, Description), applied after the configuration's [[mute]] rules.
     #[arg(long, value_name = "FILE", env = "RAMPART_MUTELIST")]
@@ -240,6 +257,17 @@ pub struct ChecksArgs {
 }
 
 #[derive(Debug, Args)]
+pub struct DiffArgs {
+    /// The earlier report (`--format json`).
+    pub old: PathBuf,
+    /// The later report.
+    pub new: PathBuf,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = DiffFormat::Table)]
+    pub format: DiffFormat,
+}
+
+#[derive(Debug, Args)]
 pub struct ExplainArgs {
     /// The check id, as `rampart checks` lists it.
     pub id: String,
@@ -252,6 +280,7 @@ pub enum Request {
     Collect(CollectSettings),
     Checks { selection: Selection, format: ListFormat },
     Explain(&'static Check),
+    Diff { old: PathBuf, new: PathBuf, format: DiffFormat },
 }
 
 impl TryFrom<&Cli> for Request {
@@ -275,6 +304,7 @@ impl TryFrom<&Cli> for Request {
                     selection,
                     config: args.config.clone().map_or(ConfigSource::Default, ConfigSource::File),
                     mutelist: args.mutelist.clone().map(rampart::settings::MutelistSource::File),
+                    baseline: args.baseline.clone(),
                     outputs,
                     fail_on: args.fail_on,
                     quiet: cli.quiet,
@@ -294,6 +324,7 @@ impl TryFrom<&Cli> for Request {
             }
             Command::Checks(args) => Request::Checks { selection: args.select.settings().resolve()?.0, format: args.format },
             Command::Explain(args) => Request::Explain(settings::check(&args.id)?),
+            Command::Diff(args) => Request::Diff { old: args.old.clone(), new: args.new.clone(), format: args.format },
         })
     }
 }

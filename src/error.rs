@@ -34,6 +34,8 @@ pub enum RunError {
     Snapshot { path: PathBuf, message: String },
     #[error("cannot read configuration {path}: {message}")]
     Config { path: PathBuf, message: String },
+    #[error("cannot read report {path}: {message}")]
+    Report { path: PathBuf, message: String },
     #[error("cannot write {path}: {source}")]
     Write { path: PathBuf, source: std::io::Error },
     #[error("{0}")]

@@ -12,6 +12,7 @@
 //!     selection: Default::default(),
 //!     config: Default::default(),
 //!     mutelist: None,
+//!     baseline: None,
 //!     // Nothing written: the report is taken from the outcome (to upload it, say).
 //!     outputs: Outputs::None,
 //!     fail_on: rampart_checks::Severity::High,
@@ -29,6 +30,7 @@
 //! line.
 
 mod aws;
+pub mod diff;
 mod collect;
 pub mod error;
 pub mod output;
@@ -124,6 +126,7 @@ pub async fn audit(settings: &Settings) -> Result<Outcome, RunError> {
         }
         config.mutelist = Some(std::sync::Arc::new(list));
     }
+    let baseline = settings.baseline.as_deref().map(diff::read).transpose()?;
     output::check(&settings.outputs)?;
     let checks = selection.checks();
     // Each account is judged as soon as it is collected and its inventory dropped: an
@@ -153,6 +156,10 @@ pub async fn audit(settings: &Settings) -> Result<Outcome, RunError> {
         }
     };
     let scope = Scope { accounts, regions, checks: checks.iter().map(|c| c.id.to_string()).collect() };
+    let mut findings = findings;
+    if let Some(baseline) = &baseline {
+        diff::mark(&mut findings, baseline);
+    }
     let mut report = Report::new(started_at, collected_at, scope, findings);
     report.expired_mutes = config.expired_mutes(collected_at.date_naive());
     if let Some(framework) = framework {
@@ -260,6 +267,7 @@ mod tests {
             selection: Default::default(),
             config: Default::default(),
             mutelist: None,
+            baseline: None,
             outputs: settings::Outputs::None,
             fail_on: Severity::Informational,
             quiet: true,

@@ -26,6 +26,9 @@ pub struct Settings {
     pub config: ConfigSource,
     /// A mutelist in Prowler's YAML, applied after the configuration's `[[mute]]` rules.
     pub mutelist: Option<MutelistSource>,
+    /// A JSON report of an earlier audit: each finding is marked `new` or `unchanged`
+    /// against it.
+    pub baseline: Option<PathBuf>,
     /// Where the report goes, in which formats.
     pub outputs: Outputs,
     /// The outcome is [`Verdict::Failed`](crate::Verdict::Failed) when an unmuted finding of
@@ -519,7 +522,7 @@ mod tests {
     }
 
     fn audit(source: InventorySource, selection: SelectionSettings, outputs: Outputs) -> Settings {
-        Settings { source, selection, config: ConfigSource::Default, mutelist: None, outputs, fail_on: Severity::Informational, quiet: true }
+        Settings { source, selection, config: ConfigSource::Default, mutelist: None, baseline: None, outputs, fail_on: Severity::Informational, quiet: true }
     }
 
     fn aws() -> InventorySource {

@@ -15,6 +15,12 @@ fn checks_lists_the_registry() {
         assert!(ids.contains(&id), "{id} missing from {ids:?}");
     }
     assert_eq!(list[0]["measure"], "access");
+    let (code, csv, _) = run(rampart().args(["checks", "--format", "csv", "--checks", "iam_root_mfa_enabled"]));
+    assert_eq!(code, 0);
+    assert_eq!(csv.lines().collect::<Vec<_>>(), ["id,severity,measure,title,compliance", "iam_root_mfa_enabled,critical,access,Root user has MFA enabled,CIS-5.0: 1.4 | CIS-6.0: 2.4"]);
+    let (code, md, _) = run(rampart().args(["checks", "--format", "markdown", "--measure", "network"]));
+    assert_eq!(code, 0);
+    assert!(md.starts_with("| id | severity | measure | title | compliance |\n|---|") && md.contains("| `ec2_securitygroup_allow_ingress_from_internet_to_tcp_port_22` |"), "{md}");
     let (code, table, _) = run(rampart().args(["checks", "--severity", "critical"]));
     assert_eq!(code, 0);
     assert!(table.contains("iam_root_mfa_enabled") && !table.contains("iam_password_policy_reuse_24"), "{table}");
@@ -198,6 +204,59 @@ fn a_prowler_mutelist_mutes_what_it_names() {
     let (code, _, err) = run(rampart().args(["audit", "--mutelist"]).arg(&mutelist).arg("--snapshot").arg(fixture("aged-account.json")));
     assert_eq!(code, 1);
     assert!(err.contains("mutelist") && err.contains("Resources") && err.lines().count() == 1, "{err}");
+}
+
+#[test]
+fn diff_and_baseline_tell_new_failures_from_old_ones() {
+    let dir = tempfile::tempdir().unwrap();
+    let new = dir.path().join("new.json");
+    let (code, _, err) = run(rampart().args(["audit", "--format", "json", "-o"]).arg(&new).arg("--snapshot").arg(fixture("aged-account.json")));
+    assert_eq!(code, 3, "{err}");
+    // The earlier report: bob's stale key passed then, and carol did not exist.
+    let mut old: Value = serde_json::from_str(&std::fs::read_to_string(&new).unwrap()).unwrap();
+    let findings = old["findings"].as_array_mut().unwrap();
+    findings.retain(|f| f["resource_id"] != "carol-dormant");
+    for f in findings.iter_mut() {
+        if f["check_id"] == "iam_rotate_access_key_90_days" && f["resource_id"] == "bob-stale-key" {
+            f["status"] = "PASS".into();
+        }
+    }
+    let old_path = dir.path().join("old.json");
+    std::fs::write(&old_path, serde_json::to_string(&old).unwrap()).unwrap();
+
+    let (code, out, err) = run(rampart().args(["diff", "--format", "json"]).arg(&old_path).arg(&new));
+    assert_eq!(code, 3, "worse: {err}");
+    let d: Value = serde_json::from_str(&out).unwrap();
+    let ids = |list: &str| d[list].as_array().unwrap().iter().map(|f| format!("{}/{}", f["check_id"].as_str().unwrap(), f["resource_id"].as_str().unwrap())).collect::<Vec<_>>();
+    assert_eq!(ids("new_failures"), ["iam_rotate_access_key_90_days/bob-stale-key", "iam_user_console_access_unused/carol-dormant"]);
+    assert!(ids("fixed").is_empty() && ids("gone").is_empty());
+    assert_eq!(ids("still_failing").len(), 7);
+    assert_eq!(d["scores"].as_array().unwrap().len(), 6);
+
+    // The other way round: two fixed (one of them gone), nothing worse but the score.
+    let (_, out, _) = run(rampart().args(["diff", "--format", "json"]).arg(&new).arg(&old_path));
+    let back: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(back["fixed"].as_array().unwrap().len(), 1);
+    assert_eq!(back["gone"].as_array().unwrap().len(), 1);
+    assert!(back["new_failures"].as_array().unwrap().is_empty());
+    let (code, table, _) = run(rampart().arg("diff").arg(&new).arg(&new));
+    assert_eq!(code, 0, "{table}");
+    assert!(table.contains("New failures: 0") && table.contains("Nothing got worse."), "{table}");
+
+    // --baseline marks every finding in the report.
+    let (_, out, _) = run(rampart().args(["audit", "--format", "json", "--baseline"]).arg(&old_path).arg("--snapshot").arg(fixture("aged-account.json")));
+    let marked: Value = serde_json::from_str(&out).unwrap();
+    let all = marked["findings"].as_array().unwrap();
+    let new_ones: Vec<&Value> = all.iter().filter(|f| f["baseline"] == "new").collect();
+    assert!(all.iter().all(|f| f["baseline"] == "new" || f["baseline"] == "unchanged"));
+    // carol's findings (every check that judges her) and bob's key.
+    assert!(new_ones.iter().any(|f| f["resource_id"] == "bob-stale-key" && f["check_id"] == "iam_rotate_access_key_90_days"));
+    assert!(new_ones.iter().all(|f| f["resource_id"] == "carol-dormant" || f["resource_id"] == "bob-stale-key"), "{new_ones:?}");
+
+    // Not a report: one clear line, exit 1.
+    let (code, _, err) = run(rampart().arg("diff").arg(fixture("aged-account.json")).arg(&new));
+    assert_eq!(code, 1);
+    assert!(err.starts_with("rampart: cannot read report") && err.lines().count() == 1, "{err}");
 }
 
 #[test]

@@ -17,6 +17,7 @@ fn snapshot_settings() -> Settings {
         selection: SelectionSettings::default(),
         config: ConfigSource::Default,
         mutelist: None,
+        baseline: None,
         outputs: Outputs::None,
         fail_on: Severity::Informational,
         quiet: true,

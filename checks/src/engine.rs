@@ -168,6 +168,7 @@ pub fn run_check(check: &'static Check, account: &AccountInventory, ctx: &Contex
                 message: shared.get(&r.message),
                 muted: mute_reason.is_some(),
                 mute_reason,
+                baseline: None,
             }
         })
         .collect()

@@ -180,6 +180,29 @@ pub struct Finding {
     pub message: Arc<str>,
     pub muted: bool,
     pub mute_reason: Option<Arc<str>>,
+    /// Against a baseline report (`--baseline`): whether the baseline had this finding with
+    /// this status. `None` without a baseline.
+    pub baseline: Option<BaselineState>,
+}
+
+/// A finding against a baseline report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum BaselineState {
+    /// The baseline had no such finding (this check, resource, account and region), or had
+    /// it with another status.
+    New,
+    /// The baseline had it, with the same status.
+    Unchanged,
+}
+
+impl BaselineState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            BaselineState::New => "new",
+            BaselineState::Unchanged => "unchanged",
+        }
+    }
 }
 
 /// What every finding of one check says about the check.
@@ -209,7 +232,7 @@ pub struct FindingResource {
 impl Serialize for Finding {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let (check, resource) = (&*self.check, &*self.resource);
-        let mut f = serializer.serialize_struct("Finding", 15)?;
+        let mut f = serializer.serialize_struct("Finding", 16)?;
         f.serialize_field("check_id", &check.id)?;
         f.serialize_field("title", &check.title)?;
         f.serialize_field("status", &self.status)?;
@@ -225,6 +248,10 @@ impl Serialize for Finding {
         f.serialize_field("compliance", &check.compliance)?;
         f.serialize_field("muted", &self.muted)?;
         f.serialize_field("mute_reason", &self.mute_reason)?;
+        match self.baseline {
+            Some(state) => f.serialize_field("baseline", &state)?,
+            None => f.skip_field("baseline")?,
+        }
         f.end()
     }
 }
@@ -254,6 +281,7 @@ impl Finding {
             message: "".into(),
             muted,
             mute_reason: None,
+            baseline: None,
         }
     }
 }

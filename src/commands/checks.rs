@@ -32,6 +32,26 @@ pub fn run(selection: &Selection, format: ListFormat) -> Result<ExitCode, RunErr
                 .collect();
             serde_json::to_string_pretty(&entries).expect("serialises") + "\n"
         }
+        ListFormat::Csv => {
+            let mut w = csv::Writer::from_writer(Vec::new());
+            w.write_record(["id", "severity", "measure", "title", "compliance"]).expect("to memory");
+            for c in &checks {
+                let compliance =
+                    compliance_of(c.id).iter().map(|(f, ids)| format!("{f}: {}", ids.join(", "))).collect::<Vec<_>>().join(" | ");
+                w.write_record([c.id, c.severity.as_str(), c.measure.as_str(), c.title, &compliance]).expect("to memory");
+            }
+            String::from_utf8(w.into_inner().expect("to memory")).expect("UTF-8")
+        }
+        ListFormat::Markdown => {
+            let cell = |s: &str| s.replace('|', "\\|");
+            let mut out = String::from("| id | severity | measure | title | compliance |\n|---|---|---|---|---|\n");
+            for c in &checks {
+                let compliance =
+                    compliance_of(c.id).iter().map(|(f, ids)| format!("{f} {}", ids.join(", "))).collect::<Vec<_>>().join("; ");
+                out.push_str(&format!("| `{}` | {} | {} | {} | {} |\n", c.id, c.severity, c.measure, cell(c.title), cell(&compliance)));
+            }
+            out
+        }
         ListFormat::Table => {
             let mut table = Table::new();
             table.load_preset(UTF8_FULL_CONDENSED).set_content_arrangement(ContentArrangement::Dynamic);

@@ -4,6 +4,7 @@
 mod audit;
 mod checks;
 mod collect;
+mod diff;
 mod explain;
 
 use std::process::ExitCode;
@@ -18,5 +19,6 @@ pub fn run(request: Request) -> Result<ExitCode, RunError> {
         Request::Collect(settings) => collect::run(&settings),
         Request::Checks { selection, format } => checks::run(&selection, format),
         Request::Explain(check) => explain::run(check),
+        Request::Diff { old, new, format } => diff::run(&old, &new, format),
     }
 }

@@ -26,7 +26,7 @@ pub static PROWLER: ProwlerCsv = ProwlerCsv;
 /// See [`PROWLER`]. Not in [`super::REPORTERS`]: it is the `csv` format with `--csv-prowler`.
 pub struct ProwlerCsv;
 
-const COLUMNS: [&str; 16] = [
+const COLUMNS: [&str; 17] = [
     "finding_id",
     "check_id",
     "title",
@@ -43,6 +43,7 @@ const COLUMNS: [&str; 16] = [
     "compliance",
     "muted",
     "mute_reason",
+    "baseline",
 ];
 
 /// Prowler 5's CSV columns, in its order (prowler/lib/outputs/csv/csv.py).
@@ -124,6 +125,7 @@ impl Reporter for Csv {
                     &compliance(f),
                     if f.muted { "true" } else { "false" },
                     f.mute_reason.as_deref().unwrap_or(""),
+                    f.baseline.map_or("", |b| b.as_str()),
                 ],
             )?;
         }

@@ -79,6 +79,10 @@ impl Reporter for Junit {
                     Xml(&r.region)
                 )?;
                 let message = Xml(&f.message);
+                if let Some(state) = f.baseline {
+                    // An extra attribute: JUnit readers ignore what they do not know.
+                    write!(out, r#" baseline="{}""#, state.as_str())?;
+                }
                 match (f.muted, f.status) {
                     (false, Status::Pass) => writeln!(out, "/>")?,
                     (true, status) => {

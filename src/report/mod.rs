@@ -400,7 +400,7 @@ mod tests {
     #[test]
     fn csv_keeps_hostile_values_in_their_cells() {
         let report = hostile_report();
-        for (reporter, separator, columns) in [(&csv::Csv as &dyn Reporter, b',', 16), (&csv::PROWLER, b';', 42)] {
+        for (reporter, separator, columns) in [(&csv::Csv as &dyn Reporter, b',', 17), (&csv::PROWLER, b';', 42)] {
             let text = render_to_string(reporter, &report, &RenderContext::PLAIN);
             let mut reader = ::csv::ReaderBuilder::new().delimiter(separator).from_reader(text.as_bytes());
             let headers = reader.headers().unwrap().clone();
@@ -408,8 +408,8 @@ mod tests {
             let rows: Vec<::csv::StringRecord> = reader.records().map(Result::unwrap).collect();
             assert_eq!(rows.len(), 4, "one row per finding, however many line breaks the values hold");
             let column = |name: &str| headers.iter().position(|h| h.eq_ignore_ascii_case(name)).unwrap();
-            let message = column(if columns == 16 { "message" } else { "STATUS_EXTENDED" });
-            let resource = column(if columns == 16 { "resource_id" } else { "RESOURCE_NAME" });
+            let message = column(if columns == 17 { "message" } else { "STATUS_EXTENDED" });
+            let resource = column(if columns == 17 { "resource_id" } else { "RESOURCE_NAME" });
             let mut ids: Vec<String> = rows.iter().map(|r| r[resource].to_string()).collect();
             ids.sort();
             let expected: Vec<String> = (0..4).map(|i| format!("{}{i}", report.findings[0].resource.id.trim_end_matches(char::is_numeric))).collect();

@@ -162,12 +162,15 @@ fn summary_of_findings(report: &Report, color: bool, width: Option<u16>) -> Stri
     if checks.is_empty() {
         out.push_str("\nNo failing findings.\n");
     } else {
+        let new = failing.iter().filter(|f| f.baseline == Some(rampart_checks::finding::BaselineState::New)).count();
+        let against_baseline = failing.iter().any(|f| f.baseline.is_some());
         out.push_str(&format!(
-            "\nFailing: {} finding{} in {} check{}\n",
+            "\nFailing: {} finding{} in {} check{}{}\n",
             failing.len(),
             plural(failing.len()),
             checks.len(),
-            plural(checks.len())
+            plural(checks.len()),
+            if against_baseline { format!(", {new} new since the baseline") } else { String::new() }
         ));
         let rows: Vec<[String; 4]> = checks
             .iter()
