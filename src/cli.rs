@@ -42,6 +42,17 @@ pub enum Command {
     /// Compare two JSON reports: new failures, fixed, still failing, gone, and the score of
     /// each measure. Exits 3 when anything got worse.
     Diff(DiffArgs),
+    /// Print a shell completion script: `rampart completions bash > /etc/bash_completion.d/rampart`.
+    Completions(CompletionsArgs),
+    /// Print the manual page (roff): `rampart man | man -l -`.
+    Man,
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell to complete in.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
 }
 
 /// Where and how to reach AWS.
@@ -281,6 +292,8 @@ pub enum Request {
     Checks { selection: Selection, format: ListFormat },
     Explain(&'static Check),
     Diff { old: PathBuf, new: PathBuf, format: DiffFormat },
+    Completions(clap_complete::Shell),
+    Man,
 }
 
 impl TryFrom<&Cli> for Request {
@@ -325,6 +338,8 @@ impl TryFrom<&Cli> for Request {
             Command::Checks(args) => Request::Checks { selection: args.select.settings().resolve()?.0, format: args.format },
             Command::Explain(args) => Request::Explain(settings::check(&args.id)?),
             Command::Diff(args) => Request::Diff { old: args.old.clone(), new: args.new.clone(), format: args.format },
+            Command::Completions(args) => Request::Completions(args.shell),
+            Command::Man => Request::Man,
         })
     }
 }

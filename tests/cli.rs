@@ -27,6 +27,22 @@ fn checks_lists_the_registry() {
 }
 
 #[test]
+fn completions_and_man_page_come_from_the_cli_definition() {
+    let (code, bash, _) = run(rampart().args(["completions", "bash"]));
+    assert_eq!(code, 0);
+    assert!(bash.contains("_rampart()") && bash.contains("--mutelist") && bash.contains("--csv-prowler"), "{bash}");
+    let (code, zsh, _) = run(rampart().args(["completions", "zsh"]));
+    assert_eq!(code, 0);
+    assert!(zsh.starts_with("#compdef rampart"), "{zsh}");
+    let (code, _, _) = run(rampart().args(["completions", "tcsh"]));
+    assert_eq!(code, 2, "an unknown shell is a usage error");
+    let (code, man, _) = run(rampart().arg("man"));
+    assert_eq!(code, 0);
+    assert!(man.starts_with(".ie \\n(.g .ds Aq") || man.contains(".TH rampart"), "{}", &man[..200.min(man.len())]);
+    assert!(man.contains("audit") && man.contains("diff"), "subcommands are listed");
+}
+
+#[test]
 fn explain_prints_every_section() {
     let (code, out, _) = run(rampart().args(["explain", "iam_user_mfa_enabled_console_access"]));
     assert_eq!(code, 0);
