@@ -234,6 +234,16 @@ pub struct AuditArgs {
     #[arg(long, value_name = "REPORT.json")]
     pub baseline: Option<PathBuf>,
 
+    /// Post a summary (scores, counts, the failures at or above --fail-on, the new ones
+    /// with --baseline) to this webhook: Slack's message for a Slack webhook, JSON
+    /// otherwise. The URL is a secret: it is never printed.
+    #[arg(long, value_name = "URL", env = "RAMPART_NOTIFY_URL", hide_env_values = true)]
+    pub notify: Option<String>,
+
+    /// The shape of the --notify message.
+    #[arg(long, value_enum, default_value_t = rampart::notify::NotifyFormat::Auto, requires = "notify")]
+    pub notify_format: rampart::notify::NotifyFormat,
+
     /// A mutelist in Prowler's YAML format (Accounts, Checks, Regions, Resources,
     /// Exceptions, Description), applied after the configuration's [[mute]] rules.
     #[arg(long, value_name = "FILE", env = "RAMPART_MUTELIST")]
@@ -318,6 +328,11 @@ impl TryFrom<&Cli> for Request {
                     config: args.config.clone().map_or(ConfigSource::Default, ConfigSource::File),
                     mutelist: args.mutelist.clone().map(rampart::settings::MutelistSource::File),
                     baseline: args.baseline.clone(),
+                    // Parsed here, not by clap, whose errors would repeat the secret URL.
+                    notify: match &args.notify {
+                        None => None,
+                        Some(url) => Some(rampart::notify::Notify { url: url.parse().map_err(RunError::Usage)?, format: args.notify_format }),
+                    },
                     outputs,
                     fail_on: args.fail_on,
                     quiet: cli.quiet,

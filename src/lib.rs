@@ -13,6 +13,7 @@
 //!     config: Default::default(),
 //!     mutelist: None,
 //!     baseline: None,
+//!     notify: None,
 //!     // Nothing written: the report is taken from the outcome (to upload it, say).
 //!     outputs: Outputs::None,
 //!     fail_on: rampart_checks::Severity::High,
@@ -31,6 +32,7 @@
 
 mod aws;
 pub mod diff;
+pub mod notify;
 mod collect;
 pub mod error;
 pub mod output;
@@ -166,6 +168,12 @@ pub async fn audit(settings: &Settings) -> Result<Outcome, RunError> {
         report.compliance = Some(ComplianceReport::new(framework, &report.findings, &report.scope.checks));
     }
     output::write_report(&report, &settings.outputs, settings.quiet)?;
+    if let Some(notify) = &settings.notify {
+        // The report is written: a notification that fails is said, not fatal.
+        if let Err(why) = notify::send(notify, &report, settings.fail_on).await {
+            eprintln!("warning: the notification could not be sent: {why}");
+        }
+    }
     let verdict = Verdict::of(&report.findings, settings.fail_on);
     Ok(Outcome { report, verdict })
 }
@@ -268,6 +276,7 @@ mod tests {
             config: Default::default(),
             mutelist: None,
             baseline: None,
+            notify: None,
             outputs: settings::Outputs::None,
             fail_on: Severity::Informational,
             quiet: true,

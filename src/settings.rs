@@ -29,6 +29,8 @@ pub struct Settings {
     /// A JSON report of an earlier audit: each finding is marked `new` or `unchanged`
     /// against it.
     pub baseline: Option<PathBuf>,
+    /// Post a summary to this webhook once the report is written.
+    pub notify: Option<crate::notify::Notify>,
     /// Where the report goes, in which formats.
     pub outputs: Outputs,
     /// The outcome is [`Verdict::Failed`](crate::Verdict::Failed) when an unmuted finding of
@@ -522,7 +524,7 @@ mod tests {
     }
 
     fn audit(source: InventorySource, selection: SelectionSettings, outputs: Outputs) -> Settings {
-        Settings { source, selection, config: ConfigSource::Default, mutelist: None, baseline: None, outputs, fail_on: Severity::Informational, quiet: true }
+        Settings { source, selection, config: ConfigSource::Default, mutelist: None, baseline: None, notify: None, outputs, fail_on: Severity::Informational, quiet: true }
     }
 
     fn aws() -> InventorySource {

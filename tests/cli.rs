@@ -275,6 +275,76 @@ fn diff_and_baseline_tell_new_failures_from_old_ones() {
     assert!(err.starts_with("rampart: cannot read report") && err.lines().count() == 1, "{err}");
 }
 
+/// A loopback web hook: answers each of `answers` requests with that status, and returns
+/// the bodies it was sent.
+fn webhook(answers: Vec<u16>) -> (String, std::thread::JoinHandle<Vec<String>>) {
+    use std::io::{BufRead, BufReader, Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}/services/T000/B000/SECRETTOKEN", listener.local_addr().unwrap());
+    let handle = std::thread::spawn(move || {
+        let mut bodies = Vec::new();
+        for status in answers {
+            let (stream, _) = listener.accept().unwrap();
+            let mut reader = BufReader::new(stream);
+            let mut length = 0;
+            loop {
+                let mut line = String::new();
+                reader.read_line(&mut line).unwrap();
+                if let Some(v) = line.to_ascii_lowercase().strip_prefix("content-length:") {
+                    length = v.trim().parse().unwrap();
+                }
+                if line == "\r\n" || line.is_empty() {
+                    break;
+                }
+            }
+            let mut body = vec![0; length];
+            reader.read_exact(&mut body).unwrap();
+            bodies.push(String::from_utf8(body).unwrap());
+            write!(reader.get_mut(), "HTTP/1.1 {status} X\r\ncontent-length: 0\r\nconnection: close\r\n\r\n").unwrap();
+        }
+        bodies
+    });
+    (url, handle)
+}
+
+#[test]
+fn notify_posts_a_summary_and_never_shows_the_url() {
+    let (url, server) = webhook(vec![200, 200, 500]);
+    let audit = |format: &str| {
+        run(rampart()
+            .args(["audit", "--format", "json", "--fail-on", "high", "--notify", &url, "--notify-format", format])
+            .arg("--snapshot")
+            .arg(fixture("aged-account.json")))
+    };
+    let (code, out, err) = audit("slack");
+    assert_eq!(code, 3, "the exit code is the audit's: {err}");
+    assert!(!out.contains("SECRETTOKEN") && !err.contains("SECRETTOKEN"), "{err}");
+    let (_, _, err_json) = audit("json");
+    assert!(err_json.is_empty(), "{err_json}");
+    let (code, _, err) = audit("json");
+    assert_eq!(code, 3);
+    assert!(err.contains("warning: the notification could not be sent: the webhook answered HTTP 500") && !err.contains("SECRETTOKEN"), "{err}");
+    let bodies = server.join().unwrap();
+
+    let slack: Value = serde_json::from_str(&bodies[0]).unwrap();
+    let text = slack["blocks"][0]["text"]["text"].as_str().unwrap();
+    assert!(text.contains("Failures at high or above: 3"), "{text}");
+    assert!(text.contains("CRITICAL `iam_no_root_access_key`") && !text.contains("iam_rotate_access_key_90_days"), "medium is below --fail-on: {text}");
+    let json: Value = serde_json::from_str(&bodies[1]).unwrap();
+    assert_eq!(json["failures"], "all");
+    assert_eq!(json["listed"].as_array().unwrap().len(), 3);
+    assert_eq!(json["fail"], 9);
+
+    // Nobody listening: said without the URL; a bad URL is a usage error without it.
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let closed = format!("http://127.0.0.1:{port}/SECRETTOKEN");
+    let (_, _, err) = run(rampart().args(["audit", "--quiet", "--notify", &closed]).arg("--snapshot").arg(fixture("aged-account.json")));
+    assert!(err.contains("could not be sent: the connection failed") && !err.contains("SECRETTOKEN"), "{err}");
+    let (code, _, err) = run(rampart().args(["audit", "--notify", "http://example.com/SECRETTOKEN"]).arg("--snapshot").arg(fixture("aged-account.json")));
+    assert_eq!(code, 2);
+    assert!(err.contains("must be https") && !err.contains("SECRETTOKEN"), "{err}");
+}
+
 #[test]
 fn unreadable_snapshots_exit_1_with_one_line() {
     let dir = tempfile::tempdir().unwrap();

@@ -18,6 +18,7 @@ fn snapshot_settings() -> Settings {
         config: ConfigSource::Default,
         mutelist: None,
         baseline: None,
+        notify: None,
         outputs: Outputs::None,
         fail_on: Severity::Informational,
         quiet: true,
