@@ -225,6 +225,11 @@ pub struct AuditArgs {
     #[arg(long)]
     pub csv_prowler: bool,
 
+    /// Encrypt reports written to S3 (-o s3://… or --output-dir s3://…/) with this KMS key
+    /// (id, ARN or alias/…) rather than with S3's own key (SSE-S3).
+    #[arg(long, value_name = "KEY")]
+    pub s3_kms_key: Option<String>,
+
     /// Exit with code 3 when an unmuted finding of this severity or higher fails.
     #[arg(long, value_name = "SEVERITY", value_parser = parse_severity, default_value = "informational")]
     pub fail_on: Severity,
@@ -318,7 +323,10 @@ impl TryFrom<&Cli> for Request {
                 let selection = args.select.settings();
                 selection.resolve()?;
                 let formats = layouts(&args.format, args.csv_prowler, args.details)?;
-                let outputs = Outputs::from_options(&formats, args.output.clone(), args.output_dir.clone())?;
+                let outputs = Outputs::from_options(&formats, args.output.clone(), args.output_dir.clone())?.with_kms_key(args.s3_kms_key.clone());
+                if args.s3_kms_key.is_some() && outputs.s3_targets().is_empty() {
+                    return Err(RunError::Usage("--s3-kms-key encrypts reports written to S3: add -o s3://… or --output-dir s3://…/".into()));
+                }
                 let settings = Settings {
                     source: match &args.snapshot {
                         Some(path) => InventorySource::Snapshot(path.clone()),

@@ -130,6 +130,18 @@ pub async fn audit(settings: &Settings) -> Result<Outcome, RunError> {
     }
     let baseline = settings.baseline.as_deref().map(diff::read).transpose()?;
     output::check(&settings.outputs)?;
+    // Reports that go to S3: the client, and the bucket checked, before collecting.
+    let s3 = match settings.outputs.s3_targets().first() {
+        None => None,
+        Some(target) => {
+            let aws_settings = match &settings.source {
+                InventorySource::Aws(aws) => aws.clone(),
+                InventorySource::Snapshot(_) => settings::AwsSettings::default(),
+            };
+            let config = aws::load_base(&aws_settings).await?;
+            Some(aws::upload::client_for(&config, target).await?)
+        }
+    };
     let checks = selection.checks();
     // Each account is judged as soon as it is collected and its inventory dropped: an
     // organization's audit holds the findings of every account, not every inventory.
@@ -167,7 +179,16 @@ pub async fn audit(settings: &Settings) -> Result<Outcome, RunError> {
     if let Some(framework) = framework {
         report.compliance = Some(ComplianceReport::new(framework, &report.findings, &report.scope.checks));
     }
-    output::write_report(&report, &settings.outputs, settings.quiet)?;
+    let uploads = output::write_report(&report, &settings.outputs, settings.quiet)?;
+    if let Some(client) = &s3 {
+        for upload in uploads {
+            let to = upload.to.to_string();
+            aws::upload::put(client, upload).await?;
+            if !settings.quiet {
+                eprintln!("report written to {to}");
+            }
+        }
+    }
     if let Some(notify) = &settings.notify {
         // The report is written: a notification that fails is said, not fatal.
         if let Err(why) = notify::send(notify, &report, settings.fail_on).await {

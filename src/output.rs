@@ -6,7 +6,16 @@ use std::path::Path;
 
 use crate::error::RunError;
 use crate::report::{RenderContext, Report};
-use crate::settings::{Destination, Outputs};
+use crate::settings::{Destination, Outputs, S3Target};
+
+/// A rendering that goes to S3: made in memory by [`write_report`], uploaded by the caller
+/// (an upload is one request, whole or not at all).
+#[derive(Debug)]
+pub struct Upload {
+    pub to: S3Target,
+    pub body: Vec<u8>,
+    pub content_type: &'static str,
+}
 
 /// Fails now, before a long collection, if the outputs could not be written later: a
 /// missing or read-only directory, a destination that is a directory. Creates the
@@ -16,12 +25,19 @@ pub fn check(outputs: &Outputs) -> Result<(), RunError> {
         Outputs::None => Ok(()),
         Outputs::One { to, .. } => check_destination(to),
         Outputs::Dir { dir, .. } => check_directory(dir),
+        // Checked by the caller, which can reach S3 (crate::aws::upload::check).
+        Outputs::S3Dir { .. } => Ok(()),
     }
 }
 
 /// Writes the report as `outputs` say; each file whole or not at all, its path said on
-/// stderr unless `quiet`.
-pub fn write_report(report: &Report, outputs: &Outputs, quiet: bool) -> Result<(), RunError> {
+/// stderr unless `quiet`. What goes to S3 is rendered and returned, for the caller to upload.
+pub fn write_report(report: &Report, outputs: &Outputs, quiet: bool) -> Result<Vec<Upload>, RunError> {
+    let mut uploads = Vec::new();
+    let render = |format: &dyn crate::report::Reporter, to: S3Target| {
+        let mut body = Vec::new();
+        format.render(report, &RenderContext::PLAIN, &mut body).map(|_| Upload { to, body, content_type: content_type(format.extension()) })
+    };
     let written = |path: &Path| {
         if !quiet {
             eprintln!("report written to {}", path.display());
@@ -29,6 +45,15 @@ pub fn write_report(report: &Report, outputs: &Outputs, quiet: bool) -> Result<(
     };
     match outputs {
         Outputs::None => {}
+        Outputs::One { format, to: Destination::S3(target) } => {
+            uploads.push(render(*format, target.clone()).map_err(|source| RunError::Write { path: target.to_string().into(), source })?);
+        }
+        Outputs::S3Dir { formats, prefix } => {
+            for format in formats {
+                let target = prefix.join(&report.file_name(*format));
+                uploads.push(render(*format, target.clone()).map_err(|source| RunError::Write { path: target.to_string().into(), source })?);
+            }
+        }
         Outputs::One { format, to } => {
             // Colour and the terminal's width only on a terminal (stdout without `-o`).
             let ctx = if *to == Destination::Terminal && std::io::stdout().is_terminal() {
@@ -47,7 +72,18 @@ pub fn write_report(report: &Report, outputs: &Outputs, quiet: bool) -> Result<(
             }
         }
     }
-    Ok(())
+    Ok(uploads)
+}
+
+/// The media type of a report file, by its extension.
+fn content_type(extension: &str) -> &'static str {
+    match extension {
+        "json" | "ocsf" | "asff" | "sarif" => "application/json",
+        "csv" => "text/csv; charset=utf-8",
+        "xml" => "application/xml",
+        "html" => "text/html; charset=utf-8",
+        _ => "text/plain; charset=utf-8",
+    }
 }
 
 /// Writes `text` to `to`.
@@ -97,6 +133,11 @@ fn can_create_in(dir: &Path) -> std::io::Result<()> {
 /// and whatever was at the destination before is left as it was.
 pub fn write_with(to: &Destination, write: impl FnOnce(&mut dyn std::io::Write) -> std::io::Result<()>) -> Result<(), RunError> {
     use std::io::{BufWriter, Write};
+    if let Destination::S3(target) = to {
+        // S3 is written by uploading what write_report renders; nothing streams to it.
+        let source = std::io::Error::new(std::io::ErrorKind::Unsupported, "this output cannot go to S3");
+        return Err(RunError::Write { path: target.to_string().into(), source });
+    }
     match to.file() {
         Some(p) => {
             let fail = |source| RunError::Write { path: p.to_path_buf(), source };

@@ -277,6 +277,54 @@ pub enum Destination {
     Stdout,
     /// A file, written whole or not at all.
     File(PathBuf),
+    /// An S3 object (`-o s3://bucket/key`), uploaded whole with server-side encryption.
+    S3(S3Target),
+}
+
+/// An S3 location reports are uploaded to: an object's key, or (for `--output-dir`) the
+/// prefix the file names are appended to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct S3Target {
+    pub bucket: String,
+    pub key: String,
+    /// SSE-KMS with this key (id, ARN or alias); SSE-S3 (AES-256) when `None`.
+    pub kms_key: Option<String>,
+}
+
+impl S3Target {
+    /// `s3://bucket/key`, if `text` starts with `s3://`: `Some(Err(why))` when it does but is
+    /// not a valid location.
+    pub fn parse(text: &str) -> Option<Result<S3Target, RunError>> {
+        let rest = text.strip_prefix("s3://")?;
+        let (bucket, key) = rest.split_once('/').unwrap_or((rest, ""));
+        let valid_bucket = (3..=63).contains(&bucket.len())
+            && bucket.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'.' || b == b'-')
+            && bucket.starts_with(|c: char| c.is_ascii_alphanumeric())
+            && bucket.ends_with(|c: char| c.is_ascii_alphanumeric());
+        if !valid_bucket {
+            return Some(Err(RunError::Usage(format!("{text}: not a valid S3 bucket name (3 to 63 lowercase letters, digits, dots and hyphens)"))));
+        }
+        if key.len() > 900 || key.chars().any(char::is_control) {
+            return Some(Err(RunError::Usage(format!("{text}: not a valid S3 key"))));
+        }
+        Some(Ok(S3Target { bucket: bucket.to_string(), key: key.to_string(), kms_key: None }))
+    }
+
+    /// The object `name` under this prefix: `prefix/name` (one `/` between them).
+    pub fn join(&self, name: &str) -> S3Target {
+        let key = match self.key.as_str() {
+            "" => name.to_string(),
+            k if k.ends_with('/') => format!("{k}{name}"),
+            k => format!("{k}/{name}"),
+        };
+        S3Target { key, ..self.clone() }
+    }
+}
+
+impl std::fmt::Display for S3Target {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "s3://{}/{}", self.bucket, self.key)
+    }
 }
 
 impl Destination {
@@ -300,6 +348,8 @@ pub enum Outputs {
     /// One file per format in a directory (created if missing), named by
     /// [`crate::report::Report::file_name`].
     Dir { formats: Vec<&'static dyn Reporter>, dir: PathBuf },
+    /// One object per format under an S3 prefix, named the same way.
+    S3Dir { formats: Vec<&'static dyn Reporter>, prefix: S3Target },
 }
 
 impl Outputs {
@@ -312,6 +362,12 @@ impl Outputs {
         output_dir: Option<PathBuf>,
     ) -> Result<Outputs, RunError> {
         no_format_twice(formats)?;
+        if let Some(prefix) = output_dir.as_ref().and_then(|d| S3Target::parse(&d.to_string_lossy())) {
+            return Ok(Outputs::S3Dir { formats: formats.to_vec(), prefix: prefix? });
+        }
+        if let Some(Err(e)) = output.as_ref().and_then(|o| S3Target::parse(&o.to_string_lossy())) {
+            return Err(e);
+        }
         match (output_dir, formats) {
             (Some(dir), _) => Ok(Outputs::Dir { formats: formats.to_vec(), dir }),
             (None, [format]) => Ok(Outputs::One { format: *format, to: destination(output) }),
@@ -333,6 +389,36 @@ impl Outputs {
                 Err(RunError::Usage("--output-dir needs at least one --format".into()))
             }
             Outputs::Dir { formats, .. } => no_format_twice(formats),
+            Outputs::S3Dir { formats, .. } if formats.is_empty() => {
+                Err(RunError::Usage("--output-dir needs at least one --format".into()))
+            }
+            Outputs::S3Dir { formats, prefix } => {
+                no_format_twice(formats)?;
+                if prefix.key.is_empty() || prefix.key.ends_with('/') {
+                    Ok(())
+                } else {
+                    Err(RunError::Usage(format!("--output-dir {prefix}: an S3 prefix ends with '/'")))
+                }
+            }
+        }
+    }
+
+    /// Server-side encryption with this KMS key for whatever goes to S3.
+    pub fn with_kms_key(mut self, key: Option<String>) -> Self {
+        match &mut self {
+            Outputs::One { to: Destination::S3(t), .. } => t.kms_key = key,
+            Outputs::S3Dir { prefix, .. } => prefix.kms_key = key,
+            _ => {}
+        }
+        self
+    }
+
+    /// The S3 locations the outputs write to.
+    pub fn s3_targets(&self) -> Vec<&S3Target> {
+        match self {
+            Outputs::One { to: Destination::S3(t), .. } => vec![t],
+            Outputs::S3Dir { prefix, .. } => vec![prefix],
+            _ => Vec::new(),
         }
     }
 }
@@ -350,7 +436,10 @@ pub fn destination(output: Option<PathBuf>) -> Destination {
     match output {
         None => Destination::Terminal,
         Some(path) if path.as_os_str() == "-" => Destination::Stdout,
-        Some(path) => Destination::File(path),
+        Some(path) => match S3Target::parse(&path.to_string_lossy()) {
+            Some(Ok(target)) => Destination::S3(target),
+            _ => Destination::File(path),
+        },
     }
 }
 
@@ -371,6 +460,9 @@ impl CollectSettings {
     /// The rules of [`Settings::validate`] that apply to a collection.
     pub fn validate(&self) -> Result<(), RunError> {
         self.selection.resolve()?;
+        if let Some(Destination::S3(target)) = &self.output {
+            return Err(RunError::Usage(format!("collect writes its snapshot to a file or stdout, not to {target}")));
+        }
         self.aws.validate()
     }
 }

@@ -8,6 +8,7 @@ pub mod deadline;
 pub mod error;
 pub mod limited;
 pub mod read;
+pub mod upload;
 pub mod window;
 
 use std::collections::HashMap;

@@ -34,6 +34,8 @@ pub fn rampart() -> Command {
         "AWS_CONTAINER_CREDENTIALS_FULL_URI",
         "AWS_ENDPOINT_URL",
         "RAMPART_CONFIG",
+        "RAMPART_MUTELIST",
+        "RAMPART_NOTIFY_URL",
         "RAMPART_LOG",
     ] {
         cmd.env_remove(var);
