@@ -181,12 +181,21 @@ pub async fn audit(settings: &Settings) -> Result<Outcome, RunError> {
     }
     let uploads = output::write_report(&report, &settings.outputs, settings.quiet)?;
     if let Some(client) = &s3 {
+        let summary = !settings.quiet && std::io::IsTerminal::is_terminal(&std::io::stdout());
+        let mut written = Vec::new();
         for upload in uploads {
             let to = upload.to.to_string();
             aws::upload::put(client, upload).await?;
-            if !settings.quiet {
+            if summary {
+                written.push(to);
+            } else if !settings.quiet {
                 eprintln!("report written to {to}");
             }
+        }
+        if summary && matches!(settings.outputs, settings::Outputs::S3Dir { .. }) {
+            output::terminal_summary(&report, &written)?;
+        } else if summary {
+            written.iter().for_each(|to| eprintln!("report written to {to}"));
         }
     }
     if let Some(notify) = &settings.notify {

@@ -5,7 +5,7 @@ use std::io::IsTerminal;
 use std::path::Path;
 
 use crate::error::RunError;
-use crate::report::{RenderContext, Report};
+use crate::report::{RenderContext, Report, Reporter};
 use crate::settings::{Destination, Outputs, S3Target};
 
 /// A rendering that goes to S3: made in memory by [`write_report`], uploaded by the caller
@@ -65,14 +65,37 @@ pub fn write_report(report: &Report, outputs: &Outputs, quiet: bool) -> Result<V
             to.file().map(written);
         }
         Outputs::Dir { formats, dir } => {
+            let summary = !quiet && std::io::stdout().is_terminal();
+            let mut paths = Vec::new();
             for format in formats {
                 let path = dir.join(report.file_name(*format));
                 write_with(&Destination::File(path.clone()), |w| format.render(report, &RenderContext::PLAIN, w))?;
-                written(&path);
+                if summary {
+                    paths.push(path.display().to_string());
+                } else {
+                    written(&path);
+                }
+            }
+            if summary {
+                terminal_summary(report, &paths)?;
             }
         }
     }
     Ok(uploads)
+}
+
+/// On a terminal, when the reports went to files: the summary table, then where the files
+/// are. (A pipe or a file gets nothing on stdout: the files are the output.)
+pub fn terminal_summary(report: &Report, written: &[String]) -> Result<(), RunError> {
+    let ctx = RenderContext::terminal(std::env::var_os("NO_COLOR").is_some());
+    write_with(&Destination::Terminal, |w| {
+        crate::report::table::TABLE.render(report, &ctx, w)?;
+        writeln!(w, "\nReports written:")?;
+        for path in written {
+            writeln!(w, "  {path}")?;
+        }
+        Ok(())
+    })
 }
 
 /// The media type of a report file, by its extension.

@@ -207,9 +207,14 @@ fn on_a_terminal_only_stdout_is_coloured() {
     let details = in_terminal("--format table --details");
     assert!(details.contains("\x1b[1;31mCRITICAL\x1b[0m"), "the terminal gets colour: {details}");
     let dir = tmp.path().join("out");
-    in_terminal(&format!("--format table,json --output-dir {}", quote(&dir)));
+    let shown = in_terminal(&format!("--format table,json --output-dir {}", quote(&dir)));
     let names = files_in(&dir);
     assert_eq!(names.len(), 2, "{names:?}");
+    // On a terminal, the summary and where the files are.
+    assert!(shown.contains("Failing: ") && shown.contains("Reports written:"), "{shown}");
+    for name in &names {
+        assert!(shown.contains(&dir.join(name).display().to_string()), "{name}: {shown}");
+    }
     let table = std::fs::read_to_string(dir.join(names.iter().find(|n| n.ends_with(".txt")).unwrap())).unwrap();
     assert!(table.contains("CRITICAL") && !table.contains('\x1b'), "{table}");
 }
