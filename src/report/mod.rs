@@ -336,6 +336,19 @@ mod tests {
     }
 
     #[test]
+    fn no_control_character_from_aws_reaches_the_terminal() {
+        let mut report = hostile_report();
+        for f in &mut report.findings {
+            f.message = "\u{1b}]0;owned\u{7}\u{1b}[2J wiped".into();
+        }
+        for reporter in [&table::TABLE, &table::DETAILED] {
+            let text = render_to_string(reporter, &report, &RenderContext::PLAIN);
+            assert!(!text.contains('\u{1b}') && !text.contains('\u{7}') && !text.contains('\u{0}'), "{text}");
+            assert!(text.contains("wiped") || reporter.details == false, "{text}");
+        }
+    }
+
+    #[test]
     fn summary_table_keeps_each_row_on_one_line_within_the_width() {
         let report = hostile_report();
         for width in [60u16, 100, 200] {

@@ -92,7 +92,7 @@ fn render(report: &Report, color: bool, width: Option<u16>, details: bool) -> St
         table.set_header(header);
         for (id, s) in &report.summary.accounts {
             let show = |score: &Score| score.score.map(|v| format!("{v:.1}")).unwrap_or_else(|| "n/a".into());
-            let mut row = vec![id.clone()];
+            let mut row = vec![clean(id)];
             row.extend(Measure::ALL.iter().map(|m| show(&s.measures[m])));
             row.extend([show(&s.overall), s.overall.counts.fail.to_string(), s.overall.counts.error.to_string()]);
             table.add_row(row);
@@ -313,6 +313,11 @@ fn one_line_table<const N: usize>(
     format!("{table}\n")
 }
 
+/// `s` with every control character but the line break as a space.
+fn clean(s: &str) -> String {
+    s.chars().map(|c| if c.is_control() && c != '\n' { ' ' } else { c }).collect()
+}
+
 /// `s` on one line, at most `width` characters: line breaks and tabs become spaces, and
 /// a longer text ends with `…`.
 fn cut(s: &str, width: usize) -> String {
@@ -350,7 +355,9 @@ fn by_check(report: &Report, findings: &[&Finding], message: &str, color: bool, 
                 row.push(&*f.resource.account_id);
             }
             row.extend([&*f.resource.region, &*f.resource.id, &*f.message]);
-            table.add_row(row);
+            // Values from AWS never reach the terminal with control characters: an escape
+            // sequence in a name could rewrite the screen.
+            table.add_row(row.into_iter().map(|cell| clean(cell)));
         }
         out.push_str(&table.to_string());
         out.push('\n');
@@ -431,5 +438,5 @@ fn plural(n: usize) -> &'static str {
 }
 
 fn list_or_none(items: &[String]) -> String {
-    if items.is_empty() { "none".to_string() } else { items.join(", ") }
+    if items.is_empty() { "none".to_string() } else { clean(&items.join(", ")).replace('\n', " ") }
 }
