@@ -6,6 +6,7 @@
 //! all.
 
 pub mod json;
+pub mod sarif;
 pub mod table;
 
 use std::cmp::Ordering;
@@ -18,7 +19,38 @@ use rampart_checks::{Finding, Severity, Status};
 use serde::Serialize;
 
 /// Every report format, in the order `--help` lists them. The first is the default.
-pub static REPORTERS: &[&dyn Reporter] = &[&table::Table, &json::Json];
+pub static REPORTERS: &[&dyn Reporter] = &[&table::Table, &json::Json, &sarif::Sarif];
+
+/// The project's home page: the tool's address in the formats that name one.
+pub const PROJECT_URL: &str = "https://github.com/rampart-audit/rampart";
+
+/// Where the page of each check (`docs/checks/<id>.md`) is read online.
+pub const CHECK_DOCS_URL: &str = "https://github.com/rampart-audit/rampart/blob/main/docs/checks/";
+
+/// The address of the page of the registered check `id`.
+pub fn check_doc_url(id: &str) -> String {
+    format!("{CHECK_DOCS_URL}{id}.md")
+}
+
+/// A section of a check's documentation as plain paragraphs: the lines a paragraph was
+/// wrapped into joined by spaces; blank lines and list items still start lines.
+pub fn unwrap_paragraphs(markdown: &str) -> String {
+    let mut out = String::with_capacity(markdown.len());
+    let mut blank = false;
+    for line in markdown.trim().lines().map(str::trim) {
+        if line.is_empty() {
+            blank = true;
+            continue;
+        }
+        if !out.is_empty() {
+            let item = line.starts_with("- ") || line.starts_with("* ");
+            out.push_str(if blank { "\n\n" } else if item { "\n" } else { " " });
+        }
+        blank = false;
+        out.push_str(line);
+    }
+    out
+}
 
 /// One report format: renders the [`Report`] (all of it: every format is made from the same
 /// model) into a writer.
@@ -275,9 +307,14 @@ mod tests {
 
     /// The report of the aged-account fixture, with fixed times.
     fn fixture_report(selection: &Selection) -> Report {
+        fixture_report_with(selection, &Config::default())
+    }
+
+    /// The report of the aged-account fixture under `config`, with fixed times.
+    fn fixture_report_with(selection: &Selection, config: &Config) -> Report {
         let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/aged-account.json");
         let inventory: Inventory = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
-        let findings = evaluate(&inventory, selection, &Config::default());
+        let findings = evaluate(&inventory, selection, config);
         let started = DateTime::parse_from_rfc3339("2026-11-26T12:30:00Z").unwrap().with_timezone(&Utc);
         let scope = Scope {
             accounts: inventory.accounts.iter().map(|a| a.account_id.clone()).collect(),
@@ -321,6 +358,102 @@ mod tests {
         assert!(text.contains("\x1b[1;31mCRITICAL\x1b[0m"), "{text}");
         let plain = render_to_string(&table::Table, &fixture_report(&selection), &RenderContext::PLAIN);
         assert!(!plain.contains('\x1b'), "{plain}");
+    }
+
+    /// Mutes one failing and one ERROR finding of the fixture.
+    fn muting_config() -> Config {
+        Config::from_toml(
+            r#"
+            [[mute]]
+            check = "iam_user_console_access_unused"
+            resource = "carol-dormant"
+            reason = "dormant on purpose: leaves in January"
+
+            [[mute]]
+            check = "iam_support_role_created"
+            reason = "support cases go through the organization's management account"
+            "#,
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn sarif_report() {
+        let report = fixture_report_with(&iam_checks(), &muting_config());
+        let value: serde_json::Value = serde_json::from_str(&render_to_string(&sarif::Sarif, &report, &RenderContext::PLAIN)).unwrap();
+        // Each rule's help is its check's page, as docs/checks/<id>.md has it: checked here
+        // rather than repeated in the snapshot.
+        let rules = value["runs"][0]["tool"]["driver"]["rules"].as_array().unwrap();
+        assert_eq!(rules.len(), report.scope.checks.len(), "one rule per check of the report");
+        for rule in rules {
+            let check = rampart_checks::find_check(rule["id"].as_str().unwrap()).unwrap();
+            let page = rampart_checks::catalogue::render_check(check);
+            assert_eq!(rule["help"]["markdown"], page.as_str());
+            assert_eq!(rule["help"]["text"], page.as_str());
+            let docs = std::fs::read_to_string(format!("{}/docs/checks/{}.md", env!("CARGO_MANIFEST_DIR"), check.id)).unwrap();
+            assert_eq!(docs, page, "the page helpUri points at is the same");
+            assert_eq!(rule["helpUri"], format!("{CHECK_DOCS_URL}{}.md", check.id).as_str());
+        }
+        insta::assert_json_snapshot!(value, {
+            ".runs[0].tool.driver.version" => "[version]",
+            ".runs[0].tool.driver.semanticVersion" => "[version]",
+            ".runs[0].tool.driver.rules[].help" => "[the check's page]",
+            ".runs[0].invocations[0].startTimeUtc" => "[started_at]",
+            ".runs[0].invocations[0].endTimeUtc" => "[finished_at]",
+        });
+    }
+
+    #[test]
+    fn sarif_results_are_the_failures_and_notifications_the_errors() {
+        let mut report = fixture_report_with(&iam_checks(), &muting_config());
+        // A MANUAL finding, which the fixture has none of.
+        let mut manual = report.findings.iter().find(|f| f.status == Status::Pass).unwrap().clone();
+        manual.status = Status::Manual;
+        manual.message = "confirm by hand".into();
+        report.findings.push(manual);
+        let value: serde_json::Value = serde_json::from_str(&render_to_string(&sarif::Sarif, &report, &RenderContext::PLAIN)).unwrap();
+        let run = &value["runs"][0];
+        let rules = run["tool"]["driver"]["rules"].as_array().unwrap();
+        let results = run["results"].as_array().unwrap();
+
+        let fails: Vec<&Finding> = report.findings.iter().filter(|f| f.status == Status::Fail).collect();
+        assert_eq!(results.len(), fails.len(), "one result per FAIL, none for PASS, ERROR or MANUAL");
+        for (result, f) in results.iter().zip(&fails) {
+            assert_eq!(result["ruleId"], f.check.id.as_str());
+            assert_eq!(rules[result["ruleIndex"].as_u64().unwrap() as usize]["id"], f.check.id.as_str());
+            assert_eq!(result["message"]["text"], &*f.message);
+            assert_eq!(result["partialFingerprints"]["rampartFindingId/v1"], finding_uid(f).as_str());
+            assert_eq!(result["level"], sarif::level(f.check.severity));
+            let location = &result["locations"][0];
+            assert_eq!(location["logicalLocations"][0]["fullyQualifiedName"], f.resource.arn.as_deref().unwrap());
+            let uri = location["physicalLocation"]["artifactLocation"]["uri"].as_str().unwrap();
+            assert_eq!(uri, format!("aws/210987654321/global/{}/{}", f.resource.kind, f.resource.id));
+            match f.mute_reason.as_deref() {
+                Some(reason) => assert_eq!(result["suppressions"], serde_json::json!([{"kind": "external", "justification": reason}])),
+                None => assert!(result.get("suppressions").is_none(), "{result}"),
+            }
+        }
+        assert!(results.iter().any(|r| r.get("suppressions").is_some()), "the muted failure is suppressed");
+        let hashes: std::collections::HashSet<&str> =
+            results.iter().map(|r| r["partialFingerprints"]["primaryLocationLineHash"].as_str().unwrap()).collect();
+        assert_eq!(hashes.len(), results.len(), "every alert has a fingerprint of its own");
+
+        let invocation = &run["invocations"][0];
+        let notifications = invocation["toolExecutionNotifications"].as_array().unwrap();
+        let errors: Vec<&Finding> = report.findings.iter().filter(|f| f.status == Status::Error).collect();
+        assert_eq!(notifications.len(), errors.len());
+        for (n, f) in notifications.iter().zip(&errors) {
+            assert_eq!(n["message"]["text"], format!("{}: {}", f.check.id, f.message).as_str());
+            assert_eq!(n["associatedRule"]["id"], f.check.id.as_str());
+            assert_eq!(n["level"], if f.muted { "note" } else { "error" });
+        }
+        assert_eq!(invocation["executionSuccessful"], true, "some checks were evaluated");
+
+        // Nothing evaluated: the run did not succeed.
+        report.findings.retain(|f| f.status == Status::Error);
+        let value: serde_json::Value = serde_json::from_str(&render_to_string(&sarif::Sarif, &report, &RenderContext::PLAIN)).unwrap();
+        assert_eq!(value["runs"][0]["invocations"][0]["executionSuccessful"], false);
+        assert_eq!(value["runs"][0]["results"], serde_json::json!([]));
     }
 
     #[test]
@@ -409,6 +542,12 @@ mod tests {
         let mut h = f.clone();
         h.resource = Arc::new(FindingResource { account_id: "../x/<y>".into(), ..(*f.resource).clone() });
         assert!(finding_uid(&h).starts_with("rampart/___x__y_/global/"), "{}", finding_uid(&h));
+    }
+
+    #[test]
+    fn paragraphs_are_unwrapped_and_lists_kept() {
+        assert_eq!(unwrap_paragraphs("  one\n  two\n\nthree\n- a\n  b\n- c\n"), "one two\n\nthree\n- a b\n- c");
+        assert_eq!(unwrap_paragraphs(""), "");
     }
 
     #[test]
