@@ -196,3 +196,67 @@ fn hostile_strings_stay_strings_in_sarif() {
     assert!(!text.contains('\u{0}'));
     assert!(text.contains("\\u0000"));
 }
+
+const OCSF_SCHEMA: &str = "tests/schemas/ocsf-1.5.0-detection_finding.json";
+
+#[test]
+fn the_ocsf_reports_of_the_fixture_are_valid_detection_findings() {
+    let tmp = tempfile::tempdir().unwrap();
+    let files = audit_fixture_into(&tmp.path().join("out"), "ocsf,ocsf-ndjson,json");
+    let extensions: Vec<&str> = files.iter().map(|(ext, _)| ext.as_str()).collect();
+    assert_eq!(extensions, vec!["json", "ocsf.json", "ocsf.ndjson"]);
+    let (array, lines) = (&files[1].1, &files[2].1);
+    assert_valid(OCSF_SCHEMA, array, &["--each"]);
+    assert_valid(OCSF_SCHEMA, lines, &["--lines"]);
+
+    // The same findings as the JSON report, in the same order.
+    let json: Value = serde_json::from_str(&std::fs::read_to_string(&files[0].1).unwrap()).unwrap();
+    let objects: Vec<Value> = serde_json::from_str(&std::fs::read_to_string(array).unwrap()).unwrap();
+    let findings = json["findings"].as_array().unwrap();
+    assert_eq!(objects.len(), findings.len());
+    for (o, f) in objects.iter().zip(findings) {
+        assert_eq!(o["metadata"]["event_code"], f["check_id"]);
+        assert_eq!(o["status_code"], f["status"]);
+        assert_eq!(o["resources"][0]["name"], f["resource_id"]);
+    }
+    let ndjson: Vec<Value> =
+        std::fs::read_to_string(lines).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(ndjson, objects);
+
+    // Without its class, or in another class, an object is not a Detection Finding.
+    let mut broken = objects.clone();
+    broken[0].as_object_mut().unwrap().remove("class_uid");
+    assert_invalid(OCSF_SCHEMA, tmp.path(), &Value::from(broken).to_string(), &["--each"], "'class_uid' is a required property");
+    let mut broken = objects.clone();
+    broken[1]["class_uid"] = 2003.into();
+    let lines: Vec<String> = broken.iter().map(Value::to_string).collect();
+    assert_invalid(OCSF_SCHEMA, tmp.path(), &lines.join("\n"), &["--lines"], "instance 1: /class_uid: 2004 was expected");
+}
+
+#[test]
+fn hostile_strings_stay_strings_in_ocsf() {
+    let report = hostile_report();
+    let tmp = tempfile::tempdir().unwrap();
+    let array = render("ocsf", &report);
+    let lines = render("ocsf-ndjson", &report);
+    std::fs::write(tmp.path().join("hostile.ocsf.json"), &array).unwrap();
+    std::fs::write(tmp.path().join("hostile.ocsf.ndjson"), &lines).unwrap();
+    assert_valid(OCSF_SCHEMA, &tmp.path().join("hostile.ocsf.json"), &["--each"]);
+    assert_valid(OCSF_SCHEMA, &tmp.path().join("hostile.ocsf.ndjson"), &["--lines"]);
+
+    let objects: Vec<Value> = serde_json::from_str(&array).unwrap();
+    assert_eq!(objects.len(), report.findings.len());
+    assert_eq!(lines.lines().count(), report.findings.len(), "a newline in a value never splits a line");
+    for (o, f) in objects.iter().zip(&report.findings) {
+        assert_eq!(o["message"], &*f.message, "the message, byte for byte");
+        assert_eq!(o["status_detail"], &*f.message);
+        assert_eq!(o["resources"][0]["name"], f.resource.id.as_str());
+        assert_eq!(o["resources"][0]["uid"], f.resource.arn.as_deref().unwrap_or(&f.resource.id));
+        assert_eq!(o["status_code"], f.status.as_str());
+        match &f.mute_reason {
+            Some(reason) => assert_eq!(o["comment"], &**reason),
+            None => assert!(o.get("comment").is_none()),
+        }
+    }
+    assert!(!array.contains('\u{0}') && array.contains("\\u0000"));
+}

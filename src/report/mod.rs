@@ -6,6 +6,7 @@
 //! all.
 
 pub mod json;
+pub mod ocsf;
 pub mod sarif;
 pub mod table;
 
@@ -19,7 +20,7 @@ use rampart_checks::{Finding, Severity, Status};
 use serde::Serialize;
 
 /// Every report format, in the order `--help` lists them. The first is the default.
-pub static REPORTERS: &[&dyn Reporter] = &[&table::Table, &json::Json, &sarif::Sarif];
+pub static REPORTERS: &[&dyn Reporter] = &[&table::Table, &json::Json, &sarif::Sarif, &ocsf::Ocsf, &ocsf::OcsfNdjson];
 
 /// The project's home page: the tool's address in the formats that name one.
 pub const PROJECT_URL: &str = "https://github.com/rampart-audit/rampart";
@@ -57,7 +58,8 @@ pub fn unwrap_paragraphs(markdown: &str) -> String {
 pub trait Reporter: Sync {
     /// The name `--format` takes: lowercase, no commas.
     fn name(&self) -> &'static str;
-    /// The extension of the files `--output-dir` writes, without the dot.
+    /// The extension of the files `--output-dir` writes, without the leading dot: ASCII
+    /// letters and digits, in parts joined by dots (`ocsf.json`).
     fn extension(&self) -> &'static str;
     /// Writes the whole report to `out`. Every value from AWS is escaped for the format.
     /// The caller buffers `out` and makes a file of it whole or not at all, so a renderer
@@ -457,6 +459,99 @@ mod tests {
     }
 
     #[test]
+    fn ocsf_report() {
+        let mut report = fixture_report_with(&iam_checks(), &muting_config());
+        // A MANUAL finding, which the fixture has none of.
+        let mut manual = report.findings.iter().find(|f| f.status == Status::Pass).unwrap().clone();
+        manual.status = Status::Manual;
+        manual.message = "confirm by hand".into();
+        report.findings.push(manual);
+        let text = render_to_string(&ocsf::Ocsf, &report, &RenderContext::PLAIN);
+        let value: serde_json::Value = serde_json::from_str(&text).unwrap();
+        let objects = value.as_array().unwrap();
+        assert_eq!(objects.len(), report.findings.len(), "every finding, whatever its status");
+        assert_eq!(text.lines().count(), objects.len() + 2, "one object a line between the brackets");
+
+        // The times, redacted in the snapshot: the start of the run and the collection, in
+        // milliseconds and RFC 3339.
+        let started = report.started_at.timestamp_millis();
+        let collected = report.collected_at.timestamp_millis();
+        assert_eq!((started, collected), (1_795_696_200_000, 1_795_694_400_000));
+        // The documentation of each check, redacted too.
+        for (o, f) in objects.iter().zip(&report.findings) {
+            assert_eq!(o["time"], started);
+            assert_eq!(o["time_dt"], "2026-11-26T12:30:00.000Z");
+            assert_eq!(o["finding_info"]["created_time"], started);
+            assert_eq!(o["finding_info"]["last_seen_time"], collected);
+            assert_eq!(o["finding_info"]["last_seen_time_dt"], "2026-11-26T12:00:00.000Z");
+            let check = rampart_checks::find_check(&f.check.id).unwrap();
+            assert_eq!(o["finding_info"]["desc"], unwrap_paragraphs(&check.doc_section("What it checks").unwrap()).as_str());
+            assert_eq!(o["risk_details"], unwrap_paragraphs(&check.doc_section("Why it matters").unwrap()).as_str());
+            assert_eq!(o["remediation"]["desc"], unwrap_paragraphs(&check.remediation()).as_str());
+            let references = o["remediation"]["references"].as_array().unwrap();
+            assert_eq!(references[0], check_doc_url(check.id).as_str());
+            assert_eq!(references.len(), 1 + check.doc_section("References").unwrap().lines().filter(|l| l.starts_with("- ")).count());
+            assert!(!o["finding_info"]["desc"].as_str().unwrap().contains("\n"), "paragraphs unwrapped");
+        }
+        // The snapshot holds the first finding of each status, muted and not: the others
+        // differ only in what the assertions above and in `ocsf_statuses_and_mutes` check.
+        let mut seen = std::collections::HashSet::new();
+        let kinds: Vec<&serde_json::Value> =
+            objects.iter().filter(|o| seen.insert((o["status_code"].to_string(), o["status_id"].to_string()))).collect();
+        assert_eq!(kinds.len(), 6, "FAIL, ERROR, each also muted, PASS and MANUAL");
+        insta::assert_json_snapshot!(kinds, {
+            "[].metadata.product.version" => "[version]",
+            "[].time" => "[started_at]",
+            "[].time_dt" => "[started_at]",
+            "[].finding_info.created_time" => "[started_at]",
+            "[].finding_info.created_time_dt" => "[started_at]",
+            "[].finding_info.last_seen_time" => "[collected_at]",
+            "[].finding_info.last_seen_time_dt" => "[collected_at]",
+            "[].finding_info.desc" => "[what it checks]",
+            "[].risk_details" => "[why it matters]",
+            "[].remediation.desc" => "[remediation]",
+            "[].remediation.references" => "[references]",
+        });
+    }
+
+    #[test]
+    fn ocsf_statuses_and_mutes() {
+        let report = fixture_report_with(&iam_checks(), &muting_config());
+        let value: serde_json::Value = serde_json::from_str(&render_to_string(&ocsf::Ocsf, &report, &RenderContext::PLAIN)).unwrap();
+        let objects = value.as_array().unwrap();
+        for (o, f) in objects.iter().zip(&report.findings) {
+            assert_eq!(o["status_code"], f.status.as_str());
+            assert_eq!(o["status_detail"], &*f.message);
+            assert_eq!(o["finding_info"]["uid"], finding_uid(f).as_str());
+            assert_eq!(o["metadata"]["event_code"], f.check.id.as_str());
+            assert_eq!(o["is_alert"], f.status == Status::Fail && !f.muted);
+            if f.muted {
+                assert_eq!((&o["status_id"], &o["status"]), (&3.into(), &"Suppressed".into()));
+                assert_eq!(o["comment"], f.mute_reason.as_deref().unwrap());
+            } else {
+                assert_eq!((&o["status_id"], &o["status"]), (&1.into(), &"New".into()));
+                assert!(o.get("comment").is_none());
+            }
+            assert_eq!(o["resources"][0]["uid"], f.resource.arn.as_deref().unwrap());
+            assert_eq!(o["cloud"]["account"]["uid"], "210987654321");
+            assert!(o["cloud"].get("region").is_none(), "IAM is global: no region");
+            assert_eq!(o["unmapped"]["compliance"], serde_json::to_value(&f.check.compliance).unwrap());
+        }
+        assert_eq!(objects.iter().filter(|o| o["status_id"] == 3).count(), 2, "one muted FAIL, one muted ERROR");
+
+        // NDJSON: the same objects, one a line.
+        let lines = render_to_string(&ocsf::OcsfNdjson, &report, &RenderContext::PLAIN);
+        let parsed: Vec<serde_json::Value> = lines.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+        assert_eq!(&parsed, objects);
+        assert!(lines.ends_with("}\n"));
+
+        // No findings: an empty array, and nothing at all.
+        let empty = Report::new(report.started_at, report.collected_at, Scope { accounts: vec![], regions: vec![], checks: vec![] }, vec![]);
+        assert_eq!(render_to_string(&ocsf::Ocsf, &empty, &RenderContext::PLAIN), "[]\n");
+        assert_eq!(render_to_string(&ocsf::OcsfNdjson, &empty, &RenderContext::PLAIN), "");
+    }
+
+    #[test]
     fn formats_have_distinct_names_and_extensions() {
         let names: Vec<&str> = reporters().iter().map(|r| r.name()).collect();
         let mut unique = names.clone();
@@ -469,7 +564,8 @@ mod tests {
         assert_eq!(extensions.len(), names.len(), "two formats would write the same file");
         for r in reporters() {
             assert!(!r.name().is_empty() && r.name().bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-'), "{}", r.name());
-            assert!(!r.extension().is_empty() && r.extension().bytes().all(|b| b.is_ascii_alphanumeric()), "{}", r.extension());
+            let parts_are_alphanumeric = r.extension().split('.').all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_alphanumeric()));
+            assert!(parts_are_alphanumeric, "{}", r.extension());
             assert_eq!(find(r.name()).map(|f| f.name()), Some(r.name()));
         }
         assert!(find("yaml").is_none());
@@ -481,6 +577,8 @@ mod tests {
         let mut report = fixture_report(&iam_checks());
         assert_eq!(report.file_name(&json::Json), "rampart-210987654321-20261126T123000Z.json");
         assert_eq!(report.file_name(&table::Table), "rampart-210987654321-20261126T123000Z.txt");
+        assert_eq!(report.file_name(&ocsf::Ocsf), "rampart-210987654321-20261126T123000Z.ocsf.json");
+        assert_eq!(report.file_name(&ocsf::OcsfNdjson), "rampart-210987654321-20261126T123000Z.ocsf.ndjson");
         report.scope.accounts.push("123456789012".into());
         assert_eq!(report.file_name(&json::Json), "rampart-multi-20261126T123000Z.json");
         report.scope.accounts = vec!["../../etc/x y".into()];
