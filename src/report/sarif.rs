@@ -26,6 +26,10 @@
 //! is `error` for critical and high, `warning` for medium, `note` for low and
 //! informational.
 //!
+//! GitHub rejects a run of more than 25,000 results, or a rule of more than 20 tags (a test
+//! keeps every check's within it): an audit of an organization with more failures than that
+//! is uploaded in parts (a report per account, or `--severity`).
+//!
 //! No `automationDetails` is set: GitHub's upload action sets it from its `category`
 //! input only where the file has none, and uploads of several accounts apart need
 //! categories of their own.
@@ -467,6 +471,21 @@ mod tests {
         assert_eq!(level(Severity::High), "error");
         assert_eq!(level(Severity::Medium), "warning");
         assert_eq!(level(Severity::Informational), "note");
+    }
+
+    #[test]
+    fn every_checks_rule_has_at_most_githubs_20_tags() {
+        let mut most = 0;
+        for check in rampart_checks::all_checks() {
+            let mut f = Finding::synthetic(check.id, Status::Fail, check.severity, check.measure, false);
+            let mut finding_check = (*f.check).clone();
+            finding_check.compliance = rampart_checks::frameworks::compliance_of(check.id);
+            f.check = std::sync::Arc::new(finding_check);
+            let tags = rule(&f).properties.tags;
+            assert!(tags.len() <= 20, "{}: {} tags", check.id, tags.len());
+            most = most.max(tags.len());
+        }
+        assert!(most >= 8, "the controls are among the tags ({most} at most)");
     }
 
     #[test]
