@@ -15,7 +15,7 @@ use std::io::{self, Write};
 
 use rampart_checks::Finding;
 
-use super::{RenderContext, Report, Reporter, check_docs_url, finding_uid};
+use super::{RenderContext, Report, Reporter, check_doc_url, finding_uid};
 
 /// Rampart's columns, comma-separated.
 pub struct Csv;
@@ -152,7 +152,7 @@ impl Reporter for ProwlerCsv {
         for f in &report.findings {
             let (check, resource) = (&*f.check, &*f.resource);
             let text = docs.entry(&check.id).or_insert_with(|| CheckText::of(&check.id));
-            let url = check_docs_url(&check.id);
+            let url = check_doc_url(&check.id);
             let service = check.id.split('_').next().unwrap_or("");
             let row: [&str; 42] = [
                 "",

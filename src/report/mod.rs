@@ -8,6 +8,8 @@
 pub mod csv;
 pub mod json;
 pub mod junit;
+pub mod ocsf;
+pub mod sarif;
 pub mod table;
 
 use std::cmp::Ordering;
@@ -20,14 +22,46 @@ use rampart_checks::{Finding, Severity, Status};
 use serde::Serialize;
 
 /// Every report format, in the order `--help` lists them. The first is the default.
-pub static REPORTERS: &[&dyn Reporter] = &[&table::TABLE, &json::Json, &csv::Csv, &junit::Junit];
+pub static REPORTERS: &[&dyn Reporter] = &[&table::TABLE, &json::Json, &csv::Csv, &junit::Junit, &sarif::Sarif, &ocsf::Ocsf, &ocsf::OcsfNdjson];
+
+/// The project's home page: the tool's address in the formats that name one.
+pub const PROJECT_URL: &str = "https://github.com/rampart-audit/rampart";
+
+/// Where the page of each check (`docs/checks/<id>.md`) is read online.
+pub const CHECK_DOCS_URL: &str = "https://github.com/rampart-audit/rampart/blob/main/docs/checks/";
+
+/// The address of the page of the registered check `id`.
+pub fn check_doc_url(id: &str) -> String {
+    format!("{CHECK_DOCS_URL}{id}.md")
+}
+
+/// A section of a check's documentation as plain paragraphs: the lines a paragraph was
+/// wrapped into joined by spaces; blank lines and list items still start lines.
+pub fn unwrap_paragraphs(markdown: &str) -> String {
+    let mut out = String::with_capacity(markdown.len());
+    let mut blank = false;
+    for line in markdown.trim().lines().map(str::trim) {
+        if line.is_empty() {
+            blank = true;
+            continue;
+        }
+        if !out.is_empty() {
+            let item = line.starts_with("- ") || line.starts_with("* ");
+            out.push_str(if blank { "\n\n" } else if item { "\n" } else { " " });
+        }
+        blank = false;
+        out.push_str(line);
+    }
+    out
+}
 
 /// One report format: renders the [`Report`] (all of it: every format is made from the same
 /// model) into a writer.
 pub trait Reporter: Sync {
     /// The name `--format` takes: lowercase, no commas.
     fn name(&self) -> &'static str;
-    /// The extension of the files `--output-dir` writes, without the dot.
+    /// The extension of the files `--output-dir` writes, without the leading dot: ASCII
+    /// letters and digits, in parts joined by dots (`ocsf.json`).
     fn extension(&self) -> &'static str;
     /// Writes the whole report to `out`. Every value from AWS is escaped for the format.
     /// The caller buffers `out` and makes a file of it whole or not at all, so a renderer
@@ -82,15 +116,6 @@ pub fn render_to_string(reporter: &dyn Reporter, report: &Report, ctx: &RenderCo
     let mut out = Vec::new();
     reporter.render(report, ctx, &mut out).expect("writing to memory cannot fail");
     String::from_utf8(out).expect("reports are UTF-8")
-}
-
-/// Where each check's page of the catalogue (docs/checks/<id>.md) is published; reports
-/// link a finding to its check's page here.
-pub const CHECK_DOCS: &str = "https://github.com/rampart-audit/rampart/blob/main/docs/checks/";
-
-/// The page of the catalogue that documents `check_id`.
-pub fn check_docs_url(check_id: &str) -> String {
-    format!("{CHECK_DOCS}{check_id}.md")
 }
 
 /// Version of the JSON report contract; bumped when a field is renamed or removed.
@@ -290,9 +315,14 @@ mod tests {
 
     /// The report of the aged-account fixture, with fixed times.
     fn fixture_report(selection: &Selection) -> Report {
+        fixture_report_with(selection, &Config::default())
+    }
+
+    /// The report of the aged-account fixture under `config`, with fixed times.
+    fn fixture_report_with(selection: &Selection, config: &Config) -> Report {
         let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/aged-account.json");
         let inventory: Inventory = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
-        let findings = evaluate(&inventory, selection, &Config::default());
+        let findings = evaluate(&inventory, selection, config);
         let started = DateTime::parse_from_rfc3339("2026-11-26T12:30:00Z").unwrap().with_timezone(&Utc);
         let scope = Scope {
             accounts: inventory.accounts.iter().map(|a| a.account_id.clone()).collect(),
@@ -467,6 +497,195 @@ mod tests {
         assert!(!plain.contains('\x1b'), "{plain}");
     }
 
+    /// Mutes one failing and one ERROR finding of the fixture.
+    fn muting_config() -> Config {
+        Config::from_toml(
+            r#"
+            [[mute]]
+            check = "iam_user_console_access_unused"
+            resource = "carol-dormant"
+            reason = "dormant on purpose: leaves in January"
+
+            [[mute]]
+            check = "iam_support_role_created"
+            reason = "support cases go through the organization's management account"
+            "#,
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn sarif_report() {
+        let report = fixture_report_with(&iam_checks(), &muting_config());
+        let value: serde_json::Value = serde_json::from_str(&render_to_string(&sarif::Sarif, &report, &RenderContext::PLAIN)).unwrap();
+        // Each rule's help is its check's page, as docs/checks/<id>.md has it: checked here
+        // rather than repeated in the snapshot.
+        let rules = value["runs"][0]["tool"]["driver"]["rules"].as_array().unwrap();
+        assert_eq!(rules.len(), report.scope.checks.len(), "one rule per check of the report");
+        for rule in rules {
+            let check = rampart_checks::find_check(rule["id"].as_str().unwrap()).unwrap();
+            let page = rampart_checks::catalogue::render_check(check);
+            assert_eq!(rule["help"]["markdown"], page.as_str());
+            assert_eq!(rule["help"]["text"], page.as_str());
+            let docs = std::fs::read_to_string(format!("{}/docs/checks/{}.md", env!("CARGO_MANIFEST_DIR"), check.id)).unwrap();
+            assert_eq!(docs, page, "the page helpUri points at is the same");
+            assert_eq!(rule["helpUri"], format!("{CHECK_DOCS_URL}{}.md", check.id).as_str());
+        }
+        insta::assert_json_snapshot!(value, {
+            ".runs[0].tool.driver.version" => "[version]",
+            ".runs[0].tool.driver.semanticVersion" => "[version]",
+            ".runs[0].tool.driver.rules[].help" => "[the check's page]",
+            ".runs[0].invocations[0].startTimeUtc" => "[started_at]",
+            ".runs[0].invocations[0].endTimeUtc" => "[finished_at]",
+        });
+    }
+
+    #[test]
+    fn sarif_results_are_the_failures_and_notifications_the_errors() {
+        let mut report = fixture_report_with(&iam_checks(), &muting_config());
+        // A MANUAL finding, which the fixture has none of.
+        let mut manual = report.findings.iter().find(|f| f.status == Status::Pass).unwrap().clone();
+        manual.status = Status::Manual;
+        manual.message = "confirm by hand".into();
+        report.findings.push(manual);
+        let value: serde_json::Value = serde_json::from_str(&render_to_string(&sarif::Sarif, &report, &RenderContext::PLAIN)).unwrap();
+        let run = &value["runs"][0];
+        let rules = run["tool"]["driver"]["rules"].as_array().unwrap();
+        let results = run["results"].as_array().unwrap();
+
+        let fails: Vec<&Finding> = report.findings.iter().filter(|f| f.status == Status::Fail).collect();
+        assert_eq!(results.len(), fails.len(), "one result per FAIL, none for PASS, ERROR or MANUAL");
+        for (result, f) in results.iter().zip(&fails) {
+            assert_eq!(result["ruleId"], f.check.id.as_str());
+            assert_eq!(rules[result["ruleIndex"].as_u64().unwrap() as usize]["id"], f.check.id.as_str());
+            assert_eq!(result["message"]["text"], &*f.message);
+            assert_eq!(result["partialFingerprints"]["rampartFindingId/v1"], finding_uid(f).as_str());
+            assert_eq!(result["level"], sarif::level(f.check.severity));
+            let location = &result["locations"][0];
+            assert_eq!(location["logicalLocations"][0]["fullyQualifiedName"], f.resource.arn.as_deref().unwrap());
+            let uri = location["physicalLocation"]["artifactLocation"]["uri"].as_str().unwrap();
+            assert_eq!(uri, format!("aws/210987654321/global/{}/{}", f.resource.kind, f.resource.id));
+            match f.mute_reason.as_deref() {
+                Some(reason) => assert_eq!(result["suppressions"], serde_json::json!([{"kind": "external", "justification": reason}])),
+                None => assert!(result.get("suppressions").is_none(), "{result}"),
+            }
+        }
+        assert!(results.iter().any(|r| r.get("suppressions").is_some()), "the muted failure is suppressed");
+        let hashes: std::collections::HashSet<&str> =
+            results.iter().map(|r| r["partialFingerprints"]["primaryLocationLineHash"].as_str().unwrap()).collect();
+        assert_eq!(hashes.len(), results.len(), "every alert has a fingerprint of its own");
+
+        let invocation = &run["invocations"][0];
+        let notifications = invocation["toolExecutionNotifications"].as_array().unwrap();
+        let errors: Vec<&Finding> = report.findings.iter().filter(|f| f.status == Status::Error).collect();
+        assert_eq!(notifications.len(), errors.len());
+        for (n, f) in notifications.iter().zip(&errors) {
+            assert_eq!(n["message"]["text"], format!("{}: {}", f.check.id, f.message).as_str());
+            assert_eq!(n["associatedRule"]["id"], f.check.id.as_str());
+            assert_eq!(n["level"], if f.muted { "note" } else { "error" });
+        }
+        assert_eq!(invocation["executionSuccessful"], true, "some checks were evaluated");
+
+        // Nothing evaluated: the run did not succeed.
+        report.findings.retain(|f| f.status == Status::Error);
+        let value: serde_json::Value = serde_json::from_str(&render_to_string(&sarif::Sarif, &report, &RenderContext::PLAIN)).unwrap();
+        assert_eq!(value["runs"][0]["invocations"][0]["executionSuccessful"], false);
+        assert_eq!(value["runs"][0]["results"], serde_json::json!([]));
+    }
+
+    #[test]
+    fn ocsf_report() {
+        let mut report = fixture_report_with(&iam_checks(), &muting_config());
+        // A MANUAL finding, which the fixture has none of.
+        let mut manual = report.findings.iter().find(|f| f.status == Status::Pass).unwrap().clone();
+        manual.status = Status::Manual;
+        manual.message = "confirm by hand".into();
+        report.findings.push(manual);
+        let text = render_to_string(&ocsf::Ocsf, &report, &RenderContext::PLAIN);
+        let value: serde_json::Value = serde_json::from_str(&text).unwrap();
+        let objects = value.as_array().unwrap();
+        assert_eq!(objects.len(), report.findings.len(), "every finding, whatever its status");
+        assert_eq!(text.lines().count(), objects.len() + 2, "one object a line between the brackets");
+
+        // The times, redacted in the snapshot: the start of the run and the collection, in
+        // milliseconds and RFC 3339.
+        let started = report.started_at.timestamp_millis();
+        let collected = report.collected_at.timestamp_millis();
+        assert_eq!((started, collected), (1_795_696_200_000, 1_795_694_400_000));
+        // The documentation of each check, redacted too.
+        for (o, f) in objects.iter().zip(&report.findings) {
+            assert_eq!(o["time"], started);
+            assert_eq!(o["time_dt"], "2026-11-26T12:30:00.000Z");
+            assert_eq!(o["finding_info"]["created_time"], started);
+            assert_eq!(o["finding_info"]["last_seen_time"], collected);
+            assert_eq!(o["finding_info"]["last_seen_time_dt"], "2026-11-26T12:00:00.000Z");
+            let check = rampart_checks::find_check(&f.check.id).unwrap();
+            assert_eq!(o["finding_info"]["desc"], unwrap_paragraphs(&check.doc_section("What it checks").unwrap()).as_str());
+            assert_eq!(o["risk_details"], unwrap_paragraphs(&check.doc_section("Why it matters").unwrap()).as_str());
+            assert_eq!(o["remediation"]["desc"], unwrap_paragraphs(&check.remediation()).as_str());
+            let references = o["remediation"]["references"].as_array().unwrap();
+            assert_eq!(references[0], check_doc_url(check.id).as_str());
+            assert_eq!(references.len(), 1 + check.doc_section("References").unwrap().lines().filter(|l| l.starts_with("- ")).count());
+            assert!(!o["finding_info"]["desc"].as_str().unwrap().contains("\n"), "paragraphs unwrapped");
+        }
+        // The snapshot holds the first finding of each status, muted and not: the others
+        // differ only in what the assertions above and in `ocsf_statuses_and_mutes` check.
+        let mut seen = std::collections::HashSet::new();
+        let kinds: Vec<&serde_json::Value> =
+            objects.iter().filter(|o| seen.insert((o["status_code"].to_string(), o["status_id"].to_string()))).collect();
+        assert_eq!(kinds.len(), 6, "FAIL, ERROR, each also muted, PASS and MANUAL");
+        insta::assert_json_snapshot!(kinds, {
+            "[].metadata.product.version" => "[version]",
+            "[].time" => "[started_at]",
+            "[].time_dt" => "[started_at]",
+            "[].finding_info.created_time" => "[started_at]",
+            "[].finding_info.created_time_dt" => "[started_at]",
+            "[].finding_info.last_seen_time" => "[collected_at]",
+            "[].finding_info.last_seen_time_dt" => "[collected_at]",
+            "[].finding_info.desc" => "[what it checks]",
+            "[].risk_details" => "[why it matters]",
+            "[].remediation.desc" => "[remediation]",
+            "[].remediation.references" => "[references]",
+        });
+    }
+
+    #[test]
+    fn ocsf_statuses_and_mutes() {
+        let report = fixture_report_with(&iam_checks(), &muting_config());
+        let value: serde_json::Value = serde_json::from_str(&render_to_string(&ocsf::Ocsf, &report, &RenderContext::PLAIN)).unwrap();
+        let objects = value.as_array().unwrap();
+        for (o, f) in objects.iter().zip(&report.findings) {
+            assert_eq!(o["status_code"], f.status.as_str());
+            assert_eq!(o["status_detail"], &*f.message);
+            assert_eq!(o["finding_info"]["uid"], finding_uid(f).as_str());
+            assert_eq!(o["metadata"]["event_code"], f.check.id.as_str());
+            assert_eq!(o["is_alert"], f.status == Status::Fail && !f.muted);
+            if f.muted {
+                assert_eq!((&o["status_id"], &o["status"]), (&3.into(), &"Suppressed".into()));
+                assert_eq!(o["comment"], f.mute_reason.as_deref().unwrap());
+            } else {
+                assert_eq!((&o["status_id"], &o["status"]), (&1.into(), &"New".into()));
+                assert!(o.get("comment").is_none());
+            }
+            assert_eq!(o["resources"][0]["uid"], f.resource.arn.as_deref().unwrap());
+            assert_eq!(o["cloud"]["account"]["uid"], "210987654321");
+            assert!(o["cloud"].get("region").is_none(), "IAM is global: no region");
+            assert_eq!(o["unmapped"]["compliance"], serde_json::to_value(&f.check.compliance).unwrap());
+        }
+        assert_eq!(objects.iter().filter(|o| o["status_id"] == 3).count(), 2, "one muted FAIL, one muted ERROR");
+
+        // NDJSON: the same objects, one a line.
+        let lines = render_to_string(&ocsf::OcsfNdjson, &report, &RenderContext::PLAIN);
+        let parsed: Vec<serde_json::Value> = lines.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+        assert_eq!(&parsed, objects);
+        assert!(lines.ends_with("}\n"));
+
+        // No findings: an empty array, and nothing at all.
+        let empty = Report::new(report.started_at, report.collected_at, Scope { accounts: vec![], regions: vec![], checks: vec![] }, vec![]);
+        assert_eq!(render_to_string(&ocsf::Ocsf, &empty, &RenderContext::PLAIN), "[]\n");
+        assert_eq!(render_to_string(&ocsf::OcsfNdjson, &empty, &RenderContext::PLAIN), "");
+    }
+
     #[test]
     fn formats_have_distinct_names_and_extensions() {
         let names: Vec<&str> = reporters().iter().map(|r| r.name()).collect();
@@ -480,7 +699,8 @@ mod tests {
         assert_eq!(extensions.len(), names.len(), "two formats would write the same file");
         for r in reporters() {
             assert!(!r.name().is_empty() && r.name().bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-'), "{}", r.name());
-            assert!(!r.extension().is_empty() && r.extension().bytes().all(|b| b.is_ascii_alphanumeric()), "{}", r.extension());
+            let parts_are_alphanumeric = r.extension().split('.').all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_alphanumeric()));
+            assert!(parts_are_alphanumeric, "{}", r.extension());
             assert_eq!(find(r.name()).map(|f| f.name()), Some(r.name()));
         }
         assert!(find("yaml").is_none());
@@ -492,6 +712,8 @@ mod tests {
         let mut report = fixture_report(&iam_checks());
         assert_eq!(report.file_name(&json::Json), "rampart-210987654321-20261126T123000Z.json");
         assert_eq!(report.file_name(&table::TABLE), "rampart-210987654321-20261126T123000Z.txt");
+        assert_eq!(report.file_name(&ocsf::Ocsf), "rampart-210987654321-20261126T123000Z.ocsf.json");
+        assert_eq!(report.file_name(&ocsf::OcsfNdjson), "rampart-210987654321-20261126T123000Z.ocsf.ndjson");
         report.scope.accounts.push("123456789012".into());
         assert_eq!(report.file_name(&json::Json), "rampart-multi-20261126T123000Z.json");
         report.scope.accounts = vec!["../../etc/x y".into()];
@@ -553,6 +775,12 @@ mod tests {
         let mut h = f.clone();
         h.resource = Arc::new(FindingResource { account_id: "../x/<y>".into(), ..(*f.resource).clone() });
         assert!(finding_uid(&h).starts_with("rampart/___x__y_/global/"), "{}", finding_uid(&h));
+    }
+
+    #[test]
+    fn paragraphs_are_unwrapped_and_lists_kept() {
+        assert_eq!(unwrap_paragraphs("  one\n  two\n\nthree\n- a\n  b\n- c\n"), "one two\n\nthree\n- a b\n- c");
+        assert_eq!(unwrap_paragraphs(""), "");
     }
 
     #[test]
