@@ -182,6 +182,27 @@ pub enum ListFormat {
     Markdown,
 }
 
+/// The shape of the `--notify` message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum NotifyFormat {
+    /// Slack's for a Slack webhook URL, JSON otherwise.
+    Auto,
+    /// Slack's incoming-webhook message (also what Mattermost and others take).
+    Slack,
+    /// The summary as JSON.
+    Json,
+}
+
+impl From<NotifyFormat> for rampart::notify::NotifyFormat {
+    fn from(f: NotifyFormat) -> Self {
+        match f {
+            NotifyFormat::Auto => rampart::notify::NotifyFormat::Auto,
+            NotifyFormat::Slack => rampart::notify::NotifyFormat::Slack,
+            NotifyFormat::Json => rampart::notify::NotifyFormat::Json,
+        }
+    }
+}
+
 /// What `rampart diff` prints.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum DiffFormat {
@@ -246,8 +267,8 @@ pub struct AuditArgs {
     pub notify: Option<String>,
 
     /// The shape of the --notify message.
-    #[arg(long, value_enum, default_value_t = rampart::notify::NotifyFormat::Auto, requires = "notify")]
-    pub notify_format: rampart::notify::NotifyFormat,
+    #[arg(long, value_enum, default_value_t = NotifyFormat::Auto, requires = "notify")]
+    pub notify_format: NotifyFormat,
 
     /// A mutelist in Prowler's YAML format (Accounts, Checks, Regions, Resources,
     /// Exceptions, Description), applied after the configuration's [[mute]] rules.
@@ -339,7 +360,7 @@ impl TryFrom<&Cli> for Request {
                     // Parsed here, not by clap, whose errors would repeat the secret URL.
                     notify: match &args.notify {
                         None => None,
-                        Some(url) => Some(rampart::notify::Notify { url: url.parse().map_err(RunError::Usage)?, format: args.notify_format }),
+                        Some(url) => Some(rampart::notify::Notify { url: url.parse().map_err(RunError::Usage)?, format: args.notify_format.into() }),
                     },
                     outputs,
                     fail_on: args.fail_on,

@@ -64,7 +64,7 @@ impl WebhookUrl {
 }
 
 /// The shape of the message.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum NotifyFormat {
     /// Slack's for a Slack webhook URL, JSON otherwise.
     #[default]
