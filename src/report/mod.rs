@@ -5,6 +5,7 @@
 //! writes it to a file named by [`Report::file_name`] with its extension, whole or not at
 //! all.
 
+pub mod html;
 pub mod json;
 pub mod table;
 
@@ -18,7 +19,7 @@ use rampart_checks::{Finding, Severity, Status};
 use serde::Serialize;
 
 /// Every report format, in the order `--help` lists them. The first is the default.
-pub static REPORTERS: &[&dyn Reporter] = &[&table::Table, &json::Json];
+pub static REPORTERS: &[&dyn Reporter] = &[&table::Table, &json::Json, &html::Html];
 
 /// One report format: renders the [`Report`] (all of it: every format is made from the same
 /// model) into a writer.
@@ -311,6 +312,34 @@ mod tests {
         let report = fixture_report(&iam_checks());
         let text = render_to_string(&table::Table, &report, &RenderContext::PLAIN).replace(env!("CARGO_PKG_VERSION"), "[version]");
         insta::assert_snapshot!(text);
+    }
+
+    /// The HTML report of the fixture: its page with the inlined style and script left out,
+    /// and the data the script reads, each a snapshot.
+    #[test]
+    fn html_report() {
+        let report = fixture_report(&iam_checks());
+        let page = render_to_string(&html::Html, &report, &RenderContext::PLAIN).replace(env!("CARGO_PKG_VERSION"), "[version]");
+        let (data, skeleton) = html::tests::split_page(&page);
+        insta::assert_snapshot!("html_report", skeleton);
+        insta::assert_json_snapshot!("html_report_data", data);
+    }
+
+    #[test]
+    fn html_report_of_several_accounts_with_compliance_has_their_sections() {
+        let framework = rampart_checks::frameworks::find_framework("cis-5.0").unwrap();
+        let mut report = fixture_report(&iam_checks());
+        report.compliance = Some(ComplianceReport::new(framework, &report.findings, &report.scope.checks));
+        let page = render_to_string(&html::Html, &report, &RenderContext::PLAIN);
+        assert!(page.contains("id=\"compliance\"") && page.contains("CIS Amazon Web Services Foundations Benchmark"), "{page}");
+        assert!(page.contains("<a href=\"#control=1.4&amp;status=all\">1.4</a>"), "{page}");
+        assert!(!page.contains("id=\"accounts\""), "one account: no table of accounts");
+
+        report.scope.accounts.push("123456789012".into());
+        report.summary.accounts = report.scope.accounts.iter().map(|a| (a.clone(), report.summary.score.clone())).collect();
+        let page = render_to_string(&html::Html, &report, &RenderContext::PLAIN);
+        assert!(page.contains("id=\"accounts\"") && page.contains("<a href=\"#account=123456789012\">123456789012</a>"), "{page}");
+        assert!(page.contains("<h1>2 accounts</h1>") && page.contains("<th>Account</th><th>Region</th>"), "{page}");
     }
 
     #[test]
