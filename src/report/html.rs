@@ -26,7 +26,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 use std::io::{self, Write};
 
-use rampart_checks::finding::FindingResource;
+use rampart_checks::finding::{FindingCheck, FindingResource};
 use rampart_checks::frameworks::{ControlResult, ControlStatus};
 use rampart_checks::score::{Counts, Score};
 use rampart_checks::{Measure, Severity, Status};
@@ -70,13 +70,12 @@ impl Reporter for Html {
         header(report, out)?;
         out.write_all(b"<main>\n")?;
         scores(report, out)?;
-        if report.summary.accounts.is_empty() {
-            counts(report, out)?;
-        } else {
-            out.write_all(b"<div class=\"row\">\n")?;
-            counts(report, out)?;
+        out.write_all(b"<div class=\"row\">\n")?;
+        counts(report, out)?;
+        failing_checks(report, out)?;
+        out.write_all(b"</div>\n")?;
+        if !report.summary.accounts.is_empty() {
             accounts(report, out)?;
-            out.write_all(b"</div>\n")?;
         }
         if let Some(compliance) = &report.compliance {
             controls(&compliance.name, &compliance.version, &compliance.controls, out)?;
@@ -356,6 +355,44 @@ fn counts_cells(out: &mut dyn Write, c: &Counts, filter: &str) -> io::Result<()>
     out.write_all(b"</svg></td>")
 }
 
+/// The checks with unmuted failures, most severe first, then most failing; each a link to
+/// its failing findings.
+fn failing_checks(report: &Report, out: &mut dyn Write) -> io::Result<()> {
+    const SHOWN: usize = 7;
+    let mut by_check: HashMap<&str, (&FindingCheck, usize)> = HashMap::new();
+    for f in report.unmuted(Status::Fail) {
+        by_check.entry(&f.check.id).or_insert((&f.check, 0)).1 += 1;
+    }
+    let mut checks: Vec<(&FindingCheck, usize)> = by_check.into_values().collect();
+    checks.sort_by(|(a, n), (b, m)| b.severity.cmp(&a.severity).then(m.cmp(n)).then(a.id.cmp(&b.id)));
+    write!(
+        out,
+        "<section class=\"panel\" id=\"failing\">\n<header><h2>Failing checks</h2><p class=\"note\">{}, most severe first</p></header>\n",
+        count_of(checks.len(), "check")
+    )?;
+    if checks.is_empty() {
+        return out.write_all(b"<p>No unmuted finding failed.</p>\n</section>\n");
+    }
+    out.write_all(b"<table class=\"fixed\">\n<thead><tr><th>Check</th><th class=\"n count\">Failing</th></tr></thead>\n<tbody>\n")?;
+    for (check, n) in checks.iter().take(SHOWN) {
+        let severity = check.severity.as_str();
+        writeln!(
+            out,
+            "<tr><td><span class=\"badge sev sev-{severity}\" title=\"{severity}\"><span class=\"sr\">{severity}</span></span>{}\
+             <span class=\"sub mono\">{}</span></td><td class=\"n\"><a href=\"#check={}&amp;status=FAIL&amp;muted=hide\">{}</a></td></tr>",
+            Esc(&check.title),
+            Esc(&check.id),
+            FragmentValue(&check.id),
+            thousands(*n),
+        )?;
+    }
+    out.write_all(b"</tbody>\n</table>\n")?;
+    if checks.len() > SHOWN {
+        writeln!(out, "<p class=\"note more\">and {} more in the findings below</p>", count_of(checks.len() - SHOWN, "check"))?;
+    }
+    out.write_all(b"</section>\n")
+}
+
 /// The scores of each account, when the report covers several.
 fn accounts(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     out.write_all(b"<section class=\"panel\" id=\"accounts\">\n<header><h2>Score by account</h2></header>\n<div class=\"scroll\">\n<table>\n<thead><tr><th>Account</th><th class=\"n\">Overall</th>")?;
@@ -630,7 +667,6 @@ pub(crate) mod tests {
 
     use chrono::{DateTime, Utc};
     use rampart_checks::Finding;
-    use rampart_checks::finding::FindingCheck;
 
     use super::*;
     use crate::report::{Scope, render_to_string};

@@ -54,6 +54,7 @@
   var pageLabel = document.getElementById('page');
   var pager = document.getElementById('pager');
   var chip = document.getElementById('control-chip');
+  var expand = document.getElementById('expand');
   var columns = document.querySelectorAll('#findings-table thead th').length;
 
   var state = copy(DEFAULTS);
@@ -110,17 +111,17 @@
   fillSelect('region', uniqueSorted(resources.map(function (r) { return strings[r[1]]; })));
   fillSelect('check', uniqueSorted(checks.map(function (c) { return c.id; })));
 
-  // The URL fragment (and the query, for links that use one): key=value pairs, joined by &.
+  // The filters in the URL: key=value pairs joined by &, in the fragment or, when it is
+  // empty, in the query (for links that use one).
   function readLocation() {
     var next = copy(DEFAULTS);
-    [location.search.slice(1), location.hash.slice(1)].forEach(function (part) {
-      part.split('&').forEach(function (pair) {
-        if (!pair) return;
-        var at = pair.indexOf('=');
-        var key = decode(at < 0 ? pair : pair.slice(0, at));
-        var value = at < 0 ? '' : decode(pair.slice(at + 1));
-        if (Object.prototype.hasOwnProperty.call(DEFAULTS, key) && value !== null && key !== null) next[key] = value;
-      });
+    var part = location.hash.length > 1 ? location.hash.slice(1) : location.search.slice(1);
+    part.split('&').forEach(function (pair) {
+      if (!pair) return;
+      var at = pair.indexOf('=');
+      var key = decode(at < 0 ? pair : pair.slice(0, at));
+      var value = at < 0 ? '' : decode(pair.slice(at + 1));
+      if (Object.prototype.hasOwnProperty.call(DEFAULTS, key) && value !== null && key !== null) next[key] = value;
     });
     return normalise(next);
   }
@@ -128,7 +129,7 @@
   function decode(s) {
     try {
       return decodeURIComponent(s.replace(/\+/g, ' '));
-    } catch (e) {
+    } catch {
       return null;
     }
   }
@@ -150,12 +151,14 @@
     return parts.join('&');
   }
 
+  // The view into the fragment, so that it can be linked and survives a reload. The default
+  // view is an empty fragment, or, when the URL has a query, one that overrides it.
   function writeLocation() {
-    var hash = fragment(state);
+    var hash = fragment(state) || (location.search.length > 1 ? 'status=open' : '');
     if (location.hash.slice(1) === hash) return;
     try {
-      history.replaceState(null, '', hash ? '#' + hash : location.pathname + location.search);
-    } catch (e) {
+      history.replaceState(null, '', hash ? '#' + hash : location.pathname);
+    } catch {
       // Some browsers refuse to change the URL of a local file: the view still works.
     }
   }
@@ -433,6 +436,7 @@
       frag.appendChild(empty);
     }
     tbody.replaceChildren(frag);
+    expand.textContent = 'Expand all';
 
     shown.textContent = filtered.length
       ? 'Showing ' + number(from + 1) + '–' + number(to) + ' of ' + number(filtered.length) + ' matching findings (' + number(total) + ' in the report)'
@@ -481,13 +485,13 @@
     update({ page: page });
     document.getElementById('findings').scrollIntoView();
   });
-  document.getElementById('expand').addEventListener('click', function () {
+  expand.addEventListener('click', function () {
     var details = tbody.querySelectorAll('tr.details');
     var open = Array.prototype.some.call(details, function (d) { return d.hidden; });
     Array.prototype.forEach.call(tbody.querySelectorAll('tr.finding'), function (tr) {
       if (tr.nextSibling.hidden === open) tr.querySelector('.toggle').click();
     });
-    this.textContent = open ? 'Collapse all' : 'Expand all';
+    expand.textContent = open ? 'Collapse all' : 'Expand all';
   });
   // The summary's links (a measure, a count, an account, a control) set the filters.
   window.addEventListener('hashchange', function () {
