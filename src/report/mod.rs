@@ -321,6 +321,9 @@ mod tests {
         let report = fixture_report(&iam_checks());
         let page = render_to_string(&html::Html, &report, &RenderContext::PLAIN).replace(env!("CARGO_PKG_VERSION"), "[version]");
         let (data, skeleton) = html::tests::split_page(&page);
+        // Self-contained: nothing is loaded, every link stays in the page.
+        assert!(!skeleton.contains(" src=") && !skeleton.contains("url("), "{skeleton}");
+        assert!(skeleton.split("href=\"").skip(1).all(|rest| rest.starts_with('#')), "{skeleton}");
         insta::assert_snapshot!("html_report", skeleton);
         insta::assert_json_snapshot!("html_report_data", data);
     }
