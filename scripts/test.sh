@@ -4,6 +4,16 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
+# tests/html_browser.rs opens the HTML report in headless Chromium, and fails without it:
+# install Debian's package when it is missing (CI runs as root on Debian).
+if ! command -v chromium >/dev/null 2>&1; then
+  echo "installing chromium for tests/html_browser.rs" >&2
+  sudo=""
+  if [ "$(id -u)" != 0 ] && command -v sudo >/dev/null 2>&1; then sudo="sudo"; fi
+  { $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq chromium; } >&2 \
+    || echo "could not install chromium: tests/html_browser.rs will fail" >&2
+fi
+
 endpoint="$(localstack/start.sh)"
 trap 'localstack/stop.sh' EXIT
 echo "emulator at $endpoint" >&2

@@ -6,6 +6,7 @@
 //! all.
 
 pub mod csv;
+pub mod html;
 pub mod json;
 pub mod junit;
 pub mod ocsf;
@@ -22,7 +23,7 @@ use rampart_checks::{Finding, Severity, Status};
 use serde::Serialize;
 
 /// Every report format, in the order `--help` lists them. The first is the default.
-pub static REPORTERS: &[&dyn Reporter] = &[&table::TABLE, &json::Json, &csv::Csv, &junit::Junit, &sarif::Sarif, &ocsf::Ocsf, &ocsf::OcsfNdjson];
+pub static REPORTERS: &[&dyn Reporter] = &[&table::TABLE, &json::Json, &html::Html, &csv::Csv, &junit::Junit, &sarif::Sarif, &ocsf::Ocsf, &ocsf::OcsfNdjson];
 
 /// The project's home page: the tool's address in the formats that name one.
 pub const PROJECT_URL: &str = "https://github.com/rampart-audit/rampart";
@@ -356,6 +357,37 @@ mod tests {
         let report = fixture_report(&iam_checks());
         let text = render_to_string(&table::TABLE, &report, &RenderContext::PLAIN).replace(env!("CARGO_PKG_VERSION"), "[version]");
         insta::assert_snapshot!(text);
+    }
+
+    /// The HTML report of the fixture: its page with the inlined style and script left out,
+    /// and the data the script reads, each a snapshot.
+    #[test]
+    fn html_report() {
+        let report = fixture_report(&iam_checks());
+        let page = render_to_string(&html::Html, &report, &RenderContext::PLAIN).replace(env!("CARGO_PKG_VERSION"), "[version]");
+        let (data, skeleton) = html::tests::split_page(&page);
+        // Self-contained: nothing is loaded, every link stays in the page.
+        assert!(!skeleton.contains(" src=") && !skeleton.contains("url("), "{skeleton}");
+        assert!(skeleton.split("href=\"").skip(1).all(|rest| rest.starts_with('#')), "{skeleton}");
+        insta::assert_snapshot!("html_report", skeleton);
+        insta::assert_json_snapshot!("html_report_data", data);
+    }
+
+    #[test]
+    fn html_report_of_several_accounts_with_compliance_has_their_sections() {
+        let framework = rampart_checks::frameworks::find_framework("cis-5.0").unwrap();
+        let mut report = fixture_report(&iam_checks());
+        report.compliance = Some(ComplianceReport::new(framework, &report.findings, &report.scope.checks));
+        let page = render_to_string(&html::Html, &report, &RenderContext::PLAIN);
+        assert!(page.contains("id=\"compliance\"") && page.contains("CIS Amazon Web Services Foundations Benchmark"), "{page}");
+        assert!(page.contains("<a href=\"#control=1.4&amp;status=all\">1.4</a>"), "{page}");
+        assert!(!page.contains("id=\"accounts\""), "one account: no table of accounts");
+
+        report.scope.accounts.push("123456789012".into());
+        report.summary.accounts = report.scope.accounts.iter().map(|a| (a.clone(), report.summary.score.clone())).collect();
+        let page = render_to_string(&html::Html, &report, &RenderContext::PLAIN);
+        assert!(page.contains("id=\"accounts\"") && page.contains("<a href=\"#account=123456789012\">123456789012</a>"), "{page}");
+        assert!(page.contains("<h1>2 accounts</h1>") && page.contains("<th>Account</th><th>Region</th>"), "{page}");
     }
 
     #[test]
