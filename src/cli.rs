@@ -422,7 +422,7 @@ mod tests {
         assert_eq!(formats(&["--format", "json", "--format", "table"]).unwrap(), vec!["json", "table"]);
         let err = formats(&["--format", "table,yaml"]).unwrap_err();
         assert_eq!(err.kind(), clap::error::ErrorKind::InvalidValue);
-        assert!(err.to_string().contains("[possible values: table, json]"), "{err}");
+        assert!(err.to_string().contains("[possible values: table, json, asff]"), "{err}");
         let err = formats(&["-o", "r.json", "--output-dir", "reports"]).unwrap_err();
         assert_eq!(err.kind(), clap::error::ErrorKind::ArgumentConflict);
         let cli = Cli::try_parse_from(["rampart", "checks", "--format", "json"]).unwrap();

@@ -5,6 +5,7 @@
 //! writes it to a file named by [`Report::file_name`] with its extension, whole or not at
 //! all.
 
+pub mod asff;
 pub mod json;
 pub mod table;
 
@@ -18,7 +19,7 @@ use rampart_checks::{Finding, Severity, Status};
 use serde::Serialize;
 
 /// Every report format, in the order `--help` lists them. The first is the default.
-pub static REPORTERS: &[&dyn Reporter] = &[&table::Table, &json::Json];
+pub static REPORTERS: &[&dyn Reporter] = &[&table::Table, &json::Json, &asff::Asff];
 
 /// One report format: renders the [`Report`] (all of it: every format is made from the same
 /// model) into a writer.
@@ -126,6 +127,13 @@ pub struct Report {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub compliance: Option<ComplianceReport>,
     pub findings: Vec<Finding>,
+    /// The region findings are imported into with `--security-hub`, which the ASFF report
+    /// names in every `ProductArn` and gives global resources: for an audit of AWS, the first
+    /// `--region`, else the region of the AWS configuration (`AWS_REGION`, the profile), else
+    /// us-east-1; for a snapshot, its first region in alphabetical order. Not in the JSON
+    /// report.
+    #[serde(skip)]
+    pub home_region: String,
 }
 
 #[derive(Debug, Serialize)]
@@ -169,6 +177,12 @@ impl Report {
             .into_iter()
             .map(|sev| (sev, Counts::of(findings.iter().filter(|f| f.check.severity == sev))))
             .collect();
+        let home_region = scope
+            .regions
+            .iter()
+            .find(|r| crate::settings::is_region_name(r))
+            .cloned()
+            .unwrap_or_else(|| "us-east-1".to_string());
         Report {
             schema_version: SCHEMA_VERSION,
             tool: Tool { name: "rampart", version: env!("CARGO_PKG_VERSION") },
@@ -179,6 +193,7 @@ impl Report {
             summary: Summary { counts: scores.overall.counts.clone(), by_severity, score: scores, accounts },
             compliance: None,
             findings,
+            home_region,
         }
     }
 
@@ -307,6 +322,54 @@ mod tests {
     }
 
     #[test]
+    fn asff_report() {
+        let report = fixture_report(&iam_checks());
+        let text = render_to_string(&asff::Asff, &report, &RenderContext::PLAIN);
+        // One finding a line, in the report's order.
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!((lines[0], lines[lines.len() - 1]), ("[", "]"));
+        assert_eq!(lines.len(), report.findings.len() + 2);
+        let value: serde_json::Value = serde_json::from_str(&text).unwrap();
+        let findings = value.as_array().unwrap();
+        for (asff, f) in findings.iter().zip(&report.findings) {
+            assert_eq!(asff["Id"], finding_uid(f));
+        }
+        let mut ids: Vec<&str> = findings.iter().map(|f| f["Id"].as_str().unwrap()).collect();
+        ids.sort();
+        ids.dedup();
+        assert_eq!(ids.len(), findings.len(), "every finding has its own Id");
+        insta::assert_json_snapshot!(value);
+    }
+
+    #[test]
+    fn an_empty_asff_report_is_an_empty_array() {
+        let mut report = fixture_report(&iam_checks());
+        report.findings.clear();
+        let text = render_to_string(&asff::Asff, &report, &RenderContext::PLAIN);
+        assert_eq!(serde_json::from_str::<serde_json::Value>(&text).unwrap(), serde_json::json!([]));
+    }
+
+    #[test]
+    fn an_asff_report_of_a_malformed_account_id_is_not_written() {
+        let mut report = fixture_report(&iam_checks());
+        let f = &mut report.findings[3];
+        f.resource = Arc::new(FindingResource { account_id: "21098765432".into(), ..(*f.resource).clone() });
+        let mut out = Vec::new();
+        let err = asff::Asff.render(&report, &RenderContext::PLAIN, &mut out).unwrap_err();
+        assert_eq!(err.kind(), io::ErrorKind::InvalidData);
+        assert!(err.to_string().contains("the account id '21098765432' is not 12 digits"), "{err}");
+    }
+
+    #[test]
+    fn the_home_region_of_a_snapshot_is_its_first_region() {
+        let mut report = fixture_report(&iam_checks());
+        assert_eq!(report.scope.regions, ["eu-west-1", "us-east-1"]);
+        assert_eq!(report.home_region, "eu-west-1");
+        report = Report::new(report.started_at, report.collected_at, Scope { regions: vec!["global".into(), "x y".into()], ..report.scope }, vec![]);
+        assert_eq!(report.home_region, "us-east-1");
+    }
+
+    #[test]
     fn table_report() {
         let report = fixture_report(&iam_checks());
         let text = render_to_string(&table::Table, &report, &RenderContext::PLAIN).replace(env!("CARGO_PKG_VERSION"), "[version]");
@@ -348,6 +411,7 @@ mod tests {
         let mut report = fixture_report(&iam_checks());
         assert_eq!(report.file_name(&json::Json), "rampart-210987654321-20261126T123000Z.json");
         assert_eq!(report.file_name(&table::Table), "rampart-210987654321-20261126T123000Z.txt");
+        assert_eq!(report.file_name(&asff::Asff), "rampart-210987654321-20261126T123000Z.asff");
         report.scope.accounts.push("123456789012".into());
         assert_eq!(report.file_name(&json::Json), "rampart-multi-20261126T123000Z.json");
         report.scope.accounts = vec!["../../etc/x y".into()];
