@@ -118,12 +118,12 @@ pub async fn audit(settings: &Settings) -> Result<Outcome, RunError> {
     let checks = selection.checks();
     // Each account is judged as soon as it is collected and its inventory dropped: an
     // organization's audit holds the findings of every account, not every inventory.
-    let (collected_at, accounts, regions, findings) = match &settings.source {
+    let (collected_at, accounts, regions, findings, home_region) = match &settings.source {
         InventorySource::Snapshot(path) => {
             let inventory = snapshot::load(path)?;
             let findings = evaluate(&inventory, &selection, &config);
             let accounts = inventory.accounts.iter().map(|a| a.account_id.clone()).collect();
-            (inventory.collected_at, accounts, inventory.regions(), findings)
+            (inventory.collected_at, accounts, inventory.regions(), findings, None)
         }
         InventorySource::Aws(aws) => {
             // Collection starts now: ages are measured from this instant.
@@ -139,11 +139,14 @@ pub async fn audit(settings: &Settings) -> Result<Outcome, RunError> {
             accounts.sort();
             regions.sort();
             regions.dedup();
-            (collected_at, accounts, regions, evaluator.finish())
+            (collected_at, accounts, regions, evaluator.finish(), Some(aws::home_region(aws).await))
         }
     };
     let scope = Scope { accounts, regions, checks: checks.iter().map(|c| c.id.to_string()).collect() };
     let mut report = Report::new(started_at, collected_at, scope, findings);
+    if let Some(home_region) = home_region {
+        report.home_region = home_region;
+    }
     if let Some(framework) = framework {
         report.compliance = Some(ComplianceReport::new(framework, &report.findings, &report.scope.checks));
     }

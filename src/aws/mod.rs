@@ -64,11 +64,8 @@ pub struct Session {
 /// `credential_process`, container and instance roles), checks that credentials resolve,
 /// and returns the base configuration every account's session derives from.
 pub async fn load_base(args: &AwsSettings) -> Result<SdkConfig, RunError> {
-    let region_chain = RegionProviderChain::first_try(args.regions.first().cloned().map(Region::new))
-        .or_default_provider()
-        .or_else(Region::from_static("us-east-1"));
     let mut loader = aws_config::defaults(BehaviorVersion::latest())
-        .region(region_chain)
+        .region(region_chain(args))
         .retry_config(retry_config(args))
         .http_client(bounded::default_client())
         // A request waits for its place (and, paced, its turn) inside the connector before
@@ -108,6 +105,20 @@ pub async fn load_base(args: &AwsSettings) -> Result<SdkConfig, RunError> {
         return Err(RunError::Credentials(credentials_problem(args.profile.as_deref(), &e).await));
     }
     Ok(config)
+}
+
+/// The region of the configuration: the first `--region` as given, else the one of the
+/// environment or the profile, else us-east-1.
+fn region_chain(args: &AwsSettings) -> RegionProviderChain {
+    RegionProviderChain::first_try(args.regions.first().cloned().map(Region::new))
+        .or_default_provider()
+        .or_else(Region::from_static("us-east-1"))
+}
+
+/// The home region of a run: the region of the configuration [`load_base`] makes, where
+/// findings are imported into Security Hub and global resources are placed in ASFF.
+pub async fn home_region(args: &AwsSettings) -> String {
+    region_chain(args).region().await.map_or_else(|| "us-east-1".to_string(), |r| r.to_string())
 }
 
 /// Retries as `--retry-mode` and `--max-attempts` say.
