@@ -15,17 +15,20 @@
 //!     outputs: Outputs::None,
 //!     fail_on: rampart_checks::Severity::High,
 //!     quiet: true,
+//!     // Or import the findings into the account's Security Hub too.
+//!     security_hub: false,
 //! };
 //! let outcome = rampart::audit(&settings).await?;
 //! let json = outcome.render(rampart::report::find("json").unwrap());
-//! println!("{} findings, exit code {}", outcome.report.findings.len(), outcome.verdict.exit_code());
+//! println!("{} findings, exit code {}", outcome.report.findings.len(), outcome.exit_code());
 //! # drop(json);
 //! # Ok(())
 //! # }
 //! ```
 //!
-//! `aws` and `collect` are the only modules that call AWS; neither knows of the command
-//! line.
+//! `aws` and `collect` are the only modules that call AWS, and only to read; `security_hub`
+//! writes the findings to Security Hub when the settings ask for it. None knows of the
+//! command line.
 
 mod aws;
 mod collect;
@@ -33,6 +36,7 @@ pub mod error;
 pub mod output;
 pub mod progress;
 pub mod report;
+pub mod security_hub;
 pub mod settings;
 pub mod snapshot;
 
@@ -54,9 +58,21 @@ pub struct Outcome {
     /// The report model every format renders.
     pub report: Report,
     pub verdict: Verdict,
+    /// What `--security-hub` imported and archived, account by account.
+    pub security_hub: Option<security_hub::ImportSummary>,
 }
 
 impl Outcome {
+    /// The process exit code: 5 when `--security-hub` could not import or archive
+    /// everything, else the verdict's (0, 3 or 4). The findings are in the report whatever
+    /// the import did; only the exit code and stderr can say that it failed.
+    pub fn exit_code(&self) -> u8 {
+        match &self.security_hub {
+            Some(summary) if !summary.is_complete() => exit::IMPORT_FAILED,
+            _ => self.verdict.exit_code(),
+        }
+    }
+
     /// The report in one format, in memory (for a caller that uploads it rather than
     /// writing files).
     pub fn render(&self, format: &dyn Reporter) -> Vec<u8> {
@@ -92,7 +108,8 @@ impl Verdict {
         }
     }
 
-    /// The process exit code: 0, 3 or 4.
+    /// The exit code of the verdict alone: 0, 3 or 4 ([`Outcome::exit_code`] adds the
+    /// import's).
     pub fn exit_code(self) -> u8 {
         match self {
             Verdict::Passed => exit::OK,
@@ -103,7 +120,9 @@ impl Verdict {
 }
 
 /// Collects the inventory (or reads the snapshot), evaluates the selected checks, builds
-/// the report and writes it to the outputs the settings name.
+/// the report and writes it to the outputs the settings name; then, if the settings ask,
+/// imports the findings into Security Hub ([`security_hub`]), which says on stderr what it
+/// did and what failed.
 ///
 /// The settings are validated first, the configuration read and the outputs checked
 /// before anything is collected: a mistake never costs a long collection. An error is a
@@ -152,7 +171,15 @@ pub async fn audit(settings: &Settings) -> Result<Outcome, RunError> {
     }
     output::write_report(&report, &settings.outputs, settings.quiet)?;
     let verdict = Verdict::of(&report.findings, settings.fail_on);
-    Ok(Outcome { report, verdict })
+    let security_hub = match &settings.source {
+        InventorySource::Aws(aws) if settings.security_hub => {
+            let summary = security_hub::import(aws, &report).await;
+            eprint!("{}", summary.describe(settings.quiet));
+            Some(summary)
+        }
+        _ => None,
+    };
+    Ok(Outcome { report, verdict, security_hub })
 }
 
 /// Collects the inventory the selected checks read and writes it as a snapshot to the
@@ -241,6 +268,7 @@ mod tests {
             outputs: settings::Outputs::None,
             fail_on: Severity::Informational,
             quiet: true,
+            security_hub: false,
         };
         send(&audit(&settings));
         let collect_settings =

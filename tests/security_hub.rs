@@ -61,3 +61,208 @@ fn the_home_region_is_the_first_region_named_else_the_configured_one() {
         assert_eq!((product_arn, region.as_str()), (arn("ap-south-1"), "ap-south-1"));
     }
 }
+
+/// The JSON body of a request.
+fn body(r: &stub::Request) -> Value {
+    serde_json::from_str(&r.body).unwrap_or_else(|e| panic!("{e}: {}", r.body))
+}
+
+fn json(body: Value) -> stub::Answer {
+    ("200 OK", "application/json", body.to_string())
+}
+
+#[test]
+fn import_retries_throttling_reports_failed_findings_and_archives_only_in_scope() {
+    use std::sync::{Arc, Mutex};
+    // The first finding imported, as a template for what GetFindings answers.
+    let template: Arc<Mutex<Option<Value>>> = Arc::default();
+    let imports = Arc::new(Mutex::new(0));
+    let (t, n) = (template.clone(), imports.clone());
+    let (url, seen) = stub::serve(move |r| match r.action.as_str() {
+        "GetCallerIdentity" => caller_identity(),
+        "REST POST /findings/import" => {
+            let mut n = n.lock().unwrap();
+            *n += 1;
+            let findings = body(r)["Findings"].as_array().unwrap().clone();
+            match *n {
+                1 => ("429 Too Many Requests", "application/json", r#"{"__type":"TooManyRequestsException","message":"Rate exceeded"}"#.into()),
+                2 => {
+                    *t.lock().unwrap() = Some(findings[0].clone());
+                    json(serde_json::json!({
+                        "FailedCount": 1,
+                        "SuccessCount": findings.len() - 1,
+                        "FailedFindings": [{"Id": findings[1]["Id"], "ErrorCode": "InvalidInput", "ErrorMessage": "bad field"}],
+                    }))
+                }
+                _ => json(serde_json::json!({"FailedCount": 0, "SuccessCount": findings.len(), "FailedFindings": []})),
+            }
+        }
+        "REST POST /findings" => {
+            // Two pages. Like moto, the stub ignores the filters: Rampart applies them again.
+            let template = t.lock().unwrap().clone().unwrap();
+            let account = "123456789012";
+            let like = |id: &str, change: &dyn Fn(&mut Value)| {
+                let mut f = template.clone();
+                f["Id"] = id.into();
+                f["ProductFields"]["aws/securityhub/FindingId"] = "arn:aws:securityhub:…".into();
+                f["ProductName"] = "Default".into();
+                change(&mut f);
+                f
+            };
+            if body(r).get("NextToken").is_none() {
+                json(serde_json::json!({"NextToken": "page-2", "Findings": [
+                    // Gone since: archived.
+                    like(&format!("rampart/{account}/global/iam_root_mfa_enabled/00000000000000000000000000000000"), &|_| {}),
+                    // Of a check this run did not select: kept.
+                    like(&format!("rampart/{account}/global/iam_no_root_access_key/00000000000000000000000000000000"), &|f| {
+                        f["GeneratorId"] = "rampart/iam_no_root_access_key".into();
+                    }),
+                    // Of a region this run did not audit: kept.
+                    like(&format!("rampart/{account}/eu-west-1/iam_root_mfa_enabled/00000000000000000000000000000000"), &|_| {}),
+                ]}))
+            } else {
+                json(serde_json::json!({"Findings": [
+                    // This run's own finding: kept (it was just imported).
+                    template.clone(),
+                    // Another product's, and one already archived: left alone.
+                    like("other/1", &|f| f["GeneratorId"] = "other/check".into()),
+                    like(&format!("rampart/{account}/global/iam_root_mfa_enabled/11111111111111111111111111111111"), &|f| {
+                        f["RecordState"] = "ARCHIVED".into();
+                    }),
+                ]}))
+            }
+        }
+        other => access_denied(other),
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let report = dir.path().join("r.asff");
+    let (code, _, err) = run(with_keys(&mut rampart())
+        .args(["audit", "--format", "asff", "-o"])
+        .arg(&report)
+        .args(["--endpoint-url", &url, "--region", "us-east-1", "--security-hub", "--max-attempts", "3"])
+        .args(["--checks", "iam_root_mfa_enabled,iam_password_policy_minimum_length_14"]));
+    assert_eq!(code, 5, "a finding was refused: {err}");
+    let written: Value = serde_json::from_str(&std::fs::read_to_string(&report).unwrap()).unwrap();
+    let ids: Vec<&str> = written.as_array().unwrap().iter().map(|f| f["Id"].as_str().unwrap()).collect();
+    assert_eq!(ids.len(), 2, "the report is written whatever the import does");
+
+    let requests = seen.lock().unwrap();
+    let of = |action: &str| requests.iter().filter(|r| r.action == action).collect::<Vec<_>>();
+    let imports = of("REST POST /findings/import");
+    assert_eq!(imports.len(), 3, "throttled, retried, then the archive");
+    assert_eq!(body(imports[0]), body(imports[1]), "the same batch, retried");
+    assert!(imports.iter().all(|r| r.region == "us-east-1" && r.service == "securityhub"));
+    // What was imported is the report, field for field.
+    assert_eq!(body(imports[1])["Findings"], written);
+    let archived = body(imports[2])["Findings"].as_array().unwrap().clone();
+    assert_eq!(archived.len(), 1, "{archived:#?}");
+    let a = &archived[0];
+    assert_eq!(a["Id"], "rampart/123456789012/global/iam_root_mfa_enabled/00000000000000000000000000000000");
+    assert_eq!(a["RecordState"], "ARCHIVED");
+    assert!(a.get("Workflow").is_none() && a.get("ProductName").is_none(), "{a}");
+    assert!(a["ProductFields"].get("aws/securityhub/FindingId").is_none(), "{a}");
+    assert!(a["UpdatedAt"].as_str().unwrap() > a["CreatedAt"].as_str().unwrap(), "{a}");
+    assert_eq!(a["Title"], written[0]["Title"]);
+
+    let pages = of("REST POST /findings");
+    assert_eq!(pages.len(), 2);
+    let filters = &body(pages[0])["Filters"];
+    assert_eq!(filters["GeneratorId"], serde_json::json!([{"Value": "rampart/", "Comparison": "PREFIX"}]));
+    assert_eq!(filters["RecordState"], serde_json::json!([{"Value": "ACTIVE", "Comparison": "EQUALS"}]));
+    assert_eq!(filters["AwsAccountId"], serde_json::json!([{"Value": "123456789012", "Comparison": "EQUALS"}]));
+    assert_eq!(
+        filters["ProductArn"],
+        serde_json::json!([{"Value": "arn:aws:securityhub:us-east-1:123456789012:product/123456789012/default", "Comparison": "EQUALS"}])
+    );
+    assert_eq!(body(pages[1])["NextToken"], "page-2");
+
+    let refused = body(imports[1])["Findings"][1]["Id"].as_str().unwrap().to_string();
+    assert!(
+        err.contains("security hub: account 123456789012 in us-east-1: 1 findings imported, 1 archived, 1 failed:\n"),
+        "{err}"
+    );
+    assert!(err.contains(&format!("  {refused}: InvalidInput: bad field\n")), "{err}");
+}
+
+#[test]
+fn an_import_that_is_refused_outright_stops_that_account_and_exits_5() {
+    let (url, seen) = stub::serve(|r| match r.action.as_str() {
+        "GetCallerIdentity" => caller_identity(),
+        "REST POST /findings/import" => (
+            "401 Unauthorized",
+            "application/json",
+            r#"{"__type":"InvalidAccessException","Message":"Account 123456789012 is not subscribed to AWS Security Hub"}"#.into(),
+        ),
+        other => access_denied(other),
+    });
+    let (code, out, err) = run(with_keys(&mut rampart())
+        .args(["audit", "--quiet", "--format", "json", "--endpoint-url", &url, "--region", "us-east-1", "--security-hub"])
+        .args(["--checks", "iam_root_mfa_enabled"]));
+    assert_eq!(code, 5, "{err}");
+    assert!(serde_json::from_str::<Value>(&out).is_ok(), "the report is written: {out}");
+    assert!(
+        err.contains("security hub: account 123456789012 in us-east-1: stopped (0 findings imported, 0 archived before): securityhub:BatchImportFindings")
+            && err.contains("InvalidAccessException: Account 123456789012 is not subscribed to AWS Security Hub"),
+        "{err}"
+    );
+    let requests = seen.lock().unwrap();
+    assert!(!requests.iter().any(|r| r.action == "REST POST /findings"), "nothing is archived after a refused import");
+}
+
+#[test]
+fn each_account_of_an_organization_imports_its_own_findings_with_its_own_credentials() {
+    const MEMBER_KEY: &str = "ASIAMEMBER2222222222";
+    let (url, seen) = stub::serve(|r| match r.action.as_str() {
+        "ListAccounts" => json(serde_json::json!({"Accounts": [
+            {"Id": "123456789012", "Arn": "arn:aws:organizations::123456789012:account/o-1/123456789012", "Name": "m", "Email": "m@example.com", "State": "ACTIVE", "Status": "ACTIVE", "JoinedMethod": "CREATED", "JoinedTimestamp": 1700000000},
+            {"Id": "222222222222", "Arn": "arn:aws:organizations::123456789012:account/o-1/222222222222", "Name": "a", "Email": "a@example.com", "State": "ACTIVE", "Status": "ACTIVE", "JoinedMethod": "CREATED", "JoinedTimestamp": 1700000000},
+            {"Id": "333333333333", "Arn": "arn:aws:organizations::123456789012:account/o-1/333333333333", "Name": "b", "Email": "b@example.com", "State": "ACTIVE", "Status": "ACTIVE", "JoinedMethod": "CREATED", "JoinedTimestamp": 1700000000}
+        ]})),
+        "AssumeRole" if r.body.contains("222222222222") => (
+            "200 OK",
+            "text/xml",
+            format!(
+                "<AssumeRoleResponse xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\"><AssumeRoleResult><Credentials>\
+<AccessKeyId>{MEMBER_KEY}</AccessKeyId><SecretAccessKey>secret</SecretAccessKey><SessionToken>token</SessionToken>\
+<Expiration>2099-01-01T00:00:00Z</Expiration></Credentials><AssumedRoleUser>\
+<Arn>arn:aws:sts::222222222222:assumed-role/OrganizationAccountAccessRole/rampart-audit</Arn>\
+<AssumedRoleId>AROAEXAMPLE:rampart-audit</AssumedRoleId></AssumedRoleUser></AssumeRoleResult>\
+<ResponseMetadata><RequestId>1</RequestId></ResponseMetadata></AssumeRoleResponse>"
+            ),
+        ),
+        "GetCallerIdentity" if r.access_key == MEMBER_KEY => (
+            "200 OK",
+            "text/xml",
+            "<GetCallerIdentityResponse xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\"><GetCallerIdentityResult>\
+<Arn>arn:aws:sts::222222222222:assumed-role/OrganizationAccountAccessRole/rampart-audit</Arn><UserId>AROAEXAMPLE</UserId>\
+<Account>222222222222</Account></GetCallerIdentityResult><ResponseMetadata><RequestId>1</RequestId></ResponseMetadata>\
+</GetCallerIdentityResponse>"
+                .to_string(),
+        ),
+        "GetCallerIdentity" => caller_identity(),
+        "REST POST /findings/import" => {
+            let n = body(r)["Findings"].as_array().unwrap().len();
+            json(serde_json::json!({"FailedCount": 0, "SuccessCount": n, "FailedFindings": []}))
+        }
+        "REST POST /findings" => json(serde_json::json!({"Findings": []})),
+        other => access_denied(other),
+    });
+    let (code, _, err) = run(with_keys(&mut rampart())
+        .args(["audit", "--org", "--format", "json", "--endpoint-url", &url, "--region", "us-east-1", "--security-hub"])
+        .args(["--checks", "iam_root_mfa_enabled,iam_password_policy_minimum_length_14"]));
+    assert_eq!(code, 5, "account 333333333333 cannot be entered: {err}");
+    assert!(err.contains("security hub: account 123456789012 in us-east-1: 2 findings imported, 0 archived\n"), "{err}");
+    assert!(err.contains("security hub: account 222222222222 in us-east-1: 2 findings imported, 0 archived\n"), "{err}");
+    assert!(
+        err.contains("security hub: account 333333333333 in us-east-1: stopped (0 findings imported, 0 archived before): account 333333333333 could not be entered through arn:aws:iam::333333333333:role/OrganizationAccountAccessRole"),
+        "{err}"
+    );
+    let requests = seen.lock().unwrap();
+    let imports: Vec<&stub::Request> = requests.iter().filter(|r| r.action == "REST POST /findings/import").collect();
+    assert_eq!(imports.len(), 2);
+    for r in imports {
+        let accounts: Vec<Value> = body(r)["Findings"].as_array().unwrap().iter().map(|f| f["AwsAccountId"].clone()).collect();
+        let expected = if r.access_key == MEMBER_KEY { "222222222222" } else { "123456789012" };
+        assert_eq!(accounts, [expected, expected], "each account's findings, signed by its own credentials");
+    }
+}

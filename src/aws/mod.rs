@@ -154,6 +154,23 @@ pub async fn assume_role(base: &SdkConfig, role_arn: &str, args: &AwsSettings) -
     base.to_builder().credentials_provider(SharedCredentialsProvider::new(provider)).build()
 }
 
+/// The configuration that enters account `id` of an organization: the caller's own for the
+/// caller's account, else the role `role_name` in `id` assumed with it; and that role's ARN.
+pub async fn member_config(
+    base: &SdkConfig,
+    caller: &Session,
+    id: &str,
+    role_name: &str,
+    args: &AwsSettings,
+) -> (SdkConfig, Option<String>) {
+    if id == caller.account_id {
+        (base.clone(), None)
+    } else {
+        let arn = format!("arn:{}:iam::{id}:role/{role_name}", caller.partition);
+        (assume_role(base, &arn, args).await, Some(arn))
+    }
+}
+
 /// Asks STS who these credentials are, and makes the session for that account.
 pub async fn session(config: SdkConfig, args: &AwsSettings, regions: Vec<String>) -> Result<Session, RunError> {
     // Short waits between attempts here: an unreachable endpoint is reported promptly, and
