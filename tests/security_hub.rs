@@ -1,12 +1,23 @@
 //! The ASFF report of a live audit, and `--security-hub`.
 //!
-//! Against a loopback stub (no emulator): where findings go, and how failures and
-//! throttling of the import are answered.
+//! Against a loopback stub: where findings go, and how failures and throttling of the import
+//! are answered. Against the emulator that scripts/test.sh starts (RAMPART_TEST_ENDPOINT,
+//! reset and seeded with the demo once): the demo's findings imported and read back, then
+//! archived when they disappear, within the run's scope only.
+//!
+//! moto 5.2.5 implements BatchImportFindings and GetFindings, with limits these tests keep to:
+//! GetFindings ignores its filters (Rampart applies them again, and the tests read every
+//! finding), BatchImportFindings validates nothing but `Resources` and keeps a finding by
+//! `Id` alone, updating it whatever its `UpdatedAt`, and neither needs Security Hub enabled.
 
 mod common;
 
+use std::collections::BTreeMap;
+use std::process::Command as StdCommand;
+
+use common::proxy::seeded_emulator;
 use common::stub::{self, access_denied, caller_identity};
-use common::{rampart, run};
+use common::{rampart, root, run};
 use serde_json::Value;
 
 fn with_keys(cmd: &mut assert_cmd::Command) -> &mut assert_cmd::Command {
@@ -265,4 +276,188 @@ fn each_account_of_an_organization_imports_its_own_findings_with_its_own_credent
         let expected = if r.access_key == MEMBER_KEY { "222222222222" } else { "123456789012" };
         assert_eq!(accounts, [expected, expected], "each account's findings, signed by its own credentials");
     }
+}
+
+/// Runs Python with boto3 (the emulator's virtualenv) against the emulator, as the demo
+/// account; returns what the script prints, as JSON.
+fn python(script: &str, args: &[&str]) -> Value {
+    let out = StdCommand::new(root().join("localstack/.venv/bin/python"))
+        .arg("-c")
+        .arg(script)
+        .arg(seeded_emulator())
+        .args(args)
+        .env("AWS_ACCESS_KEY_ID", "test")
+        .env("AWS_SECRET_ACCESS_KEY", "test")
+        .output()
+        .expect("run the emulator's python");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stdout)))
+}
+
+/// Every finding in the demo account's Security Hub in `region`, by Id.
+fn hub(region: &str) -> BTreeMap<String, Value> {
+    let script = r#"
+import json, sys, boto3
+hub = boto3.client("securityhub", endpoint_url=sys.argv[1], region_name=sys.argv[2])
+found = []
+for page in hub.get_paginator("get_findings").paginate(PaginationConfig={"PageSize": 100}):
+    found.extend(page["Findings"])
+print(json.dumps(found))
+"#;
+    let found = python(script, &[region]);
+    let found = found.as_array().unwrap();
+    let by_id: BTreeMap<String, Value> = found.iter().map(|f| (f["Id"].as_str().unwrap().to_string(), f.clone())).collect();
+    assert_eq!(by_id.len(), found.len(), "one finding per Id");
+    by_id
+}
+
+/// Creates (`true`) or deletes IAM users of the demo account, with a console password and no
+/// MFA.
+fn users(create: bool, names: &[&str]) {
+    let script = r#"
+import json, sys, boto3
+iam = boto3.client("iam", endpoint_url=sys.argv[1], region_name="us-east-1")
+for name in sys.argv[3:]:
+    if sys.argv[2] == "create":
+        iam.create_user(UserName=name)
+        iam.create_login_profile(UserName=name, Password="Hub-Test-Only-Passw0rd!")
+    else:
+        iam.delete_login_profile(UserName=name)
+        iam.delete_user(UserName=name)
+print("[]")
+"#;
+    python(script, &[&[if create { "create" } else { "delete" }], names].concat());
+}
+
+/// Removes the console password of an IAM user of the demo account.
+fn remove_console_password(name: &str) {
+    let script = r#"
+import sys, boto3
+boto3.client("iam", endpoint_url=sys.argv[1], region_name="us-east-1").delete_login_profile(UserName=sys.argv[2])
+print("[]")
+"#;
+    python(script, &[name]);
+}
+
+/// `rampart audit --security-hub` of the demo account in the emulator; the exit code, stderr,
+/// and the ASFF report.
+fn import(args: &[&str]) -> (i32, String, Vec<Value>) {
+    let dir = tempfile::tempdir().unwrap();
+    let report = dir.path().join("report.asff");
+    let (code, _, err) = run(with_keys(&mut rampart())
+        .args(["audit", "--security-hub", "--format", "asff", "-o"])
+        .arg(&report)
+        .args(["--endpoint-url", seeded_emulator()])
+        .args(args));
+    let asff: Value = serde_json::from_str(&std::fs::read_to_string(&report).unwrap_or_else(|e| panic!("{e}: {err}"))).unwrap();
+    (code, err, asff.as_array().unwrap().clone())
+}
+
+#[test]
+fn the_demo_findings_are_imported_as_the_asff_report_gives_them() {
+    // Home region us-east-1 (the other test imports into eu-west-1).
+    let (code, err, report) = import(&["--region", "us-east-1", "--region", "eu-west-1"]);
+    assert_eq!(code, 3, "planted failures, and every finding imported: {err}");
+    let summary = format!("security hub: account 123456789012 in us-east-1: {} findings imported, 0 archived\n", report.len());
+    assert!(err.contains(&summary), "{err}");
+    let hub = hub("us-east-1");
+    assert!(report.len() > 100, "{}", report.len());
+    assert_eq!(hub.len(), report.len());
+    // What Security Hub holds is the report, field for field (moto keeps what it is sent).
+    for f in &report {
+        assert_eq!(&hub[f["Id"].as_str().unwrap()], f);
+    }
+    let one = |check: &str, resource_id: &str| -> &Value {
+        let of: Vec<&Value> = report
+            .iter()
+            .filter(|f| f["GeneratorId"] == format!("rampart/{check}") && f["ProductFields"]["rampart/resource_id"] == resource_id)
+            .collect();
+        assert_eq!(of.len(), 1, "{check} on {resource_id}");
+        of[0]
+    };
+    let failing = one("iam_user_mfa_enabled_console_access", "demo-console-no-mfa");
+    assert_eq!(failing["Compliance"]["Status"], "FAILED");
+    assert_eq!(failing["Workflow"]["Status"], "NEW");
+    assert_eq!(failing["ProductArn"], "arn:aws:securityhub:us-east-1:123456789012:product/123456789012/default");
+    assert_eq!(failing["Resources"][0]["Type"], "AwsIamUser");
+    assert_eq!(failing["Resources"][0]["Id"], "arn:aws:iam::123456789012:user/demo-console-no-mfa");
+    assert_eq!(failing["Resources"][0]["Region"], "us-east-1", "global: the home region");
+    let passing = one("iam_user_mfa_enabled_console_access", "demo-console-mfa");
+    assert_eq!((&passing["Compliance"]["Status"], &passing["Severity"]["Label"]), (&"PASSED".into(), &"INFORMATIONAL".into()));
+    let regional = one("ec2_ebs_default_encryption", "123456789012/eu-west-1");
+    assert_eq!(regional["Resources"][0]["Region"], "eu-west-1");
+    assert_eq!(regional["ProductArn"], failing["ProductArn"], "every finding goes to the home region");
+    let unknown = report.iter().find(|f| f["ProductFields"]["rampart/status"] == "ERROR").expect("the emulator leaves some checks ERROR");
+    assert_eq!(unknown["Compliance"]["Status"], "NOT_AVAILABLE");
+    assert!(report.iter().all(|f| f["RecordState"] == "ACTIVE"));
+}
+
+#[test]
+fn a_finding_that_disappears_is_archived_and_the_scope_protects_the_others() {
+    let mfa = "iam_user_mfa_enabled_console_access";
+    let ebs = "ec2_ebs_default_encryption";
+    let both = format!("{mfa},{ebs}");
+    // Home region eu-west-1, apart from the other test's.
+    let everything = ["--region", "eu-west-1", "--region", "us-east-1", "--checks", both.as_str()];
+    users(true, &["hub-gone", "hub-fixed", "hub-stays"]);
+    let id_of = |report: &[Value], check: &str, resource: &str| -> String {
+        let of: Vec<&Value> = report
+            .iter()
+            .filter(|f| f["GeneratorId"] == format!("rampart/{check}") && f["ProductFields"]["rampart/resource_id"] == resource)
+            .collect();
+        assert_eq!(of.len(), 1, "{check} on {resource}");
+        of[0]["Id"].as_str().unwrap().to_string()
+    };
+    let state = |id: &str| hub("eu-west-1")[id]["RecordState"].as_str().unwrap().to_string();
+
+    let (code, err, first) = import(&everything);
+    assert_eq!(code, 3, "{err}");
+    let gone = id_of(&first, mfa, "hub-gone");
+    let fixed = id_of(&first, mfa, "hub-fixed");
+    let stays = id_of(&first, mfa, "hub-stays");
+    let ebs_here = id_of(&first, ebs, "123456789012/eu-west-1");
+    let ebs_there = id_of(&first, ebs, "123456789012/us-east-1");
+    let all = [&gone, &fixed, &stays, &ebs_here, &ebs_there];
+    for id in all {
+        assert_eq!(state(id), "ACTIVE", "{id}");
+    }
+    assert_eq!(hub("eu-west-1").len(), first.len());
+
+    // One user deleted, another fixed. A run of one check in one region produces neither
+    // user's finding, nor the check's finding in the other region: it archives none of them.
+    users(false, &["hub-gone"]);
+    remove_console_password("hub-fixed");
+    let (code, err, narrow) = import(&["--region", "eu-west-1", "--checks", ebs]);
+    assert!(code == 0 || code == 3, "{err}");
+    assert_eq!(narrow.len(), 1);
+    assert!(err.contains("in eu-west-1: 1 findings imported, 0 archived\n"), "{err}");
+    for id in all {
+        assert_eq!(state(id), "ACTIVE", "{id} is out of the narrow run's scope");
+    }
+
+    // The whole scope again: the deleted user's finding is archived, the fixed one passes.
+    let (code, err, second) = import(&everything);
+    assert_eq!(code, 3, "{err}");
+    assert!(err.contains(&format!("in eu-west-1: {} findings imported, 1 archived\n", second.len())), "{err}");
+    let hub_now = hub("eu-west-1");
+    let archived = &hub_now[&gone];
+    assert_eq!(archived["RecordState"], "ARCHIVED");
+    assert!(archived["UpdatedAt"].as_str().unwrap() > first[0]["UpdatedAt"].as_str().unwrap(), "{archived}");
+    assert_eq!(archived["Compliance"]["Status"], "FAILED", "archived as it was last seen");
+    assert_eq!(hub_now[&fixed]["RecordState"], "ACTIVE");
+    assert_eq!(hub_now[&fixed]["Compliance"]["Status"], "PASSED");
+    for id in [&stays, &ebs_here, &ebs_there] {
+        assert_eq!(hub_now[id.as_str()]["RecordState"], "ACTIVE", "{id}");
+    }
+    assert!(!second.iter().any(|f| f["Id"] == gone.as_str()));
+    let active = hub_now.values().filter(|f| f["RecordState"] == "ACTIVE").count();
+    assert_eq!(active, second.len(), "what this run found, and nothing else, is active");
+
+    // A run with nothing gone archives nothing; a finding that comes back is active again.
+    let (_, err, _) = import(&everything);
+    assert!(err.contains(", 0 archived\n"), "{err}");
+    users(true, &["hub-gone"]);
+    let (code, err, _) = import(&everything);
+    assert_eq!(code, 3, "{err}");
+    assert_eq!(state(&gone), "ACTIVE");
 }
