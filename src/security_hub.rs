@@ -22,7 +22,10 @@
 //!   importing it again with `RecordState` `ARCHIVED` and `UpdatedAt` now, but only if this
 //!   run's scope covers it: its check was selected and its region audited (a global
 //!   finding's region is `global`, covered whenever its check is). An audit of one region or
-//!   of some checks never archives the findings of the others.
+//!   of some checks never archives the findings of the others. Nor does a check that could
+//!   not see everything: when the check has an ERROR finding in the account, in the stale
+//!   finding's region or globally, its earlier findings there are kept as they are (what
+//!   could not be read is never taken for resolved).
 //! - Failures never stop the other accounts. Each failed finding is reported with Security
 //!   Hub's error code and message; an account that cannot be entered, or whose call fails
 //!   outright (denied, Security Hub not enabled), is reported with the reason.
@@ -33,7 +36,7 @@ use std::fmt::Write as _;
 use aws_sdk_securityhub::types as sdk;
 use chrono::Utc;
 use futures::StreamExt;
-use rampart_checks::Finding;
+use rampart_checks::{Finding, Status};
 
 use crate::aws::{self, Session, client, error};
 use crate::report::Report;
@@ -203,11 +206,17 @@ impl<'a> Scope<'a> {
 
     /// Whether the finding of this `Id` (`rampart/<account>/<region>/<check>/<hash>`, see
     /// [`crate::report::finding_uid`]) is of `account`, of a selected check, and of an audited
-    /// region or global.
-    fn covers(&self, id: &str, account: &str) -> bool {
+    /// region or global, and its check saw all it reads there: `unseen` holds the
+    /// `<check>/<region>` of this run's ERROR findings in the account, and an ERROR in the
+    /// finding's region or globally leaves it out.
+    fn covers(&self, id: &str, account: &str, unseen: &HashSet<String>) -> bool {
         match id.split('/').collect::<Vec<_>>().as_slice() {
             ["rampart", of, region, check, _] => {
-                *of == account && self.checks.contains(check) && (*region == "global" || self.regions.contains(region))
+                *of == account
+                    && self.checks.contains(check)
+                    && (*region == "global" || self.regions.contains(region))
+                    && !unseen.contains(&format!("{check}/{region}"))
+                    && !unseen.contains(&format!("{check}/global"))
             }
             _ => false,
         }
@@ -239,8 +248,12 @@ async fn import_and_archive(
     result: &mut AccountImport,
 ) -> Result<(), String> {
     let mut ids = HashSet::with_capacity(findings.len());
+    let mut unseen = HashSet::new();
     let mut batcher = Batcher::default();
     for f in findings {
+        if f.status == Status::Error {
+            unseen.insert(format!("{}/{}", f.check.id, f.resource.region));
+        }
         match asff::finding(f, context) {
             Ok(asff) => {
                 ids.insert(asff.id.clone());
@@ -264,7 +277,7 @@ async fn import_and_archive(
             && found.generator_id().is_some_and(|g| g.starts_with(asff::GENERATOR_PREFIX))
             && found.record_state() == Some(&sdk::RecordState::Active)
             && found.aws_account_id() == Some(result.account_id.as_str());
-        if !ours || ids.contains(id) || !scope.covers(id, &result.account_id) {
+        if !ours || ids.contains(id) || !scope.covers(id, &result.account_id, &unseen) {
             continue;
         }
         match from_sdk(&found) {
@@ -665,16 +678,25 @@ mod tests {
 
     #[test]
     fn only_findings_of_the_account_checks_and_regions_audited_are_archived() {
-        let scope = Scope { checks: HashSet::from(["iam_x", "ec2_y"]), regions: HashSet::from(["eu-west-1"]) };
+        let scope = Scope { checks: HashSet::from(["iam_x", "ec2_y"]), regions: HashSet::from(["eu-west-1", "us-east-1"]) };
         let account = "123456789012";
-        assert!(scope.covers("rampart/123456789012/global/iam_x/0f", account));
-        assert!(scope.covers("rampart/123456789012/eu-west-1/ec2_y/0f", account));
-        assert!(!scope.covers("rampart/123456789012/us-east-1/ec2_y/0f", account), "a region not audited");
-        assert!(!scope.covers("rampart/123456789012/global/iam_z/0f", account), "a check not selected");
-        assert!(!scope.covers("rampart/210987654321/global/iam_x/0f", account), "another account");
-        assert!(!scope.covers("rampart/123456789012/global/iam_x", account), "not an id of Rampart's");
-        assert!(!scope.covers("other/123456789012/global/iam_x/0f", account));
-        assert!(!scope.covers("rampart/123456789012/global/iam_x/0f/extra", account));
+        let none = HashSet::new();
+        let covers = |id: &str| scope.covers(id, account, &none);
+        assert!(covers("rampart/123456789012/global/iam_x/0f"));
+        assert!(covers("rampart/123456789012/eu-west-1/ec2_y/0f"));
+        assert!(!covers("rampart/123456789012/ap-south-1/ec2_y/0f"), "a region not audited");
+        assert!(!covers("rampart/123456789012/global/iam_z/0f"), "a check not selected");
+        assert!(!covers("rampart/210987654321/global/iam_x/0f"), "another account");
+        assert!(!covers("rampart/123456789012/global/iam_x"), "not an id of Rampart's");
+        assert!(!covers("other/123456789012/global/iam_x/0f"));
+        assert!(!covers("rampart/123456789012/global/iam_x/0f/extra"));
+        // A check that could not read everything in a region (or at all) archives nothing there.
+        let unseen = HashSet::from(["ec2_y/eu-west-1".to_string(), "iam_x/global".to_string()]);
+        assert!(!scope.covers("rampart/123456789012/eu-west-1/ec2_y/0f", account, &unseen));
+        assert!(scope.covers("rampart/123456789012/us-east-1/ec2_y/0f", account, &unseen), "another region was read");
+        assert!(!scope.covers("rampart/123456789012/global/iam_x/0f", account, &unseen));
+        let everywhere = HashSet::from(["ec2_y/global".to_string()]);
+        assert!(!scope.covers("rampart/123456789012/us-east-1/ec2_y/0f", account, &everywhere));
     }
 
     #[test]

@@ -91,6 +91,15 @@ fn import_retries_throttling_reports_failed_findings_and_archives_only_in_scope(
     let (t, n) = (template.clone(), imports.clone());
     let (url, seen) = stub::serve(move |r| match r.action.as_str() {
         "GetCallerIdentity" => caller_identity(),
+        // No password policy: the two policy checks FAIL. Everything else is denied: the
+        // root MFA check is ERROR.
+        "GetAccountPasswordPolicy" => (
+            "404 Not Found",
+            "text/xml",
+            "<ErrorResponse xmlns=\"https://iam.amazonaws.com/doc/2010-05-08/\"><Error><Type>Sender</Type><Code>NoSuchEntity</Code>\
+<Message>The Password Policy with domain name 123456789012 cannot be found.</Message></Error><RequestId>1</RequestId></ErrorResponse>"
+                .into(),
+        ),
         "REST POST /findings/import" => {
             let mut n = n.lock().unwrap();
             *n += 1;
@@ -115,6 +124,7 @@ fn import_retries_throttling_reports_failed_findings_and_archives_only_in_scope(
             let like = |id: &str, change: &dyn Fn(&mut Value)| {
                 let mut f = template.clone();
                 f["Id"] = id.into();
+                f["GeneratorId"] = format!("rampart/{}", id.split('/').nth(3).unwrap_or("x")).into();
                 f["ProductFields"]["aws/securityhub/FindingId"] = "arn:aws:securityhub:…".into();
                 f["ProductName"] = "Default".into();
                 change(&mut f);
@@ -123,13 +133,13 @@ fn import_retries_throttling_reports_failed_findings_and_archives_only_in_scope(
             if body(r).get("NextToken").is_none() {
                 json(serde_json::json!({"NextToken": "page-2", "Findings": [
                     // Gone since: archived.
-                    like(&format!("rampart/{account}/global/iam_root_mfa_enabled/00000000000000000000000000000000"), &|_| {}),
+                    like(&format!("rampart/{account}/global/iam_password_policy_reuse_24/00000000000000000000000000000000"), &|_| {}),
                     // Of a check this run did not select: kept.
-                    like(&format!("rampart/{account}/global/iam_no_root_access_key/00000000000000000000000000000000"), &|f| {
-                        f["GeneratorId"] = "rampart/iam_no_root_access_key".into();
-                    }),
+                    like(&format!("rampart/{account}/global/iam_no_root_access_key/00000000000000000000000000000000"), &|_| {}),
                     // Of a region this run did not audit: kept.
-                    like(&format!("rampart/{account}/eu-west-1/iam_root_mfa_enabled/00000000000000000000000000000000"), &|_| {}),
+                    like(&format!("rampart/{account}/eu-west-1/iam_password_policy_reuse_24/00000000000000000000000000000000"), &|_| {}),
+                    // Of a check that could not read what it needs this time (ERROR): kept.
+                    like(&format!("rampart/{account}/global/iam_root_mfa_enabled/00000000000000000000000000000000"), &|_| {}),
                 ]}))
             } else {
                 json(serde_json::json!({"Findings": [
@@ -137,7 +147,7 @@ fn import_retries_throttling_reports_failed_findings_and_archives_only_in_scope(
                     template.clone(),
                     // Another product's, and one already archived: left alone.
                     like("other/1", &|f| f["GeneratorId"] = "other/check".into()),
-                    like(&format!("rampart/{account}/global/iam_root_mfa_enabled/11111111111111111111111111111111"), &|f| {
+                    like(&format!("rampart/{account}/global/iam_password_policy_reuse_24/11111111111111111111111111111111"), &|f| {
                         f["RecordState"] = "ARCHIVED".into();
                     }),
                 ]}))
@@ -151,11 +161,11 @@ fn import_retries_throttling_reports_failed_findings_and_archives_only_in_scope(
         .args(["audit", "--format", "asff", "-o"])
         .arg(&report)
         .args(["--endpoint-url", &url, "--region", "us-east-1", "--security-hub", "--max-attempts", "3"])
-        .args(["--checks", "iam_root_mfa_enabled,iam_password_policy_minimum_length_14"]));
+        .args(["--checks", "iam_root_mfa_enabled,iam_password_policy_minimum_length_14,iam_password_policy_reuse_24"]));
     assert_eq!(code, 5, "a finding was refused: {err}");
     let written: Value = serde_json::from_str(&std::fs::read_to_string(&report).unwrap()).unwrap();
-    let ids: Vec<&str> = written.as_array().unwrap().iter().map(|f| f["Id"].as_str().unwrap()).collect();
-    assert_eq!(ids.len(), 2, "the report is written whatever the import does");
+    let statuses: Vec<&str> = written.as_array().unwrap().iter().map(|f| f["Compliance"]["Status"].as_str().unwrap()).collect();
+    assert_eq!(statuses, ["NOT_AVAILABLE", "FAILED", "FAILED"], "the report is written whatever the import does");
 
     let requests = seen.lock().unwrap();
     let of = |action: &str| requests.iter().filter(|r| r.action == action).collect::<Vec<_>>();
@@ -168,7 +178,7 @@ fn import_retries_throttling_reports_failed_findings_and_archives_only_in_scope(
     let archived = body(imports[2])["Findings"].as_array().unwrap().clone();
     assert_eq!(archived.len(), 1, "{archived:#?}");
     let a = &archived[0];
-    assert_eq!(a["Id"], "rampart/123456789012/global/iam_root_mfa_enabled/00000000000000000000000000000000");
+    assert_eq!(a["Id"], "rampart/123456789012/global/iam_password_policy_reuse_24/00000000000000000000000000000000");
     assert_eq!(a["RecordState"], "ARCHIVED");
     assert!(a.get("Workflow").is_none() && a.get("ProductName").is_none(), "{a}");
     assert!(a["ProductFields"].get("aws/securityhub/FindingId").is_none(), "{a}");
@@ -189,7 +199,7 @@ fn import_retries_throttling_reports_failed_findings_and_archives_only_in_scope(
 
     let refused = body(imports[1])["Findings"][1]["Id"].as_str().unwrap().to_string();
     assert!(
-        err.contains("security hub: account 123456789012 in us-east-1: 1 findings imported, 1 archived, 1 failed:\n"),
+        err.contains("security hub: account 123456789012 in us-east-1: 2 findings imported, 1 archived, 1 failed:\n"),
         "{err}"
     );
     assert!(err.contains(&format!("  {refused}: InvalidInput: bad field\n")), "{err}");
