@@ -278,6 +278,15 @@ pub struct AuditArgs {
     /// Configuration file: thresholds and mutelist (see docs/configuration.md).
     #[arg(long, value_name = "FILE", env = "RAMPART_CONFIG")]
     pub config: Option<PathBuf>,
+
+    /// After the report is written, import the findings (ASFF, PASS included) into each
+    /// audited account's AWS Security Hub in the home region (the first --region, else the
+    /// configured region), and archive the findings earlier runs imported that this run, in
+    /// its checks and regions, no longer produces. Writes to Security Hub: needs
+    /// securityhub:BatchImportFindings and securityhub:GetFindings. Exit code 5 when a
+    /// finding could not be imported or archived.
+    #[arg(long, conflicts_with = "snapshot")]
+    pub security_hub: bool,
 }
 
 #[derive(Debug, Args)]
@@ -365,6 +374,7 @@ impl TryFrom<&Cli> for Request {
                     outputs,
                     fail_on: args.fail_on,
                     quiet: cli.quiet,
+                    security_hub: args.security_hub,
                 };
                 settings.validate()?;
                 Request::Audit(settings)
@@ -549,7 +559,7 @@ mod tests {
         assert_eq!(formats(&["--format", "json", "--format", "table"]).unwrap(), vec!["json", "table"]);
         let err = formats(&["--format", "table,yaml"]).unwrap_err();
         assert_eq!(err.kind(), clap::error::ErrorKind::InvalidValue);
-        assert!(err.to_string().contains("[possible values: table, json, html, csv, junit, sarif, ocsf, ocsf-ndjson]"), "{err}");
+        assert!(err.to_string().contains("[possible values: table, json, html, csv, junit, sarif, ocsf, ocsf-ndjson, asff]"), "{err}");
         let err = formats(&["-o", "r.json", "--output-dir", "reports"]).unwrap_err();
         assert_eq!(err.kind(), clap::error::ErrorKind::ArgumentConflict);
         let cli = Cli::try_parse_from(["rampart", "checks", "--format", "json"]).unwrap();
@@ -562,6 +572,8 @@ mod tests {
     fn rejects_unknown_severity_and_snapshot_with_aws_options() {
         assert!(Cli::try_parse_from(["rampart", "audit", "--fail-on", "huge"]).is_err());
         assert!(Cli::try_parse_from(["rampart", "audit", "--snapshot", "s.json", "--endpoint-url", "http://x"]).is_err());
+        let err = Cli::try_parse_from(["rampart", "audit", "--snapshot", "s.json", "--security-hub"]).unwrap_err();
+        assert_eq!(err.kind(), clap::error::ErrorKind::ArgumentConflict);
     }
 
     fn request(args: &[&str]) -> Result<Request, RunError> {
@@ -610,6 +622,7 @@ mod tests {
         assert!(matches!(settings.outputs, Outputs::One { to: settings::Destination::Terminal, format } if format.name() == "table"));
         assert_eq!(settings.fail_on, Severity::Informational);
         assert!(!settings.quiet);
+        assert!(!settings.security_hub);
     }
 
     #[test]
@@ -619,7 +632,7 @@ mod tests {
             "--external-id", "x", "--role-duration", "900", "--endpoint-url", "http://127.0.0.1:1", "--retry-mode", "standard",
             "--max-attempts", "2", "--attempt-timeout", "5", "--max-in-flight", "3", "--checks", "iam_root_mfa_enabled",
             "--measure", "access", "--severity", "high", "--compliance", "cis-5.0", "--config", "c.toml", "--format",
-            "json,table", "--output-dir", "out", "--fail-on", "critical",
+            "json,table", "--output-dir", "out", "--fail-on", "critical", "--security-hub",
         ]);
         let aws = aws_of(&settings);
         assert_eq!(aws.profile.as_deref(), Some("p"));
@@ -644,6 +657,7 @@ mod tests {
         assert!(matches!(&settings.config, ConfigSource::File(p) if p == std::path::Path::new("c.toml")));
         assert!(matches!(&settings.outputs, Outputs::Dir { formats, dir } if formats.len() == 2 && dir == std::path::Path::new("out")));
         assert_eq!(settings.fail_on, Severity::Critical);
+        assert!(settings.security_hub);
 
         let org = audit_settings(&["--org", "--role-name", "Audit", "--accounts", "1,2", "--exclude-accounts", "3", "--max-accounts", "9"]);
         let aws = aws_of(&org);

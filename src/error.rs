@@ -15,6 +15,10 @@ pub mod exit {
     pub const FAILED: u8 = 3;
     /// No failing finding, but some selected checks could not be evaluated (ERROR).
     pub const INCOMPLETE: u8 = 4;
+    /// The report was written, but `--security-hub` could not import every finding or
+    /// archive every stale one (whatever the findings say: they are in the report, this only
+    /// in the exit code and on stderr).
+    pub const IMPORT_FAILED: u8 = 5;
 }
 
 /// An error that stops Rampart before it can report (exit code 1).

@@ -18,17 +18,20 @@
 //!     outputs: Outputs::None,
 //!     fail_on: rampart_checks::Severity::High,
 //!     quiet: true,
+//!     // Or import the findings into the account's Security Hub too.
+//!     security_hub: false,
 //! };
 //! let outcome = rampart::audit(&settings).await?;
 //! let json = outcome.render(rampart::report::find("json").unwrap());
-//! println!("{} findings, exit code {}", outcome.report.findings.len(), outcome.verdict.exit_code());
+//! println!("{} findings, exit code {}", outcome.report.findings.len(), outcome.exit_code());
 //! # drop(json);
 //! # Ok(())
 //! # }
 //! ```
 //!
-//! `aws` and `collect` are the only modules that call AWS; neither knows of the command
-//! line.
+//! `aws` and `collect` are the only modules that call AWS, and only to read, but for what
+//! the settings ask to write: reports to S3 (`aws::upload`) and findings to Security Hub
+//! (`security_hub`). `notify` posts a summary to a webhook. None knows of the command line.
 
 mod aws;
 pub mod diff;
@@ -38,6 +41,7 @@ pub mod error;
 pub mod output;
 pub mod progress;
 pub mod report;
+pub mod security_hub;
 pub mod settings;
 pub mod snapshot;
 
@@ -59,9 +63,21 @@ pub struct Outcome {
     /// The report model every format renders.
     pub report: Report,
     pub verdict: Verdict,
+    /// What `--security-hub` imported and archived, account by account.
+    pub security_hub: Option<security_hub::ImportSummary>,
 }
 
 impl Outcome {
+    /// The process exit code: 5 when `--security-hub` could not import or archive
+    /// everything, else the verdict's (0, 3 or 4). The findings are in the report whatever
+    /// the import did; only the exit code and stderr can say that it failed.
+    pub fn exit_code(&self) -> u8 {
+        match &self.security_hub {
+            Some(summary) if !summary.is_complete() => exit::IMPORT_FAILED,
+            _ => self.verdict.exit_code(),
+        }
+    }
+
     /// The report in one format, in memory (for a caller that uploads it rather than
     /// writing files).
     pub fn render(&self, format: &dyn Reporter) -> Vec<u8> {
@@ -97,7 +113,8 @@ impl Verdict {
         }
     }
 
-    /// The process exit code: 0, 3 or 4.
+    /// The exit code of the verdict alone: 0, 3 or 4 ([`Outcome::exit_code`] adds the
+    /// import's).
     pub fn exit_code(self) -> u8 {
         match self {
             Verdict::Passed => exit::OK,
@@ -108,7 +125,9 @@ impl Verdict {
 }
 
 /// Collects the inventory (or reads the snapshot), evaluates the selected checks, builds
-/// the report and writes it to the outputs the settings name.
+/// the report and writes it to the outputs the settings name; then, if the settings ask,
+/// imports the findings into Security Hub ([`security_hub`]), which says on stderr what it
+/// did and what failed.
 ///
 /// The settings are validated first, the configuration read and the outputs checked
 /// before anything is collected: a mistake never costs a long collection. An error is a
@@ -145,12 +164,12 @@ pub async fn audit(settings: &Settings) -> Result<Outcome, RunError> {
     let checks = selection.checks();
     // Each account is judged as soon as it is collected and its inventory dropped: an
     // organization's audit holds the findings of every account, not every inventory.
-    let (collected_at, accounts, regions, findings) = match &settings.source {
+    let (collected_at, accounts, regions, findings, home_region) = match &settings.source {
         InventorySource::Snapshot(path) => {
             let inventory = snapshot::load(path)?;
             let findings = evaluate(&inventory, &selection, &config);
             let accounts = inventory.accounts.iter().map(|a| a.account_id.clone()).collect();
-            (inventory.collected_at, accounts, inventory.regions(), findings)
+            (inventory.collected_at, accounts, inventory.regions(), findings, None)
         }
         InventorySource::Aws(aws) => {
             // Collection starts now: ages are measured from this instant.
@@ -166,7 +185,7 @@ pub async fn audit(settings: &Settings) -> Result<Outcome, RunError> {
             accounts.sort();
             regions.sort();
             regions.dedup();
-            (collected_at, accounts, regions, evaluator.finish())
+            (collected_at, accounts, regions, evaluator.finish(), Some(aws::home_region(aws).await))
         }
     };
     let scope = Scope { accounts, regions, checks: checks.iter().map(|c| c.id.to_string()).collect() };
@@ -176,6 +195,9 @@ pub async fn audit(settings: &Settings) -> Result<Outcome, RunError> {
     }
     let mut report = Report::new(started_at, collected_at, scope, findings);
     report.expired_mutes = config.expired_mutes(collected_at.date_naive());
+    if let Some(home_region) = home_region {
+        report.home_region = home_region;
+    }
     if let Some(framework) = framework {
         report.compliance = Some(ComplianceReport::new(framework, &report.findings, &report.scope.checks));
     }
@@ -205,7 +227,15 @@ pub async fn audit(settings: &Settings) -> Result<Outcome, RunError> {
         }
     }
     let verdict = Verdict::of(&report.findings, settings.fail_on);
-    Ok(Outcome { report, verdict })
+    let security_hub = match &settings.source {
+        InventorySource::Aws(aws) if settings.security_hub => {
+            let summary = security_hub::import(aws, &report).await;
+            eprint!("{}", summary.describe(settings.quiet));
+            Some(summary)
+        }
+        _ => None,
+    };
+    Ok(Outcome { report, verdict, security_hub })
 }
 
 /// Collects the inventory the selected checks read and writes it as a snapshot to the
@@ -310,6 +340,7 @@ mod tests {
             outputs: settings::Outputs::None,
             fail_on: Severity::Informational,
             quiet: true,
+            security_hub: false,
         };
         send(&audit(&settings));
         let collect_settings =

@@ -38,6 +38,10 @@ pub struct Settings {
     pub fail_on: Severity,
     /// No progress bar, no "report written to" lines on stderr.
     pub quiet: bool,
+    /// After the report is written, import the findings into each audited account's AWS
+    /// Security Hub in the home region, and archive those of earlier runs this one no longer
+    /// produces (`crate::security_hub`). Only for an audit of AWS, not of a snapshot.
+    pub security_hub: bool,
 }
 
 /// Everything `collect` needs: the same AWS settings and selection, and where the snapshot
@@ -449,8 +453,16 @@ impl Settings {
     pub fn validate(&self) -> Result<(), RunError> {
         self.selection.resolve()?;
         self.outputs.validate()?;
-        if let InventorySource::Aws(aws) = &self.source {
-            aws.validate()?;
+        match &self.source {
+            InventorySource::Aws(aws) => aws.validate()?,
+            InventorySource::Snapshot(_) if self.security_hub => {
+                return Err(RunError::Usage(
+                    "--security-hub imports into the audited accounts, which an audit of a snapshot does not reach: \
+                     audit AWS, or import the --format asff report yourself"
+                        .into(),
+                ));
+            }
+            InventorySource::Snapshot(_) => {}
         }
         Ok(())
     }
@@ -616,7 +628,7 @@ mod tests {
     }
 
     fn audit(source: InventorySource, selection: SelectionSettings, outputs: Outputs) -> Settings {
-        Settings { source, selection, config: ConfigSource::Default, mutelist: None, baseline: None, notify: None, outputs, fail_on: Severity::Informational, quiet: true }
+        Settings { source, selection, config: ConfigSource::Default, mutelist: None, baseline: None, notify: None, outputs, fail_on: Severity::Informational, quiet: true, security_hub: false }
     }
 
     fn aws() -> InventorySource {
@@ -767,8 +779,14 @@ mod tests {
     fn settings_validate_every_part_they_use() {
         let bad_region = InventorySource::Aws(AwsSettings { regions: vec!["nowhere".into()], ..AwsSettings::default() });
         assert!(usage(audit(bad_region.clone(), SelectionSettings::default(), Outputs::None).validate()).starts_with("region 'nowhere'"));
-        // A snapshot needs no AWS settings.
-        audit(InventorySource::Snapshot("s.json".into()), SelectionSettings::default(), Outputs::None).validate().unwrap();
+        // A snapshot needs no AWS settings, and reaches no Security Hub.
+        let mut snapshot = audit(InventorySource::Snapshot("s.json".into()), SelectionSettings::default(), Outputs::None);
+        snapshot.validate().unwrap();
+        snapshot.security_hub = true;
+        assert!(usage(snapshot.validate()).starts_with("--security-hub imports into the audited accounts"));
+        let mut live = audit(aws(), SelectionSettings::default(), Outputs::None);
+        live.security_hub = true;
+        live.validate().unwrap();
         let unknown = SelectionSettings { check_ids: vec!["nope".into()], ..Default::default() };
         assert!(usage(audit(aws(), unknown.clone(), Outputs::None).validate()).starts_with("unknown check id nope"));
 

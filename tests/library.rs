@@ -22,6 +22,7 @@ fn snapshot_settings() -> Settings {
         outputs: Outputs::None,
         fail_on: Severity::Informational,
         quiet: true,
+        security_hub: false,
     }
 }
 

@@ -65,11 +65,8 @@ pub struct Session {
 /// `credential_process`, container and instance roles), checks that credentials resolve,
 /// and returns the base configuration every account's session derives from.
 pub async fn load_base(args: &AwsSettings) -> Result<SdkConfig, RunError> {
-    let region_chain = RegionProviderChain::first_try(args.regions.first().cloned().map(Region::new))
-        .or_default_provider()
-        .or_else(Region::from_static("us-east-1"));
     let mut loader = aws_config::defaults(BehaviorVersion::latest())
-        .region(region_chain)
+        .region(region_chain(args))
         .retry_config(retry_config(args))
         .http_client(bounded::default_client())
         // A request waits for its place (and, paced, its turn) inside the connector before
@@ -111,6 +108,20 @@ pub async fn load_base(args: &AwsSettings) -> Result<SdkConfig, RunError> {
     Ok(config)
 }
 
+/// The region of the configuration: the first `--region` as given, else the one of the
+/// environment or the profile, else us-east-1.
+fn region_chain(args: &AwsSettings) -> RegionProviderChain {
+    RegionProviderChain::first_try(args.regions.first().cloned().map(Region::new))
+        .or_default_provider()
+        .or_else(Region::from_static("us-east-1"))
+}
+
+/// The home region of a run: the region of the configuration [`load_base`] makes, where
+/// findings are imported into Security Hub and global resources are placed in ASFF.
+pub async fn home_region(args: &AwsSettings) -> String {
+    region_chain(args).region().await.map_or_else(|| "us-east-1".to_string(), |r| r.to_string())
+}
+
 /// Retries as `--retry-mode` and `--max-attempts` say.
 fn retry_config(args: &AwsSettings) -> RetryConfig {
     let config = match args.retry.mode {
@@ -142,6 +153,23 @@ pub async fn assume_role(base: &SdkConfig, role_arn: &str, args: &AwsSettings) -
     }
     let provider = builder.build().await;
     base.to_builder().credentials_provider(SharedCredentialsProvider::new(provider)).build()
+}
+
+/// The configuration that enters account `id` of an organization: the caller's own for the
+/// caller's account, else the role `role_name` in `id` assumed with it; and that role's ARN.
+pub async fn member_config(
+    base: &SdkConfig,
+    caller: &Session,
+    id: &str,
+    role_name: &str,
+    args: &AwsSettings,
+) -> (SdkConfig, Option<String>) {
+    if id == caller.account_id {
+        (base.clone(), None)
+    } else {
+        let arn = format!("arn:{}:iam::{id}:role/{role_name}", caller.partition);
+        (assume_role(base, &arn, args).await, Some(arn))
+    }
 }
 
 /// Asks STS who these credentials are, and makes the session for that account.

@@ -185,12 +185,7 @@ async fn collect_accounts(
             let (base, caller) = (&base, &caller);
             async move {
                 // The caller's own account needs no role; the others are entered through it.
-                let (config, entered_through) = if id == caller.account_id {
-                    (base.clone(), None)
-                } else {
-                    let arn = format!("arn:{}:iam::{id}:role/{}", caller.partition, role_name);
-                    (aws::assume_role(base, &arn, args).await, Some(arn))
-                };
+                let (config, entered_through) = aws::member_config(base, caller, &id, role_name, args).await;
                 let entered = async {
                     let mut session = aws::session(config, args, Vec::new()).await?;
                     session.regions = aws::regions(session.config(), args).await?;

@@ -6,5 +6,5 @@ use rampart::{RunError, Settings};
 
 pub fn run(settings: &Settings) -> Result<ExitCode, RunError> {
     let outcome = rampart::audit_blocking(settings)?;
-    Ok(ExitCode::from(outcome.verdict.exit_code()))
+    Ok(ExitCode::from(outcome.exit_code()))
 }

@@ -5,6 +5,7 @@
 //! writes it to a file named by [`Report::file_name`] with its extension, whole or not at
 //! all.
 
+pub mod asff;
 pub mod csv;
 pub mod html;
 pub mod json;
@@ -23,7 +24,7 @@ use rampart_checks::{Finding, Severity, Status};
 use serde::Serialize;
 
 /// Every report format, in the order `--help` lists them. The first is the default.
-pub static REPORTERS: &[&dyn Reporter] = &[&table::TABLE, &json::Json, &html::Html, &csv::Csv, &junit::Junit, &sarif::Sarif, &ocsf::Ocsf, &ocsf::OcsfNdjson];
+pub static REPORTERS: &[&dyn Reporter] = &[&table::TABLE, &json::Json, &html::Html, &csv::Csv, &junit::Junit, &sarif::Sarif, &ocsf::Ocsf, &ocsf::OcsfNdjson, &asff::Asff];
 
 /// The project's home page: the tool's address in the formats that name one.
 pub const PROJECT_URL: &str = "https://github.com/rampart-audit/rampart";
@@ -166,6 +167,13 @@ pub struct Report {
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub expired_mutes: Vec<rampart_checks::mutelist::ExpiredMute>,
     pub findings: Vec<Finding>,
+    /// The region findings are imported into with `--security-hub`, which the ASFF report
+    /// names in every `ProductArn` and gives global resources: for an audit of AWS, the first
+    /// `--region`, else the region of the AWS configuration (`AWS_REGION`, the profile), else
+    /// us-east-1; for a snapshot, its first region in alphabetical order. Not in the JSON
+    /// report.
+    #[serde(skip)]
+    pub home_region: String,
 }
 
 #[derive(Debug, Serialize)]
@@ -209,6 +217,12 @@ impl Report {
             .into_iter()
             .map(|sev| (sev, Counts::of(findings.iter().filter(|f| f.check.severity == sev))))
             .collect();
+        let home_region = scope
+            .regions
+            .iter()
+            .find(|r| crate::settings::is_region_name(r))
+            .cloned()
+            .unwrap_or_else(|| "us-east-1".to_string());
         Report {
             schema_version: SCHEMA_VERSION,
             tool: Tool { name: "rampart", version: env!("CARGO_PKG_VERSION") },
@@ -220,6 +234,7 @@ impl Report {
             compliance: None,
             expired_mutes: Vec::new(),
             findings,
+            home_region,
         }
     }
 
@@ -350,6 +365,54 @@ mod tests {
             ".finished_at" => "[finished_at]",
             ".tool.version" => "[version]",
         });
+    }
+
+    #[test]
+    fn asff_report() {
+        let report = fixture_report(&iam_checks());
+        let text = render_to_string(&asff::Asff, &report, &RenderContext::PLAIN);
+        // One finding a line, in the report's order.
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!((lines[0], lines[lines.len() - 1]), ("[", "]"));
+        assert_eq!(lines.len(), report.findings.len() + 2);
+        let value: serde_json::Value = serde_json::from_str(&text).unwrap();
+        let findings = value.as_array().unwrap();
+        for (asff, f) in findings.iter().zip(&report.findings) {
+            assert_eq!(asff["Id"], finding_uid(f));
+        }
+        let mut ids: Vec<&str> = findings.iter().map(|f| f["Id"].as_str().unwrap()).collect();
+        ids.sort();
+        ids.dedup();
+        assert_eq!(ids.len(), findings.len(), "every finding has its own Id");
+        insta::assert_json_snapshot!(value);
+    }
+
+    #[test]
+    fn an_empty_asff_report_is_an_empty_array() {
+        let mut report = fixture_report(&iam_checks());
+        report.findings.clear();
+        let text = render_to_string(&asff::Asff, &report, &RenderContext::PLAIN);
+        assert_eq!(serde_json::from_str::<serde_json::Value>(&text).unwrap(), serde_json::json!([]));
+    }
+
+    #[test]
+    fn an_asff_report_of_a_malformed_account_id_is_not_written() {
+        let mut report = fixture_report(&iam_checks());
+        let f = &mut report.findings[3];
+        f.resource = Arc::new(FindingResource { account_id: "21098765432".into(), ..(*f.resource).clone() });
+        let mut out = Vec::new();
+        let err = asff::Asff.render(&report, &RenderContext::PLAIN, &mut out).unwrap_err();
+        assert_eq!(err.kind(), io::ErrorKind::InvalidData);
+        assert!(err.to_string().contains("the account id '21098765432' is not 12 digits"), "{err}");
+    }
+
+    #[test]
+    fn the_home_region_of_a_snapshot_is_its_first_region() {
+        let mut report = fixture_report(&iam_checks());
+        assert_eq!(report.scope.regions, ["eu-west-1", "us-east-1"]);
+        assert_eq!(report.home_region, "eu-west-1");
+        report = Report::new(report.started_at, report.collected_at, Scope { regions: vec!["global".into(), "x y".into()], ..report.scope }, vec![]);
+        assert_eq!(report.home_region, "us-east-1");
     }
 
     #[test]
@@ -746,6 +809,7 @@ mod tests {
         assert_eq!(report.file_name(&table::TABLE), "rampart-210987654321-20261126T123000Z.txt");
         assert_eq!(report.file_name(&ocsf::Ocsf), "rampart-210987654321-20261126T123000Z.ocsf.json");
         assert_eq!(report.file_name(&ocsf::OcsfNdjson), "rampart-210987654321-20261126T123000Z.ocsf.ndjson");
+        assert_eq!(report.file_name(&asff::Asff), "rampart-210987654321-20261126T123000Z.asff");
         report.scope.accounts.push("123456789012".into());
         assert_eq!(report.file_name(&json::Json), "rampart-multi-20261126T123000Z.json");
         report.scope.accounts = vec!["../../etc/x y".into()];
