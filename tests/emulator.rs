@@ -222,7 +222,22 @@ fn collect_then_audit_snapshot_gives_the_same_findings() {
 #[test]
 fn table_report_shows_scores_and_failures() {
     let em = emulator();
-    let (code, out, _) = run(demo().args(["audit", "--endpoint-url", &em.endpoint]).args(REGIONS));
+    // The summary: scores, counts, the failing checks, the ERROR reasons.
+    let (code, summary, _) = run(demo().args(["audit", "--endpoint-url", &em.endpoint]).args(REGIONS));
+    assert_eq!(code, 3);
+    for needle in [
+        "account 123456789012",
+        "By severity",
+        "Failing: ",
+        "iam_user_mfa_enabled_console_access",
+        "ERROR: ",
+        "iam_avoid_root_usage",
+    ] {
+        assert!(summary.contains(needle), "missing {needle} in\n{summary}");
+    }
+    assert!(summary.lines().count() < 200, "a screen or two: {} lines", summary.lines().count());
+    // Every finding with --details.
+    let (code, out, _) = run(demo().args(["audit", "--details", "--endpoint-url", &em.endpoint]).args(REGIONS));
     assert_eq!(code, 3);
     for needle in [
         "account 123456789012",
