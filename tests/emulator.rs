@@ -307,3 +307,53 @@ fn progress_shows_on_a_terminal_only() {
     assert_eq!(code, 3, "{stderr}");
     assert_eq!(stderr.trim(), format!("report written to {report}"));
 }
+
+/// Runs tests/schemas/validate.py (the emulator venv's Python, with jsonschema) on a file.
+fn assert_schema_valid(schema: &str, instance: &std::path::Path, layout: &[&str]) {
+    let out = StdCommand::new(root().join("localstack/.venv/bin/python"))
+        .arg(root().join("tests/schemas/validate.py"))
+        .arg(root().join(schema))
+        .arg(instance)
+        .args(layout)
+        .output()
+        .expect("run validate.py");
+    let text = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    assert!(out.status.success() && text.starts_with("valid: "), "{} against {schema}: {text}", instance.display());
+}
+
+#[test]
+fn one_audit_of_the_demo_account_writes_every_format() {
+    let em = emulator();
+    let dir = tempfile::tempdir().unwrap();
+    let formats = "table,json,html,csv,junit,sarif,ocsf,ocsf-ndjson,asff";
+    let (code, out, err) = run(demo()
+        .args(["audit", "--endpoint-url", &em.endpoint, "--format", formats, "--output-dir"])
+        .arg(dir.path())
+        .args(REGIONS));
+    assert_eq!(code, 3, "{err}");
+    assert!(out.is_empty(), "{out}");
+    let mut files: Vec<std::path::PathBuf> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().path()).collect();
+    files.sort();
+    assert_eq!(files.len(), 9, "{files:?}");
+    let by_ending = |ending: &str| files.iter().find(|p| p.to_string_lossy().ends_with(ending)).unwrap_or_else(|| panic!("no {ending} in {files:?}"));
+    let read = |ending: &str| std::fs::read_to_string(by_ending(ending)).unwrap();
+
+    let report: Value = serde_json::from_str(&read("Z.json")).unwrap();
+    let findings = report["findings"].as_array().unwrap().len();
+    assert!(findings > 300, "{findings}");
+    let failing = report["summary"]["counts"]["fail"].as_u64().unwrap() as usize;
+
+    assert!(read(".txt").contains("Failing: "));
+    assert!(read(".html").starts_with("<!DOCTYPE html>"));
+    assert_eq!(read(".csv").lines().filter(|l| l.starts_with("rampart/")).count(), findings, "a row per finding");
+    assert_eq!(read(".xml").matches("<testcase ").count(), findings, "a test case per finding");
+    let asff: Value = serde_json::from_str(&read(".asff")).unwrap();
+    assert_eq!(asff.as_array().unwrap().len(), findings);
+    let sarif: Value = serde_json::from_str(&read(".sarif")).unwrap();
+    let results = sarif["runs"][0]["results"].as_array().unwrap();
+    assert_eq!(results.iter().filter(|r| r["suppressions"].is_null()).count(), failing, "a result per unmuted FAIL");
+    assert_schema_valid("tests/schemas/sarif-2.1.0.json", by_ending(".sarif"), &[]);
+    assert_schema_valid("tests/schemas/ocsf-1.5.0-detection_finding.json", by_ending(".ocsf.json"), &["--each"]);
+    assert_schema_valid("tests/schemas/ocsf-1.5.0-detection_finding.json", by_ending(".ocsf.ndjson"), &["--lines"]);
+    assert_eq!(read(".ocsf.ndjson").lines().count(), findings);
+}
