@@ -274,6 +274,23 @@ fn the_report_renders_filters_from_the_url_and_runs_no_injected_script() {
     let unknown = dump_dom(&file, "#status=bogus&severity=%3Cimg%3E&q=%E0%A4%A");
     assert_eq!(unknown.matching(), open, "unknown values fall back to the default view");
 
+    // Without a baseline, no baseline filter: a fragment asking for one is ignored.
+    assert_eq!(dump_dom(&file, "#status=all&baseline=new").matching(), report.findings.len());
+    assert!(!page.dom.contains("class=\"badge st-new\""));
+    // Against a baseline: the new findings are marked, and the filter keeps them.
+    let mut marked = hostile_report();
+    for (i, f) in marked.findings.iter_mut().enumerate() {
+        f.baseline = Some(if i % 3 == 0 { rampart_checks::finding::BaselineState::New } else { rampart_checks::finding::BaselineState::Unchanged });
+    }
+    let marked_dir = tmp.path().join("marked");
+    std::fs::create_dir(&marked_dir).unwrap();
+    let marked_file = render(&marked, &marked_dir);
+    let new = marked.findings.iter().filter(|f| f.baseline == Some(rampart_checks::finding::BaselineState::New)).count();
+    let only_new = dump_dom(&marked_file, "#status=all&baseline=new");
+    assert_eq!(only_new.matching(), new);
+    assert_eq!(only_new.dom.matches("class=\"badge st-new\"").count(), new.min(100), "each new finding is marked");
+    assert_eq!(dump_dom(&marked_file, "#status=all&baseline=unchanged").matching(), marked.findings.len() - new);
+
     // The policy is a second wall: a script or handler that got into the page would not run.
     let tampered = tmp.path().join("tampered.html");
     let html = std::fs::read_to_string(&file).unwrap();

@@ -81,6 +81,9 @@ impl Reporter for Html {
         if let Some(compliance) = &report.compliance {
             controls(&compliance.name, &compliance.version, &compliance.controls, out)?;
         }
+        if !report.expired_mutes.is_empty() {
+            expired_mutes(report, out)?;
+        }
         findings_section(report, out)?;
         out.write_all(b"</main>\n")?;
         writeln!(
@@ -483,6 +486,7 @@ fn findings_section(report: &Report, out: &mut dyn Write) -> io::Result<()> {
 <label>Region<select name="region"><option value="">All</option></select></label>
 <label>Check<select name="check"><option value="">All</option></select></label>
 <label>Muted<select name="muted"><option value="">Shown</option><option value="hide">Hidden</option><option value="only">Only muted</option></select></label>
+<label id="baseline-filter" hidden>Baseline<select name="baseline"><option value="">All</option><option value="new">New</option><option value="unchanged">Unchanged</option></select></label>
 <label class="search">Search<input type="search" name="q" placeholder="resource, message, check, ARN, control id…"></label>
 <span class="chip" id="control-chip" hidden></span>
 <button type="button" id="reset">Reset</button>
@@ -515,6 +519,9 @@ struct Data<'a> {
     checks: Vec<CheckData<'a>>,
     /// Accounts, regions, resource types, messages and mute reasons, each once.
     strings: Vec<&'a str>,
+    /// With `--baseline`: the findings (indices into `findings`) the baseline did not have
+    /// with this status; `null` without a baseline.
+    new_findings: Option<Vec<usize>>,
     /// `[account, region, id, arn or null, type]`: account, region and type index `strings`.
     resources: Vec<(usize, usize, &'a str, Option<&'a str>, usize)>,
     findings: Vec<Row>,
@@ -618,10 +625,33 @@ impl<'a> Data<'a> {
             statuses: Status::ALL.map(Status::as_str),
             checks,
             strings: strings.list,
+            new_findings: report.findings.iter().any(|f| f.baseline.is_some()).then(|| {
+                report
+                    .findings
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, f)| f.baseline == Some(rampart_checks::finding::BaselineState::New))
+                    .map(|(i, _)| i)
+                    .collect()
+            }),
             resources,
             findings,
         }
     }
+}
+
+/// The mute rules past their date: they muted nothing in this run.
+fn expired_mutes(report: &Report, out: &mut dyn Write) -> io::Result<()> {
+    writeln!(
+        out,
+        "<section class=\"panel\" id=\"expired-mutes\"><header><h2>Expired mutes</h2>\
+         <p class=\"note\">past their date: they muted nothing in this run</p></header>\n<table>\n\
+         <thead><tr><th>Rule</th><th>Expired</th><th>Reason</th></tr></thead>\n<tbody>"
+    )?;
+    for m in &report.expired_mutes {
+        writeln!(out, "<tr><td class=\"mono\">{}</td><td>{}</td><td>{}</td></tr>", Esc(&m.rule), m.expired, Esc(&m.reason))?;
+    }
+    out.write_all(b"</tbody>\n</table>\n</section>\n")
 }
 
 fn accounts_label(accounts: &[String]) -> String {
@@ -828,6 +858,23 @@ pub(crate) mod tests {
         assert_eq!(base64(b"foo"), "Zm9v");
         assert_eq!(base64(b"foobar"), "Zm9vYmFy");
         assert_eq!(base64(&[0xfb, 0xff, 0xbf]), "+/+/");
+    }
+
+    #[test]
+    fn expired_mutes_are_listed_escaped() {
+        let mut report = crate::report::tests::hostile_report();
+        let plain = render_to_string(&Html, &report, &RenderContext::PLAIN);
+        assert!(!plain.contains("id=\"expired-mutes\""), "no section without expired mutes");
+        report.expired_mutes.push(rampart_checks::mutelist::ExpiredMute {
+            rule: "mutelist Accounts.\"*\".Checks.\"<b>\"".into(),
+            reason: "<img src=x onerror=alert(1)>".into(),
+            expired: chrono::NaiveDate::from_ymd_opt(2026, 1, 31).unwrap(),
+        });
+        let html = render_to_string(&Html, &report, &RenderContext::PLAIN);
+        let section = &html[html.find("id=\"expired-mutes\"").expect("the section")..];
+        let section = &section[..section.find("</section>").unwrap()];
+        assert!(section.contains("2026-01-31") && section.contains("&lt;img src=x onerror=alert(1)&gt;"), "{section}");
+        assert!(!section.contains("<img") && !section.contains("<b>"), "{section}");
     }
 
     #[test]

@@ -15,10 +15,11 @@
   var STATUS_FILTERS = ['open', 'all'].concat(STATUSES);
   var MEASURES = ['access', 'encryption', 'patching', 'monitoring', 'network'];
   var MUTED_FILTERS = ['', 'hide', 'only'];
+  var BASELINE_FILTERS = ['', 'new', 'unchanged'];
   // Filters in the order they are written into the URL fragment, with their defaults.
   var DEFAULTS = {
     status: 'open', severity: '', measure: '', account: '', region: '', check: '',
-    control: '', muted: '', q: '', page: 1
+    control: '', muted: '', baseline: '', q: '', page: 1
   };
 
   var started = performance.now();
@@ -28,6 +29,9 @@
   var checks = data.checks;
   var strings = data.strings;
   var resources = data.resources;
+  // With a baseline: which findings are new (the rest are unchanged).
+  var isNew = {};
+  (data.new_findings || []).forEach(function (i) { isNew[i] = true; });
   var findings = data.findings;
   var statusNames = data.statuses;
   var total = findings.length;
@@ -107,6 +111,8 @@
     if (name === 'account' && values.length < 2) select.parentNode.hidden = true;
   }
 
+  // The baseline filter only when the report was made against one.
+  if (data.new_findings) document.getElementById('baseline-filter').hidden = false;
   fillSelect('account', uniqueSorted(resources.map(function (r) { return strings[r[0]]; })));
   fillSelect('region', uniqueSorted(resources.map(function (r) { return strings[r[1]]; })));
   fillSelect('check', uniqueSorted(checks.map(function (c) { return c.id; })));
@@ -139,6 +145,7 @@
     if (s.severity && SEVERITIES.indexOf(s.severity) < 0) s.severity = '';
     if (s.measure && MEASURES.indexOf(s.measure) < 0) s.measure = '';
     if (MUTED_FILTERS.indexOf(s.muted) < 0) s.muted = '';
+    if (BASELINE_FILTERS.indexOf(s.baseline) < 0 || !data.new_findings) s.baseline = '';
     s.page = Math.max(1, parseInt(s.page, 10) || 1);
     return s;
   }
@@ -165,7 +172,7 @@
 
   // The form shows the state; a value the select does not list (from a URL) is added.
   function showState() {
-    ['status', 'severity', 'measure', 'account', 'region', 'check', 'muted'].forEach(function (name) {
+    ['status', 'severity', 'measure', 'account', 'region', 'check', 'muted', 'baseline'].forEach(function (name) {
       var select = form.elements[name];
       var value = state[name];
       var listed = Array.prototype.some.call(select.options, function (o) { return o.value === value; });
@@ -232,6 +239,7 @@
       if (s.status === 'open' ? st === 'PASS' : s.status !== 'all' && st !== s.status) continue;
       var muted = f.length > 4;
       if ((s.muted === 'hide' && muted) || (s.muted === 'only' && !muted)) continue;
+      if ((s.baseline === 'new' && !isNew[i]) || (s.baseline === 'unchanged' && isNew[i])) continue;
       var c = checks[f[0]];
       if (s.severity && c.severity !== s.severity) continue;
       if (s.measure && c.measure !== s.measure) continue;
@@ -359,6 +367,7 @@
     cell(tr, null, toggle);
 
     var statusCell = cell(tr, null, el('span', 'badge st-' + (STATUSES.indexOf(st) >= 0 ? st : 'MANUAL'), st));
+    if (data.new_findings && isNew[i]) statusCell.appendChild(el('span', 'badge st-new', 'new'));
     if (muted) {
       var flag = el('span', 'badge st-muted', 'muted');
       if (reason) flag.setAttribute('title', reason);
