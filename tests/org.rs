@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::stub::{self, access_denied, caller_identity};
+use common::stub::{self, access_denied, assumed_role, caller_identity, member_identity};
 use common::{rampart, run};
 use serde_json::Value;
 
@@ -23,27 +23,8 @@ fn organization(r: &stub::Request) -> stub::Answer {
             ]}"#
             .to_string(),
         ),
-        "AssumeRole" if r.body.contains("222222222222") => (
-            "200 OK",
-            "text/xml",
-            format!(
-                "<AssumeRoleResponse xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\"><AssumeRoleResult><Credentials>\
-<AccessKeyId>{MEMBER_KEY}</AccessKeyId><SecretAccessKey>secret</SecretAccessKey><SessionToken>token</SessionToken>\
-<Expiration>2099-01-01T00:00:00Z</Expiration></Credentials><AssumedRoleUser>\
-<Arn>arn:aws:sts::222222222222:assumed-role/OrganizationAccountAccessRole/rampart-audit</Arn>\
-<AssumedRoleId>AROAEXAMPLE:rampart-audit</AssumedRoleId></AssumedRoleUser></AssumeRoleResult>\
-<ResponseMetadata><RequestId>1</RequestId></ResponseMetadata></AssumeRoleResponse>"
-            ),
-        ),
-        "GetCallerIdentity" if r.access_key == MEMBER_KEY => (
-            "200 OK",
-            "text/xml",
-            "<GetCallerIdentityResponse xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\"><GetCallerIdentityResult>\
-<Arn>arn:aws:sts::222222222222:assumed-role/OrganizationAccountAccessRole/rampart-audit</Arn><UserId>AROAEXAMPLE</UserId>\
-<Account>222222222222</Account></GetCallerIdentityResult><ResponseMetadata><RequestId>1</RequestId></ResponseMetadata>\
-</GetCallerIdentityResponse>"
-                .to_string(),
-        ),
+        "AssumeRole" if r.body.contains("222222222222") => assumed_role("222222222222", MEMBER_KEY),
+        "GetCallerIdentity" if r.access_key == MEMBER_KEY => member_identity("222222222222"),
         "GetCallerIdentity" => caller_identity(),
         other => access_denied(other),
     }

@@ -16,7 +16,7 @@ use std::collections::BTreeMap;
 use std::process::Command as StdCommand;
 
 use common::proxy::seeded_emulator;
-use common::stub::{self, access_denied, caller_identity};
+use common::stub::{self, access_denied, assumed_role, caller_identity, member_identity};
 use common::{rampart, root, run};
 use serde_json::Value;
 
@@ -239,27 +239,8 @@ fn each_account_of_an_organization_imports_its_own_findings_with_its_own_credent
             {"Id": "222222222222", "Arn": "arn:aws:organizations::123456789012:account/o-1/222222222222", "Name": "a", "Email": "a@example.com", "State": "ACTIVE", "Status": "ACTIVE", "JoinedMethod": "CREATED", "JoinedTimestamp": 1700000000},
             {"Id": "333333333333", "Arn": "arn:aws:organizations::123456789012:account/o-1/333333333333", "Name": "b", "Email": "b@example.com", "State": "ACTIVE", "Status": "ACTIVE", "JoinedMethod": "CREATED", "JoinedTimestamp": 1700000000}
         ]})),
-        "AssumeRole" if r.body.contains("222222222222") => (
-            "200 OK",
-            "text/xml",
-            format!(
-                "<AssumeRoleResponse xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\"><AssumeRoleResult><Credentials>\
-<AccessKeyId>{MEMBER_KEY}</AccessKeyId><SecretAccessKey>secret</SecretAccessKey><SessionToken>token</SessionToken>\
-<Expiration>2099-01-01T00:00:00Z</Expiration></Credentials><AssumedRoleUser>\
-<Arn>arn:aws:sts::222222222222:assumed-role/OrganizationAccountAccessRole/rampart-audit</Arn>\
-<AssumedRoleId>AROAEXAMPLE:rampart-audit</AssumedRoleId></AssumedRoleUser></AssumeRoleResult>\
-<ResponseMetadata><RequestId>1</RequestId></ResponseMetadata></AssumeRoleResponse>"
-            ),
-        ),
-        "GetCallerIdentity" if r.access_key == MEMBER_KEY => (
-            "200 OK",
-            "text/xml",
-            "<GetCallerIdentityResponse xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\"><GetCallerIdentityResult>\
-<Arn>arn:aws:sts::222222222222:assumed-role/OrganizationAccountAccessRole/rampart-audit</Arn><UserId>AROAEXAMPLE</UserId>\
-<Account>222222222222</Account></GetCallerIdentityResult><ResponseMetadata><RequestId>1</RequestId></ResponseMetadata>\
-</GetCallerIdentityResponse>"
-                .to_string(),
-        ),
+        "AssumeRole" if r.body.contains("222222222222") => assumed_role("222222222222", MEMBER_KEY),
+        "GetCallerIdentity" if r.access_key == MEMBER_KEY => member_identity("222222222222"),
         "GetCallerIdentity" => caller_identity(),
         "REST POST /findings/import" => {
             let n = body(r)["Findings"].as_array().unwrap().len();

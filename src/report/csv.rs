@@ -252,13 +252,7 @@ pub fn partition<'a>(arn: Option<&'a str>, region: &str) -> &'a str {
             return p;
         }
     }
-    if region.starts_with("cn-") {
-        "aws-cn"
-    } else if region.starts_with("us-gov-") {
-        "aws-us-gov"
-    } else {
-        "aws"
-    }
+    super::asff::region_partition(region)
 }
 
 /// A cell a spreadsheet would evaluate as a formula gets a leading `'`; plain numbers (a

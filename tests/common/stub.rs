@@ -236,6 +236,37 @@ pub fn caller_identity() -> Answer {
     )
 }
 
+/// STS's AssumeRole answer for `OrganizationAccountAccessRole` in member account `account`,
+/// handing out the access key `key` (a member's GetCallerIdentity is [`member_identity`]).
+pub fn assumed_role(account: &str, key: &str) -> Answer {
+    (
+        "200 OK",
+        "text/xml",
+        format!(
+            "<AssumeRoleResponse xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\"><AssumeRoleResult><Credentials>\
+<AccessKeyId>{key}</AccessKeyId><SecretAccessKey>secret</SecretAccessKey><SessionToken>token</SessionToken>\
+<Expiration>2099-01-01T00:00:00Z</Expiration></Credentials><AssumedRoleUser>\
+<Arn>arn:aws:sts::{account}:assumed-role/OrganizationAccountAccessRole/rampart-audit</Arn>\
+<AssumedRoleId>AROAEXAMPLE:rampart-audit</AssumedRoleId></AssumedRoleUser></AssumeRoleResult>\
+<ResponseMetadata><RequestId>1</RequestId></ResponseMetadata></AssumeRoleResponse>"
+        ),
+    )
+}
+
+/// GetCallerIdentity for the role [`assumed_role`] entered in member account `account`.
+pub fn member_identity(account: &str) -> Answer {
+    (
+        "200 OK",
+        "text/xml",
+        format!(
+            "<GetCallerIdentityResponse xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\"><GetCallerIdentityResult>\
+<Arn>arn:aws:sts::{account}:assumed-role/OrganizationAccountAccessRole/rampart-audit</Arn><UserId>AROAEXAMPLE</UserId>\
+<Account>{account}</Account></GetCallerIdentityResult><ResponseMetadata><RequestId>1</RequestId></ResponseMetadata>\
+</GetCallerIdentityResponse>"
+        ),
+    )
+}
+
 /// An IAM/STS-style (Query protocol) AccessDenied.
 pub fn access_denied(action: &str) -> Answer {
     (
