@@ -269,7 +269,9 @@ def seed_storage(client, region, account, encrypted_by_default):
         ec2.disable_ebs_encryption_by_default()
     plant("demo", "ec2_ebs_default_encryption", f"{account}/{region}", "PASS" if encrypted_by_default else "FAIL")
     az = f"{region}a"
-    plain = ec2.create_volume(AvailabilityZone=az, Size=1, Encrypted=False)["VolumeId"]
+    # A tag value a report must show as text: reports are tested for stored XSS with it.
+    tags = [{"ResourceType": "volume", "Tags": [{"Key": "team", "Value": "data"}, {"Key": "Owner", "Value": "<img src=x onerror=alert(1)>"}]}]
+    plain = ec2.create_volume(AvailabilityZone=az, Size=1, Encrypted=False, TagSpecifications=tags)["VolumeId"]
     sealed = ec2.create_volume(AvailabilityZone=az, Size=1, Encrypted=True)["VolumeId"]
     plant("demo", "ec2_ebs_volume_encryption", plain, "FAIL")
     plant("demo", "ec2_ebs_volume_encryption", sealed, "PASS")

@@ -590,6 +590,7 @@ mod tests {
             id: name.into(),
             arn: Some(format!("arn:aws:iam::123456789012:user/{name}{padding}")),
             kind: "AwsIamUser".into(),
+            tags: None,
         });
         f.message = "m".repeat(message_len).into();
         asff::finding(&f, &context()).unwrap()

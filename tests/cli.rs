@@ -203,12 +203,16 @@ fn a_prowler_mutelist_mutes_what_it_names() {
     assert_eq!(carol["mute_reason"], "on leave until spring");
     assert_eq!(finding("iam_user_console_access_unused", "erin-never-logged-in")["muted"], false);
     assert_eq!(finding("iam_rotate_access_key_90_days", "bob-stale-key")["muted"], false, "expired");
-    assert_eq!(finding("iam_no_root_access_key", "210987654321")["muted"], false, "depends on tags");
+    // The fixture holds no tags (as where tag:GetResources is denied): an entry that needs
+    // them mutes nothing, and the finding has no resource_tags to show.
+    let root = finding("iam_no_root_access_key", "210987654321");
+    assert_eq!(root["muted"], false, "depends on tags");
+    assert!(root.get("resource_tags").is_none(), "{root}");
     let expired = report["expired_mutes"].as_array().unwrap();
     assert_eq!(expired.len(), 1, "{expired:?}");
     assert_eq!(expired[0]["reason"], "rotation ticket SEC-12");
     assert_eq!(expired[0]["expired"], "2026-11-25");
-    assert!(err.contains("warning: mutelist") && err.contains("iam_no_root_access_key") && err.contains("tags"), "{err}");
+    assert!(err.is_empty(), "{err}");
     // Muted findings count in neither the score nor the counts of failures.
     assert_eq!(report["summary"]["counts"]["muted"], 1);
 

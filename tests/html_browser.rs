@@ -137,6 +137,7 @@ fn resource(account: &str, region: &str, id: &str, kind: &str) -> Arc<FindingRes
         id: id.into(),
         arn: Some(format!("arn:aws:iam::{account}:user/{id}")),
         kind: kind.into(),
+        tags: None,
     })
 }
 

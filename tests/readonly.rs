@@ -51,6 +51,7 @@ fn iam_action(s: &Seen) -> Result<String, String> {
     // access-analyzer, macie2, logs, s3, … sign with their IAM prefix.)
     let prefix = match s.service.as_str() {
         "monitoring" => "cloudwatch",
+        "tagging" => "tag",
         other => other,
     };
     if !s.action.starts_with("REST ") {

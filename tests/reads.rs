@@ -56,8 +56,12 @@ fn an_audit_of_the_security_group_checks_reads_only_security_groups() {
             "no DescribeSecurityGroups in {region}: {seen:#?}"
         );
     }
+    // And the resources' tags (findings carry them): one listing per region.
+    for region in ["us-east-1", "eu-west-1"] {
+        assert_eq!(seen.iter().filter(|s| s.service == "tagging" && s.region == region).count(), 1, "{region}: {seen:#?}");
+    }
     let services: BTreeSet<&str> = seen.iter().map(|s| s.service.as_str()).collect();
-    assert_eq!(services, BTreeSet::from(["ec2", "sts"]), "{seen:#?}");
+    assert_eq!(services, BTreeSet::from(["ec2", "sts", "tagging"]), "{seen:#?}");
     let ec2: BTreeSet<&str> = seen.iter().filter(|s| s.service == "ec2").map(|s| s.action.as_str()).collect();
     assert_eq!(ec2, BTreeSet::from(["DescribeSecurityGroups"]));
 }
@@ -90,11 +94,11 @@ fn a_collection_makes_exactly_the_reads_its_checks_declare() {
         assert_eq!(left_uncollected(&all, source), !plan.reads(source), "{source} (all checks)");
     }
 
-    // The security-group checks: their two sources, nothing else.
+    // The security-group checks: their two sources and the tags, nothing else.
     let checks = security_group_checks();
     let sg = collected(&["--checks", &checks]);
     for &source in Source::ALL {
-        let read = matches!(source, Source::SecurityGroups | Source::ManagedPrefixLists);
+        let read = matches!(source, Source::SecurityGroups | Source::ManagedPrefixLists | Source::ResourceTags);
         assert_eq!(left_uncollected(&sg, source), !read, "{source} (security-group checks)");
     }
 

@@ -93,6 +93,7 @@ fn hostile_report() -> Report {
             id: id.into(),
             arn: arn.map(str::to_string),
             kind: "AwsIamUser".into(),
+            tags: None,
         });
         f.message = format!("{MESSAGE} {status}").into();
         f

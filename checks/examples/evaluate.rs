@@ -36,7 +36,7 @@ fn main() {
             .map(|check| {
                 let started = Instant::now();
                 let n: usize =
-                    inventory.accounts.iter().map(|a| rampart_checks::engine::run_check(check, a, &ctx, &mut shared).len()).sum();
+                    inventory.accounts.iter().map(|a| rampart_checks::engine::run_check(check, a, &ctx, &rampart_checks::engine::Tags::of(a), &mut shared).len()).sum();
                 (started.elapsed().as_secs_f64(), check.id, n)
             })
             .collect();

@@ -1,6 +1,6 @@
 //! Runs the selected checks over an inventory and turns what they record into findings.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::Arc;
 
@@ -66,8 +66,9 @@ impl<'a> Evaluator<'a> {
 
     /// Runs every selected check on one account.
     pub fn account(&mut self, account: &AccountInventory) {
+        let tags = Tags::of(account);
         for check in &self.checks {
-            self.findings.extend(run_check(check, account, &self.ctx, &mut self.shared));
+            self.findings.extend(run_check(check, account, &self.ctx, &tags, &mut self.shared));
         }
     }
 
@@ -111,9 +112,34 @@ impl Interner {
     }
 }
 
+/// The tags of an account's resources, by ARN, from every region where they could be read.
+#[derive(Debug, Default)]
+pub struct Tags<'a> {
+    by_arn: HashMap<&'a str, &'a [(String, String)], foldhash::fast::RandomState>,
+}
+
+impl<'a> Tags<'a> {
+    pub fn of(account: &'a AccountInventory) -> Self {
+        let mut by_arn = HashMap::default();
+        for region in account.regional.values() {
+            if let crate::Collected::Known(resources) = &region.tagging.resources {
+                for r in resources {
+                    by_arn.insert(r.arn.as_str(), r.tags.as_slice());
+                }
+            }
+        }
+        Tags { by_arn }
+    }
+
+    /// The tags of the resource with this ARN, if the tagging API listed it.
+    pub fn get(&self, arn: Option<&str>) -> Option<&'a [(String, String)]> {
+        self.by_arn.get(arn?).copied()
+    }
+}
+
 /// Runs one check on one account. A check that panics (a bug) yields an ERROR finding
 /// instead of ending the audit.
-pub fn run_check(check: &'static Check, account: &AccountInventory, ctx: &Context<'_>, shared: &mut Interner) -> Vec<Finding> {
+pub fn run_check(check: &'static Check, account: &AccountInventory, ctx: &Context<'_>, tags: &Tags<'_>, shared: &mut Interner) -> Vec<Finding> {
     let mut out = Findings::new();
     let outcome = catch_unwind(AssertUnwindSafe(|| (check.eval)(account, ctx, &mut out)));
     let mut recorded = out.into_recorded();
@@ -142,6 +168,7 @@ pub fn run_check(check: &'static Check, account: &AccountInventory, ctx: &Contex
     recorded
         .into_iter()
         .map(|r| {
+            let resource_tags = tags.get(r.resource.arn.as_deref());
             let mute_reason = ctx
                 .config
                 .mute_reason(
@@ -150,6 +177,7 @@ pub fn run_check(check: &'static Check, account: &AccountInventory, ctx: &Contex
                     r.resource.region.as_deref().unwrap_or("global"),
                     &r.resource.id,
                     r.resource.arn.as_deref(),
+                    resource_tags,
                     ctx.now.date_naive(),
                 )
                 .map(|reason| shared.get(reason));
@@ -160,6 +188,7 @@ pub fn run_check(check: &'static Check, account: &AccountInventory, ctx: &Contex
                 id,
                 arn,
                 kind: shared.get(kind),
+                tags: resource_tags.map(<[_]>::to_vec),
             };
             Finding {
                 check: finding_check.clone(),
@@ -234,7 +263,7 @@ mod tests {
         let account = account_with_report(&[]);
         let prev = std::panic::take_hook();
         std::panic::set_hook(Box::new(|_| {}));
-        let findings = run_check(&BAD, &account, &ctx, &mut Interner::default());
+        let findings = run_check(&BAD, &account, &ctx, &Tags::default(), &mut Interner::default());
         std::panic::set_hook(prev);
         assert_eq!(findings.len(), 1);
         assert_eq!(findings[0].status, Status::Error);

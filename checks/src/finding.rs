@@ -227,12 +227,15 @@ pub struct FindingResource {
     pub arn: Option<String>,
     /// Resource type in the Security Hub (ASFF) vocabulary, e.g. `AwsIamUser`.
     pub kind: Arc<str>,
+    /// The resource's tags (key, value), as tag:GetResources lists them; `None` where they
+    /// could not be read or the tagging API does not list the resource (IAM).
+    pub tags: Option<Vec<(String, String)>>,
 }
 
 impl Serialize for Finding {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let (check, resource) = (&*self.check, &*self.resource);
-        let mut f = serializer.serialize_struct("Finding", 16)?;
+        let mut f = serializer.serialize_struct("Finding", 17)?;
         f.serialize_field("check_id", &check.id)?;
         f.serialize_field("title", &check.title)?;
         f.serialize_field("status", &self.status)?;
@@ -243,6 +246,11 @@ impl Serialize for Finding {
         f.serialize_field("resource_id", &resource.id)?;
         f.serialize_field("resource_arn", &resource.arn)?;
         f.serialize_field("resource_type", &resource.kind)?;
+        // `{key: value}` where the tags were read; left out where they could not be.
+        match &resource.tags {
+            Some(tags) => f.serialize_field("resource_tags", &tags.iter().map(|(k, v)| (k, v)).collect::<BTreeMap<_, _>>())?,
+            None => f.skip_field("resource_tags")?,
+        }
         f.serialize_field("message", &self.message)?;
         f.serialize_field("remediation", &check.remediation)?;
         f.serialize_field("compliance", &check.compliance)?;
@@ -276,6 +284,7 @@ impl Finding {
                 id: "r".into(),
                 arn: None,
                 kind: "AwsAccount".into(),
+                tags: None,
             }),
             status,
             message: "".into(),

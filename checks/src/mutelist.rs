@@ -31,9 +31,11 @@
 //! Where Rampart differs, it mutes less, never more:
 //! - the resource is matched against the resource id and, failing that, its ARN;
 //! - the region of a global resource (IAM, the account) is `global`;
-//! - Rampart does not read resource tags yet: an entry with `Tags` mutes nothing, and an
-//!   entry with `Exceptions.Tags` mutes nothing either (a tag could except any resource).
-//!   [`Mutelist::warnings`] says so for each such entry.
+//! - `Tags` are searched, as Prowler does, in the resource's tags written `key=value | key=value`
+//!   (each pattern of the list must be found); where the tags could not be read (tag:GetResources
+//!   denied, a resource the tagging API does not list, an IAM user or role), an entry with
+//!   `Tags` mutes nothing, and an entry with `Exceptions.Tags` mutes nothing either (a tag
+//!   could except the resource).
 //! - An entry may carry `Expires` (a date): after that day (UTC, judged at the time the
 //!   inventory was collected) it mutes nothing and the report lists it.
 
@@ -61,8 +63,8 @@ struct Entry {
     regions: Vec<Pattern>,
     resources: Vec<Pattern>,
     exceptions: Option<Exceptions>,
-    /// Tags, or exceptions by tag: conditions Rampart cannot judge, so the entry mutes nothing.
-    needs_tags: bool,
+    /// Patterns all found in the resource's tags (`key=value | …`); empty for none.
+    tags: Vec<Pattern>,
     description: String,
     expires: Option<NaiveDate>,
     /// Where the entry is, for messages: `Accounts."*".Checks."s3_*"`.
@@ -80,6 +82,7 @@ struct Exceptions {
     accounts: Vec<Pattern>,
     regions: Vec<Pattern>,
     resources: Vec<Pattern>,
+    tags: Vec<Pattern>,
 }
 
 /// A pattern as Prowler writes it, and the regular expression it is searched with.
@@ -187,7 +190,7 @@ impl Mutelist {
             format!("{at}{message}")
         })?;
         let mut accounts = Vec::new();
-        let mut warnings = Vec::new();
+        let warnings = Vec::new();
         for (account, entry) in file.mutelist.accounts {
             let mut entries = Vec::new();
             for (check, c) in entry.checks {
@@ -196,13 +199,6 @@ impl Mutelist {
                     list.iter().map(|p| Pattern::new(p, &format!("{path}.{field}"))).collect()
                 };
                 let tags = c.tags.as_deref().unwrap_or_default();
-                let exception_tags = c.exceptions.as_ref().is_some_and(|e| !e.tags.is_empty());
-                if !tags.is_empty() || exception_tags {
-                    warnings.push(format!(
-                        "mutelist {path}: {} resource tags, which Rampart does not read yet; the entry mutes nothing",
-                        if tags.is_empty() { "its exceptions depend on" } else { "it depends on" }
-                    ));
-                }
                 entries.push(Entry {
                     check: Pattern::new(&check, &path)?,
                     regions: patterns(&c.regions, "Regions")?,
@@ -215,10 +211,11 @@ impl Mutelist {
                                 accounts: patterns(&e.accounts, "Exceptions.Accounts")?,
                                 regions: patterns(&e.regions, "Exceptions.Regions")?,
                                 resources: patterns(&e.resources, "Exceptions.Resources")?,
+                                tags: patterns(&e.tags, "Exceptions.Tags")?,
                             })
                         })
                         .transpose()?,
-                    needs_tags: !tags.is_empty() || exception_tags,
+                    tags: patterns(tags, "Tags")?,
                     description: c.description.filter(|d| !d.trim().is_empty()).unwrap_or_else(|| format!("mutelist {path}")),
                     expires: c.expires,
                     path,
@@ -229,14 +226,29 @@ impl Mutelist {
         Ok(Mutelist { accounts, warnings })
     }
 
-    /// What the file asks that Rampart cannot do (entries that depend on tags).
+    /// What the file asks that Rampart cannot do.
     pub fn warnings(&self) -> &[String] {
         &self.warnings
     }
 
-    /// The reason of the entry that mutes this finding, if one does, as of `today`.
-    pub fn mute_reason(&self, check: &str, account: &str, region: &str, resource_id: &str, resource_arn: Option<&str>, today: NaiveDate) -> Option<&str> {
+    /// The reason of the entry that mutes this finding, if one does, as of `today`. `tags`
+    /// are the resource's, `None` where they could not be read.
+    #[allow(clippy::too_many_arguments)]
+    pub fn mute_reason(
+        &self,
+        check: &str,
+        account: &str,
+        region: &str,
+        resource_id: &str,
+        resource_arn: Option<&str>,
+        tags: Option<&[(String, String)]>,
+        today: NaiveDate,
+    ) -> Option<&str> {
         let resource_matches = |patterns: &[Pattern]| any(patterns, resource_id) || resource_arn.is_some_and(|arn| any(patterns, arn));
+        // Prowler's form: `key=value | key=value`.
+        let tag_text = tags.map(|t| t.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join(" | "));
+        // Every pattern found in the tags; `None` when the tags are unknown.
+        let all_tags = |patterns: &[Pattern]| tag_text.as_deref().map(|text| patterns.iter().all(|p| p.search(text)));
         for (key, entries) in &self.accounts {
             if key != account && key != "*" {
                 continue;
@@ -248,18 +260,23 @@ impl Mutelist {
                     continue;
                 }
                 if let Some(e) = &entry.exceptions {
-                    let any_excepted = any(&e.accounts, account) || any(&e.regions, region) || resource_matches(&e.resources);
+                    // Unknown tags could match an exception by tag: count it as matched.
+                    let tag_excepted = !e.tags.is_empty() && all_tags(&e.tags).unwrap_or(true);
+                    let any_excepted = any(&e.accounts, account) || any(&e.regions, region) || resource_matches(&e.resources) || tag_excepted;
                     let excepted = any_excepted
                         && (e.accounts.is_empty() || any(&e.accounts, account))
                         && (e.regions.is_empty() || any(&e.regions, region))
-                        && (e.resources.is_empty() || resource_matches(&e.resources));
+                        && (e.resources.is_empty() || resource_matches(&e.resources))
+                        && (e.tags.is_empty() || tag_excepted);
                     if excepted {
                         // Prowler stops at an exception: what earlier entries decided stands.
                         break;
                     }
                 }
-                let live = !entry.needs_tags && entry.expires.is_none_or(|d| today <= d);
-                if live && any(&entry.regions, region) && resource_matches(&entry.resources) {
+                let live = entry.expires.is_none_or(|d| today <= d);
+                // Unknown tags never satisfy a condition on tags.
+                let tags_match = entry.tags.is_empty() || all_tags(&entry.tags).unwrap_or(false);
+                if live && tags_match && any(&entry.regions, region) && resource_matches(&entry.resources) {
                     muted_by = Some(entry);
                 }
             }
@@ -323,7 +340,7 @@ Mutelist:
     #[test]
     fn mutes_by_account_check_region_and_resource() {
         let m = Mutelist::from_yaml(FILE).unwrap();
-        let reason = |check: &str, account: &str, region: &str, id: &str| m.mute_reason(check, account, region, id, None, today());
+        let reason = |check: &str, account: &str, region: &str, id: &str| m.mute_reason(check, account, region, id, None, None, today());
         assert_eq!(reason("iam_user_mfa_enabled_console_access", "123456789012", "global", "break-glass-1"), Some("break-glass user"));
         assert_eq!(reason("iam_user_mfa_enabled_console_access", "999999999999", "global", "break-glass-1"), None, "another account");
         assert_eq!(reason("iam_user_mfa_enabled_console_access", "123456789012", "global", "alice"), None, "another resource");
@@ -338,16 +355,16 @@ Mutelist:
     #[test]
     fn the_arn_is_matched_when_the_id_is_not() {
         let m = Mutelist::from_yaml("Mutelist:\n  Accounts:\n    '*':\n      Checks:\n        '*':\n          Regions: ['*']\n          Resources: ['arn:aws:iam::.*:user/ci']\n").unwrap();
-        assert!(m.mute_reason("iam_x", "1", "global", "ci", Some("arn:aws:iam::1:user/ci"), today()).is_some());
-        assert!(m.mute_reason("iam_x", "1", "global", "ci", None, today()).is_none());
+        assert!(m.mute_reason("iam_x", "1", "global", "ci", Some("arn:aws:iam::1:user/ci"), None, today()).is_some());
+        assert!(m.mute_reason("iam_x", "1", "global", "ci", None, None, today()).is_none());
     }
 
     #[test]
     fn expired_entries_mute_nothing_and_are_listed() {
         let m = Mutelist::from_yaml(FILE).unwrap();
         let day_of = NaiveDate::from_ymd_opt(2026, 11, 30).unwrap();
-        assert_eq!(m.mute_reason("ec2_instance_x", "123456789012", "eu-west-1", "sg-0abc", None, day_of), Some("legacy bastion"), "the last day still mutes");
-        assert_eq!(m.mute_reason("ec2_instance_x", "123456789012", "eu-west-1", "sg-0abc", None, today()), None);
+        assert_eq!(m.mute_reason("ec2_instance_x", "123456789012", "eu-west-1", "sg-0abc", None, None, day_of), Some("legacy bastion"), "the last day still mutes");
+        assert_eq!(m.mute_reason("ec2_instance_x", "123456789012", "eu-west-1", "sg-0abc", None, None, today()), None);
         let expired = m.expired(today());
         assert_eq!(expired.len(), 1);
         assert_eq!(expired[0].reason, "legacy bastion");
@@ -356,20 +373,35 @@ Mutelist:
     }
 
     #[test]
-    fn entries_that_depend_on_tags_mute_nothing_and_say_so() {
+    fn tags_are_searched_as_prowler_does_and_unknown_tags_never_mute() {
         let m = Mutelist::from_yaml(FILE).unwrap();
-        assert_eq!(m.mute_reason("kms_cmk_rotation_enabled", "1", "eu-west-1", "key", None, today()), None);
-        assert_eq!(m.warnings().len(), 1);
-        assert!(m.warnings()[0].contains("kms_*") && m.warnings()[0].contains("tags"), "{:?}", m.warnings());
+        let tags = |pairs: &[(&str, &str)]| pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect::<Vec<_>>();
+        let reason = |t: Option<&[(String, String)]>| m.mute_reason("kms_cmk_rotation_enabled", "1", "eu-west-1", "key", None, t, today());
+        // The entry has no description: it is named by its place.
+        assert_eq!(reason(Some(&tags(&[("Environment", "dev"), ("team", "x")]))), Some(r#"mutelist Accounts."*".Checks."kms_*""#));
+        assert!(reason(Some(&tags(&[("team", "x"), ("Environment", "dev")]))).is_some());
+        assert_eq!(reason(Some(&tags(&[("Environment", "prod")]))), None);
+        assert_eq!(reason(Some(&[])), None, "no tags");
+        assert_eq!(reason(None), None, "tags that could not be read never mute");
+        assert!(m.warnings().is_empty(), "{:?}", m.warnings());
+
+        // Several patterns must all be found; `|` inside one is an alternative.
+        let text = "Mutelist:\n  Accounts:\n    '*':\n      Checks:\n        '*':\n          Regions: ['*']\n          Resources: ['*']\n          Tags: ['team=data', 'env=dev|env=test']\n          Exceptions:\n            Tags: ['keep=yes']\n";
+        let m = Mutelist::from_yaml(text).unwrap();
+        let reason = |t: Option<&[(String, String)]>| m.mute_reason("c", "1", "r", "id", None, t, today());
+        assert!(reason(Some(&tags(&[("team", "data"), ("env", "test")]))).is_some());
+        assert!(reason(Some(&tags(&[("team", "data")]))).is_none(), "both patterns");
+        assert!(reason(Some(&tags(&[("team", "data"), ("env", "dev"), ("keep", "yes")]))).is_none(), "excepted by tag");
+        assert!(reason(None).is_none());
     }
 
     #[test]
     fn an_exception_stops_the_search_as_in_prowler() {
         let text = "Mutelist:\n  Accounts:\n    '*':\n      Checks:\n        'iam_a':\n          Regions: ['*']\n          Resources: ['*']\n          Exceptions:\n            Resources: ['keep']\n        '*':\n          Regions: ['*']\n          Resources: ['*']\n";
         let m = Mutelist::from_yaml(text).unwrap();
-        assert!(m.mute_reason("iam_a", "1", "global", "keep", None, today()).is_none());
-        assert!(m.mute_reason("iam_a", "1", "global", "other", None, today()).is_some());
-        assert!(m.mute_reason("iam_b", "1", "global", "keep", None, today()).is_some());
+        assert!(m.mute_reason("iam_a", "1", "global", "keep", None, None, today()).is_none());
+        assert!(m.mute_reason("iam_a", "1", "global", "other", None, None, today()).is_some());
+        assert!(m.mute_reason("iam_b", "1", "global", "keep", None, None, today()).is_some());
     }
 
     #[test]
@@ -391,6 +423,6 @@ Mutelist:
     #[test]
     fn prowler_v3_allowlist_key_is_read() {
         let m = Mutelist::from_yaml("Allowlist:\n  Accounts:\n    '*':\n      Checks:\n        '*':\n          Regions: ['*']\n          Resources: ['*']\n").unwrap();
-        assert!(m.mute_reason("x", "1", "r", "id", None, today()).is_some());
+        assert!(m.mute_reason("x", "1", "r", "id", None, None, today()).is_some());
     }
 }

@@ -33,6 +33,7 @@ mod s3;
 mod securityhub;
 mod sns;
 mod ssm;
+mod tagging;
 #[cfg(test)]
 mod testing;
 
@@ -109,6 +110,7 @@ const REGIONAL: &[(Collector, Regional)] = &[
     (Collector::Rds, rds::regional),
     (Collector::Efs, efs::regional),
     (Collector::Macie, macie::regional),
+    (Collector::Tagging, tagging::regional),
 ];
 
 /// The region global reads go through (Account Management, the S3 listing): the first

@@ -755,6 +755,7 @@ pub(crate) mod tests {
             id: hostile("resource"),
             arn: Some(hostile("arn")),
             kind: hostile("kind").into(),
+            tags: None,
         });
         let mut fail = Finding::synthetic("x", Status::Fail, Severity::Critical, Measure::Access, false);
         fail.check = check.clone();

@@ -524,6 +524,7 @@ mod tests {
                     id: format!("{nasty}{i}"),
                     arn: Some(format!("arn:aws:iam::123456789012:user/{nasty}{i}")),
                     kind: "AwsIamUser".into(),
+                    tags: None,
                 });
                 f.message = format!("=HYPERLINK(\"http://x\") {nasty}").into();
                 f.mute_reason = (i == 3).then(|| Arc::from(nasty));

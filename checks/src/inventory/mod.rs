@@ -23,6 +23,7 @@ pub mod securityhub;
 pub mod sns;
 pub mod source;
 pub mod ssm;
+pub mod tagging;
 
 use std::collections::BTreeMap;
 
@@ -47,6 +48,7 @@ pub use s3::S3Inventory;
 pub use securityhub::SecurityHubInventory;
 pub use sns::SnsInventory;
 pub use ssm::SsmInventory;
+pub use tagging::TaggingInventory;
 pub use source::{Plan, Scope};
 
 /// Version of the snapshot format; bumped when a field is renamed or removed.
@@ -139,6 +141,7 @@ pub struct RegionInventory {
     pub rds: RdsInventory,
     pub efs: EfsInventory,
     pub macie: MacieInventory,
+    pub tagging: TaggingInventory,
 }
 
 // The reads of every collector, one row each: its variant of `Source`, its name for
@@ -165,6 +168,7 @@ source::sources! {
         Rds = "RDS",
         Efs = "EFS",
         Macie = "Macie",
+        Tagging = "Resource Groups Tagging",
     ];
 
     /// iam:GenerateCredentialReport + GetCredentialReport.
@@ -283,6 +287,8 @@ source::sources! {
     EfsFileSystems = ("EFS file systems", Efs, Regional, [], efs.file_systems),
     /// macie2:GetMacieSession.
     MacieSession = ("Macie session", Macie, Regional, [], macie.session),
+    /// tag:GetResources. Read by no check: every audit reads it for the findings' tags.
+    ResourceTags = ("resource tags", Tagging, Regional, [], tagging.resources),
 }
 
 impl AccountInventory {

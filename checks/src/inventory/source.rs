@@ -136,7 +136,14 @@ pub struct Plan {
 impl Plan {
     /// The plan for these checks.
     pub fn of(checks: &[&Check]) -> Plan {
-        Plan::from_sources(checks.iter().flat_map(|c| c.reads.iter().copied()))
+        // And the resources' tags, which findings carry (no check reads them), when a check
+        // judges resources the tagging API lists: anything but IAM and the account's contacts.
+        let tags = checks
+            .iter()
+            .flat_map(|c| c.reads.iter())
+            .any(|s| !matches!(s.collector(), Collector::Iam | Collector::Account))
+            .then_some(Source::ResourceTags);
+        Plan::from_sources(checks.iter().flat_map(|c| c.reads.iter().copied()).chain(tags))
     }
 
     /// These sources and, transitively, what they need.

@@ -216,7 +216,11 @@ fn a_plan_holds_what_its_sources_need() {
     let sg = all_checks().into_iter().filter(|c| c.id.starts_with("ec2_securitygroup_")).collect::<Vec<_>>();
     assert_eq!(sg.len(), 5);
     let plan = Plan::of(&sg);
-    assert_eq!(plan.sources().collect::<Vec<_>>(), [Source::SecurityGroups, Source::ManagedPrefixLists]);
+    // The resources' tags come with every plan of checks: findings carry them.
+    assert_eq!(plan.sources().collect::<Vec<_>>(), [Source::SecurityGroups, Source::ManagedPrefixLists, Source::ResourceTags]);
+    assert!(Plan::of(&[]).is_empty());
+    let iam = all_checks().into_iter().filter(|c| c.id == "iam_password_policy_minimum_length_14").collect::<Vec<_>>();
+    assert!(!Plan::of(&iam).reads(Source::ResourceTags), "IAM is not in the tagging API: no tags for IAM alone");
 
     let everything = Plan::of(&all_checks());
     for &source in Source::ALL {
