@@ -466,6 +466,7 @@ pub fn to_sdk(f: &AsffFinding) -> sdk::AwsSecurityFinding {
                         .id(&r.id)
                         .partition(sdk::Partition::from(r.partition.as_str()))
                         .region(&r.region)
+                        .set_tags(r.tags.as_ref().map(|t| t.iter().map(|(k, v)| (k.clone(), v.clone())).collect()))
                         .build()
                 })
                 .collect(),
@@ -535,6 +536,7 @@ pub fn from_sdk(f: &sdk::AwsSecurityFinding) -> Result<AsffFinding, String> {
                     r#type: req(r.r#type(), "Resources[].Type")?,
                     id: req(r.id(), "Resources[].Id")?,
                     partition: req(r.partition().map(|p| p.as_str()), "Resources[].Partition")?,
+                    tags: r.tags().map(|t| t.iter().map(|(k, v)| (k.clone(), v.clone())).collect()),
                     region: req(r.region(), "Resources[].Region")?,
                 })
             })

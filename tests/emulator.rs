@@ -356,4 +356,35 @@ fn one_audit_of_the_demo_account_writes_every_format() {
     assert_schema_valid("tests/schemas/ocsf-1.5.0-detection_finding.json", by_ending(".ocsf.json"), &["--each"]);
     assert_schema_valid("tests/schemas/ocsf-1.5.0-detection_finding.json", by_ending(".ocsf.ndjson"), &["--lines"]);
     assert_eq!(read(".ocsf.ndjson").lines().count(), findings);
+
+    // The seeded tag value that would be stored XSS: in the reports as data, never markup.
+    let tagged: Vec<&Value> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["resource_tags"]["Owner"] == "<img src=x onerror=alert(1)>")
+        .collect();
+    assert!(!tagged.is_empty(), "the seeded volume's tags reach the JSON report");
+    let html = read(".html");
+    assert!(html.contains("\\u003cimg src=x onerror=alert(1)\\u003e") && !html.contains("<img src=x"), "escaped in the page");
+    assert!(asff.as_array().unwrap().iter().any(|f| f["Resources"][0]["Tags"]["team"] == "data"));
+}
+
+#[test]
+fn a_prowler_mutelist_mutes_by_tag_on_the_demo_account() {
+    let em = emulator();
+    let dir = tempfile::tempdir().unwrap();
+    let mutelist = dir.path().join("mutelist.yaml");
+    std::fs::write(
+        &mutelist,
+        "Mutelist:\n  Accounts:\n    '*':\n      Checks:\n        'ec2_ebs_volume_encryption':\n          Regions: ['*']\n          Resources: ['*']\n          Tags: ['team=data']\n          Description: 'data team volumes, encrypted by the application'\n",
+    )
+    .unwrap();
+    let (_, report) = audit_json(demo(), &["--checks", "ec2_ebs_volume_encryption", "--mutelist", mutelist.to_str().unwrap()]);
+    let findings = report["findings"].as_array().unwrap();
+    let (muted, open): (Vec<&Value>, Vec<&Value>) = findings.iter().partition(|f| f["muted"] == true);
+    assert!(!muted.is_empty() && muted.iter().all(|f| f["resource_tags"]["team"] == "data"), "{muted:?}");
+    assert!(muted.iter().all(|f| f["mute_reason"] == "data team volumes, encrypted by the application"));
+    assert!(open.iter().all(|f| f["resource_tags"]["team"] != "data"), "untagged volumes stay unmuted");
+    assert!(open.iter().any(|f| f["status"] == "FAIL"), "other unencrypted volumes still fail");
 }

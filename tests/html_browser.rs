@@ -137,7 +137,7 @@ fn resource(account: &str, region: &str, id: &str, kind: &str) -> Arc<FindingRes
         id: id.into(),
         arn: Some(format!("arn:aws:iam::{account}:user/{id}")),
         kind: kind.into(),
-        tags: None,
+        tags: Some(vec![("Owner".into(), format!("{IMG} {SCRIPT}")), ("team".into(), "data".into())]),
     })
 }
 
@@ -245,6 +245,7 @@ fn the_report_renders_filters_from_the_url_and_runs_no_injected_script() {
     }
     let muted = dump_dom(&file, "#status=all&muted=only");
     assert_eq!(muted.rows(), 2);
+    assert!(muted.dom.contains("Owner=&lt;img src=x onerror=\"document.title='pwned'\"&gt;"), "a tag, in the row's details, as text");
     assert!(muted.dom.contains("reason &lt;img src=x"), "the mute reason, in the row's details, as text");
     assert!(muted.dom.contains("class=\"badge st-muted\""), "the muted flag");
 

@@ -93,7 +93,7 @@ fn hostile_report() -> Report {
             id: id.into(),
             arn: arn.map(str::to_string),
             kind: "AwsIamUser".into(),
-            tags: None,
+            tags: Some(vec![("Owner".into(), MESSAGE.into()), (MESSAGE.into(), "".into())]),
         });
         f.message = format!("{MESSAGE} {status}").into();
         f

@@ -137,6 +137,10 @@ pub struct AsffResource {
     pub id: String,
     pub partition: String,
     pub region: String,
+    /// The resource's tags, at most 50 (ASFF's limit), keys cut to 128 and values to 256
+    /// characters; left out where they could not be read.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tags: Option<BTreeMap<String, String>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -305,6 +309,9 @@ pub fn finding(f: &Finding, context: &Context) -> Result<AsffFinding, Unfit> {
             id: resource.arn.clone().unwrap_or_else(|| resource.id.clone()),
             partition: partition(resource.arn.as_deref(), region).to_string(),
             region: region.to_string(),
+            tags: resource.tags.as_ref().filter(|t| !t.is_empty()).map(|tags| {
+                tags.iter().take(50).map(|(k, v)| (cut(k, 128), cut(v, 256))).collect()
+            }),
         }],
         compliance: Compliance { status: f.status.into(), related_requirements: related_requirements(&check.compliance) },
         record_state: RecordState::Active,

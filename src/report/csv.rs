@@ -26,7 +26,7 @@ pub static PROWLER: ProwlerCsv = ProwlerCsv;
 /// See [`PROWLER`]. Not in [`super::REPORTERS`]: it is the `csv` format with `--csv-prowler`.
 pub struct ProwlerCsv;
 
-const COLUMNS: [&str; 17] = [
+const COLUMNS: [&str; 18] = [
     "finding_id",
     "check_id",
     "title",
@@ -38,6 +38,7 @@ const COLUMNS: [&str; 17] = [
     "resource_id",
     "resource_arn",
     "resource_type",
+    "resource_tags",
     "message",
     "remediation",
     "compliance",
@@ -120,6 +121,7 @@ impl Reporter for Csv {
                     &resource.id,
                     resource.arn.as_deref().unwrap_or(""),
                     &resource.kind,
+                    &tag_text(f),
                     &f.message,
                     &check.remediation,
                     &compliance(f),
@@ -178,7 +180,7 @@ impl Reporter for ProwlerCsv {
                 resource.arn.as_deref().unwrap_or(&resource.id),
                 &resource.id,
                 "",
-                "",
+                &tag_text(f),
                 partition(resource.arn.as_deref(), &resource.region),
                 &resource.region,
                 &text.description,
@@ -225,6 +227,11 @@ impl CheckText {
 
 fn writer(delimiter: u8, out: &mut dyn Write) -> ::csv::Writer<&mut dyn Write> {
     ::csv::WriterBuilder::new().delimiter(delimiter).terminator(::csv::Terminator::CRLF).from_writer(out)
+}
+
+/// The resource's tags as Prowler writes them: `key=value | key=value`.
+fn tag_text(f: &Finding) -> String {
+    f.resource.tags.as_deref().unwrap_or_default().iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join(" | ")
 }
 
 /// One row, each cell defused.

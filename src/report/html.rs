@@ -522,8 +522,9 @@ struct Data<'a> {
     /// With `--baseline`: the findings (indices into `findings`) the baseline did not have
     /// with this status; `null` without a baseline.
     new_findings: Option<Vec<usize>>,
-    /// `[account, region, id, arn or null, type]`: account, region and type index `strings`.
-    resources: Vec<(usize, usize, &'a str, Option<&'a str>, usize)>,
+    /// `[account, region, id, arn or null, type, tags or null]`: account, region and type
+    /// index `strings`; tags are `[key, value]` pairs, null where they could not be read.
+    resources: Vec<(usize, usize, &'a str, Option<&'a str>, usize, Option<&'a [(String, String)]>)>,
     findings: Vec<Row>,
 }
 
@@ -604,7 +605,14 @@ impl<'a> Data<'a> {
                 let resource = match resource_index.get(r) {
                     Some(&i) => i,
                     None => {
-                        let entry = (strings.of(&r.account_id), strings.of(&r.region), r.id.as_str(), r.arn.as_deref(), strings.of(&r.kind));
+                        let entry = (
+                            strings.of(&r.account_id),
+                            strings.of(&r.region),
+                            r.id.as_str(),
+                            r.arn.as_deref(),
+                            strings.of(&r.kind),
+                            r.tags.as_deref(),
+                        );
                         resources.push(entry);
                         resource_index.insert(r, resources.len() - 1);
                         resources.len() - 1

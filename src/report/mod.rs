@@ -524,7 +524,7 @@ mod tests {
                     id: format!("{nasty}{i}"),
                     arn: Some(format!("arn:aws:iam::123456789012:user/{nasty}{i}")),
                     kind: "AwsIamUser".into(),
-                    tags: None,
+                    tags: Some(vec![("Owner".into(), nasty.into()), (nasty.into(), "v".into())]),
                 });
                 f.message = format!("=HYPERLINK(\"http://x\") {nasty}").into();
                 f.mute_reason = (i == 3).then(|| Arc::from(nasty));
@@ -539,7 +539,7 @@ mod tests {
     #[test]
     fn csv_keeps_hostile_values_in_their_cells() {
         let report = hostile_report();
-        for (reporter, separator, columns) in [(&csv::Csv as &dyn Reporter, b',', 17), (&csv::PROWLER, b';', 42)] {
+        for (reporter, separator, columns) in [(&csv::Csv as &dyn Reporter, b',', 18), (&csv::PROWLER, b';', 42)] {
             let text = render_to_string(reporter, &report, &RenderContext::PLAIN);
             let mut reader = ::csv::ReaderBuilder::new().delimiter(separator).from_reader(text.as_bytes());
             let headers = reader.headers().unwrap().clone();
@@ -547,8 +547,8 @@ mod tests {
             let rows: Vec<::csv::StringRecord> = reader.records().map(Result::unwrap).collect();
             assert_eq!(rows.len(), 4, "one row per finding, however many line breaks the values hold");
             let column = |name: &str| headers.iter().position(|h| h.eq_ignore_ascii_case(name)).unwrap();
-            let message = column(if columns == 17 { "message" } else { "STATUS_EXTENDED" });
-            let resource = column(if columns == 17 { "resource_id" } else { "RESOURCE_NAME" });
+            let message = column(if columns == 18 { "message" } else { "STATUS_EXTENDED" });
+            let resource = column(if columns == 18 { "resource_id" } else { "RESOURCE_NAME" });
             let mut ids: Vec<String> = rows.iter().map(|r| r[resource].to_string()).collect();
             ids.sort();
             let expected: Vec<String> = (0..4).map(|i| format!("{}{i}", report.findings[0].resource.id.trim_end_matches(char::is_numeric))).collect();
@@ -557,6 +557,29 @@ mod tests {
                 assert!(row[message].starts_with("'=HYPERLINK"), "a formula is defused: {}", &row[message]);
             }
         }
+    }
+
+    #[test]
+    fn tags_reach_every_format_with_a_place_for_them() {
+        let report = hostile_report();
+        let owner = |text: &str| text.contains("Owner=<img src=x onerror=alert(1)>");
+        let json: serde_json::Value = serde_json::from_str(&render_to_string(&json::Json, &report, &RenderContext::PLAIN)).unwrap();
+        assert!(json["findings"][0]["resource_tags"]["Owner"].as_str().unwrap().starts_with("<img src=x"));
+        for (reporter, separator) in [(&csv::Csv as &dyn Reporter, b','), (&csv::PROWLER, b';')] {
+            let text = render_to_string(reporter, &report, &RenderContext::PLAIN);
+            let mut reader = ::csv::ReaderBuilder::new().delimiter(separator).from_reader(text.as_bytes());
+            let headers = reader.headers().unwrap().clone();
+            let column = headers.iter().position(|h| h.eq_ignore_ascii_case("resource_tags")).unwrap();
+            let row = reader.records().next().unwrap().unwrap();
+            assert!(owner(&row[column]), "{}", &row[column]);
+        }
+        let asff: serde_json::Value = serde_json::from_str(&render_to_string(&asff::Asff, &report, &RenderContext::PLAIN)).unwrap();
+        assert!(asff[0]["Resources"][0]["Tags"]["Owner"].as_str().unwrap().starts_with("<img src=x"));
+        let ocsf: serde_json::Value = serde_json::from_str(&render_to_string(&ocsf::Ocsf, &report, &RenderContext::PLAIN)).unwrap();
+        let tags = ocsf[0]["resources"][0]["tags"].as_array().unwrap();
+        assert!(tags.iter().any(|t| t["name"] == "Owner" && t["value"].as_str().unwrap().starts_with("<img src=x")), "{tags:?}");
+        let html = render_to_string(&html::Html, &report, &RenderContext::PLAIN);
+        assert!(html.contains("\\u003cimg src=x onerror=alert(1)\\u003e") && !html.contains("<img src=x"), "tags in the page's data, escaped");
     }
 
     #[test]

@@ -234,6 +234,16 @@ struct ResourceDetails<'a> {
     region: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     cloud_partition: Option<&'a str>,
+    /// The resource's tags as OCSF key/value objects; left out where they could not be read.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    tags: Option<Vec<KeyValue<'a>>>,
+}
+
+/// OCSF's `key_value_object`.
+#[derive(Serialize)]
+struct KeyValue<'a> {
+    name: &'a str,
+    value: &'a str,
 }
 
 #[derive(Serialize)]
@@ -325,6 +335,7 @@ fn detection_finding<'a>(f: &'a Finding, text: &'a CheckText, run: &'a RunTimes,
             kind: &resource.kind,
             region,
             cloud_partition: partition,
+            tags: resource.tags.as_ref().map(|t| t.iter().map(|(name, value)| KeyValue { name, value }).collect()),
         }],
         cloud: Cloud {
             provider: "AWS",

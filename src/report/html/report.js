@@ -208,7 +208,7 @@
         ids.push(fw);
         ids.push.apply(ids, c.compliance[fw]);
       });
-      h = [c.id, c.title, strings[r[0]], strings[r[1]], r[2], r[3] || '', strings[r[4]], message(i),
+      h = [c.id, c.title, strings[r[0]], strings[r[1]], r[2], r[3] || '', strings[r[4]], r[5] ? tagText(r[5]) : '', message(i),
         muteReason(i) || '', ids.join(' ')].join('\n').toLowerCase();
       haystacks[i] = h;
     }
@@ -343,6 +343,11 @@
     return frag;
   }
 
+  // Tags as `key=value`, comma-separated; shown as text like every value.
+  function tagText(tags) {
+    return tags.map(function (t) { return t[0] + '=' + t[1]; }).join(', ');
+  }
+
   function detailItem(dl, name, value) {
     dl.appendChild(el('dt', null, name));
     var dd = el('dd');
@@ -399,6 +404,7 @@
     }
     detailItem(dl, 'Resource', stacked(r[2], r[3] || 'no ARN', 'mono'));
     detailItem(dl, 'Resource type', strings[r[4]]);
+    if (r[5] && r[5].length) detailItem(dl, 'Tags', tagText(r[5]));
     detailItem(dl, 'Account, region', strings[r[0]] + ', ' + strings[r[1]]);
     detailItem(dl, 'Check', c.id + ' (' + c.measure + ')');
     if (muted) detailItem(dl, 'Muted', reason ? reason : 'yes, no reason given');
