@@ -24,7 +24,7 @@ use std::sync::Arc;
 use chrono::NaiveDate;
 use serde::{Deserialize, Deserializer, Serialize};
 
-use crate::mutelist::{ExpiredMute, Mutelist};
+use crate::mutelist::{ExpiredMute, Mutelist, Subject};
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -108,12 +108,12 @@ fn date<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<NaiveDate>,
 }
 
 impl MuteRule {
-    pub fn matches(&self, check_id: &str, account_id: &str, region: &str, resource_id: &str, resource_arn: Option<&str>) -> bool {
+    pub fn matches(&self, s: &Subject<'_>) -> bool {
         let field = |pattern: &Option<String>, value: &str| pattern.as_deref().is_none_or(|p| wildcard_match(p, value));
-        field(&self.check, check_id)
-            && field(&self.account, account_id)
-            && field(&self.region, region)
-            && (field(&self.resource, resource_id) || resource_arn.is_some_and(|arn| field(&self.resource, arn)))
+        field(&self.check, s.check)
+            && field(&self.account, s.account)
+            && field(&self.region, s.region)
+            && (field(&self.resource, s.resource_id) || s.resource_arn.is_some_and(|arn| field(&self.resource, arn)))
     }
 
     /// Whether the rule still mutes on `today`.
@@ -189,22 +189,12 @@ impl Config {
     /// The reason of the first live `[[mute]]` rule that matches, else of the mutelist's
     /// entry that mutes the finding, if any. `today` is the day the inventory was
     /// collected: a rule past its `expires` date mutes nothing.
-    #[allow(clippy::too_many_arguments)]
-    pub fn mute_reason(
-        &self,
-        check_id: &str,
-        account_id: &str,
-        region: &str,
-        resource_id: &str,
-        resource_arn: Option<&str>,
-        tags: Option<&[(String, String)]>,
-        today: NaiveDate,
-    ) -> Option<&str> {
+    pub fn mute_reason(&self, subject: &Subject<'_>, today: NaiveDate) -> Option<&str> {
         self.mute
             .iter()
-            .find(|r| r.live(today) && r.matches(check_id, account_id, region, resource_id, resource_arn))
+            .find(|r| r.live(today) && r.matches(subject))
             .map(|r| r.reason.as_str())
-            .or_else(|| self.mutelist.as_ref()?.mute_reason(check_id, account_id, region, resource_id, resource_arn, tags, today))
+            .or_else(|| self.mutelist.as_ref()?.mute_reason(subject, today))
     }
 
     /// The mute rules and mutelist entries whose date has passed on `today`.
@@ -311,9 +301,9 @@ mod tests {
         )
         .unwrap();
         let today = NaiveDate::from_ymd_opt(2026, 12, 1).unwrap();
-        assert_eq!(config.mute_reason("iam_x", "1", "global", "ci", Some("arn:aws:iam::1:user/ci"), None, today), Some("robot"));
-        assert_eq!(config.mute_reason("s3_x", "1", "global", "ci", Some("arn:aws:iam::1:user/ci"), None, today), None);
-        assert_eq!(config.mute_reason("iam_x", "1", "global", "other", Some("arn:aws:iam::1:user/other"), None, today), None);
+        assert_eq!(config.mute_reason(&Subject::new("iam_x", "1", "global", "ci").arn(Some("arn:aws:iam::1:user/ci")), today), Some("robot"));
+        assert_eq!(config.mute_reason(&Subject::new("s3_x", "1", "global", "ci").arn(Some("arn:aws:iam::1:user/ci")), today), None);
+        assert_eq!(config.mute_reason(&Subject::new("iam_x", "1", "global", "other").arn(Some("arn:aws:iam::1:user/other")), today), None);
     }
 
     #[test]
@@ -323,10 +313,10 @@ mod tests {
         )
         .unwrap();
         let day = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
-        assert_eq!(config.mute_reason("a", "1", "global", "r", None, None, day("2027-03-31")), Some("until march"));
-        assert_eq!(config.mute_reason("a", "1", "global", "r", None, None, day("2027-04-01")), None);
-        assert_eq!(config.mute_reason("b", "1", "eu-west-1", "r", None, None, day("2025-12-31")), Some("text date"));
-        assert_eq!(config.mute_reason("b", "1", "us-east-1", "r", None, None, day("2025-12-31")), None, "region");
+        assert_eq!(config.mute_reason(&Subject::new("a", "1", "global", "r"), day("2027-03-31")), Some("until march"));
+        assert_eq!(config.mute_reason(&Subject::new("a", "1", "global", "r"), day("2027-04-01")), None);
+        assert_eq!(config.mute_reason(&Subject::new("b", "1", "eu-west-1", "r"), day("2025-12-31")), Some("text date"));
+        assert_eq!(config.mute_reason(&Subject::new("b", "1", "us-east-1", "r"), day("2025-12-31")), None, "region");
         let expired = config.expired_mutes(day("2026-06-01"));
         assert_eq!(expired.len(), 1);
         assert_eq!((expired[0].rule.as_str(), expired[0].reason.as_str()), ("[[mute]] 2", "text date"));

@@ -1,6 +1,8 @@
 //! Runs the selected checks over an inventory and turns what they record into findings.
 
 use std::collections::{HashMap, HashSet};
+
+use crate::mutelist::Subject;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::Arc;
 
@@ -169,17 +171,12 @@ pub fn run_check(check: &'static Check, account: &AccountInventory, ctx: &Contex
         .into_iter()
         .map(|r| {
             let resource_tags = tags.get(r.resource.arn.as_deref());
+            let subject = Subject::new(check.id, &account.account_id, r.resource.region.as_deref().unwrap_or("global"), &r.resource.id)
+                .arn(r.resource.arn.as_deref())
+                .tags(resource_tags);
             let mute_reason = ctx
                 .config
-                .mute_reason(
-                    check.id,
-                    &account.account_id,
-                    r.resource.region.as_deref().unwrap_or("global"),
-                    &r.resource.id,
-                    r.resource.arn.as_deref(),
-                    resource_tags,
-                    ctx.now.date_naive(),
-                )
+                .mute_reason(&subject, ctx.now.date_naive())
                 .map(|reason| shared.get(reason));
             let Resource { id, arn, kind, region } = r.resource;
             let resource = FindingResource {

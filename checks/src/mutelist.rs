@@ -119,6 +119,34 @@ fn any(patterns: &[Pattern], value: &str) -> bool {
     patterns.iter().any(|p| p.search(value))
 }
 
+/// What a mute rule is matched against: one finding's check, account, region and resource.
+#[derive(Debug, Clone, Copy)]
+pub struct Subject<'a> {
+    pub check: &'a str,
+    pub account: &'a str,
+    /// `global` for resources that have no region.
+    pub region: &'a str,
+    pub resource_id: &'a str,
+    pub resource_arn: Option<&'a str>,
+    /// The resource's tags; `None` where they could not be read.
+    pub tags: Option<&'a [(String, String)]>,
+}
+
+impl<'a> Subject<'a> {
+    /// A resource with no ARN and unknown tags.
+    pub fn new(check: &'a str, account: &'a str, region: &'a str, resource_id: &'a str) -> Self {
+        Subject { check, account, region, resource_id, resource_arn: None, tags: None }
+    }
+
+    pub fn arn(self, resource_arn: Option<&'a str>) -> Self {
+        Subject { resource_arn, ..self }
+    }
+
+    pub fn tags(self, tags: Option<&'a [(String, String)]>) -> Self {
+        Subject { tags, ..self }
+    }
+}
+
 /// An entry whose date has passed: it mutes nothing, and the report says so.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct ExpiredMute {
@@ -231,19 +259,9 @@ impl Mutelist {
         &self.warnings
     }
 
-    /// The reason of the entry that mutes this finding, if one does, as of `today`. `tags`
-    /// are the resource's, `None` where they could not be read.
-    #[allow(clippy::too_many_arguments)]
-    pub fn mute_reason(
-        &self,
-        check: &str,
-        account: &str,
-        region: &str,
-        resource_id: &str,
-        resource_arn: Option<&str>,
-        tags: Option<&[(String, String)]>,
-        today: NaiveDate,
-    ) -> Option<&str> {
+    /// The reason of the entry that mutes this finding, if one does, as of `today`.
+    pub fn mute_reason(&self, subject: &Subject<'_>, today: NaiveDate) -> Option<&str> {
+        let Subject { check, account, region, resource_id, resource_arn, tags } = *subject;
         let resource_matches = |patterns: &[Pattern]| any(patterns, resource_id) || resource_arn.is_some_and(|arn| any(patterns, arn));
         // Prowler's form: `key=value | key=value`.
         let tag_text = tags.map(|t| t.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join(" | "));
@@ -340,7 +358,7 @@ Mutelist:
     #[test]
     fn mutes_by_account_check_region_and_resource() {
         let m = Mutelist::from_yaml(FILE).unwrap();
-        let reason = |check: &str, account: &str, region: &str, id: &str| m.mute_reason(check, account, region, id, None, None, today());
+        let reason = |check: &str, account: &str, region: &str, id: &str| m.mute_reason(&Subject::new(check, account, region, id), today());
         assert_eq!(reason("iam_user_mfa_enabled_console_access", "123456789012", "global", "break-glass-1"), Some("break-glass user"));
         assert_eq!(reason("iam_user_mfa_enabled_console_access", "999999999999", "global", "break-glass-1"), None, "another account");
         assert_eq!(reason("iam_user_mfa_enabled_console_access", "123456789012", "global", "alice"), None, "another resource");
@@ -355,16 +373,16 @@ Mutelist:
     #[test]
     fn the_arn_is_matched_when_the_id_is_not() {
         let m = Mutelist::from_yaml("Mutelist:\n  Accounts:\n    '*':\n      Checks:\n        '*':\n          Regions: ['*']\n          Resources: ['arn:aws:iam::.*:user/ci']\n").unwrap();
-        assert!(m.mute_reason("iam_x", "1", "global", "ci", Some("arn:aws:iam::1:user/ci"), None, today()).is_some());
-        assert!(m.mute_reason("iam_x", "1", "global", "ci", None, None, today()).is_none());
+        assert!(m.mute_reason(&Subject::new("iam_x", "1", "global", "ci").arn(Some("arn:aws:iam::1:user/ci")), today()).is_some());
+        assert!(m.mute_reason(&Subject::new("iam_x", "1", "global", "ci"), today()).is_none());
     }
 
     #[test]
     fn expired_entries_mute_nothing_and_are_listed() {
         let m = Mutelist::from_yaml(FILE).unwrap();
         let day_of = NaiveDate::from_ymd_opt(2026, 11, 30).unwrap();
-        assert_eq!(m.mute_reason("ec2_instance_x", "123456789012", "eu-west-1", "sg-0abc", None, None, day_of), Some("legacy bastion"), "the last day still mutes");
-        assert_eq!(m.mute_reason("ec2_instance_x", "123456789012", "eu-west-1", "sg-0abc", None, None, today()), None);
+        assert_eq!(m.mute_reason(&Subject::new("ec2_instance_x", "123456789012", "eu-west-1", "sg-0abc"), day_of), Some("legacy bastion"), "the last day still mutes");
+        assert_eq!(m.mute_reason(&Subject::new("ec2_instance_x", "123456789012", "eu-west-1", "sg-0abc"), today()), None);
         let expired = m.expired(today());
         assert_eq!(expired.len(), 1);
         assert_eq!(expired[0].reason, "legacy bastion");
@@ -376,7 +394,7 @@ Mutelist:
     fn tags_are_searched_as_prowler_does_and_unknown_tags_never_mute() {
         let m = Mutelist::from_yaml(FILE).unwrap();
         let tags = |pairs: &[(&str, &str)]| pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect::<Vec<_>>();
-        let reason = |t: Option<&[(String, String)]>| m.mute_reason("kms_cmk_rotation_enabled", "1", "eu-west-1", "key", None, t, today());
+        let reason = |t: Option<&[(String, String)]>| m.mute_reason(&Subject::new("kms_cmk_rotation_enabled", "1", "eu-west-1", "key").tags(t), today());
         // The entry has no description: it is named by its place.
         assert_eq!(reason(Some(&tags(&[("Environment", "dev"), ("team", "x")]))), Some(r#"mutelist Accounts."*".Checks."kms_*""#));
         assert!(reason(Some(&tags(&[("team", "x"), ("Environment", "dev")]))).is_some());
@@ -388,7 +406,7 @@ Mutelist:
         // Several patterns must all be found; `|` inside one is an alternative.
         let text = "Mutelist:\n  Accounts:\n    '*':\n      Checks:\n        '*':\n          Regions: ['*']\n          Resources: ['*']\n          Tags: ['team=data', 'env=dev|env=test']\n          Exceptions:\n            Tags: ['keep=yes']\n";
         let m = Mutelist::from_yaml(text).unwrap();
-        let reason = |t: Option<&[(String, String)]>| m.mute_reason("c", "1", "r", "id", None, t, today());
+        let reason = |t: Option<&[(String, String)]>| m.mute_reason(&Subject::new("c", "1", "r", "id").tags(t), today());
         assert!(reason(Some(&tags(&[("team", "data"), ("env", "test")]))).is_some());
         assert!(reason(Some(&tags(&[("team", "data")]))).is_none(), "both patterns");
         assert!(reason(Some(&tags(&[("team", "data"), ("env", "dev"), ("keep", "yes")]))).is_none(), "excepted by tag");
@@ -399,9 +417,9 @@ Mutelist:
     fn an_exception_stops_the_search_as_in_prowler() {
         let text = "Mutelist:\n  Accounts:\n    '*':\n      Checks:\n        'iam_a':\n          Regions: ['*']\n          Resources: ['*']\n          Exceptions:\n            Resources: ['keep']\n        '*':\n          Regions: ['*']\n          Resources: ['*']\n";
         let m = Mutelist::from_yaml(text).unwrap();
-        assert!(m.mute_reason("iam_a", "1", "global", "keep", None, None, today()).is_none());
-        assert!(m.mute_reason("iam_a", "1", "global", "other", None, None, today()).is_some());
-        assert!(m.mute_reason("iam_b", "1", "global", "keep", None, None, today()).is_some());
+        assert!(m.mute_reason(&Subject::new("iam_a", "1", "global", "keep"), today()).is_none());
+        assert!(m.mute_reason(&Subject::new("iam_a", "1", "global", "other"), today()).is_some());
+        assert!(m.mute_reason(&Subject::new("iam_b", "1", "global", "keep"), today()).is_some());
     }
 
     #[test]
@@ -423,6 +441,6 @@ Mutelist:
     #[test]
     fn prowler_v3_allowlist_key_is_read() {
         let m = Mutelist::from_yaml("Allowlist:\n  Accounts:\n    '*':\n      Checks:\n        '*':\n          Regions: ['*']\n          Resources: ['*']\n").unwrap();
-        assert!(m.mute_reason("x", "1", "r", "id", None, None, today()).is_some());
+        assert!(m.mute_reason(&Subject::new("x", "1", "r", "id"), today()).is_some());
     }
 }

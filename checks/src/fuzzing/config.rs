@@ -40,8 +40,8 @@ pub fn config(data: &[u8]) {
     for check in &values {
         for resource in &values {
             for arn in [None, Some("arn:aws:iam::123456789012:user/alice")] {
-                let reason = config.mute_reason(check, "123456789012", "global", resource, arn, None, chrono::NaiveDate::MIN);
-                let first = config.mute.iter().find(|r| r.live(chrono::NaiveDate::MIN) && r.matches(check, "123456789012", "global", resource, arn));
+                let reason = config.mute_reason(&crate::mutelist::Subject::new(check, "123456789012", "global", resource).arn(arn), chrono::NaiveDate::MIN);
+                let first = config.mute.iter().find(|r| r.live(chrono::NaiveDate::MIN) && r.matches(&crate::mutelist::Subject::new(check, "123456789012", "global", resource).arn(arn)));
                 assert_eq!(reason, first.map(|r| r.reason.as_str()), "config: mute_reason is the first matching rule's reason");
                 if let Some(rule) = first {
                     let field = |p: &Option<String>, v: &str| p.as_deref().is_none_or(|p| wildcard_reference(p, v));
