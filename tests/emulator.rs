@@ -372,7 +372,6 @@ fn one_audit_of_the_demo_account_writes_every_format() {
 
 #[test]
 fn a_prowler_mutelist_mutes_by_tag_on_the_demo_account() {
-    let em = emulator();
     let dir = tempfile::tempdir().unwrap();
     let mutelist = dir.path().join("mutelist.yaml");
     std::fs::write(

@@ -123,6 +123,16 @@ pub struct Tags<'a> {
 impl<'a> Tags<'a> {
     pub fn of(account: &'a AccountInventory) -> Self {
         let mut by_arn = HashMap::default();
+        // IAM users and roles, which the tagging API does not list: from the authorization
+        // details, where they were read (a user with no tag has known, empty tags).
+        if let crate::Collected::Known(details) = &account.iam.authorization_details {
+            for u in &details.users {
+                by_arn.insert(u.arn.as_str(), u.tags.as_slice());
+            }
+            for r in &details.roles {
+                by_arn.insert(r.arn.as_str(), r.tags.as_slice());
+            }
+        }
         for region in account.regional.values() {
             if let crate::Collected::Known(resources) = &region.tagging.resources {
                 for r in resources {
@@ -204,6 +214,29 @@ pub fn run_check(check: &'static Check, account: &AccountInventory, ctx: &Contex
 mod tests {
     use super::*;
     use crate::iam::testing::{account_with_report, user};
+
+    #[test]
+    fn tags_come_from_the_tagging_listing_and_the_iam_authorization_details() {
+        use crate::inventory::iam::AuthorizationDetails;
+        use crate::inventory::tagging::TaggedResource;
+        let mut account = crate::testing::account();
+        let mut alice = crate::iam::testing::iam_user("alice");
+        alice.tags = vec![("team".into(), "data".into())];
+        let bob = crate::iam::testing::iam_user("bob");
+        account.iam.authorization_details =
+            crate::Collected::Known(AuthorizationDetails { users: vec![alice.clone(), bob.clone()], ..Default::default() });
+        let volume = "arn:aws:ec2:eu-west-1:123456789012:volume/vol-1";
+        account.regional.entry(crate::testing::REGION.into()).or_default().tagging.resources =
+            crate::Collected::Known(vec![TaggedResource { arn: volume.into(), tags: vec![("env".into(), "dev".into())] }]);
+        let tags = Tags::of(&account);
+        assert_eq!(tags.get(Some(&alice.arn)), Some(&[("team".to_string(), "data".to_string())][..]));
+        assert_eq!(tags.get(Some(&bob.arn)), Some(&[][..]), "read, and none");
+        assert_eq!(tags.get(Some(volume)), Some(&[("env".to_string(), "dev".to_string())][..]));
+        assert_eq!(tags.get(Some("arn:aws:ec2:eu-west-1:123456789012:volume/vol-2")), None, "not listed: unknown");
+        assert_eq!(tags.get(None), None);
+        account.iam.authorization_details = crate::testing::denied();
+        assert_eq!(Tags::of(&account).get(Some(&alice.arn)), None, "unread: unknown");
+    }
 
     #[test]
     fn selection_filters_by_id_measure_and_severity() {

@@ -227,8 +227,8 @@ pub struct FindingResource {
     pub arn: Option<String>,
     /// Resource type in the Security Hub (ASFF) vocabulary, e.g. `AwsIamUser`.
     pub kind: Arc<str>,
-    /// The resource's tags (key, value), as tag:GetResources lists them; `None` where they
-    /// could not be read or the tagging API does not list the resource (IAM).
+    /// The resource's tags (key, value), as tag:GetResources lists them (IAM users and roles:
+    /// as GetAccountAuthorizationDetails gives them); `None` where they could not be read.
     pub tags: Option<Vec<(String, String)>>,
 }
 

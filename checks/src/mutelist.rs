@@ -33,7 +33,8 @@
 //! - the region of a global resource (IAM, the account) is `global`;
 //! - `Tags` are searched, as Prowler does, in the resource's tags written `key=value | key=value`
 //!   (each pattern of the list must be found); where the tags could not be read (tag:GetResources
-//!   denied, a resource the tagging API does not list, an IAM user or role), an entry with
+//!   denied, a resource the tagging API does not list, an IAM user or role in an audit that
+//!   did not read the authorization details), an entry with
 //!   `Tags` mutes nothing, and an entry with `Exceptions.Tags` mutes nothing either (a tag
 //!   could except the resource).
 //! - An entry may carry `Expires` (a date): after that day (UTC, judged at the time the

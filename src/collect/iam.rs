@@ -150,6 +150,7 @@ async fn account_authorization_details(client: &Client) -> Result<AuthorizationD
             arn: u.arn().unwrap_or_default().to_string(),
             attached_managed_policies: attached(u.attached_managed_policies()),
             user_policies: inline(u.user_policy_list()),
+            tags: u.tags().iter().map(|t| (t.key().to_string(), t.value().to_string())).collect(),
         }));
         details.groups.extend(page.group_detail_list().iter().map(|g| GroupDetail {
             group_name: g.group_name().unwrap_or_default().to_string(),
@@ -162,6 +163,7 @@ async fn account_authorization_details(client: &Client) -> Result<AuthorizationD
             arn: r.arn().unwrap_or_default().to_string(),
             attached_managed_policies: attached(r.attached_managed_policies()),
             role_policies: inline(r.role_policy_list()),
+            tags: r.tags().iter().map(|t| (t.key().to_string(), t.value().to_string())).collect(),
         }));
         details.policies.extend(page.policies().iter().map(|p| ManagedPolicyDetail {
             policy_name: policy_name(p.policy_name(), p.arn()),
@@ -372,7 +374,7 @@ not_supported,true,false,N/A,N/A,N/A,N/A,false,N/A,N/A,N/A,N/A,false,N/A,false,N
                 &format!(
                     "<UserDetailList><member><UserName>alice</UserName><Arn>arn:aws:iam::123456789012:user/alice</Arn>\
                      <UserPolicyList><member><PolicyName>inline</PolicyName><PolicyDocument>{DOCUMENT}</PolicyDocument></member></UserPolicyList>\
-                     <GroupList><member>admins</member></GroupList></member></UserDetailList>\
+                     <GroupList><member>admins</member></GroupList><Tags><member><Key>team</Key><Value>data</Value></member></Tags></member></UserDetailList>\
                      <GroupDetailList/><RoleDetailList/><Policies/><IsTruncated>true</IsTruncated><Marker>page-2</Marker>"
                 ),
             ),
@@ -435,6 +437,7 @@ not_supported,true,false,N/A,N/A,N/A,N/A,false,N/A,N/A,N/A,N/A,false,N/A,false,N
             arn: "arn:aws:iam::123456789012:user/alice".into(),
             attached_managed_policies: vec![],
             user_policies: vec![InlinePolicy { policy_name: "inline".into(), policy_document: document.clone() }],
+            tags: vec![("team".into(), "data".into())],
         }]);
         assert_eq!(details.groups, [GroupDetail {
             group_name: "admins".into(),

@@ -180,6 +180,7 @@ pub fn iam_user(name: &str) -> UserDetail {
         arn: format!("arn:aws:iam::{ACCOUNT}:user/{name}"),
         attached_managed_policies: Vec::new(),
         user_policies: Vec::new(),
+        tags: Vec::new(),
     }
 }
 
@@ -198,6 +199,7 @@ pub fn iam_role(name: &str) -> RoleDetail {
         arn: format!("arn:aws:iam::{ACCOUNT}:role/{name}"),
         attached_managed_policies: Vec::new(),
         role_policies: Vec::new(),
+        tags: Vec::new(),
     }
 }
 

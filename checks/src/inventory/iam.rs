@@ -59,6 +59,9 @@ pub struct UserDetail {
     pub arn: String,
     pub attached_managed_policies: Vec<String>,
     pub user_policies: Vec<InlinePolicy>,
+    /// Key and value of each tag (the tagging API does not list IAM users).
+    #[serde(default)]
+    pub tags: Vec<(String, String)>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -75,6 +78,9 @@ pub struct RoleDetail {
     pub arn: String,
     pub attached_managed_policies: Vec<String>,
     pub role_policies: Vec<InlinePolicy>,
+    /// Key and value of each tag (the tagging API does not list IAM roles).
+    #[serde(default)]
+    pub tags: Vec<(String, String)>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
