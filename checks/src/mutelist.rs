@@ -115,6 +115,12 @@ fn first_line(s: &str) -> String {
     s.lines().last().unwrap_or(s).trim().to_string()
 }
 
+/// Tags as Prowler writes them (its mutelist searches, and its CSV shows, this form):
+/// `key=value | key=value`.
+pub fn tag_text(tags: &[(String, String)]) -> String {
+    tags.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join(" | ")
+}
+
 /// Any pattern found in `value` (an empty list matches nothing).
 fn any(patterns: &[Pattern], value: &str) -> bool {
     patterns.iter().any(|p| p.search(value))
@@ -265,7 +271,7 @@ impl Mutelist {
         let Subject { check, account, region, resource_id, resource_arn, tags } = *subject;
         let resource_matches = |patterns: &[Pattern]| any(patterns, resource_id) || resource_arn.is_some_and(|arn| any(patterns, arn));
         // Prowler's form: `key=value | key=value`.
-        let tag_text = tags.map(|t| t.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join(" | "));
+        let tag_text = tags.map(tag_text);
         // Every pattern found in the tags; `None` when the tags are unknown.
         let all_tags = |patterns: &[Pattern]| tag_text.as_deref().map(|text| patterns.iter().all(|p| p.search(text)));
         for (key, entries) in &self.accounts {

@@ -231,7 +231,7 @@ fn writer(delimiter: u8, out: &mut dyn Write) -> ::csv::Writer<&mut dyn Write> {
 
 /// The resource's tags as Prowler writes them: `key=value | key=value`.
 fn tag_text(f: &Finding) -> String {
-    f.resource.tags.as_deref().unwrap_or_default().iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join(" | ")
+    rampart_checks::mutelist::tag_text(f.resource.tags.as_deref().unwrap_or_default())
 }
 
 /// One row, each cell defused.

@@ -26,16 +26,7 @@ impl Reporter for Junit {
 
     fn render(&self, report: &Report, _: &RenderContext, out: &mut dyn Write) -> io::Result<()> {
         // Findings are sorted by severity, then check: a check's findings are one run.
-        let mut suites: Vec<&[Finding]> = Vec::new();
-        let mut start = 0;
-        for i in 1..=report.findings.len() {
-            if i == report.findings.len() || report.findings[i].check.id != report.findings[start].check.id {
-                if i > start {
-                    suites.push(&report.findings[start..i]);
-                }
-                start = i;
-            }
-        }
+        let suites = super::runs_by_check(&report.findings);
         let seconds = (report.finished_at - report.started_at).num_milliseconds().max(0) as f64 / 1000.0;
         let total = Tally::of(&report.findings);
         writeln!(out, r#"<?xml version="1.0" encoding="UTF-8"?>"#)?;

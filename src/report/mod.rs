@@ -299,6 +299,12 @@ pub fn finding_uid(f: &Finding) -> String {
     format!("rampart/{}/{}/{}/{hex}", safe(&resource.account_id), safe(&resource.region), safe(&f.check.id))
 }
 
+/// Consecutive findings of the same check, as slices: in the report's order a check's
+/// findings (or a filtered list of them) follow one another.
+pub(crate) fn runs_by_check<F: std::borrow::Borrow<Finding>>(findings: &[F]) -> Vec<&[F]> {
+    findings.chunk_by(|a, b| a.borrow().check.id == b.borrow().check.id).collect()
+}
+
 /// Sorts findings in the report's stable order: most severe first, then check, account,
 /// region, resource.
 ///

@@ -158,7 +158,7 @@ fn summary_of_findings(report: &Report, color: bool, width: Option<u16>) -> Stri
 
     // Failing findings are sorted most severe first, then by check: one run per check.
     let failing: Vec<&Finding> = report.unmuted(Status::Fail).collect();
-    let checks = runs_by_check(&failing);
+    let checks = super::runs_by_check(&failing);
     if checks.is_empty() {
         out.push_str("\nNo failing findings.\n");
     } else {
@@ -227,18 +227,6 @@ fn summary_of_findings(report: &Report, color: bool, width: Option<u16>) -> Stri
 
 fn report_severity(upper: &str) -> Severity {
     upper.to_lowercase().parse().unwrap_or(Severity::Informational)
-}
-
-/// Consecutive findings of the same check.
-fn runs_by_check<'a>(findings: &[&'a Finding]) -> Vec<Vec<&'a Finding>> {
-    let mut runs: Vec<Vec<&Finding>> = Vec::new();
-    for f in findings {
-        match runs.last_mut() {
-            Some(run) if run[0].check.id == f.check.id => run.push(f),
-            _ => runs.push(vec![f]),
-        }
-    }
-    runs
 }
 
 /// The first few resources of a check's failing findings, with how many more.
