@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use rampart::RunError;
+use rampart::merge::MergeSettings;
 use rampart::report::Reporter;
 use rampart::settings::{
     self, Accounts, AwsSettings, CollectSettings, ConfigSource, InventorySource, Outputs, RetrySettings, RoleSettings,
@@ -42,6 +43,9 @@ pub enum Command {
     /// Compare two JSON reports: new failures, fixed, still failing, gone, and the score of
     /// each measure. Exits 3 when anything got worse.
     Diff(DiffArgs),
+    /// Combine JSON reports (one per account, or per shard of an organization) into one
+    /// report with a score per account, in every format. Exits as an audit does.
+    Merge(MergeArgs),
     /// Print a shell completion script: `rampart completions bash > /etc/bash_completion.d/rampart`.
     Completions(CompletionsArgs),
     /// Print the manual page (roff): `rampart man | man -l -`.
@@ -102,6 +106,12 @@ pub struct AwsArgs {
     /// With --org: not these account ids (comma-separated or repeated).
     #[arg(long, value_delimiter = ',', value_name = "ID", requires = "org")]
     pub exclude_accounts: Vec<String>,
+
+    /// With --org: only the I-th of N shares of the organization's accounts (0-based), for
+    /// audits that several processes split (a Kubernetes Indexed Job); an account's share
+    /// depends on its id alone. Merge the shards' JSON reports with `rampart merge`.
+    #[arg(long, value_name = "I/N", env = "RAMPART_SHARD", requires = "org")]
+    pub shard: Option<settings::Shard>,
 
     /// Accounts audited at once.
     #[arg(long, value_name = "N", default_value_t = 4, value_parser = clap::value_parser!(u32).range(range32(settings::bounds::MAX_ACCOUNTS)))]
@@ -222,6 +232,42 @@ pub struct AuditArgs {
     #[arg(long, value_name = "FILE", conflicts_with_all = ["profile", "regions", "endpoint_url", "role_arn", "org"])]
     pub snapshot: Option<PathBuf>,
 
+    #[command(flatten)]
+    pub report: ReportArgs,
+
+    /// Post a summary (scores, counts, the failures at or above --fail-on, the new ones
+    /// with --baseline) to this webhook: Slack's message for a Slack webhook, JSON
+    /// otherwise. The URL is a secret: it is never printed.
+    #[arg(long, value_name = "URL", env = "RAMPART_NOTIFY_URL", hide_env_values = true)]
+    pub notify: Option<String>,
+
+    /// The shape of the --notify message.
+    #[arg(long, value_enum, default_value_t = NotifyFormat::Auto, requires = "notify")]
+    pub notify_format: NotifyFormat,
+
+    /// A mutelist in Prowler's YAML format (Accounts, Checks, Regions, Resources,
+    /// Exceptions, Description), applied after the configuration's [[mute]] rules.
+    #[arg(long, value_name = "FILE", env = "RAMPART_MUTELIST")]
+    pub mutelist: Option<PathBuf>,
+
+    /// Configuration file: thresholds and mutelist (see docs/configuration.md).
+    #[arg(long, value_name = "FILE", env = "RAMPART_CONFIG")]
+    pub config: Option<PathBuf>,
+
+    /// After the report is written, import the findings (ASFF, PASS included) into each
+    /// audited account's AWS Security Hub in the home region (the first --region, else the
+    /// configured region), and archive the findings earlier runs imported that this run, in
+    /// its checks and regions, no longer produces. Writes to Security Hub: needs
+    /// securityhub:BatchImportFindings and securityhub:GetFindings. Exit code 5 when a
+    /// finding could not be imported or archived.
+    #[arg(long, conflicts_with = "snapshot")]
+    pub security_hub: bool,
+}
+
+/// Where the report goes, in which formats, and when the run fails: the same for an audit
+/// and a merge.
+#[derive(Debug, Args)]
+pub struct ReportArgs {
     /// Report formats, comma-separated or repeated. Standard output and -o take one;
     /// --output-dir writes each to its own file.
     #[arg(long, value_name = "FORMAT", value_delimiter = ',', default_value = "table", value_parser = report_format())]
@@ -260,33 +306,44 @@ pub struct AuditArgs {
     #[arg(long, value_name = "REPORT.json")]
     pub baseline: Option<PathBuf>,
 
-    /// Post a summary (scores, counts, the failures at or above --fail-on, the new ones
-    /// with --baseline) to this webhook: Slack's message for a Slack webhook, JSON
-    /// otherwise. The URL is a secret: it is never printed.
-    #[arg(long, value_name = "URL", env = "RAMPART_NOTIFY_URL", hide_env_values = true)]
-    pub notify: Option<String>,
+}
 
-    /// The shape of the --notify message.
-    #[arg(long, value_enum, default_value_t = NotifyFormat::Auto, requires = "notify")]
-    pub notify_format: NotifyFormat,
+impl ReportArgs {
+    /// The outputs these options ask for, or the usage error that makes them contradictory.
+    fn outputs(&self) -> Result<Outputs, RunError> {
+        let formats = layouts(&self.format, self.csv_prowler, self.details)?;
+        let outputs = Outputs::from_options(&formats, self.output.clone(), self.output_dir.clone())?.with_kms_key(self.s3_kms_key.clone());
+        if self.s3_kms_key.is_some() && outputs.s3_targets().is_empty() {
+            return Err(RunError::Usage("--s3-kms-key encrypts reports written to S3: add -o s3://… or --output-dir s3://…/".into()));
+        }
+        Ok(outputs)
+    }
+}
 
-    /// A mutelist in Prowler's YAML format (Accounts, Checks, Regions, Resources,
-    /// Exceptions, Description), applied after the configuration's [[mute]] rules.
-    #[arg(long, value_name = "FILE", env = "RAMPART_MUTELIST")]
-    pub mutelist: Option<PathBuf>,
+/// `rampart merge`.
+#[derive(Debug, Args)]
+pub struct MergeArgs {
+    /// JSON reports (--format json): files, directories, s3://bucket/key.json or
+    /// s3://bucket/prefix/. A directory or prefix stands for every rampart-*.json report
+    /// under it, at any depth.
+    #[arg(required = true, value_name = "REPORT")]
+    pub inputs: Vec<String>,
 
-    /// Configuration file: thresholds and mutelist (see docs/configuration.md).
-    #[arg(long, value_name = "FILE", env = "RAMPART_CONFIG")]
-    pub config: Option<PathBuf>,
+    /// Accounts the merged report must cover (comma-separated or repeated): one that no
+    /// report covers gets an ERROR finding for every check.
+    #[arg(long, value_delimiter = ',', value_name = "ID")]
+    pub accounts: Vec<String>,
 
-    /// After the report is written, import the findings (ASFF, PASS included) into each
-    /// audited account's AWS Security Hub in the home region (the first --region, else the
-    /// configured region), and archive the findings earlier runs imported that this run, in
-    /// its checks and regions, no longer produces. Writes to Security Hub: needs
-    /// securityhub:BatchImportFindings and securityhub:GetFindings. Exit code 5 when a
-    /// finding could not be imported or archived.
-    #[arg(long, conflicts_with = "snapshot")]
-    pub security_hub: bool,
+    /// Named profile, for reports read from or written to S3.
+    #[arg(long)]
+    pub profile: Option<String>,
+
+    /// Send every S3 request to this endpoint (an emulator).
+    #[arg(long, value_name = "URL", value_parser = parse_endpoint_url)]
+    pub endpoint_url: Option<String>,
+
+    #[command(flatten)]
+    pub report: ReportArgs,
 }
 
 #[derive(Debug, Args)]
@@ -337,6 +394,7 @@ pub enum Request {
     Checks { selection: Selection, format: ListFormat },
     Explain(&'static Check),
     Diff { old: PathBuf, new: PathBuf, format: DiffFormat },
+    Merge(MergeSettings),
     Completions(clap_complete::Shell),
     Man,
 }
@@ -352,11 +410,7 @@ impl TryFrom<&Cli> for Request {
             Command::Audit(args) => {
                 let selection = args.select.settings();
                 selection.resolve()?;
-                let formats = layouts(&args.format, args.csv_prowler, args.details)?;
-                let outputs = Outputs::from_options(&formats, args.output.clone(), args.output_dir.clone())?.with_kms_key(args.s3_kms_key.clone());
-                if args.s3_kms_key.is_some() && outputs.s3_targets().is_empty() {
-                    return Err(RunError::Usage("--s3-kms-key encrypts reports written to S3: add -o s3://… or --output-dir s3://…/".into()));
-                }
+                let outputs = args.report.outputs()?;
                 let settings = Settings {
                     source: match &args.snapshot {
                         Some(path) => InventorySource::Snapshot(path.clone()),
@@ -365,14 +419,14 @@ impl TryFrom<&Cli> for Request {
                     selection,
                     config: args.config.clone().map_or(ConfigSource::Default, ConfigSource::File),
                     mutelist: args.mutelist.clone().map(rampart::settings::MutelistSource::File),
-                    baseline: args.baseline.clone(),
+                    baseline: args.report.baseline.clone(),
                     // Parsed here, not by clap, whose errors would repeat the secret URL.
                     notify: match &args.notify {
                         None => None,
                         Some(url) => Some(rampart::notify::Notify { url: url.parse().map_err(RunError::Usage)?, format: args.notify_format.into() }),
                     },
                     outputs,
-                    fail_on: args.fail_on,
+                    fail_on: args.report.fail_on,
                     quiet: cli.quiet,
                     security_hub: args.security_hub,
                 };
@@ -392,6 +446,19 @@ impl TryFrom<&Cli> for Request {
             Command::Checks(args) => Request::Checks { selection: args.select.settings().resolve()?.0, format: args.format },
             Command::Explain(args) => Request::Explain(settings::check(&args.id)?),
             Command::Diff(args) => Request::Diff { old: args.old.clone(), new: args.new.clone(), format: args.format },
+            Command::Merge(args) => {
+                let settings = MergeSettings {
+                    inputs: args.inputs.clone(),
+                    expect_accounts: args.accounts.clone(),
+                    aws: AwsSettings { profile: args.profile.clone(), endpoint_url: args.endpoint_url.clone(), ..AwsSettings::default() },
+                    baseline: args.report.baseline.clone(),
+                    outputs: args.report.outputs()?,
+                    fail_on: args.report.fail_on,
+                    quiet: cli.quiet,
+                };
+                settings.validate()?;
+                Request::Merge(settings)
+            }
             Command::Completions(args) => Request::Completions(args.shell),
             Command::Man => Request::Man,
         })
@@ -405,6 +472,7 @@ impl AwsArgs {
                 role_name: self.role_name.clone(),
                 include: self.accounts.clone(),
                 exclude: self.exclude_accounts.clone(),
+                shard: self.shard,
             }
         } else if let Some(arn) = &self.role_arn {
             Accounts::Role { arn: arn.clone() }
@@ -543,8 +611,8 @@ mod tests {
         assert_eq!(args.select.checks, vec!["a", "b"]);
         assert_eq!(args.select.measure, vec![Measure::Access]);
         assert_eq!(args.select.severity, Some(Severity::High));
-        assert_eq!(args.fail_on, Severity::Critical);
-        assert_eq!(args.format, vec![rampart::report::find("json").unwrap()]);
+        assert_eq!(args.report.fail_on, Severity::Critical);
+        assert_eq!(args.report.format, vec![rampart::report::find("json").unwrap()]);
     }
 
     #[test]
@@ -552,7 +620,7 @@ mod tests {
         let formats = |extra: &[&str]| {
             let cli = Cli::try_parse_from(["rampart", "audit"].iter().chain(extra))?;
             let Command::Audit(args) = cli.command else { panic!() };
-            Ok::<_, clap::Error>(args.format.iter().map(|r| r.name()).collect::<Vec<_>>())
+            Ok::<_, clap::Error>(args.report.format.iter().map(|r| r.name()).collect::<Vec<_>>())
         };
         assert_eq!(formats(&[]).unwrap(), vec!["table"]);
         assert_eq!(formats(&["--format", "table,json"]).unwrap(), vec!["table", "json"]);
@@ -661,7 +729,7 @@ mod tests {
 
         let org = audit_settings(&["--org", "--role-name", "Audit", "--accounts", "1,2", "--exclude-accounts", "3", "--max-accounts", "9"]);
         let aws = aws_of(&org);
-        assert_eq!(aws.accounts, Accounts::Organization { role_name: "Audit".into(), include: vec!["1".into(), "2".into()], exclude: vec!["3".into()] });
+        assert_eq!(aws.accounts, Accounts::Organization { role_name: "Audit".into(), include: vec!["1".into(), "2".into()], exclude: vec!["3".into()], shard: None });
         assert_eq!(aws.max_accounts, 9);
 
         let snapshot = audit_settings(&["--snapshot", "s.json", "-o", "-"]);

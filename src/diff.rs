@@ -67,11 +67,13 @@ fn key(check: &str, account: &str, region: &str, resource: &str) -> Key {
 /// error naming the file.
 pub fn read(path: &Path) -> Result<SavedReport, RunError> {
     let fail = |message: String| RunError::Report { path: path.to_path_buf(), message };
-    let text = std::fs::read_to_string(path).map_err(|e| fail(e.to_string()))?;
+    let text = std::fs::read(path).map_err(|e| fail(e.to_string()))?;
     parse(&text).map_err(fail)
 }
 
-fn parse(text: &str) -> Result<SavedReport, String> {
+/// A JSON report (`--format json`) read as `T`: a report of another schema version, or
+/// anything else, is the error.
+pub(crate) fn parse<T: serde::de::DeserializeOwned>(text: &[u8]) -> Result<T, String> {
     // The version first, so that another version is named as such rather than as a
     // missing field.
     #[derive(Deserialize)]
@@ -79,7 +81,7 @@ fn parse(text: &str) -> Result<SavedReport, String> {
         schema_version: Option<u32>,
     }
     let version: Version =
-        serde_json::from_str(text).map_err(|e| format!("not a Rampart JSON report (--format json): {e}"))?;
+        serde_json::from_slice(text).map_err(|e| format!("not a Rampart JSON report (--format json): {e}"))?;
     match version.schema_version {
         None => return Err("not a Rampart JSON report (--format json): no schema_version".into()),
         Some(v) if v != SCHEMA_VERSION => {
@@ -87,7 +89,7 @@ fn parse(text: &str) -> Result<SavedReport, String> {
         }
         Some(_) => {}
     }
-    serde_json::from_str(text).map_err(|e| format!("not a Rampart JSON report (--format json): {e}"))
+    serde_json::from_slice(text).map_err(|e| format!("not a Rampart JSON report (--format json): {e}"))
 }
 
 /// Marks each finding against the baseline: `unchanged` when the baseline has the same
@@ -206,7 +208,7 @@ mod tests {
             "findings": findings,
         })
         .to_string();
-        parse(&text).unwrap()
+        parse::<SavedReport>(text.as_bytes()).unwrap()
     }
 
     #[test]
@@ -255,10 +257,10 @@ mod tests {
 
     #[test]
     fn other_files_and_versions_are_refused() {
-        assert!(parse("[]").unwrap_err().contains("not a Rampart JSON report"));
-        assert!(parse("{\"findings\": []}").unwrap_err().contains("no schema_version"));
-        assert!(parse("{\"schema_version\": 99}").unwrap_err().contains("version 99"));
-        assert!(parse("{\"schema_version\": 1}").unwrap_err().contains("not a Rampart JSON report"));
+        assert!(parse::<SavedReport>("[]".as_bytes()).unwrap_err().contains("not a Rampart JSON report"));
+        assert!(parse::<SavedReport>("{\"findings\": []}".as_bytes()).unwrap_err().contains("no schema_version"));
+        assert!(parse::<SavedReport>("{\"schema_version\": 99}".as_bytes()).unwrap_err().contains("version 99"));
+        assert!(parse::<SavedReport>("{\"schema_version\": 1}".as_bytes()).unwrap_err().contains("not a Rampart JSON report"));
     }
 
     #[test]

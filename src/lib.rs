@@ -35,6 +35,7 @@
 
 mod aws;
 pub mod diff;
+pub mod merge;
 pub mod notify;
 mod collect;
 pub mod error;
@@ -148,19 +149,11 @@ pub async fn audit(settings: &Settings) -> Result<Outcome, RunError> {
         config.mutelist = Some(std::sync::Arc::new(list));
     }
     let baseline = settings.baseline.as_deref().map(diff::read).transpose()?;
-    output::check(&settings.outputs)?;
-    // Reports that go to S3: the client, and the bucket checked, before collecting.
-    let s3 = match settings.outputs.s3_targets().first() {
-        None => None,
-        Some(target) => {
-            let aws_settings = match &settings.source {
-                InventorySource::Aws(aws) => aws.clone(),
-                InventorySource::Snapshot(_) => settings::AwsSettings::default(),
-            };
-            let config = aws::load_base(&aws_settings).await?;
-            Some(aws::upload::client_for(&config, target).await?)
-        }
+    let aws_settings = match &settings.source {
+        InventorySource::Aws(aws) => aws.clone(),
+        InventorySource::Snapshot(_) => settings::AwsSettings::default(),
     };
+    let s3 = prepare_outputs(&settings.outputs, &aws_settings).await?;
     let checks = selection.checks();
     // Each account is judged as soon as it is collected and its inventory dropped: an
     // organization's audit holds the findings of every account, not every inventory.
@@ -201,25 +194,7 @@ pub async fn audit(settings: &Settings) -> Result<Outcome, RunError> {
     if let Some(framework) = framework {
         report.compliance = Some(ComplianceReport::new(framework, &report.findings, &report.scope.checks));
     }
-    let uploads = output::write_report(&report, &settings.outputs, settings.quiet)?;
-    if let Some(client) = &s3 {
-        let summary = !settings.quiet && std::io::IsTerminal::is_terminal(&std::io::stdout());
-        let mut written = Vec::new();
-        for upload in uploads {
-            let to = upload.to.to_string();
-            aws::upload::put(client, upload).await?;
-            if summary {
-                written.push(to);
-            } else if !settings.quiet {
-                eprintln!("report written to {to}");
-            }
-        }
-        if summary && matches!(settings.outputs, settings::Outputs::S3Dir { .. }) {
-            output::terminal_summary(&report, &written)?;
-        } else if summary {
-            written.iter().for_each(|to| eprintln!("report written to {to}"));
-        }
-    }
+    deliver(&report, &settings.outputs, settings.quiet, s3.as_ref()).await?;
     if let Some(notify) = &settings.notify {
         // The report is written: a notification that fails is said, not fatal.
         if let Err(why) = notify::send(notify, &report, settings.fail_on).await {
@@ -236,6 +211,44 @@ pub async fn audit(settings: &Settings) -> Result<Outcome, RunError> {
         _ => None,
     };
     Ok(Outcome { report, verdict, security_hub })
+}
+
+/// Fails now, before a long collection, if the outputs could not be written later (see
+/// [`output::check`]); for reports that go to S3, the client, with the bucket checked.
+async fn prepare_outputs(outputs: &settings::Outputs, aws_settings: &settings::AwsSettings) -> Result<Option<aws_sdk_s3::Client>, RunError> {
+    output::check(outputs)?;
+    match outputs.s3_targets().first() {
+        None => Ok(None),
+        Some(target) => {
+            let config = aws::load_base(aws_settings).await?;
+            Ok(Some(aws::upload::client_for(&config, target).await?))
+        }
+    }
+}
+
+/// Writes the report where the outputs say, uploading what goes to S3 with `s3` (from
+/// [`prepare_outputs`]); says where on stderr unless `quiet` (on a terminal, with the summary
+/// table).
+async fn deliver(report: &Report, outputs: &settings::Outputs, quiet: bool, s3: Option<&aws_sdk_s3::Client>) -> Result<(), RunError> {
+    let uploads = output::write_report(report, outputs, quiet)?;
+    let Some(client) = s3 else { return Ok(()) };
+    let summary = !quiet && std::io::IsTerminal::is_terminal(&std::io::stdout());
+    let mut written = Vec::new();
+    for upload in uploads {
+        let to = upload.to.to_string();
+        aws::upload::put(client, upload).await?;
+        if summary {
+            written.push(to);
+        } else if !quiet {
+            eprintln!("report written to {to}");
+        }
+    }
+    if summary && matches!(outputs, settings::Outputs::S3Dir { .. }) {
+        output::terminal_summary(report, &written)?;
+    } else if summary {
+        written.iter().for_each(|to| eprintln!("report written to {to}"));
+    }
+    Ok(())
 }
 
 /// Collects the inventory the selected checks read and writes it as a snapshot to the

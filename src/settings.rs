@@ -101,7 +101,58 @@ pub enum Accounts {
         include: Vec<String>,
         /// Not these account ids.
         exclude: Vec<String>,
+        /// Only the accounts of this share of the organization (`--shard INDEX/COUNT`).
+        shard: Option<Shard>,
     },
+}
+
+/// One of `count` shares of an organization's accounts (`--shard INDEX/COUNT`), for audits
+/// that several processes split (a Kubernetes Indexed Job, say).
+///
+/// An account belongs to share `sha256(account id) mod count`: the share of an account
+/// depends on its id alone, not on what else the organization lists, so shards that list
+/// the organization at different moments (an account created meanwhile) never audit one
+/// account twice nor leave one out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Shard {
+    /// 0-based: 0 to `count - 1`.
+    pub index: u32,
+    pub count: u32,
+}
+
+impl Shard {
+    /// Whether account `id` falls in this share.
+    pub fn holds(&self, id: &str) -> bool {
+        use sha2::{Digest, Sha256};
+        let digest = Sha256::digest(id.as_bytes());
+        let n = u64::from_be_bytes(digest[..8].try_into().expect("8 bytes"));
+        n % u64::from(self.count) == u64::from(self.index)
+    }
+}
+
+impl std::str::FromStr for Shard {
+    type Err = String;
+
+    /// `INDEX/COUNT`, 0-based: `0/4` to `3/4`.
+    fn from_str(text: &str) -> Result<Self, String> {
+        let bad = |why: &str| format!("'{}' is not a shard: {why}", text.escape_debug());
+        let (index, count) = text.split_once('/').ok_or_else(|| bad("say INDEX/COUNT, like 0/4"))?;
+        let index: u32 = index.trim().parse().map_err(|_| bad("INDEX is not a whole number"))?;
+        let count: u32 = count.trim().parse().map_err(|_| bad("COUNT is not a whole number"))?;
+        if !bounds::SHARDS.contains(&count) {
+            return Err(bad(&format!("COUNT is not in {}..={}", bounds::SHARDS.start(), bounds::SHARDS.end())));
+        }
+        if index >= count {
+            return Err(bad("INDEX counts from 0 and is less than COUNT"));
+        }
+        Ok(Shard { index, count })
+    }
+}
+
+impl std::fmt::Display for Shard {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}/{}", self.index, self.count)
+    }
 }
 
 /// How roles are assumed.
@@ -158,6 +209,7 @@ pub mod bounds {
     pub const ATTEMPT_TIMEOUT_SECS: RangeInclusive<u32> = 1..=3600;
     pub const MAX_IN_FLIGHT: RangeInclusive<u32> = 1..=256;
     pub const DEADLINE_SECS: RangeInclusive<u32> = 1..=86400;
+    pub const SHARDS: RangeInclusive<u32> = 1..=10000;
 }
 
 /// Reads a duration as `90`, `90s`, `15m`, `1h30m` or `2h`: whole seconds, minutes and
@@ -386,7 +438,7 @@ impl Outputs {
         }
     }
 
-    fn validate(&self) -> Result<(), RunError> {
+    pub(crate) fn validate(&self) -> Result<(), RunError> {
         match self {
             Outputs::None | Outputs::One { .. } => Ok(()),
             Outputs::Dir { formats, .. } if formats.is_empty() => {
@@ -503,6 +555,10 @@ impl AwsSettings {
         if let Some(deadline) = self.retry.deadline {
             out_of("--deadline (seconds)", deadline.as_secs(), bounds::DEADLINE_SECS)?;
         }
+        if let Accounts::Organization { shard: Some(shard), .. } = &self.accounts {
+            // The same rules as the command line's parser.
+            shard.to_string().parse::<Shard>().map_err(RunError::Usage)?;
+        }
         Ok(())
     }
 }
@@ -615,6 +671,38 @@ pub fn check_endpoint_url(s: &str) -> Result<(), String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_account_falls_in_exactly_one_shard_and_shards_are_near_even() {
+        let ids: Vec<String> = (0..4000u64).map(|n| format!("{:012}", 100_000_000_000 + n * 7919)).collect();
+        let shards: Vec<Shard> = (0..4).map(|index| Shard { index, count: 4 }).collect();
+        let mut sizes = [0usize; 4];
+        for id in &ids {
+            let holding: Vec<u32> = shards.iter().filter(|s| s.holds(id)).map(|s| s.index).collect();
+            assert_eq!(holding.len(), 1, "{id} is in shards {holding:?}");
+            sizes[holding[0] as usize] += 1;
+        }
+        assert!(sizes.iter().all(|&n| (850..=1150).contains(&n)), "uneven shards: {sizes:?}");
+        // One share of one is everything.
+        assert!(ids.iter().all(|id| Shard { index: 0, count: 1 }.holds(id)));
+    }
+
+    #[test]
+    fn shards_parse_as_index_over_count() {
+        assert_eq!("2/5".parse::<Shard>(), Ok(Shard { index: 2, count: 5 }));
+        assert_eq!(" 0 / 1 ".trim().parse::<Shard>(), Ok(Shard { index: 0, count: 1 }));
+        for bad in ["5/5", "1/0", "-1/4", "a/4", "3", "", "1/10001", "1/4/2"] {
+            let err = bad.parse::<Shard>().unwrap_err();
+            assert!(err.contains("is not a shard"), "{bad}: {err}");
+        }
+        let mut aws = AwsSettings {
+            accounts: Accounts::Organization { role_name: "r".into(), include: vec![], exclude: vec![], shard: Some(Shard { index: 4, count: 4 }) },
+            ..AwsSettings::default()
+        };
+        assert!(usage(aws.validate()).contains("INDEX counts from 0"));
+        aws.accounts = Accounts::Organization { role_name: "r".into(), include: vec![], exclude: vec![], shard: Some(Shard { index: 3, count: 4 }) };
+        assert!(aws.validate().is_ok());
+    }
 
     fn usage(result: Result<impl std::fmt::Debug, RunError>) -> String {
         match result {

@@ -155,7 +155,7 @@ impl<'a> Subject<'a> {
 }
 
 /// An entry whose date has passed: it mutes nothing, and the report says so.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, Deserialize)]
 pub struct ExpiredMute {
     /// Where the rule is: `mutelist Accounts."*".Checks."s3_*"` or `[[mute]] 2`.
     pub rule: String,

@@ -1,6 +1,7 @@
 //! Reports uploaded to S3 (`-o s3://…`, `--output-dir s3://…/`): one PutObject each, so an
 //! object is written whole or not at all, always with server-side encryption (SSE-KMS with
-//! `--s3-kms-key`, SSE-S3 otherwise).
+//! `--s3-kms-key`, SSE-S3 otherwise). And reports read back from S3 for `rampart merge`
+//! (ListObjectsV2, GetObject).
 
 use aws_sdk_s3::primitives::ByteStream;
 use aws_sdk_s3::types::ServerSideEncryption;
@@ -53,4 +54,32 @@ pub async fn put(client: &aws_sdk_s3::Client, upload: Upload) -> Result<(), RunE
         path: target.to_string().into(),
         source: std::io::Error::other(super::error::describe("s3:PutObject", &e).to_string()),
     })
+}
+
+/// The keys of every object under `prefix` (its `key`, all levels below it), in S3's order.
+pub async fn list(client: &aws_sdk_s3::Client, prefix: &S3Target) -> Result<Vec<String>, RunError> {
+    let mut pages = client.list_objects_v2().bucket(&prefix.bucket).prefix(&prefix.key).into_paginator().send();
+    let mut keys = Vec::new();
+    while let Some(page) = pages.next().await {
+        let page = page.map_err(|e| RunError::Report {
+            path: prefix.to_string().into(),
+            message: super::error::describe("s3:ListObjectsV2", &e).to_string(),
+        })?;
+        keys.extend(page.contents().iter().filter_map(|o| o.key().map(str::to_string)));
+    }
+    Ok(keys)
+}
+
+/// The content of one object. The error names the object and AWS's reason.
+pub async fn get(client: &aws_sdk_s3::Client, target: &S3Target) -> Result<Vec<u8>, RunError> {
+    let fail = |message: String| RunError::Report { path: target.to_string().into(), message };
+    let out = client
+        .get_object()
+        .bucket(&target.bucket)
+        .key(&target.key)
+        .send()
+        .await
+        .map_err(|e| fail(super::error::describe("s3:GetObject", &e).to_string()))?;
+    let body = out.body.collect().await.map_err(|e| fail(format!("s3:GetObject: the body could not be read: {e}")))?;
+    Ok(body.into_bytes().to_vec())
 }

@@ -153,8 +153,8 @@ async fn collect_accounts(
     mut each: impl FnMut(AccountInventory),
 ) -> Result<(), RunError> {
     let base = aws::load_base(args).await?;
-    let role_name = match &args.accounts {
-        Accounts::Organization { role_name, .. } => role_name,
+    let (role_name, shard) = match &args.accounts {
+        Accounts::Organization { role_name, shard, .. } => (role_name, shard),
         single => {
             let config = match single {
                 Accounts::Role { arn } => aws::assume_role(&base, arn, args).await,
@@ -171,7 +171,7 @@ async fn collect_accounts(
         }
     };
     let caller = aws::session(base.clone(), args, Vec::new()).await?;
-    let ids = by_deadline(deadline, aws::organization_accounts(&base, args), || {
+    let mut ids = by_deadline(deadline, aws::organization_accounts(&base, args), || {
         RunError::Organization("deadline reached before organizations:ListAccounts".into())
     })
     .await?;
@@ -179,6 +179,12 @@ async fn collect_accounts(
         return Err(RunError::Organization(
             "it lists no active account (is this the management or a delegated administrator account, and do --accounts/--exclude-accounts leave any?)".into(),
         ));
+    }
+    if let Some(shard) = shard {
+        // A share may hold no account (more shards than accounts): its report is empty.
+        let listed = ids.len();
+        ids.retain(|id| shard.holds(id));
+        info!(shard = %shard, accounts = ids.len(), listed, "shard");
     }
     info!(accounts = ids.len(), "organization");
     progress::accounts(ids.len() as u64);
