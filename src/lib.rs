@@ -39,6 +39,7 @@ pub mod merge;
 pub mod notify;
 mod collect;
 pub mod error;
+pub mod lambda;
 pub mod output;
 pub mod progress;
 pub mod report;
@@ -267,6 +268,14 @@ pub async fn collect(settings: &CollectSettings) -> Result<Inventory, RunError> 
         }
     }
     Ok(inventory)
+}
+
+/// The active accounts of the organization `aws` reaches from its management or a
+/// delegated administrator account, filtered by its `include` and `exclude`, in order.
+pub async fn organization_accounts(aws: &settings::AwsSettings) -> Result<Vec<String>, RunError> {
+    aws.validate()?;
+    let base = aws::load_base(aws).await?;
+    aws::organization_accounts(&base, aws).await
 }
 
 /// [`audit`] on a runtime of its own, for callers that are not async (the CLI).

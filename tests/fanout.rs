@@ -9,67 +9,9 @@ mod common;
 
 use std::collections::BTreeSet;
 
-use common::{rampart, root, run};
+use common::organization::{Organization, endpoint};
+use common::{rampart, run};
 use serde_json::Value;
-
-fn endpoint() -> String {
-    std::env::var("RAMPART_TEST_ENDPOINT")
-        .expect("RAMPART_TEST_ENDPOINT is not set: run the tests with scripts/test.sh, which starts the emulator")
-}
-
-/// The organization: created in a management account of its own (a fresh id each run, so
-/// that a reused emulator is no obstacle); its credentials, accounts and report bucket.
-struct Organization {
-    key: String,
-    secret: String,
-    token: String,
-    management: String,
-    accounts: Vec<String>,
-    bucket: String,
-    strong_member: String,
-}
-
-fn organization() -> Organization {
-    let management = format!("9{:011}", std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos() % 100_000_000_000);
-    let script = format!(
-        r#"
-import boto3, json
-sts = boto3.client('sts')
-c = sts.assume_role(RoleArn='arn:aws:iam::{management}:role/Management', RoleSessionName='fanout')['Credentials']
-s = boto3.Session(aws_access_key_id=c['AccessKeyId'], aws_secret_access_key=c['SecretAccessKey'], aws_session_token=c['SessionToken'], region_name='us-east-1')
-org = s.client('organizations')
-org.create_organization(FeatureSet='ALL')
-members = [org.create_account(Email=f'm{{i}}-{management}@example.com', AccountName=f'm{{i}}')['CreateAccountStatus']['AccountId'] for i in range(3)]
-m = s.client('sts').assume_role(RoleArn=f'arn:aws:iam::{{members[0]}}:role/OrganizationAccountAccessRole', RoleSessionName='seed')['Credentials']
-member = boto3.Session(aws_access_key_id=m['AccessKeyId'], aws_secret_access_key=m['SecretAccessKey'], aws_session_token=m['SessionToken'], region_name='us-east-1')
-member.client('iam').update_account_password_policy(MinimumPasswordLength=16, RequireSymbols=True, RequireNumbers=True, RequireUppercaseCharacters=True, RequireLowercaseCharacters=True, PasswordReusePrevention=24, MaxPasswordAge=90)
-bucket = 'fanout-{management}'
-s.client('s3').create_bucket(Bucket=bucket)
-accounts = sorted(a['Id'] for a in org.list_accounts()['Accounts'] if a['State'] == 'ACTIVE')
-print(json.dumps(dict(key=c['AccessKeyId'], secret=c['SecretAccessKey'], token=c['SessionToken'], accounts=accounts, bucket=bucket, strong=members[0])))
-"#
-    );
-    let out = std::process::Command::new(root().join("localstack/.venv/bin/python"))
-        .args(["-c", &script])
-        .env("AWS_ENDPOINT_URL", endpoint())
-        .env("AWS_ACCESS_KEY_ID", "test")
-        .env("AWS_SECRET_ACCESS_KEY", "test")
-        .env("AWS_DEFAULT_REGION", "us-east-1")
-        .output()
-        .expect("run python");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
-    let text = |k: &str| v[k].as_str().unwrap().to_string();
-    Organization {
-        key: text("key"),
-        secret: text("secret"),
-        token: text("token"),
-        accounts: v["accounts"].as_array().unwrap().iter().map(|a| a.as_str().unwrap().to_string()).collect(),
-        bucket: text("bucket"),
-        strong_member: text("strong"),
-        management,
-    }
-}
 
 const CHECKS: &str = "iam_password_policy_minimum_length_14,iam_password_policy_reuse_24,iam_root_mfa_enabled";
 
@@ -108,7 +50,7 @@ fn accounts_of(report: &Value) -> Vec<String> {
 
 #[test]
 fn shards_cover_each_account_once_and_their_merge_is_the_whole_audit() {
-    let org = organization();
+    let org = Organization::create();
     assert_eq!(org.accounts.len(), 4, "{:?}", org.accounts);
     assert!(org.accounts.contains(&org.management));
 
@@ -172,7 +114,7 @@ fn shards_cover_each_account_once_and_their_merge_is_the_whole_audit() {
 
 #[test]
 fn an_account_without_a_report_is_error_and_a_bad_input_is_named() {
-    let org = organization();
+    let org = Organization::create();
     let dir = tempfile::tempdir().unwrap();
     // Only the management account's own report, of a check that is not critical.
     let check = "iam_password_policy_minimum_length_14";

@@ -1,6 +1,7 @@
 //! Helpers shared by the integration tests.
 #![allow(dead_code)]
 
+pub mod organization;
 pub mod proxy;
 pub mod stub;
 
