@@ -111,7 +111,7 @@ async fn the_handler_audits_on_schedule_fans_out_and_refuses_bad_payloads() {
             "checks": ["iam_password_policy_minimum_length_14", "iam_root_mfa_enabled"],
         });
         let one = handler(invocation(item, Duration::from_secs(900)), &defaults).await.unwrap();
-        assert_eq!(one.accounts, [account.clone()]);
+        assert_eq!(one.accounts, std::slice::from_ref(account));
     }
     let merge = json!({
         "action": "merge", "inputs": [format!("s3://{}/{run}/accounts/", org.bucket)],
