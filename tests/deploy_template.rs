@@ -978,8 +978,7 @@ fn the_state_machine_lists_audits_in_a_distributed_map_and_merges() {
         "$$.Map.Item.Value",
         "accounts holds the item"
     );
-    let accounts_prefix =
-        format!("'s3://${{ReportBucket}}/runs/{{}}/accounts/', $$.Execution.Name");
+    let accounts_prefix = "'s3://${ReportBucket}/runs/{}/accounts/', $$.Execution.Name";
     let output = item_payload["output.$"]
         .as_str()
         .expect("output is computed");
