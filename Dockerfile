@@ -1,4 +1,4 @@
-# Rampart's container image: a static-enough release binary on a distroless base.
+# Rampart's container image: the release binary (glibc, linked dynamically) on a distroless base.
 #
 #   docker build -t rampart:0.1.0 .
 #   docker run --rm --read-only --tmpfs /tmp -e AWS_REGION=eu-west-1 rampart:0.1.0 audit --help
