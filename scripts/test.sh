@@ -14,6 +14,10 @@ if ! command -v chromium >/dev/null 2>&1; then
     || echo "could not install chromium: tests/html_browser.rs will fail" >&2
 fi
 
+# The Dockerfile, deploy/k8s and the Lambda template pass their linters (hadolint, checkov,
+# cfn-lint; installed into .lint-venv the first time).
+scripts/lint-deploy.sh
+
 endpoint="$(localstack/start.sh)"
 trap 'localstack/stop.sh' EXIT
 echo "emulator at $endpoint" >&2
