@@ -398,7 +398,8 @@ async fn merge(payload: Payload, defaults: &Defaults) -> Result<Summary, RunErro
         baseline: None,
         outputs: outputs.clone(),
         fail_on: Severity::Informational,
-        quiet: false,
+        // Its warnings (an account without a report, one in two reports) go to the log.
+        quiet: true,
     };
     let outcome = crate::merge::merge(&settings).await?;
     let summary = summarise("merge", &outcome, &outputs);

@@ -106,6 +106,15 @@ pub fn is_report_name(name: &str) -> bool {
     name.strip_prefix("rampart-").and_then(|rest| rest.strip_suffix(".json")).is_some_and(|stem| !stem.is_empty() && !stem.contains('.'))
 }
 
+/// A warning on stderr; when `quiet`, in the log instead (the Lambda function's JSON lines).
+fn warn(quiet: bool, text: String) {
+    if quiet {
+        tracing::warn!("{text}");
+    } else {
+        eprintln!("warning: {text}");
+    }
+}
+
 /// One report to read.
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Source {
@@ -311,14 +320,10 @@ impl Merged {
             let part = AccountPart { from: from.clone(), started_at: report.started_at, findings };
             match self.accounts.get(&account) {
                 Some(kept) if kept.started_at >= part.started_at => {
-                    if !quiet {
-                        eprintln!("warning: account {account} is in {} and in the earlier run {}: the later one is kept", kept.from, part.from);
-                    }
+                    warn(quiet, format!("account {account} is in {} and in the earlier run {}: the later one is kept", kept.from, part.from));
                 }
                 Some(kept) => {
-                    if !quiet {
-                        eprintln!("warning: account {account} is in {} and in the earlier run {}: the later one is kept", part.from, kept.from);
-                    }
+                    warn(quiet, format!("account {account} is in {} and in the earlier run {}: the later one is kept", part.from, kept.from));
                     self.accounts.insert(account, part);
                 }
                 None => {
@@ -365,11 +370,7 @@ impl Merged {
     }
 
     fn finish(mut self, expect: &[String], started: DateTime<Utc>, quiet: bool) -> Report {
-        let say = |text: String| {
-            if !quiet {
-                eprintln!("warning: {text}");
-            }
-        };
+        let say = |text: String| warn(quiet, text);
         if self.check_sets.len() > 1 {
             say(format!("the {} reports did not all run the same checks: an account is judged only on the checks its report ran", self.inputs));
         }
