@@ -100,6 +100,10 @@ pub fn merge_blocking(settings: &MergeSettings) -> Result<Outcome, RunError> {
     crate::block_on(merge(settings))
 }
 
+/// The largest report merge reads (1 GiB; the JSON report of a 100,000-resource account is
+/// about 400 MB). Up to 8 are read at once.
+pub const MAX_REPORT_BYTES: u64 = 1 << 30;
+
 /// Whether a file name is one `--output-dir` gives a JSON report:
 /// `rampart-<account>-<time>.json`, with no other dot (not `.ocsf.json`, `.asff.json`).
 pub fn is_report_name(name: &str) -> bool {
@@ -185,9 +189,23 @@ impl Sources {
     }
 
     async fn read(&self, source: &Source) -> Result<Vec<u8>, RunError> {
+        let too_large = |size: u64| RunError::Report {
+            path: source.name().into(),
+            message: format!("{size} bytes: larger than the {MAX_REPORT_BYTES} bytes a report may have here (split the audit with --shard)"),
+        };
         match source {
-            Source::File(path) => std::fs::read(path).map_err(|e| RunError::Report { path: path.clone(), message: e.to_string() }),
-            Source::S3(target) => crate::aws::upload::get(&self.s3[&target.bucket], target).await,
+            Source::File(path) => {
+                let fail = |e: std::io::Error| RunError::Report { path: path.clone(), message: e.to_string() };
+                let size = std::fs::metadata(path).map_err(fail)?.len();
+                if size > MAX_REPORT_BYTES {
+                    return Err(too_large(size));
+                }
+                std::fs::read(path).map_err(fail)
+            }
+            Source::S3(target) => crate::aws::upload::get(&self.s3[&target.bucket], target, MAX_REPORT_BYTES).await.map_err(|e| match e {
+                crate::aws::upload::GetError::TooLarge(size) => too_large(size),
+                crate::aws::upload::GetError::Failed(e) => e,
+            }),
         }
     }
 }

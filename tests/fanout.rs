@@ -144,6 +144,12 @@ fn an_account_without_a_report_is_error_and_a_bad_input_is_named() {
     let (code, _, err) = run(rampart().args(["merge", "--format", "json"]).arg(&bogus));
     assert_eq!(code, 1);
     assert!(err.contains("bogus.json") && err.contains("not a Rampart JSON report"), "{err}");
+    // A report too large to hold is refused by its size, unread (a sparse file).
+    let huge = dir.path().join("rampart-111111111111-20261207T000000Z.json");
+    std::fs::File::create(&huge).unwrap().set_len(rampart::merge::MAX_REPORT_BYTES + 1).unwrap();
+    let (code, _, err) = run(rampart().args(["merge", "--format", "json"]).arg(&huge));
+    assert_eq!(code, 1);
+    assert!(err.contains("larger than the 1073741824 bytes"), "{err}");
     let (code, _, err) =
         run(org.rampart().args(["merge", &format!("s3://{}/nothing-here/", org.bucket), "--endpoint-url", &endpoint(), "--format", "json"]));
     assert_eq!(code, 1);

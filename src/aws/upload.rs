@@ -70,9 +70,17 @@ pub async fn list(client: &aws_sdk_s3::Client, prefix: &S3Target) -> Result<Vec<
     Ok(keys)
 }
 
-/// The content of one object. The error names the object and AWS's reason.
-pub async fn get(client: &aws_sdk_s3::Client, target: &S3Target) -> Result<Vec<u8>, RunError> {
-    let fail = |message: String| RunError::Report { path: target.to_string().into(), message };
+/// Why an object could not be read.
+pub enum GetError {
+    /// Its size, larger than the limit: not read.
+    TooLarge(u64),
+    Failed(RunError),
+}
+
+/// The content of one object, if it has at most `limit` bytes. The error names the object
+/// and AWS's reason.
+pub async fn get(client: &aws_sdk_s3::Client, target: &S3Target, limit: u64) -> Result<Vec<u8>, GetError> {
+    let fail = |message: String| GetError::Failed(RunError::Report { path: target.to_string().into(), message });
     let out = client
         .get_object()
         .bucket(&target.bucket)
@@ -80,6 +88,10 @@ pub async fn get(client: &aws_sdk_s3::Client, target: &S3Target) -> Result<Vec<u
         .send()
         .await
         .map_err(|e| fail(super::error::describe("s3:GetObject", &e).to_string()))?;
+    let size = out.content_length().and_then(|n| u64::try_from(n).ok()).unwrap_or(0);
+    if size > limit {
+        return Err(GetError::TooLarge(size));
+    }
     let body = out.body.collect().await.map_err(|e| fail(format!("s3:GetObject: the body could not be read: {e}")))?;
     Ok(body.into_bytes().to_vec())
 }
