@@ -18,13 +18,16 @@
 //! | `output` | audit, merge | `s3://bucket/prefix/` the reports go under |
 //! | `kms_key` | audit, merge | the KMS key the reports are encrypted with (SSE-KMS) |
 //! | `security_hub` | audit | also import the findings into Security Hub |
+//! | `mutelist` | audit | a mutelist in Prowler's YAML: `s3://bucket/key` or a file in the package |
+//! | `config` | audit | a configuration file (TOML, docs/configuration.md): `s3://bucket/key` or a file |
 //! | `inputs` | merge | JSON reports: `s3://bucket/prefix/` (every report under it) or objects |
 //! | `expect_accounts` | merge | accounts the merged report must cover (ERROR where no report does) |
 //!
 //! The environment: `RAMPART_OUTPUT`, `RAMPART_KMS_KEY`, `RAMPART_REGIONS` (comma-separated),
 //! `RAMPART_ROLE_NAME`, `RAMPART_ACCOUNTS` (`org` or comma-separated ids),
-//! `RAMPART_SECURITY_HUB` (`true`). Reports always go to S3, encrypted with SSE-KMS when a
-//! key is named.
+//! `RAMPART_SECURITY_HUB` (`true`), `RAMPART_MUTELIST` and `RAMPART_CONFIG` (`s3://bucket/key`
+//! or a path), `RAMPART_NOTIFY_URL` (a webhook that gets each audit's summary, as `--notify`).
+//! Reports always go to S3, encrypted with SSE-KMS when a key is named.
 //!
 //! An audit's collection gets the invocation's remaining time less a margin (a tenth of it,
 //! at least 30 s, and 60 s more for a Security Hub import) as its `--deadline`, so that the
@@ -42,7 +45,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::merge::MergeSettings;
-use crate::settings::{Accounts, AwsSettings, InventorySource, Outputs, S3Target, SelectionSettings, Settings};
+use crate::settings::{Accounts, AwsSettings, ConfigSource, InventorySource, MutelistSource, Outputs, S3Target, SelectionSettings, Settings};
 use crate::{Outcome, RunError};
 
 /// The formats written when the payload names none.
@@ -63,6 +66,12 @@ pub struct Defaults {
     pub accounts: Option<AccountsField>,
     /// `RAMPART_SECURITY_HUB`.
     pub security_hub: bool,
+    /// `RAMPART_MUTELIST`: `s3://bucket/key` or a path.
+    pub mutelist: Option<String>,
+    /// `RAMPART_CONFIG`: `s3://bucket/key` or a path.
+    pub config: Option<String>,
+    /// `RAMPART_NOTIFY_URL`: where each audit's summary is posted.
+    pub notify: Option<crate::notify::Notify>,
     /// Where AWS is reached and how: endpoint (an emulator), retries.
     pub aws: AwsSettings,
 }
@@ -87,7 +96,18 @@ impl Defaults {
         if let Some(n) = var("RAMPART_MAX_ATTEMPTS") {
             aws.retry.max_attempts = n.parse().map_err(|_| RunError::Usage(format!("RAMPART_MAX_ATTEMPTS is '{}': not a number", n.escape_debug())))?;
         }
+        let notify = match var("RAMPART_NOTIFY_URL") {
+            None => None,
+            // The error never repeats the URL, a secret.
+            Some(url) => Some(crate::notify::Notify {
+                url: url.parse().map_err(|why| RunError::Usage(format!("RAMPART_NOTIFY_URL: {why}")))?,
+                format: Default::default(),
+            }),
+        };
         Ok(Defaults {
+            mutelist: var("RAMPART_MUTELIST"),
+            config: var("RAMPART_CONFIG"),
+            notify,
             output: var("RAMPART_OUTPUT"),
             kms_key: var("RAMPART_KMS_KEY"),
             regions: list("RAMPART_REGIONS").unwrap_or_default(),
@@ -159,6 +179,8 @@ pub struct Payload {
     pub output: Option<String>,
     pub kms_key: Option<String>,
     pub security_hub: Option<bool>,
+    pub mutelist: Option<String>,
+    pub config: Option<String>,
     pub inputs: Option<Vec<String>>,
     pub expect_accounts: Option<Vec<String>>,
 }
@@ -193,6 +215,8 @@ impl Payload {
             ("measures", self.measures.is_some(), &[Action::Audit]),
             ("compliance", self.compliance.is_some(), &[Action::Audit]),
             ("security_hub", self.security_hub.is_some(), &[Action::Audit]),
+            ("mutelist", self.mutelist.is_some(), &[Action::Audit]),
+            ("config", self.config.is_some(), &[Action::Audit]),
             ("formats", self.formats.is_some(), &[Action::Audit, Action::Merge]),
             ("output", self.output.is_some(), &[Action::Audit, Action::Merge]),
             ("kms_key", self.kms_key.is_some(), &[Action::Audit, Action::Merge]),
@@ -364,6 +388,24 @@ async fn audit(payload: Payload, deadline: Option<SystemTime>, defaults: &Defaul
     };
     let mut aws = AwsSettings { accounts, regions: payload.regions.clone().unwrap_or_else(|| defaults.regions.clone()), ..defaults.aws.clone() };
     aws.retry.deadline = collection_deadline(deadline, security_hub)?;
+    let mutelist = match payload.mutelist.clone().or_else(|| defaults.mutelist.clone()) {
+        None => None,
+        Some(location) => {
+            let text = read_setting(&location, &aws).await?;
+            crate::load_mutelist(&MutelistSource::Yaml(text.clone()))
+                .map_err(|e| RunError::Config { path: location.clone().into(), message: config_message(e) })?;
+            Some(MutelistSource::Yaml(text))
+        }
+    };
+    let config = match payload.config.clone().or_else(|| defaults.config.clone()) {
+        None => ConfigSource::Default,
+        Some(location) => {
+            let text = read_setting(&location, &aws).await?;
+            crate::load_config(&ConfigSource::Toml(text.clone()))
+                .map_err(|e| RunError::Config { path: location.clone().into(), message: config_message(e) })?;
+            ConfigSource::Toml(text)
+        }
+    };
     let settings = Settings {
         source: InventorySource::Aws(aws.clone()),
         selection: SelectionSettings {
@@ -372,10 +414,10 @@ async fn audit(payload: Payload, deadline: Option<SystemTime>, defaults: &Defaul
             min_severity: None,
             compliance: payload.compliance.clone(),
         },
-        config: Default::default(),
-        mutelist: None,
+        config,
+        mutelist,
         baseline: None,
-        notify: None,
+        notify: defaults.notify.clone(),
         outputs: outputs.clone(),
         fail_on: Severity::Informational,
         quiet: true,
@@ -387,6 +429,36 @@ async fn audit(payload: Payload, deadline: Option<SystemTime>, defaults: &Defaul
     summary.deadline_seconds = aws.retry.deadline.map(|d| d.as_secs());
     tracing::info!(verdict = summary.verdict, accounts = summary.accounts.len(), findings = outcome.report.findings.len(), "audited");
     Ok(summary)
+}
+
+/// The largest mutelist or configuration file read from S3.
+const MAX_SETTINGS_BYTES: u64 = 1 << 20;
+
+/// The text of a mutelist or configuration: an S3 object (`s3://bucket/key`) or a file.
+async fn read_setting(location: &str, aws: &AwsSettings) -> Result<String, RunError> {
+    let fail = |message: String| RunError::Config { path: location.into(), message };
+    let bytes = match S3Target::parse(location) {
+        None => std::fs::read(location).map_err(|e| fail(e.to_string()))?,
+        Some(target) => {
+            let target = target?;
+            let config = crate::aws::load_base(aws).await?;
+            let client = crate::aws::upload::client_for(&config, &target).await?;
+            match crate::aws::upload::get(&client, &target, MAX_SETTINGS_BYTES).await {
+                Ok(bytes) => bytes,
+                Err(crate::aws::upload::GetError::TooLarge(size)) => return Err(fail(format!("{size} bytes: more than {MAX_SETTINGS_BYTES}"))),
+                Err(crate::aws::upload::GetError::Failed(e)) => return Err(e),
+            }
+        }
+    };
+    String::from_utf8(bytes).map_err(|_| fail("not UTF-8 text".into()))
+}
+
+/// The message of a configuration error, without the placeholder name of inline text.
+fn config_message(e: RunError) -> String {
+    match e {
+        RunError::Config { message, .. } => message,
+        other => other.to_string(),
+    }
 }
 
 async fn merge(payload: Payload, defaults: &Defaults) -> Result<Summary, RunError> {

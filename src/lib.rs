@@ -293,7 +293,7 @@ fn block_on<F: Future>(future: F) -> F::Output {
 }
 
 /// The mutelist in Prowler's format the settings name.
-fn load_mutelist(source: &settings::MutelistSource) -> Result<rampart_checks::mutelist::Mutelist, RunError> {
+pub(crate) fn load_mutelist(source: &settings::MutelistSource) -> Result<rampart_checks::mutelist::Mutelist, RunError> {
     let (path, text) = match source {
         settings::MutelistSource::Yaml(text) => (std::path::PathBuf::from(settings::INLINE_MUTELIST), text.clone()),
         settings::MutelistSource::File(path) => {
@@ -306,7 +306,7 @@ fn load_mutelist(source: &settings::MutelistSource) -> Result<rampart_checks::mu
 }
 
 /// The thresholds and mute rules the settings name.
-fn load_config(source: &ConfigSource) -> Result<Config, RunError> {
+pub(crate) fn load_config(source: &ConfigSource) -> Result<Config, RunError> {
     let (path, text) = match source {
         ConfigSource::Default => return Ok(Config::default()),
         ConfigSource::Toml(text) => (std::path::Path::new(settings::INLINE_CONFIG), text.clone()),

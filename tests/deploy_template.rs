@@ -767,8 +767,23 @@ fn the_function_is_the_scheduled_binary_with_a_dead_letter_queue() {
         "RAMPART_ROLE_NAME",
         "RAMPART_SECURITY_HUB",
         "RAMPART_ACCOUNTS",
+        "RAMPART_MUTELIST",
+        "RAMPART_CONFIG",
+        "RAMPART_NOTIFY_URL",
     ]);
     assert_eq!(names, expected, "the function's environment defaults");
+    // The mutelist and the configuration are read from the report bucket (the role may
+    // read nothing else), and only when their parameter names a key.
+    for (variable, parameter, condition) in [("RAMPART_MUTELIST", "MutelistKey", "HasMutelist"), ("RAMPART_CONFIG", "ConfigKey", "HasConfig")] {
+        let choice = environment[variable]["Fn::If"].as_array().unwrap_or_else(|| panic!("{variable}: an Fn::If"));
+        assert_eq!(choice[0], condition, "{variable}");
+        let location = choice[1]["Fn::Sub"].as_str().unwrap_or_default();
+        let (bucket_name, _) = only_of_type(&template, "AWS::S3::Bucket");
+        assert_eq!(location, format!("s3://${{{bucket_name}}}/${{{parameter}}}"), "{variable}");
+        assert_eq!(choice[2], "", "{variable}: empty when no key is named");
+    }
+    assert!(points_at(&environment["RAMPART_NOTIFY_URL"], "NotifyUrl"));
+    assert_eq!(template["Parameters"]["NotifyUrl"]["NoEcho"], true, "the webhook URL is a secret");
     assert!(points_at(
         &environment["RAMPART_ROLE_NAME"],
         "AuditRoleName"

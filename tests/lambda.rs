@@ -101,6 +101,31 @@ async fn the_handler_audits_on_schedule_fans_out_and_refuses_bad_payloads() {
     assert_eq!(report["summary"]["score"]["overall"]["score"], summary["score"]["overall"]);
     assert!(report["findings"].as_array().unwrap().len() > 50, "every check ran");
 
+    // 1b. A mutelist from the bucket mutes what it names; a broken one is named, not ignored.
+    org.python(&format!(
+        "import boto3\n\
+         s3 = boto3.client('s3')\n\
+         s3.put_object(Bucket='{b}', Key='settings/mutelist.yaml', Body=b'Mutelist:\\n  Accounts:\\n    \"{a}\":\\n      Checks:\\n        \"iam_root_mfa_enabled\":\\n          Regions: [\"*\"]\\n          Resources: [\"*\"]\\n          Description: \"break-glass account, reviewed quarterly\"\\n')\n\
+         s3.put_object(Bucket='{b}', Key='settings/broken.yaml', Body=b'Mutelist: [')",
+        b = org.bucket,
+        a = org.management
+    ));
+    let muted = json!({
+        "checks": ["iam_root_mfa_enabled"], "formats": ["json"], "output": format!("s3://{}/muted/", org.bucket),
+        "mutelist": format!("s3://{}/settings/mutelist.yaml", org.bucket),
+    });
+    let summary = handler(invocation(muted, Duration::from_secs(900)), &defaults).await.unwrap();
+    assert_eq!(summary.verdict, Some("passed"), "the one failing finding is muted");
+    let stored = objects(&org, "muted/");
+    let (_, object) = stored.as_object().unwrap().iter().next().unwrap();
+    let report: Value = serde_json::from_str(object["body"].as_str().unwrap()).unwrap();
+    let finding = &report["findings"][0];
+    assert_eq!((finding["status"].as_str(), finding["muted"].as_bool()), (Some("FAIL"), Some(true)));
+    assert_eq!(finding["mute_reason"], "break-glass account, reviewed quarterly");
+    let broken = json!({"checks": ["iam_root_mfa_enabled"], "mutelist": format!("s3://{}/settings/broken.yaml", org.bucket)});
+    let e = handler(invocation(broken, Duration::from_secs(900)), &defaults).await.unwrap_err().to_string();
+    assert!(e.contains(&format!("s3://{}/settings/broken.yaml", org.bucket)) && e.contains("mutelist"), "{e}");
+
     // 2. The state machine's steps: the accounts, one audit per account, the merge.
     let listed = handler(invocation(json!({"action": "accounts"}), Duration::from_secs(60)), &defaults).await.unwrap();
     assert_eq!(listed.accounts, org.accounts);
