@@ -1149,3 +1149,66 @@ fn every_checkov_skip_says_why() {
         }
     }
 }
+
+/// The payloads the state machine sends, with every `.$` field given a value of the shape
+/// the state gives it, are accepted by the function's own parser with the action they name;
+/// and the fields the state machine reads from the answers are fields the function answers.
+#[test]
+fn the_state_machine_payloads_are_what_the_function_accepts() {
+    let template = template();
+    let (_, machine) = only_of_type(&template, "AWS::Serverless::StateMachine");
+    let states = &machine["Properties"]["Definition"]["States"];
+    let map = &states["AuditAccounts"];
+    let item = &map["ItemProcessor"]["States"][map["ItemProcessor"]["StartAt"].as_str().unwrap()];
+    let concrete = |payload: &Value| -> Value {
+        let mut out = Map::new();
+        for (key, value) in payload.as_object().expect("a payload object") {
+            match key.strip_suffix(".$") {
+                None => {
+                    out.insert(key.clone(), value.clone());
+                }
+                Some(field) => {
+                    // What the state fills the field with: an account list, a prefix, a list of prefixes.
+                    let sample = match field {
+                        "accounts" | "expect_accounts" => serde_json::json!(["123456789012", "210987654321"]),
+                        "output" => serde_json::json!("s3://reports/runs/exec/accounts/"),
+                        "inputs" => serde_json::json!(["s3://reports/runs/exec/accounts/"]),
+                        other => panic!("no sample for the computed field {other}: add one of its shape"),
+                    };
+                    out.insert(field.to_string(), sample);
+                }
+            }
+        }
+        Value::Object(out)
+    };
+    for (state, action) in [
+        (&states["ListAccounts"], rampart::lambda::Action::Accounts),
+        (item, rampart::lambda::Action::Audit),
+        (&states["Merge"], rampart::lambda::Action::Merge),
+    ] {
+        let payload = concrete(&state["Parameters"]["Payload"]);
+        let parsed = rampart::lambda::Payload::of_event(payload.clone()).unwrap_or_else(|e| panic!("{payload} is refused: {e}"));
+        assert_eq!(parsed.action, action, "{payload}");
+    }
+
+    // The answers' fields the states read: `$.Payload.<field>`.
+    let answer = serde_json::to_value(rampart::lambda::Summary {
+        action: "audit",
+        accounts: vec!["123456789012".into()],
+        verdict: Some("failed"),
+        exit_code: Some(3),
+        score: Some(Default::default()),
+        counts: Some(Default::default()),
+        reports: Default::default(),
+        security_hub: None,
+        deadline_seconds: Some(800),
+    })
+    .unwrap();
+    for selector in [&states["ListAccounts"]["ResultSelector"], &item["ResultSelector"]] {
+        for path in selector.as_object().unwrap().values().filter_map(Value::as_str) {
+            if let Some(field) = path.strip_prefix("$.Payload.") {
+                assert!(answer.get(field).is_some(), "the state reads {field}, which the function does not answer: {answer}");
+            }
+        }
+    }
+}
