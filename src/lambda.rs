@@ -38,7 +38,7 @@
 use std::collections::BTreeMap;
 use std::time::{Duration, SystemTime};
 
-use lambda_runtime::LambdaEvent;
+use lambda_runtime::{Diagnostic, LambdaEvent};
 use rampart_checks::score::Counts;
 use rampart_checks::{Measure, Severity};
 use serde::{Deserialize, Serialize};
@@ -80,7 +80,12 @@ impl Defaults {
     /// The defaults of the function's environment. A variable that cannot be understood is
     /// an error naming it: a misconfigured function fails its first invocation loudly.
     pub fn from_env() -> Result<Defaults, RunError> {
-        let var = |name: &str| std::env::var(name).ok().map(|v| v.trim().to_string()).filter(|v| !v.is_empty());
+        Defaults::from_vars(|name| std::env::var(name).ok())
+    }
+
+    /// The same from any source of variables (`lookup(name)`).
+    pub fn from_vars(lookup: impl Fn(&str) -> Option<String>) -> Result<Defaults, RunError> {
+        let var = |name: &str| lookup(name).map(|v| v.trim().to_string()).filter(|v| !v.is_empty());
         let list = |name: &str| var(name).map(|v| v.split(',').map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect::<Vec<_>>());
         let accounts = match list("RAMPART_ACCOUNTS") {
             None => None,
@@ -93,6 +98,9 @@ impl Defaults {
             Some(other) => return Err(RunError::Usage(format!("RAMPART_SECURITY_HUB is '{}': say true or false", other.escape_debug()))),
         };
         let mut aws = AwsSettings::default();
+        // An emulator's endpoint (a test pipeline against LocalStack, say): set on the
+        // session as --endpoint-url sets it, so that every client, S3 Control's too, goes there.
+        aws.endpoint_url = var("AWS_ENDPOINT_URL");
         if let Some(n) = var("RAMPART_MAX_ATTEMPTS") {
             aws.retry.max_attempts = n.parse().map_err(|_| RunError::Usage(format!("RAMPART_MAX_ATTEMPTS is '{}': not a number", n.escape_debug())))?;
         }
@@ -104,6 +112,7 @@ impl Defaults {
                 format: Default::default(),
             }),
         };
+        aws.validate()?;
         Ok(Defaults {
             mutelist: var("RAMPART_MUTELIST"),
             config: var("RAMPART_CONFIG"),
@@ -287,11 +296,30 @@ pub struct SecurityHubSummary {
 
 /// The handler `rampart-lambda` runs: the invocation's payload and deadline, with the
 /// function's environment as [`Defaults`].
-pub async fn handler(event: LambdaEvent<Value>, defaults: &Defaults) -> Result<Summary, lambda_runtime::Error> {
+///
+/// A failure is answered with an error type a caller can match (Step Functions'
+/// `ErrorEquals`): [`USAGE_ERROR`] for a payload, a setting or a configuration that is wrong
+/// (running again will not help), [`CANNOT_RUN`] for an audit or merge that could not run
+/// (credentials, the bucket, the network).
+pub async fn handler(event: LambdaEvent<Value>, defaults: &Defaults) -> Result<Summary, Diagnostic> {
     let deadline = (event.context.deadline != 0).then(|| event.context.deadline());
-    let payload = Payload::of_event(event.payload)?;
+    let payload = Payload::of_event(event.payload).map_err(diagnostic)?;
     tracing::info!(action = payload.action.as_str(), request_id = %event.context.request_id, "invocation");
-    Ok(handle(payload, deadline, defaults).await?)
+    handle(payload, deadline, defaults).await.map_err(diagnostic)
+}
+
+/// The error type of a payload, setting or configuration that is wrong.
+pub const USAGE_ERROR: &str = "Rampart.UsageError";
+/// The error type of a run that could not be made.
+pub const CANNOT_RUN: &str = "Rampart.CannotRun";
+
+fn diagnostic(e: RunError) -> Diagnostic {
+    let error_type = match e {
+        RunError::Usage(_) | RunError::Config { .. } => USAGE_ERROR,
+        _ => CANNOT_RUN,
+    };
+    tracing::error!(error_type, "{e}");
+    Diagnostic { error_type: error_type.into(), error_message: e.to_string() }
 }
 
 /// Runs what the payload asks, with `deadline` the instant Lambda ends the invocation.
@@ -549,6 +577,40 @@ mod tests {
         assert!(usage(serde_json::json!({"action": "merge"})).contains("needs inputs"));
         assert!(usage(serde_json::json!({"inputs": ["s3://b/p/"]})).contains("inputs is not one of action audit"));
         assert!(usage(serde_json::json!(["audit"])).contains("not a JSON object"));
+    }
+
+    #[test]
+    fn the_environment_sets_the_defaults_and_a_bad_value_is_named() {
+        let vars = |pairs: &'static [(&'static str, &'static str)]| {
+            move |name: &str| pairs.iter().find(|(k, _)| *k == name).map(|(_, v)| v.to_string())
+        };
+        let d = Defaults::from_vars(vars(&[
+            ("RAMPART_OUTPUT", "s3://reports/nightly/"),
+            ("RAMPART_REGIONS", "eu-west-1, us-east-1,"),
+            ("RAMPART_ACCOUNTS", "org"),
+            ("RAMPART_SECURITY_HUB", "true"),
+            ("RAMPART_MUTELIST", "s3://reports/settings/mutelist.yaml"),
+            ("AWS_ENDPOINT_URL", "http://127.0.0.1:4566"),
+            ("RAMPART_MAX_ATTEMPTS", "2"),
+        ]))
+        .unwrap();
+        assert_eq!(d.regions, ["eu-west-1", "us-east-1"]);
+        assert_eq!(d.accounts, Some(AccountsField::Organization));
+        assert!(d.security_hub);
+        assert_eq!(d.aws.endpoint_url.as_deref(), Some("http://127.0.0.1:4566"), "every client goes to the emulator, S3 Control too");
+        assert_eq!(d.aws.retry.max_attempts, 2);
+        let d = Defaults::from_vars(vars(&[("RAMPART_ACCOUNTS", "111111111111,222222222222"), ("RAMPART_SECURITY_HUB", "")])).unwrap();
+        assert_eq!(d.accounts, Some(AccountsField::Listed(vec!["111111111111".into(), "222222222222".into()])));
+        assert!(!d.security_hub && d.aws.endpoint_url.is_none());
+        let usage = |pairs| match Defaults::from_vars(vars(pairs)) {
+            Err(RunError::Usage(m)) => m,
+            other => panic!("{other:?}"),
+        };
+        assert!(usage(&[("RAMPART_SECURITY_HUB", "maybe")]).contains("RAMPART_SECURITY_HUB"));
+        assert!(usage(&[("RAMPART_MAX_ATTEMPTS", "many")]).contains("RAMPART_MAX_ATTEMPTS"));
+        let m = usage(&[("RAMPART_NOTIFY_URL", "http://hooks.example.com/T0/secret-token")]);
+        assert!(m.contains("RAMPART_NOTIFY_URL") && !m.contains("secret-token"), "the URL is never repeated: {m}");
+        assert!(usage(&[("AWS_ENDPOINT_URL", "not a url")]).contains("endpoint"));
     }
 
     #[test]

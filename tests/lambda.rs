@@ -123,7 +123,9 @@ async fn the_handler_audits_on_schedule_fans_out_and_refuses_bad_payloads() {
     assert_eq!((finding["status"].as_str(), finding["muted"].as_bool()), (Some("FAIL"), Some(true)));
     assert_eq!(finding["mute_reason"], "break-glass account, reviewed quarterly");
     let broken = json!({"checks": ["iam_root_mfa_enabled"], "mutelist": format!("s3://{}/settings/broken.yaml", org.bucket)});
-    let e = handler(invocation(broken, Duration::from_secs(900)), &defaults).await.unwrap_err().to_string();
+    let e = handler(invocation(broken, Duration::from_secs(900)), &defaults).await.unwrap_err();
+    assert_eq!(e.error_type, rampart::lambda::USAGE_ERROR);
+    let e = e.error_message;
     assert!(e.contains(&format!("s3://{}/settings/broken.yaml", org.bucket)) && e.contains("mutelist"), "{e}");
 
     // 2. The state machine's steps: the accounts, one audit per account, the merge.
@@ -161,7 +163,11 @@ async fn the_handler_audits_on_schedule_fans_out_and_refuses_bad_payloads() {
     // 3. Mistakes: named, before anything is read.
     let refused = |payload: Value, left: u64| {
         let defaults = &defaults;
-        async move { handler(invocation(payload, Duration::from_secs(left)), defaults).await.unwrap_err().to_string() }
+        async move {
+            let e = handler(invocation(payload, Duration::from_secs(left)), defaults).await.unwrap_err();
+            assert_eq!(e.error_type, rampart::lambda::USAGE_ERROR, "{}", e.error_message);
+            e.error_message
+        }
     };
     let e = refused(json!({"regoins": ["us-east-1"]}), 900).await;
     assert!(e.contains("unknown field `regoins`"), "{e}");
@@ -171,8 +177,10 @@ async fn the_handler_audits_on_schedule_fans_out_and_refuses_bad_payloads() {
     assert!(e.contains("unknown check id no_such_check"), "{e}");
     let e = refused(json!({"output": "s3://Bad_Bucket/x/"}), 900).await;
     assert!(e.contains("not a valid S3 bucket name"), "{e}");
-    let e = refused(json!({"output": format!("s3://missing-{}/x/", org.management)}), 900).await;
-    assert!(e.contains("the bucket does not exist"), "{e}");
+    let missing = json!({"output": format!("s3://missing-{}/x/", org.management)});
+    let e = handler(invocation(missing, Duration::from_secs(900)), &defaults).await.unwrap_err();
+    assert_eq!(e.error_type, rampart::lambda::CANNOT_RUN);
+    assert!(e.error_message.contains("the bucket does not exist"), "{}", e.error_message);
     let e = refused(json!({}), 20).await;
     assert!(e.contains("too little to audit"), "{e}");
 }
