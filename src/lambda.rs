@@ -97,10 +97,9 @@ impl Defaults {
             Some("true") => true,
             Some(other) => return Err(RunError::Usage(format!("RAMPART_SECURITY_HUB is '{}': say true or false", other.escape_debug()))),
         };
-        let mut aws = AwsSettings::default();
         // An emulator's endpoint (a test pipeline against LocalStack, say): set on the
         // session as --endpoint-url sets it, so that every client, S3 Control's too, goes there.
-        aws.endpoint_url = var("AWS_ENDPOINT_URL");
+        let mut aws = AwsSettings { endpoint_url: var("AWS_ENDPOINT_URL"), ..AwsSettings::default() };
         if let Some(n) = var("RAMPART_MAX_ATTEMPTS") {
             aws.retry.max_attempts = n.parse().map_err(|_| RunError::Usage(format!("RAMPART_MAX_ATTEMPTS is '{}': not a number", n.escape_debug())))?;
         }
