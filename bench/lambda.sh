@@ -138,7 +138,7 @@ runs = [json.load(open(f"{out}/run-{i}.json")) for i in range(1, n + 1)]
 problems = []
 rows = {"init: process start → first /next (ms)": [], "1st invocation, cold, scheduled event (ms)": [],
         "2nd invocation, warm, same event (ms)": [], "3rd invocation, bad payload → /error (ms)": [],
-        "peak RSS, VmHWM after the last answer (MB)": [], "CPU user+sys of the process (s)": []}
+        "peak RSS, VmHWM after the last answer (MiB)": [], "CPU user+sys of the process (s)": []}
 for i, r in enumerate(runs, 1):
     inv = r["invocations"]
     if r.get("timed_out") or len(inv) != 3 or any("outcome" not in x for x in inv):
@@ -150,7 +150,7 @@ for i, r in enumerate(runs, 1):
     # VmHWM, not wait4's ru_maxrss: that one also counts the launching Python process's memory,
     # which the child shares between fork and exec (a floor of about 20 MB).
     if r.get("vm_hwm_kb"):
-        rows["peak RSS, VmHWM after the last answer (MB)"].append(r["vm_hwm_kb"] / 1024)
+        rows["peak RSS, VmHWM after the last answer (MiB)"].append(r["vm_hwm_kb"] / 1024)
     rows["CPU user+sys of the process (s)"].append(r["user_s"] + r["sys_s"])
     for k, x in enumerate(inv[:2]):
         if x["outcome"] != "response":
