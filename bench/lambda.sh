@@ -159,7 +159,12 @@ for i, r in enumerate(runs, 1):
         problems.append(f"run {i}: the bad payload was answered on /{inv[2]['outcome']}")
     # stdout: JSON lines only
     lines = [l for l in open(f"{out}/run-{i}.stdout", encoding="utf-8", errors="replace").read().splitlines() if l.strip()]
-    bad = [l for l in lines if not l.lstrip().startswith("{") or not isinstance(json.loads(l), dict)]
+    def is_object(line):
+        try:
+            return isinstance(json.loads(line), dict)
+        except ValueError:
+            return False
+    bad = [l for l in lines if not is_object(l)]
     if bad:
         problems.append(f"run {i}: {len(bad)} of {len(lines)} stdout lines are not JSON objects, e.g. {bad[0][:120]!r}")
     r["_stdout_lines"] = len(lines)
