@@ -19,6 +19,7 @@ async fn main() -> Result<(), lambda_runtime::Error> {
         .with_target(false)
         .init();
     // A misconfigured function fails at its start, not at each invocation.
-    let defaults: &'static Defaults = Box::leak(Box::new(Defaults::from_env()?));
+    let defaults = Defaults::from_env().inspect_err(|e| tracing::error!("the function's environment: {e}"))?;
+    let defaults: &'static Defaults = Box::leak(Box::new(defaults));
     lambda_runtime::run(service_fn(move |event: LambdaEvent<Value>| async move { handler(event, defaults).await })).await
 }
