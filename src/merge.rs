@@ -145,13 +145,18 @@ impl Sources {
     async fn find(settings: &MergeSettings) -> Result<Sources, RunError> {
         let mut list = Vec::new();
         let mut s3 = HashMap::new();
+        // The AWS configuration, loaded once, for the first input in S3.
+        let mut config = None;
         for input in &settings.inputs {
             match S3Target::parse(input) {
                 Some(target) => {
                     let target = target?;
                     if !s3.contains_key(&target.bucket) {
-                        let config = crate::aws::load_base(&settings.aws).await?;
-                        s3.insert(target.bucket.clone(), crate::aws::upload::client_for(&config, &target).await?);
+                        if config.is_none() {
+                            config = Some(crate::aws::load_base(&settings.aws).await?);
+                        }
+                        let config = config.as_ref().expect("loaded above");
+                        s3.insert(target.bucket.clone(), crate::aws::upload::client_for(config, &target).await?);
                     }
                     if target.key.is_empty() || target.key.ends_with('/') {
                         let keys = crate::aws::upload::list(&s3[&target.bucket], &target).await?;
