@@ -33,7 +33,7 @@ fn access_denied_everywhere_gives_errors_with_reasons_and_exit_4() {
             assert!(message.contains("access denied") && message.contains("AccessDenied"), "{message}");
         }
     }
-    for measure in ["access", "encryption", "patching", "monitoring", "network"] {
+    for measure in ["access", "encryption", "patching", "monitoring", "network", "containers"] {
         assert!(report["summary"]["score"]["measures"][measure]["score"].is_null(), "{measure}: no score without evaluated findings");
     }
 

@@ -228,7 +228,7 @@ fn the_report_renders_filters_from_the_url_and_runs_no_injected_script() {
     assert_eq!(page.rows(), open.min(100), "one page of rows");
     assert!(page.dom.contains("id=\"score-chart\""), "the score chart");
     let chart = &page.dom[page.dom.find("id=\"score-chart\"").unwrap()..page.dom.find("id=\"counts\"").unwrap()];
-    assert_eq!(chart.matches("<svg").count(), 6, "overall and five measures");
+    assert_eq!(chart.matches("<svg").count(), 7, "overall and six measures");
     let overall = report.summary.score.overall.score.expect("a score");
     assert!(chart.contains(&format!(">{overall:.1}</text>")), "the overall score as text: {chart}");
     assert!(page.dom.contains("Page 1 of 2"), "pager");

@@ -89,7 +89,7 @@ impl FromStr for Severity {
     }
 }
 
-/// The five security measures every check serves one of.
+/// The six security measures every check serves one of.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Measure {
@@ -103,15 +103,18 @@ pub enum Measure {
     Monitoring,
     /// Network security.
     Network,
+    /// Container posture: images, task definitions, clusters and workloads.
+    Containers,
 }
 
 impl Measure {
-    pub const ALL: [Measure; 5] = [
+    pub const ALL: [Measure; 6] = [
         Measure::Access,
         Measure::Encryption,
         Measure::Patching,
         Measure::Monitoring,
         Measure::Network,
+        Measure::Containers,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -121,6 +124,7 @@ impl Measure {
             Measure::Patching => "patching",
             Measure::Monitoring => "monitoring",
             Measure::Network => "network",
+            Measure::Containers => "containers",
         }
     }
 
@@ -131,6 +135,7 @@ impl Measure {
             Measure::Patching => "regular updates and patching",
             Measure::Monitoring => "monitoring and logging",
             Measure::Network => "network security",
+            Measure::Containers => "container posture",
         }
     }
 }
@@ -147,7 +152,10 @@ impl FromStr for Measure {
         Measure::ALL
             .into_iter()
             .find(|m| m.as_str().eq_ignore_ascii_case(s))
-            .ok_or_else(|| format!("unknown measure '{s}' (expected one of: access, encryption, patching, monitoring, network)"))
+            .ok_or_else(|| {
+                let names: Vec<&str> = Measure::ALL.iter().map(|m| m.as_str()).collect();
+                format!("unknown measure '{s}' (expected one of: {})", names.join(", "))
+            })
     }
 }
 

@@ -92,7 +92,7 @@ fn round1(x: f64) -> f64 {
     (x * 10.0).round() / 10.0
 }
 
-/// Scores per measure (all five, always present) and overall.
+/// Scores per measure (all six, always present) and overall.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Scores {
     pub overall: Score,
@@ -154,7 +154,7 @@ mod tests {
         assert_eq!(s.measures[&Measure::Network].coverage, Some(0.0));
         assert_eq!(s.measures[&Measure::Encryption].score, None);
         assert_eq!(s.measures[&Measure::Encryption].coverage, None);
-        assert_eq!(s.measures.len(), 5);
+        assert_eq!(s.measures.len(), Measure::ALL.len());
     }
 
     #[test]

@@ -481,7 +481,14 @@ fn findings_section(report: &Report, out: &mut dyn Write) -> io::Result<()> {
         r#"<form class="filters" id="filters" autocomplete="off">
 <label>Status<select name="status"><option value="open">Not PASS</option><option value="all">All</option><option value="FAIL">FAIL</option><option value="ERROR">ERROR</option><option value="MANUAL">MANUAL</option><option value="PASS">PASS</option></select></label>
 <label>Severity<select name="severity"><option value="">All</option><option value="critical">critical</option><option value="high">high</option><option value="medium">medium</option><option value="low">low</option><option value="informational">informational</option></select></label>
-<label>Measure<select name="measure"><option value="">All</option><option value="access">access</option><option value="encryption">encryption</option><option value="patching">patching</option><option value="monitoring">monitoring</option><option value="network">network</option></select></label>
+<label>Measure<select name="measure"><option value="">All</option>"#
+            .as_bytes(),
+    )?;
+    for measure in Measure::ALL {
+        write!(out, "<option value=\"{m}\">{m}</option>", m = measure.as_str())?;
+    }
+    out.write_all(
+        r#"</select></label>
 <label>Account<select name="account"><option value="">All</option></select></label>
 <label>Region<select name="region"><option value="">All</option></select></label>
 <label>Check<select name="check"><option value="">All</option></select></label>

@@ -13,7 +13,11 @@
   var SEVERITIES = ['critical', 'high', 'medium', 'low', 'informational'];
   var STATUSES = ['FAIL', 'ERROR', 'MANUAL', 'PASS'];
   var STATUS_FILTERS = ['open', 'all'].concat(STATUSES);
-  var MEASURES = ['access', 'encryption', 'patching', 'monitoring', 'network'];
+  // The measures are the options the page was written with (one per measure of the report).
+  var MEASURES = Array.prototype.map.call(
+    document.querySelectorAll('#filters select[name="measure"] option'),
+    function (o) { return o.value; }
+  ).filter(function (v) { return v !== ''; });
   var MUTED_FILTERS = ['', 'hide', 'only'];
   var BASELINE_FILTERS = ['', 'new', 'unchanged'];
   // Filters in the order they are written into the URL fragment, with their defaults.
