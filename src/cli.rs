@@ -151,6 +151,11 @@ pub struct AwsArgs {
     /// code says the audit is incomplete (4, or 3 when something failed).
     #[arg(long, value_name = "DURATION", env = "RAMPART_DEADLINE", value_parser = settings::parse_duration)]
     pub deadline: Option<Duration>,
+
+    /// Judge every ACTIVE revision of each ECS task definition family, not only the latest
+    /// (what a service deploys when it names the family): one DescribeTaskDefinition each.
+    #[arg(long, env = "RAMPART_ECS_ALL_REVISIONS")]
+    pub ecs_all_revisions: bool,
 }
 
 /// The retry modes.
@@ -503,6 +508,7 @@ impl AwsArgs {
                 max_in_flight: self.max_in_flight,
                 deadline: self.deadline,
             },
+            ecs_all_revisions: self.ecs_all_revisions,
         }
     }
 }

@@ -85,6 +85,8 @@ pub struct AwsSettings {
     pub max_accounts: u32,
     /// Retries, timeouts and the bound on requests in flight.
     pub retry: RetrySettings,
+    /// Judge every ACTIVE ECS task definition revision, not only the latest of each family.
+    pub ecs_all_revisions: bool,
 }
 
 /// Which accounts one run audits.
@@ -260,6 +262,7 @@ impl Default for AwsSettings {
             role: RoleSettings::default(),
             max_accounts: 4,
             retry: RetrySettings::default(),
+            ecs_all_revisions: false,
         }
     }
 }

@@ -140,6 +140,28 @@ mod tests {
             "CIS dropped password expiry after v1.2.0 (1.11) and FSBP IAM.7 leaves MaxPasswordAge unset by default; \
              where policy still requires expiry, this is the check that shows it",
         ),
+        (
+            "ecr_repositories_not_publicly_accessible",
+            "no FSBP or CIS control judges ECR repository policies; a public one lets any account pull (or push)",
+        ),
+        ("ecr_repositories_kms_encryption_enabled", "Security Hub's ECR.5 asks for a customer managed key where this check accepts any KMS key, and is not in the FSBP list this mapping follows"),
+        (
+            "ecr_repositories_scan_vulnerabilities_in_latest_image",
+            "FSBP and CIS judge that scanning is configured (ECR.1), not what the scans found",
+        ),
+        ("ecs_running_images_without_critical_findings", "no framework control judges the scan results of the images running"),
+        ("ecs_task_definitions_resource_limits", "no FSBP or CIS control; CPU and memory limits are a container practice of the source documents"),
+        (
+            "ecs_task_definitions_images_from_trusted_registries",
+            "no FSBP or CIS control; official and verified images are a container practice of the source documents",
+        ),
+        ("ecs_task_definitions_images_pinned", "no FSBP or CIS control; pinned images are how a verified image stays the one that runs"),
+        ("eks_cluster_kms_cmk_encryption_in_secrets_enabled", "Security Hub's EKS.3 judges the same but is not in the FSBP list this mapping follows, nor in CIS AWS Foundations"),
+        (
+            "eks_cluster_vpc_cni_network_policy_enforced",
+            "no FSBP or CIS AWS Foundations control; network policies are a Kubernetes practice of the source documents",
+        ),
+        ("eks_cluster_admin_access_only_roles", "no FSBP or CIS AWS Foundations control; RBAC is a Kubernetes practice of the source documents"),
     ];
 
     #[test]

@@ -12,6 +12,9 @@
 //! max_password_age_days = 90
 //! root_usage_window_days = 1
 //!
+//! [containers]
+//! trusted_registries = ["public.ecr.aws/docker/library", "ghcr.io/acme"]
+//!
 //! [[mute]]
 //! check = "iam_user_mfa_enabled_console_access"
 //! resource = "break-glass-*"
@@ -30,6 +33,7 @@ use crate::mutelist::{ExpiredMute, Mutelist, Subject};
 #[serde(default, deny_unknown_fields)]
 pub struct Config {
     pub iam: IamConfig,
+    pub containers: ContainersConfig,
     /// Findings to mute: they keep their status and carry `muted: true` and the reason.
     pub mute: Vec<MuteRule>,
     /// A mutelist in Prowler's format (`--mutelist FILE`), consulted after `mute`.
@@ -66,6 +70,16 @@ impl Default for IamConfig {
             root_usage_window_days: 1,
         }
     }
+}
+
+/// What the container checks trust.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ContainersConfig {
+    /// Registries whose images are trusted besides the audited account's own ECR: a host
+    /// (`ghcr.io`, with `*` wildcards: `*.dkr.ecr.*.amazonaws.com`) or a path prefix that
+    /// ends at a `/` (`docker.io/library/` for Docker Hub's official images, `ghcr.io/acme`).
+    pub trusted_registries: Vec<String>,
 }
 
 /// One mute rule. `check`, `account`, `region` and `resource` match exactly or with `*`
@@ -150,6 +164,14 @@ impl Config {
     }
 
     fn validate(&self) -> Result<(), ConfigError> {
+        for entry in &self.containers.trusted_registries {
+            let e = entry.trim();
+            if e.is_empty() || e.chars().any(|c| c.is_whitespace() || c.is_control()) || e.starts_with('/') || e.contains("://") {
+                return Err(ConfigError::Invalid(format!(
+                    "containers.trusted_registries: {entry:?} is not a registry host or a registry/path prefix (ghcr.io, docker.io/library/)"
+                )));
+            }
+        }
         let iam = &self.iam;
         for (name, value) in [
             ("iam.max_access_key_age_days", iam.max_access_key_age_days),

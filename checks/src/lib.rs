@@ -26,7 +26,10 @@ pub mod cloudtrail;
 pub mod cloudwatch;
 pub mod config;
 pub mod ec2;
+pub mod ecr;
+pub mod ecs;
 pub mod efs;
+pub mod eks;
 pub mod guardduty;
 pub mod iam;
 pub mod kms;
@@ -48,6 +51,9 @@ pub fn all_checks() -> Vec<&'static registry::Check> {
         crate::kms::CHECKS,
         crate::rds::CHECKS,
         crate::efs::CHECKS,
+        crate::ecr::CHECKS,
+        crate::ecs::CHECKS,
+        crate::eks::CHECKS,
         crate::cloudtrail::CHECKS,
         crate::cloudwatch::CHECKS,
         crate::config::CHECKS,

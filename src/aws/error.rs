@@ -64,6 +64,10 @@ const NOT_CONFIGURED: &[(&str, &str, Option<&str>)] = &[
     // ResourceNotFound); any other denial is a denial.
     ("macie2:GetMacieSession", "ResourceNotFoundException", None),
     ("macie2:GetMacieSession", "AccessDeniedException", Some("not enabled")),
+    ("ecr:GetRepositoryPolicy", "RepositoryPolicyNotFoundException", None),
+    ("ecr:GetLifecyclePolicy", "LifecyclePolicyNotFoundException", None),
+    // The add-on is not installed.
+    ("eks:DescribeAddon", "ResourceNotFoundException", None),
 ];
 
 /// Whether `action` failing with this code and message means what it reads is not set up.

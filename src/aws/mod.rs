@@ -50,6 +50,8 @@ pub struct Session {
     pub regions: Vec<String>,
     /// The emulator endpoint, when one was given.
     pub endpoint_url: Option<String>,
+    /// Every ACTIVE ECS task definition revision is read, not only the latest of each family.
+    pub ecs_all_revisions: bool,
     /// Requests in flight at once per service and region (`--max-in-flight`).
     max_in_flight: usize,
     /// How the bound of each (service, region) answers throttling (`--retry-mode`).
@@ -202,6 +204,7 @@ pub async fn session(config: SdkConfig, args: &AwsSettings, regions: Vec<String>
         partition,
         regions,
         endpoint_url: args.endpoint_url.clone(),
+        ecs_all_revisions: args.ecs_all_revisions,
         max_in_flight: args.retry.max_in_flight as usize,
         adapt: match args.retry.mode {
             RetryMode::Window => window::Adapt::InFlight,

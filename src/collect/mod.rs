@@ -22,7 +22,10 @@ mod cloudtrail;
 mod cloudwatch;
 mod config;
 mod ec2;
+mod ecr;
+mod ecs;
 mod efs;
+mod eks;
 mod guardduty;
 mod iam;
 mod kms;
@@ -109,6 +112,9 @@ const REGIONAL: &[(Collector, Regional)] = &[
     (Collector::Ssm, ssm::regional),
     (Collector::Rds, rds::regional),
     (Collector::Efs, efs::regional),
+    (Collector::Ecr, ecr::regional),
+    (Collector::Ecs, ecs::regional),
+    (Collector::Eks, eks::regional),
     (Collector::Macie, macie::regional),
     (Collector::Tagging, tagging::regional),
 ];

@@ -11,7 +11,10 @@ pub mod cloudtrail;
 pub mod cloudwatch;
 pub mod config;
 pub mod ec2;
+pub mod ecr;
+pub mod ecs;
 pub mod efs;
+pub mod eks;
 pub mod guardduty;
 pub mod iam;
 pub mod kms;
@@ -37,7 +40,10 @@ pub use cloudtrail::CloudTrailInventory;
 pub use cloudwatch::CloudWatchInventory;
 pub use config::ConfigInventory;
 pub use ec2::Ec2Inventory;
+pub use ecr::EcrInventory;
+pub use ecs::EcsInventory;
 pub use efs::EfsInventory;
+pub use eks::EksInventory;
 pub use guardduty::GuardDutyInventory;
 pub use iam::IamInventory;
 pub use kms::KmsInventory;
@@ -140,6 +146,9 @@ pub struct RegionInventory {
     pub ssm: SsmInventory,
     pub rds: RdsInventory,
     pub efs: EfsInventory,
+    pub ecr: EcrInventory,
+    pub ecs: EcsInventory,
+    pub eks: EksInventory,
     pub macie: MacieInventory,
     pub tagging: TaggingInventory,
 }
@@ -167,6 +176,9 @@ source::sources! {
         Ssm = "Systems Manager",
         Rds = "RDS",
         Efs = "EFS",
+        Ecr = "ECR",
+        Ecs = "ECS",
+        Eks = "EKS",
         Macie = "Macie",
         Tagging = "Resource Groups Tagging",
     ];
@@ -285,6 +297,31 @@ source::sources! {
     RdsClusters = ("RDS clusters", Rds, Regional, [], rds.db_clusters),
     /// elasticfilesystem:DescribeFileSystems.
     EfsFileSystems = ("EFS file systems", Efs, Regional, [], efs.file_systems),
+    /// ecr:DescribeRepositories.
+    EcrRepositories = ("ECR repositories", Ecr, Regional, [], ecr.repositories),
+    /// ecr:GetRepositoryPolicy per repository.
+    EcrRepositoryPolicies = ("ECR repository policies", Ecr, Regional, [EcrRepositories], ecr.repositories[].policy),
+    /// ecr:GetLifecyclePolicy per repository.
+    EcrLifecyclePolicies = ("ECR lifecycle policies", Ecr, Regional, [EcrRepositories], ecr.repositories[].lifecycle_policy),
+    /// ecr:DescribeImages per repository (digests, tags and the summary of each image's scan).
+    EcrImages = ("ECR images", Ecr, Regional, [EcrRepositories], ecr.repositories[].images),
+    /// ecr:GetRegistryScanningConfiguration.
+    EcrRegistryScanning = ("ECR registry scanning configuration", Ecr, Regional, [], ecr.scanning),
+    /// ecs:ListClusters + DescribeClusters(SETTINGS).
+    EcsClusters = ("ECS clusters", Ecs, Regional, [], ecs.clusters),
+    /// ecs:ListTaskDefinitions(ACTIVE) + DescribeTaskDefinition for the latest revision of
+    /// each family (every ACTIVE revision with `--ecs-all-revisions`).
+    EcsTaskDefinitions = ("ECS task definitions", Ecs, Regional, [], ecs.task_definitions),
+    /// ecs:ListClusters + ListTasks(RUNNING) + DescribeTasks in every cluster.
+    EcsRunningImages = ("ECS running task images", Ecs, Regional, [], ecs.running_images),
+    /// eks:ListClusters + DescribeCluster.
+    EksClusters = ("EKS clusters", Eks, Regional, [], eks.clusters),
+    /// eks:ListAddons per cluster.
+    EksAddons = ("EKS add-ons", Eks, Regional, [EksClusters], eks.clusters[].addons),
+    /// eks:DescribeAddon(vpc-cni) per cluster: its configuration values.
+    EksVpcCniConfiguration = ("EKS VPC CNI configuration", Eks, Regional, [EksClusters], eks.clusters[].vpc_cni_configuration),
+    /// eks:ListAccessEntries + ListAssociatedAccessPolicies per cluster and principal.
+    EksAccessEntries = ("EKS access entries", Eks, Regional, [EksClusters], eks.clusters[].access_entries),
     /// macie2:GetMacieSession.
     MacieSession = ("Macie session", Macie, Regional, [], macie.session),
     /// tag:GetResources. Read by no check: every audit reads it for the findings' tags.
