@@ -23,6 +23,7 @@ Only the emulator at --endpoint-url is ever contacted; the script refuses any ot
 
 import argparse
 import json
+import os
 import sys
 from urllib.parse import urlparse
 
@@ -317,6 +318,116 @@ def seed_storage(client, region, account, encrypted_by_default):
         plant("demo", "efs_encryption_at_rest_enabled", fs, "PASS" if encrypted else "FAIL")
 
 
+def supported_eks_version():
+    """A Kubernetes version in EKS standard support today by the release calendar the checks
+    carry (checks/src/eks/calendar.rs), or one newer than the calendar once it is stale."""
+    import datetime
+    import re
+
+    calendar = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "checks", "src", "eks", "calendar.rs")
+    with open(calendar) as f:
+        releases = re.findall(r'\("(\d+)\.(\d+)", "[\d-]+", "([\d-]+)", "[\d-]+"\)', f.read())
+    today = datetime.date.today().isoformat()
+    for major, minor, standard_end in releases:
+        if today < standard_end:
+            return f"{major}.{minor}"
+    major, minor = max((int(a), int(b)) for a, b, _ in releases)
+    return f"{major}.{minor + 1}"
+
+
+def seed_containers(client, account):
+    """ECR repositories, ECS task definitions and clusters, EKS clusters in eu-west-1: each
+    check's violation beside its compliant twin where the emulator can hold both."""
+    region = "eu-west-1"
+    ecr = client("ecr", region)
+    registry = f"{account}.dkr.ecr.{region}.amazonaws.com"
+    hardened = ecr.create_repository(
+        repositoryName="demo-hardened", imageTagMutability="IMMUTABLE",
+        imageScanningConfiguration={"scanOnPush": True},
+        encryptionConfiguration={"encryptionType": "KMS"})["repository"]["repositoryName"]
+    ecr.put_lifecycle_policy(repositoryName=hardened, lifecyclePolicyText=json.dumps({"rules": [{
+        "rulePriority": 1, "description": "expire untagged images after 14 days",
+        "selection": {"tagStatus": "untagged", "countType": "sinceImagePushed", "countUnit": "days", "countNumber": 14},
+        "action": {"type": "expire"}}]}))
+    ecr.set_repository_policy(repositoryName=hardened, policyText=json.dumps({"Version": "2012-10-17", "Statement": [{
+        "Sid": "OrgPull", "Effect": "Allow", "Principal": "*", "Action": ["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"],
+        "Condition": {"StringEquals": {"aws:PrincipalOrgID": "o-demo12345"}}}]}))
+    opened = ecr.create_repository(repositoryName="demo-open")["repository"]["repositoryName"]
+    ecr.set_repository_policy(repositoryName=opened, policyText=json.dumps({"Version": "2012-10-17", "Statement": [{
+        "Sid": "PublicPull", "Effect": "Allow", "Principal": "*", "Action": ["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"]}]}))
+    manifest = json.dumps({"schemaVersion": 2, "mediaType": "application/vnd.docker.distribution.manifest.v2+json",
+                           "config": {"mediaType": "application/vnd.docker.container.image.v1+json", "size": 7023,
+                                      "digest": "sha256:" + "a" * 64}, "layers": []})
+    digest = None
+    for repo in (hardened, opened):
+        pushed = ecr.put_image(repositoryName=repo, imageManifest=manifest, imageTag="v1")["image"]["imageId"]
+        digest = pushed["imageDigest"]
+    for repo, ok in ((hardened, True), (opened, False)):
+        status = "PASS" if ok else "FAIL"
+        plant("demo", "ecr_repositories_tag_immutability", repo, status)
+        plant("demo", "ecr_repositories_scan_images_on_push_enabled", repo, status)
+        plant("demo", "ecr_repositories_lifecycle_policy_enabled", repo, status)
+        plant("demo", "ecr_repositories_kms_encryption_enabled", repo, status)
+        plant("demo", "ecr_repositories_not_publicly_accessible", repo, status)
+        # The emulator keeps no scan results on images: never scanned, whatever the setting.
+        plant("demo", "ecr_repositories_scan_vulnerabilities_in_latest_image", repo, "FAIL")
+    plant("demo", "ecr_registry_scan_images_on_push_enabled", f"{account}/{region}", "FAIL")
+
+    ecs = client("ecs", region)
+    ecs.create_cluster(clusterName="demo-insights", settings=[{"name": "containerInsights", "value": "enhanced"}])
+    ecs.create_cluster(clusterName="demo-dark", settings=[{"name": "containerInsights", "value": "disabled"}])
+    plant("demo", "ecs_cluster_container_insights_enabled", "demo-insights", "PASS")
+    plant("demo", "ecs_cluster_container_insights_enabled", "demo-dark", "FAIL")
+    logs = {"logDriver": "awslogs", "options": {"awslogs-group": "/ecs/demo", "awslogs-region": region, "awslogs-stream-prefix": "web"}}
+    # Revision 1 of the hardened family is the risky one: only the latest revision is judged.
+    ecs.register_task_definition(family="demo-hardened", containerDefinitions=[{"name": "web", "image": "nginx", "privileged": True, "memory": 128}])
+    ecs.register_task_definition(
+        family="demo-hardened", networkMode="awsvpc", requiresCompatibilities=["FARGATE"], cpu="256", memory="512",
+        runtimePlatform={"operatingSystemFamily": "LINUX", "cpuArchitecture": "X86_64"},
+        containerDefinitions=[{
+            "name": "web", "image": f"{registry}/{hardened}@{digest}", "user": "1000:3000", "privileged": False,
+            "readonlyRootFilesystem": True, "essential": True, "logConfiguration": logs, "memory": 512,
+            "environment": [{"name": "LOG_LEVEL", "value": "info"}, {"name": "PORT", "value": "8080"}],
+            "secrets": [{"name": "DB_PASSWORD", "valueFrom": f"arn:aws:secretsmanager:{region}:{account}:secret:demo-db"}],
+        }])
+    ecs.register_task_definition(
+        family="demo-risky", networkMode="host", pidMode="host",
+        containerDefinitions=[{
+            "name": "app", "image": "nginx:latest", "privileged": True, "cpu": 256, "memoryReservation": 128, "essential": True,
+            # Planted secrets: shaped like credentials, never real ones.
+            "environment": [{"name": "DB_PASSWORD", "value": "demo-not-a-real-password"},
+                            {"name": "AWS_ACCESS_KEY_ID", "value": "AKIAIOSFODNN7EXAMPLE"}],
+        }, {
+            "name": "tagged", "image": f"{registry}/{opened}:v1", "user": "root", "essential": False, "memoryReservation": 64,
+            "logConfiguration": logs,
+        }])
+    for check in ("ecs_task_definitions_no_privileged_containers", "ecs_task_definitions_containers_non_root_user",
+                  "ecs_task_definitions_containers_readonly_access", "ecs_task_definitions_resource_limits",
+                  "ecs_task_definitions_no_host_network", "ecs_task_definitions_host_namespace_not_shared",
+                  "ecs_task_definitions_no_environment_secrets", "ecs_task_definitions_logging_enabled",
+                  "ecs_task_definitions_images_from_trusted_registries", "ecs_task_definitions_images_pinned"):
+        plant("demo", check, "demo-hardened:2", "PASS")
+        plant("demo", check, "demo-risky:1", "FAIL")
+
+    eks = client("eks", region)
+    role = f"arn:aws:iam::{account}:role/demo-eks-cluster"
+    eks.create_cluster(
+        name="demo-eks-private", roleArn=role, version=supported_eks_version(),
+        resourcesVpcConfig={"subnetIds": [], "endpointPublicAccess": False, "endpointPrivateAccess": True},
+        encryptionConfig=[{"resources": ["secrets"], "provider": {"keyArn": f"arn:aws:kms:{region}:{account}:key/demo-eks"}}],
+        logging={"clusterLogging": [{"types": ["api", "audit", "authenticator"], "enabled": True}]})
+    eks.create_cluster(
+        name="demo-eks-public", roleArn=role, version="1.29",
+        resourcesVpcConfig={"subnetIds": [], "endpointPublicAccess": True, "publicAccessCidrs": ["0.0.0.0/0"]},
+        logging={"clusterLogging": [{"types": ["api"], "enabled": True}]})
+    for cluster, ok in (("demo-eks-private", True), ("demo-eks-public", False)):
+        status = "PASS" if ok else "FAIL"
+        plant("demo", "eks_cluster_not_publicly_accessible", cluster, status)
+        plant("demo", "eks_cluster_kms_cmk_encryption_in_secrets_enabled", cluster, status)
+        plant("demo", "eks_control_plane_audit_logging_enabled", cluster, status)
+        plant("demo", "eks_cluster_uses_a_supported_version", cluster, status)
+
+
 def seed_buckets(client, account):
     s3 = client("s3", "us-east-1")
     tls = lambda b: json.dumps({"Version": "2012-10-17", "Statement": [{
@@ -514,6 +625,7 @@ def seed_infrastructure(client, account):
     trail_bucket, public_bucket = seed_buckets(client, account)
     seed_monitoring(client, account, trail_bucket, public_bucket)
     seed_iam_policies(client, account)
+    seed_containers(client, account)
 
 
 def s3control(client, account):
@@ -529,6 +641,12 @@ def s3control(client, account):
 
 
 def seed_twin(client, account):
+    ecr = client("ecr", "eu-west-1")
+    ecr.create_repository(repositoryName="twin-app", imageTagMutability="IMMUTABLE")
+    ecr.put_registry_scanning_configuration(scanType="ENHANCED", rules=[
+        {"scanFrequency": "CONTINUOUS_SCAN", "repositoryFilters": [{"filter": "*", "filterType": "WILDCARD"}]}])
+    plant("twin", "ecr_registry_scan_images_on_push_enabled", f"{account}/eu-west-1", "PASS")
+    plant("twin", "ecr_repositories_scan_images_on_push_enabled", "twin-app", "PASS")
     s3control(client, account).put_public_access_block(AccountId=account, PublicAccessBlockConfiguration={
         "BlockPublicAcls": True, "IgnorePublicAcls": True, "BlockPublicPolicy": True, "RestrictPublicBuckets": True})
     plant("twin", "s3_account_level_public_access_blocks", "ACCOUNT", "PASS")

@@ -21,6 +21,11 @@ const NOT_REACHED: &[(&str, &str)] = &[
     // seed creates none (moto has no AWS-managed prefix lists such as com.amazonaws.*.s3).
     ("ec2:DescribeManagedPrefixLists", "no security group rule references a prefix list"),
     ("ec2:GetManagedPrefixListEntries", "no security group rule references a prefix list"),
+    // The emulator runs an awsvpc task only with a network interface in a subnet, which would
+    // change the seeded network findings; the seed runs no task, so no task is described.
+    ("ecs:DescribeTasks", "the seed runs no ECS task"),
+    // The emulator answers ListAccessEntries 404: no principal's access policies are listed.
+    ("eks:ListAssociatedAccessPolicies", "the emulator has no EKS access entries"),
 ];
 
 /// The audited regions.
@@ -92,6 +97,14 @@ fn iam_action(s: &Seen) -> Result<String, String> {
         ("account", "POST") if segments == ["getContactInformation"] => "GetContactInformation",
         ("account", "POST") if segments == ["getAlternateContact"] => "GetAlternateContact",
         ("macie2", "GET") if segments == ["macie"] => "GetMacieSession",
+        ("eks", "GET") if segments == ["clusters"] => "ListClusters",
+        ("eks", "GET") if segments.len() == 2 && segments[0] == "clusters" => "DescribeCluster",
+        ("eks", "GET") if segments.len() == 3 && segments[2] == "addons" => "ListAddons",
+        ("eks", "GET") if segments.len() == 4 && segments[2] == "addons" => "DescribeAddon",
+        ("eks", "GET") if segments.len() == 3 && segments[2] == "access-entries" => "ListAccessEntries",
+        ("eks", "GET") if segments.len() == 5 && segments[2] == "access-entries" && segments[4] == "access-policies" => {
+            "ListAssociatedAccessPolicies"
+        }
         _ => return unknown(),
     };
     Ok(format!("{prefix}:{name}"))
