@@ -114,3 +114,79 @@ pub(super) fn regional<'a>(session: &'a Session, region: &'a str, plan: &'a Plan
         Box::new(move |inv: &mut RegionInventory| inv.ecr = read) as Apply<_>
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use rampart_checks::Collected;
+    use rampart_checks::inventory::{Cause, Source};
+
+    use super::collect;
+    use crate::collect::testing::{Protocol, Request, Stub, json, known, plan, unknown};
+
+    const EVERY: &[Source] =
+        &[Source::EcrRepositories, Source::EcrRepositoryPolicies, Source::EcrLifecyclePolicies, Source::EcrImages, Source::EcrRegistryScanning];
+
+    fn answer(r: &Request) -> crate::collect::testing::Answer {
+        let about = |name: &str| r.body.contains(&format!(r#""repositoryName":"{name}""#));
+        match r.action.as_str() {
+            "DescribeRepositories" => json(
+                r#"{"repositories":[
+                {"repositoryName":"app","repositoryArn":"arn:aws:ecr:us-east-1:123456789012:repository/app",
+                 "repositoryUri":"123456789012.dkr.ecr.us-east-1.amazonaws.com/app","imageTagMutability":"IMMUTABLE_WITH_EXCLUSION",
+                 "imageTagMutabilityExclusionFilters":[{"filterType":"WILDCARD","filter":"latest"}],
+                 "imageScanningConfiguration":{"scanOnPush":true},"encryptionConfiguration":{"encryptionType":"KMS","kmsKey":"arn:aws:kms:us-east-1:123456789012:key/k"}},
+                {"repositoryName":"bare","repositoryArn":"arn:aws:ecr:us-east-1:123456789012:repository/bare",
+                 "repositoryUri":"123456789012.dkr.ecr.us-east-1.amazonaws.com/bare"}]}"#,
+            ),
+            "GetRepositoryPolicy" if about("app") => json(r#"{"repositoryName":"app","policyText":"{\"Statement\":[]}"}"#),
+            "GetRepositoryPolicy" => Protocol::Json.error("400 Bad Request", "RepositoryPolicyNotFoundException", "no policy"),
+            "GetLifecyclePolicy" if about("app") => Protocol::Json.error("400 Bad Request", "LifecyclePolicyNotFoundException", "none"),
+            "GetLifecyclePolicy" => Protocol::Json.denied("ecr:GetLifecyclePolicy"),
+            "DescribeImages" if about("app") => json(
+                r#"{"imageDetails":[{"imageDigest":"sha256:abc","imageTags":["v1"],"imagePushedAt":1767225600,
+                "imageScanStatus":{"status":"COMPLETE"},"imageScanFindingsSummary":{"findingSeverityCounts":{"HIGH":2,"CRITICAL":1}}},
+                {"imageDigest":"sha256:def"}]}"#,
+            ),
+            "DescribeImages" => json(r#"{"imageDetails":[]}"#),
+            "GetRegistryScanningConfiguration" => json(
+                r#"{"registryId":"123456789012","scanningConfiguration":{"scanType":"ENHANCED","rules":[
+                {"scanFrequency":"CONTINUOUS_SCAN","repositoryFilters":[{"filter":"prod-*","filterType":"WILDCARD"}]}]}}"#,
+            ),
+            other => panic!("unexpected {other}"),
+        }
+    }
+
+    #[tokio::test]
+    async fn repositories_with_their_policies_images_and_the_registry_scanning() {
+        let stub = Stub::start(answer).await;
+        let client = crate::aws::client!(&stub.session, aws_sdk_ecr, "ecr", "us-east-1");
+        let inv = collect(&client, &plan(EVERY)).await;
+        let repos = known(&inv.repositories);
+        let (app, bare) = (&repos[0], &repos[1]);
+        assert_eq!((app.tag_mutability.as_str(), app.tag_mutability_exclusions.as_slice()), ("IMMUTABLE_WITH_EXCLUSION", &["latest".to_string()][..]));
+        assert!(app.scan_on_push);
+        assert_eq!((app.encryption_type.as_str(), app.kms_key.as_deref()), ("KMS", Some("arn:aws:kms:us-east-1:123456789012:key/k")));
+        assert_eq!((bare.tag_mutability.as_str(), bare.encryption_type.as_str(), bare.scan_on_push), ("MUTABLE", "AES256", false));
+        assert_eq!(app.policy, Collected::Known(Some(r#"{"Statement":[]}"#.to_string())));
+        assert_eq!(bare.policy, Collected::Known(None), "no policy is an answer");
+        assert_eq!(app.lifecycle_policy, Collected::Known(None));
+        assert_eq!(unknown(&bare.lifecycle_policy).0, Cause::Denied);
+        let images = known(&app.images);
+        assert_eq!(images[0].finding_counts, [("CRITICAL".to_string(), 1), ("HIGH".to_string(), 2)]);
+        assert!(images[0].scanned() && !images[1].scanned());
+        let scanning = known(&inv.scanning);
+        assert_eq!((scanning.scan_type.as_str(), scanning.rules[0].filters.as_slice()), ("ENHANCED", &["prod-*".to_string()][..]));
+    }
+
+    #[tokio::test]
+    async fn a_denied_listing_is_unknown_and_nothing_per_repository_is_sent() {
+        let stub = Stub::start(|r| Protocol::Json.denied(&format!("ecr:{}", r.action))).await;
+        let client = crate::aws::client!(&stub.session, aws_sdk_ecr, "ecr", "us-east-1");
+        let inv = collect(&client, &plan(EVERY)).await;
+        assert_eq!(unknown(&inv.repositories).0, Cause::Denied);
+        assert_eq!(unknown(&inv.scanning).0, Cause::Denied);
+        let mut actions = stub.actions();
+        actions.sort();
+        assert_eq!(actions, ["DescribeRepositories", "GetRegistryScanningConfiguration"]);
+    }
+}

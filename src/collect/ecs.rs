@@ -221,3 +221,101 @@ mod tests {
         assert_eq!(family_revision("garbage"), None);
     }
 }
+
+#[cfg(test)]
+mod collector_tests {
+    use rampart_checks::ecs::secrets::ValueShape;
+    use rampart_checks::inventory::{Cause, Source};
+
+    use super::collect;
+    use crate::collect::testing::{Protocol, Request, Stub, json, known, plan, unknown};
+
+    const ARN: &str = "arn:aws:ecs:us-east-1:123456789012:task-definition";
+
+    fn answer(r: &Request) -> crate::collect::testing::Answer {
+        match r.action.as_str() {
+            "ListTaskDefinitions" => json(&format!(
+                r#"{{"taskDefinitionArns":["{ARN}/web:1","{ARN}/web:3","{ARN}/api:2","{ARN}/broken"]}}"#
+            )),
+            "DescribeTaskDefinition" if r.body.contains("api:2") => Protocol::Json.denied("ecs:DescribeTaskDefinition"),
+            "DescribeTaskDefinition" => {
+                let revision = if r.body.contains("web:1") { 1 } else { 3 };
+                json(&format!(
+                    r#"{{"taskDefinition":{{"taskDefinitionArn":"{ARN}/web:{revision}","family":"web","revision":{revision},
+                    "networkMode":"host","pidMode":"host","cpu":"256","memory":"512",
+                    "runtimePlatform":{{"operatingSystemFamily":"LINUX"}},"requiresCompatibilities":["EC2"],
+                    "containerDefinitions":[{{"name":"app","image":"nginx:1.27","user":"0","privileged":true,"readonlyRootFilesystem":false,
+                    "cpu":0,"memory":256,"environment":[{{"name":"DB_PASSWORD","value":"hunter2-very-secret"}},{{"name":"PORT","value":"80"}}],
+                    "logConfiguration":{{"logDriver":"awslogs"}}}}]}}}}"#
+                ))
+            }
+            "ListClusters" => json(r#"{"clusterArns":["arn:aws:ecs:us-east-1:123456789012:cluster/prod"]}"#),
+            "DescribeClusters" => json(
+                r#"{"clusters":[{"clusterName":"prod","clusterArn":"arn:aws:ecs:us-east-1:123456789012:cluster/prod",
+                "settings":[{"name":"containerInsights","value":"enhanced"}]}],"failures":[]}"#,
+            ),
+            "ListTasks" => json(r#"{"taskArns":["arn:aws:ecs:us-east-1:123456789012:task/prod/t1"]}"#),
+            "DescribeTasks" => json(
+                r#"{"tasks":[{"taskArn":"arn:aws:ecs:us-east-1:123456789012:task/prod/t1","containers":[
+                {"name":"app","image":"nginx:1.27","imageDigest":"sha256:abc"}]}],"failures":[]}"#,
+            ),
+            other => panic!("unexpected {other}"),
+        }
+    }
+
+    #[tokio::test]
+    async fn the_latest_revision_of_each_family_and_an_unreadable_one_is_unknown_not_dropped() {
+        let stub = Stub::start(answer).await;
+        let client = crate::aws::client!(&stub.session, aws_sdk_ecs, "ecs", "us-east-1");
+        let inv = collect(&client, &plan(&[Source::EcsTaskDefinitions]), false).await;
+        let listed = known(&inv.task_definitions);
+        assert_eq!(listed.active_revisions, 4);
+        let judged: Vec<(String, u32)> = listed.revisions.iter().map(|r| (r.family.clone(), r.revision)).collect();
+        // In family order (an ARN that names none keeps the ARN as its family).
+        assert_eq!(judged, [("api".to_string(), 2), (format!("{ARN}/broken"), 0), ("web".to_string(), 3)]);
+        // api:2 could not be read: it stays, unknown with the reason, and its checks say ERROR.
+        assert_eq!(unknown(&listed.revisions[0].definition).0, Cause::Denied);
+        assert_eq!(unknown(&listed.revisions[1].definition).0, Cause::Other);
+        let web = known(&listed.revisions[2].definition);
+        assert_eq!((web.network_mode.as_deref(), web.pid_mode.as_deref()), (Some("host"), Some("host")));
+        let app = &web.containers[0];
+        assert_eq!((app.user.as_deref(), app.privileged, app.readonly_root_filesystem, app.cpu, app.memory), (Some("0"), Some(true), Some(false), None, Some(256)));
+        assert_eq!(app.environment.iter().map(|e| (e.name.as_str(), e.shape)).collect::<Vec<_>>(), [("DB_PASSWORD", ValueShape::Text), ("PORT", ValueShape::Scalar)]);
+        // The value itself is nowhere in the inventory.
+        assert!(!serde_json::to_string(&inv.task_definitions).unwrap().contains("hunter2"));
+        // Only the latest revisions were described.
+        let described: Vec<String> = stub.actions().into_iter().filter(|a| a == "DescribeTaskDefinition").collect();
+        assert_eq!(described.len(), 2);
+    }
+
+    #[tokio::test]
+    async fn every_active_revision_with_the_option() {
+        let stub = Stub::start(answer).await;
+        let client = crate::aws::client!(&stub.session, aws_sdk_ecs, "ecs", "us-east-1");
+        let inv = collect(&client, &plan(&[Source::EcsTaskDefinitions]), true).await;
+        let listed = known(&inv.task_definitions);
+        assert!(listed.all_revisions);
+        assert_eq!(listed.revisions.iter().map(|r| r.revision).collect::<Vec<_>>(), [2, 0, 1, 3]);
+    }
+
+    #[tokio::test]
+    async fn clusters_and_running_images() {
+        let stub = Stub::start(answer).await;
+        let client = crate::aws::client!(&stub.session, aws_sdk_ecs, "ecs", "us-east-1");
+        let inv = collect(&client, &plan(&[Source::EcsClusters, Source::EcsRunningImages]), false).await;
+        assert_eq!(known(&inv.clusters)[0].container_insights.as_deref(), Some("enhanced"));
+        let running = known(&inv.running_images);
+        assert_eq!((running[0].cluster.as_str(), running[0].digest.as_deref()), ("prod", Some("sha256:abc")));
+        assert_eq!(unknown(&inv.task_definitions).0, Cause::NotCollected);
+    }
+
+    #[tokio::test]
+    async fn a_denied_listing_is_unknown() {
+        let stub = Stub::start(|r| Protocol::Json.denied(&format!("ecs:{}", r.action))).await;
+        let client = crate::aws::client!(&stub.session, aws_sdk_ecs, "ecs", "us-east-1");
+        let inv = collect(&client, &plan(&[Source::EcsTaskDefinitions, Source::EcsClusters, Source::EcsRunningImages]), false).await;
+        assert_eq!(unknown(&inv.task_definitions).0, Cause::Denied);
+        assert_eq!(unknown(&inv.clusters).0, Cause::Denied);
+        assert_eq!(unknown(&inv.running_images).0, Cause::Denied);
+    }
+}

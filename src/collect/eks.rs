@@ -114,3 +114,88 @@ pub(super) fn regional<'a>(session: &'a Session, region: &'a str, plan: &'a Plan
         Box::new(move |inv: &mut RegionInventory| inv.eks = read) as Apply<_>
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use rampart_checks::Collected;
+    use rampart_checks::inventory::{Cause, Source};
+
+    use super::collect;
+    use crate::collect::testing::{Protocol, Request, Stub, json, known, plan, unknown};
+
+    const EVERY: &[Source] = &[Source::EksClusters, Source::EksAddons, Source::EksVpcCniConfiguration, Source::EksAccessEntries];
+
+    fn answer(r: &Request) -> crate::collect::testing::Answer {
+        match r.action.as_str() {
+            "REST GET /clusters" => json(r#"{"clusters":["prod"]}"#),
+            "REST GET /clusters/prod" => json(
+                r#"{"cluster":{"name":"prod","arn":"arn:aws:eks:us-east-1:123456789012:cluster/prod","version":"1.33",
+                "resourcesVpcConfig":{"endpointPublicAccess":true,"endpointPrivateAccess":false,"publicAccessCidrs":["203.0.113.0/24"]},
+                "encryptionConfig":[{"resources":["secrets"],"provider":{"keyArn":"arn:aws:kms:us-east-1:123456789012:key/k"}}],
+                "logging":{"clusterLogging":[{"types":["api","audit"],"enabled":true},{"types":["scheduler"],"enabled":false}]},
+                "accessConfig":{"authenticationMode":"API_AND_CONFIG_MAP"}}}"#,
+            ),
+            "REST GET /clusters/prod/addons" => json(r#"{"addons":["vpc-cni","coredns"]}"#),
+            "REST GET /clusters/prod/addons/vpc-cni" => {
+                json(r#"{"addon":{"addonName":"vpc-cni","clusterName":"prod","configurationValues":"enableNetworkPolicy: \"true\""}}"#)
+            }
+            "REST GET /clusters/prod/access-entries" => {
+                json(r#"{"accessEntries":["arn:aws:iam::123456789012:role/admin","arn:aws:iam::123456789012:user/alice"]}"#)
+            }
+            a if a.ends_with("/access-policies") && a.contains("role") => json(
+                r#"{"clusterName":"prod","principalArn":"arn:aws:iam::123456789012:role/admin","associatedAccessPolicies":[
+                {"policyArn":"arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy","accessScope":{"type":"cluster"}}]}"#,
+            ),
+            a if a.ends_with("/access-policies") => Protocol::Json.denied("eks:ListAssociatedAccessPolicies"),
+            other => panic!("unexpected {other}"),
+        }
+    }
+
+    #[tokio::test]
+    async fn clusters_with_addons_and_access_entries() {
+        let stub = Stub::start(answer).await;
+        let client = crate::aws::client!(&stub.session, aws_sdk_eks, "eks", "us-east-1");
+        let inv = collect(&client, &plan(EVERY)).await;
+        let c = &known(&inv.clusters)[0];
+        assert_eq!((c.version.as_deref(), c.endpoint_public_access, c.public_access_cidrs.as_slice()), (Some("1.33"), true, &["203.0.113.0/24".to_string()][..]));
+        assert_eq!(c.secrets_kms_key.as_deref(), Some("arn:aws:kms:us-east-1:123456789012:key/k"));
+        assert_eq!(c.enabled_log_types, ["api", "audit"]);
+        assert_eq!(c.authentication_mode.as_deref(), Some("API_AND_CONFIG_MAP"));
+        assert_eq!(known(&c.addons), &["vpc-cni".to_string(), "coredns".to_string()]);
+        assert_eq!(c.vpc_cni_configuration, Collected::Known(Some("enableNetworkPolicy: \"true\"".into())));
+        let entries = known(&c.access_entries);
+        assert_eq!(known(&entries[0].policies)[0].policy_arn, "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy");
+        assert_eq!(unknown(&entries[1].policies).0, Cause::Denied, "one principal's policies unread: that entry is unknown");
+    }
+
+    #[tokio::test]
+    async fn an_addon_not_installed_is_none_and_a_denied_description_unknown() {
+        let stub = Stub::start(|r| match r.action.as_str() {
+            "REST GET /clusters/prod/addons/vpc-cni" => Protocol::Json.error("404 Not Found", "ResourceNotFoundException", "No addon: vpc-cni found in cluster: prod"),
+            "REST GET /clusters/prod" => Protocol::Json.denied("eks:DescribeCluster"),
+            _ => answer(r),
+        })
+        .await;
+        let client = crate::aws::client!(&stub.session, aws_sdk_eks, "eks", "us-east-1");
+        let inv = collect(&client, &plan(EVERY)).await;
+        // A cluster that cannot be described cannot be judged: the region's clusters are unknown.
+        let (cause, reason) = unknown(&inv.clusters);
+        assert_eq!(cause, Cause::Denied);
+        assert!(reason.contains("eks:DescribeCluster"), "{reason}");
+    }
+
+    #[tokio::test]
+    async fn the_vpc_cni_not_installed_is_known_none() {
+        let stub = Stub::start(|r| match r.action.as_str() {
+            "REST GET /clusters/prod/addons/vpc-cni" => Protocol::Json.error("404 Not Found", "ResourceNotFoundException", "No addon: vpc-cni found in cluster: prod"),
+            _ => answer(r),
+        })
+        .await;
+        let client = crate::aws::client!(&stub.session, aws_sdk_eks, "eks", "us-east-1");
+        let inv = collect(&client, &plan(&[Source::EksClusters, Source::EksVpcCniConfiguration])).await;
+        let c = &known(&inv.clusters)[0];
+        assert_eq!(c.vpc_cni_configuration, Collected::Known(None));
+        assert_eq!(unknown(&c.addons).0, Cause::NotCollected, "not planned, not sent");
+        assert!(!stub.actions().iter().any(|a| a.ends_with("/addons") || a.contains("access-entries")));
+    }
+}

@@ -9,8 +9,8 @@ declare_check! {
     /// ## What it checks
     /// Every EKS cluster runs a Kubernetes version inside EKS standard support on the day the
     /// inventory was collected, by the release calendar Rampart carries as data
-    /// (`checks/src/eks/calendar.rs`, its source and date in the file and in
-    /// docs/checks/README.md). A version in extended support fails (it is paid for per hour,
+    /// (`checks/src/eks/calendar.rs`: each version's dates, their source and the day they were
+    /// taken). A version in extended support fails (it is paid for per hour,
     /// and ends within a year); one past extended support fails. A version newer than the
     /// calendar passes (EKS offers no version before it is supported); a version that cannot
     /// be read is an ERROR.
