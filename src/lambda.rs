@@ -26,7 +26,9 @@
 //! The environment: `RAMPART_OUTPUT`, `RAMPART_KMS_KEY`, `RAMPART_REGIONS` (comma-separated),
 //! `RAMPART_ROLE_NAME`, `RAMPART_ACCOUNTS` (`org` or comma-separated ids),
 //! `RAMPART_SECURITY_HUB` (`true`), `RAMPART_MUTELIST` and `RAMPART_CONFIG` (`s3://bucket/key`
-//! or a path), `RAMPART_NOTIFY_URL` (a webhook that gets each audit's summary, as `--notify`).
+//! or a path), `RAMPART_NOTIFY_URL` (a webhook that gets each audit's summary, as `--notify`),
+//! `RAMPART_ECS_ALL_REVISIONS` (`true`: every ACTIVE task definition revision, as
+//! `--ecs-all-revisions`).
 //! Reports always go to S3, encrypted with SSE-KMS when a key is named.
 //!
 //! An audit's collection gets the invocation's remaining time less a margin (a tenth of it,
@@ -92,14 +94,19 @@ impl Defaults {
             Some(ids) if ids == ["org"] => Some(AccountsField::Organization),
             Some(ids) => Some(AccountsField::Listed(ids)),
         };
-        let security_hub = match var("RAMPART_SECURITY_HUB").as_deref() {
-            None | Some("false") => false,
-            Some("true") => true,
-            Some(other) => return Err(RunError::Usage(format!("RAMPART_SECURITY_HUB is '{}': say true or false", other.escape_debug()))),
+        let flag = |name: &str| match var(name).as_deref() {
+            None | Some("false") => Ok(false),
+            Some("true") => Ok(true),
+            Some(other) => Err(RunError::Usage(format!("{name} is '{}': say true or false", other.escape_debug()))),
         };
+        let security_hub = flag("RAMPART_SECURITY_HUB")?;
         // An emulator's endpoint (a test pipeline against LocalStack, say): set on the
         // session as --endpoint-url sets it, so that every client, S3 Control's too, goes there.
-        let mut aws = AwsSettings { endpoint_url: var("AWS_ENDPOINT_URL"), ..AwsSettings::default() };
+        let mut aws = AwsSettings {
+            endpoint_url: var("AWS_ENDPOINT_URL"),
+            ecs_all_revisions: flag("RAMPART_ECS_ALL_REVISIONS")?,
+            ..AwsSettings::default()
+        };
         if let Some(n) = var("RAMPART_MAX_ATTEMPTS") {
             aws.retry.max_attempts = n.parse().map_err(|_| RunError::Usage(format!("RAMPART_MAX_ATTEMPTS is '{}': not a number", n.escape_debug())))?;
         }
@@ -591,8 +598,10 @@ mod tests {
             ("RAMPART_MUTELIST", "s3://reports/settings/mutelist.yaml"),
             ("AWS_ENDPOINT_URL", "http://127.0.0.1:4566"),
             ("RAMPART_MAX_ATTEMPTS", "2"),
+            ("RAMPART_ECS_ALL_REVISIONS", "true"),
         ]))
         .unwrap();
+        assert!(d.aws.ecs_all_revisions);
         assert_eq!(d.regions, ["eu-west-1", "us-east-1"]);
         assert_eq!(d.accounts, Some(AccountsField::Organization));
         assert!(d.security_hub);
@@ -600,12 +609,13 @@ mod tests {
         assert_eq!(d.aws.retry.max_attempts, 2);
         let d = Defaults::from_vars(vars(&[("RAMPART_ACCOUNTS", "111111111111,222222222222"), ("RAMPART_SECURITY_HUB", "")])).unwrap();
         assert_eq!(d.accounts, Some(AccountsField::Listed(vec!["111111111111".into(), "222222222222".into()])));
-        assert!(!d.security_hub && d.aws.endpoint_url.is_none());
+        assert!(!d.security_hub && d.aws.endpoint_url.is_none() && !d.aws.ecs_all_revisions);
         let usage = |pairs| match Defaults::from_vars(vars(pairs)) {
             Err(RunError::Usage(m)) => m,
             other => panic!("{other:?}"),
         };
         assert!(usage(&[("RAMPART_SECURITY_HUB", "maybe")]).contains("RAMPART_SECURITY_HUB"));
+        assert!(usage(&[("RAMPART_ECS_ALL_REVISIONS", "yes")]).contains("RAMPART_ECS_ALL_REVISIONS"));
         assert!(usage(&[("RAMPART_MAX_ATTEMPTS", "many")]).contains("RAMPART_MAX_ATTEMPTS"));
         let m = usage(&[("RAMPART_NOTIFY_URL", "http://hooks.example.com/T0/secret-token")]);
         assert!(m.contains("RAMPART_NOTIFY_URL") && !m.contains("secret-token"), "the URL is never repeated: {m}");

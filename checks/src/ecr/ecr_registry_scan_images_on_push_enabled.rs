@@ -44,7 +44,7 @@ fn evaluate(account: &AccountInventory, _ctx: &Context<'_>, out: &mut Findings) 
         let resource = Resource {
             id: format!("{}/{region}", account.account_id),
             arn: Some(format!("arn:{}:ecr:{region}:{}:registry", account.partition, account.account_id)),
-            kind: "AwsEcrRegistry",
+            kind: "Other",
             region: Some(region.to_string()),
         };
         let registry = match &inv.ecr.scanning {
