@@ -11,6 +11,7 @@ pub mod engine;
 pub mod filter_pattern;
 pub mod finding;
 pub mod frameworks;
+pub mod images;
 #[doc(hidden)]
 pub mod fuzzing;
 pub mod inventory;

@@ -2,7 +2,7 @@ use std::collections::BTreeMap;
 
 use super::severe_findings;
 use crate::declare_check;
-use crate::ecs::images::ImageRef;
+use crate::images::ImageRef;
 use crate::finding::{Measure, Resource, Severity};
 use crate::inventory::{AccountInventory, Collected};
 use crate::registry::{Context, Findings};

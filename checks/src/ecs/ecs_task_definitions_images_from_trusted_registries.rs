@@ -1,6 +1,6 @@
 use super::{container_name, each_definition};
 use crate::declare_check;
-use crate::ecs::images::{ImageRef, trusted_by};
+use crate::images::{ImageRef, trusted_by};
 use crate::finding::{Measure, Severity};
 use crate::inventory::AccountInventory;
 use crate::registry::{Context, Findings};

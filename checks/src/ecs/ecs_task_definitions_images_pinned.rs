@@ -1,7 +1,7 @@
 use super::{container_name, each_definition};
 use crate::config_file::wildcard_match;
 use crate::declare_check;
-use crate::ecs::images::ImageRef;
+use crate::images::ImageRef;
 use crate::finding::{Measure, Severity, Status};
 use crate::inventory::{AccountInventory, Collected};
 use crate::registry::{Context, Findings};

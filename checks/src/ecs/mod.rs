@@ -22,7 +22,6 @@ mod ecs_task_definitions_no_environment_secrets;
 mod ecs_task_definitions_no_host_network;
 mod ecs_task_definitions_no_privileged_containers;
 mod ecs_task_definitions_resource_limits;
-pub mod images;
 pub mod secrets;
 
 #[cfg(test)]

@@ -12,6 +12,7 @@ mod eks_cluster_kms_cmk_encryption_in_secrets_enabled;
 mod eks_cluster_not_publicly_accessible;
 mod eks_cluster_uses_a_supported_version;
 mod eks_cluster_vpc_cni_network_policy_enforced;
+pub use eks_cluster_vpc_cni_network_policy_enforced::network_policy_enabled;
 mod eks_control_plane_audit_logging_enabled;
 
 #[cfg(test)]

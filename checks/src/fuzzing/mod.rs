@@ -17,12 +17,14 @@
 //! `docs/fuzzing.md` for the properties in prose and for what was run.
 
 mod config;
+mod containers;
 mod filter_pattern;
 mod net;
 mod policy;
 mod snapshot;
 
 pub use config::{config, credential_report};
+pub use containers::containers;
 pub use filter_pattern::filter_pattern;
 pub use net::net;
 pub use policy::{glob, policy};
@@ -40,6 +42,7 @@ pub const TARGETS: &[(&str, Harness)] = &[
     ("snapshot", snapshot),
     ("config", config),
     ("credential_report", credential_report),
+    ("containers", containers),
 ];
 
 /// Splits `data` at the first `0xFF` byte (never part of UTF-8 text): the part before and,
