@@ -30,6 +30,11 @@ use crate::mutelist::{ExpiredMute, Mutelist, Subject};
 #[serde(default, deny_unknown_fields)]
 pub struct Config {
     pub iam: IamConfig,
+    /// Registry host prefixes whose images are trusted (`123456789012.dkr.ecr.eu-west-1.amazonaws.com`,
+    /// `registry.k8s.io`): an image from one of them need not be pinned by digest.
+    pub trusted_registries: Vec<String>,
+    /// The in-cluster audit (`rampart audit --kubernetes`).
+    pub kubernetes: KubernetesConfig,
     /// Findings to mute: they keep their status and carry `muted: true` and the reason.
     pub mute: Vec<MuteRule>,
     /// A mutelist in Prowler's format (`--mutelist FILE`), consulted after `mute`.
@@ -66,6 +71,15 @@ impl Default for IamConfig {
             root_usage_window_days: 1,
         }
     }
+}
+
+/// `[kubernetes]`: how the in-cluster audit reads the cluster.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct KubernetesConfig {
+    /// Namespaces reported apart as system namespaces, besides `kube-system`, `kube-public`
+    /// and `kube-node-lease` (an add-on's: `amazon-cloudwatch`, `cert-manager`, …).
+    pub system_namespaces: Vec<String>,
 }
 
 /// One mute rule. `check`, `account`, `region` and `resource` match exactly or with `*`

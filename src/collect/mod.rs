@@ -26,6 +26,7 @@ mod efs;
 mod guardduty;
 mod iam;
 mod kms;
+mod kubernetes;
 mod logs;
 mod macie;
 mod rds;
@@ -90,6 +91,7 @@ const GLOBAL: &[(Collector, Global)] = &[
     (Collector::Iam, iam::global),
     (Collector::S3, s3::global),
     (Collector::CloudTrail, cloudtrail::global),
+    (Collector::Kubernetes, kubernetes::global),
 ];
 
 /// The collectors read in every audited region, one line each (a service is one file
