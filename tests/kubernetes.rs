@@ -30,7 +30,7 @@ struct Seen {
 
 /// A fake API server: `GET <collection>` answers the fixture of the collection's last path
 /// segment (`/api/v1/pods` → `pods.json`; with `continue=T`, `pods-T.json`), or 403 for the
-/// collections in `forbidden`, or 404.
+/// collections in `forbidden`, or an object of the wrong shape for those in `garbled`, or 404.
 struct FakeApi {
     url: String,
     seen: Arc<Mutex<Vec<Seen>>>,
@@ -38,6 +38,10 @@ struct FakeApi {
 
 impl FakeApi {
     fn start(forbidden: &'static [&'static str]) -> FakeApi {
+        FakeApi::serving(forbidden, &[])
+    }
+
+    fn serving(forbidden: &'static [&'static str], garbled: &'static [&'static str]) -> FakeApi {
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
         let url = format!("http://{}", listener.local_addr().unwrap());
         let seen = Arc::new(Mutex::new(Vec::new()));
@@ -46,7 +50,7 @@ impl FakeApi {
             for stream in listener.incoming() {
                 let Ok(stream) = stream else { continue };
                 let log = log.clone();
-                std::thread::spawn(move || serve(stream, &log, forbidden));
+                std::thread::spawn(move || serve(stream, &log, forbidden, garbled));
             }
         });
         FakeApi { url, seen }
@@ -58,7 +62,7 @@ impl FakeApi {
 }
 
 /// Answers the requests of one connection (keep-alive) until the client closes it.
-fn serve(stream: std::net::TcpStream, log: &Mutex<Vec<Seen>>, forbidden: &[&str]) {
+fn serve(stream: std::net::TcpStream, log: &Mutex<Vec<Seen>>, forbidden: &[&str], garbled: &[&str]) {
     let mut reader = BufReader::new(stream.try_clone().unwrap());
     let mut out = stream;
     loop {
@@ -92,6 +96,8 @@ fn serve(stream: std::net::TcpStream, log: &Mutex<Vec<Seen>>, forbidden: &[&str]
         let file = fixture("kubernetes").join(&name);
         let (status, body) = if method != "GET" {
             ("405 Method Not Allowed", r#"{"kind":"Status","code":405}"#.to_string())
+        } else if garbled.contains(&collection) {
+            ("200 OK", r#"{"items":[{"metadata":{"name":["not","a","name"]},"spec":{"hostNetwork":"sometimes"}}]}"#.to_string())
         } else if forbidden.contains(&collection) {
             ("403 Forbidden", std::fs::read_to_string(fixture("kubernetes/forbidden.json")).unwrap())
         } else if collection != "forbidden" && file.exists() {
@@ -252,6 +258,20 @@ fn a_forbidden_listing_is_error_with_the_reason_and_the_rest_is_judged() {
     assert!(seen.iter().all(|s| s.method == "GET" && s.authorization.as_deref() == Some(&format!("Bearer {TOKEN}")[..])), "{seen:#?}");
     // Only what the two checks read: pods (two pages), replica sets, jobs, network policies.
     assert_eq!(seen.len(), 5, "{seen:#?}");
+}
+
+#[test]
+fn an_answer_of_the_wrong_shape_is_error_not_a_crash() {
+    let api = FakeApi::serving(&[], &["namespaces", "pods"]);
+    let (code, report, err) =
+        audit(&api, &format!("    token: {TOKEN}"), &["--checks", "core_namespace_pod_security_admission_labels,core_minimize_privileged_containers"]);
+    assert_eq!(code, 4, "{err}");
+    let found = findings(&report);
+    assert_eq!(found.len(), 2, "{found:#?}");
+    for (status, _, message) in found.values() {
+        assert_eq!(status, "ERROR");
+        assert!(message.contains("the answer is not a readable list"), "{message}");
+    }
 }
 
 #[test]
