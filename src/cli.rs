@@ -31,6 +31,7 @@ pub struct Cli {
 }
 
 #[derive(Debug, Subcommand)]
+#[allow(clippy::large_enum_variant)] // parsed once per run
 pub enum Command {
     /// Collect the inventory, evaluate the checks and report in one format or several.
     Audit(AuditArgs),
@@ -267,6 +268,23 @@ pub struct AuditArgs {
     /// finding could not be imported or archived.
     #[arg(long, conflicts_with = "snapshot")]
     pub security_hub: bool,
+
+    /// Audit a Kubernetes cluster instead of AWS: its workloads, namespaces and RBAC
+    /// bindings, read with get/list only (the Kubernetes checks alone; see
+    /// docs/kubernetes.md). The cluster is the kubeconfig's current context (KUBECONFIG or
+    /// ~/.kube/config), --kube-context, --eks-cluster, or the pod's service account in the
+    /// cluster.
+    #[arg(long, conflicts_with_all = ["snapshot", "org", "role_arn", "security_hub"])]
+    pub kubernetes: bool,
+
+    /// With --kubernetes: the kubeconfig context to audit.
+    #[arg(long, value_name = "NAME", requires = "kubernetes")]
+    pub kube_context: Option<String>,
+
+    /// With --kubernetes: audit this EKS cluster of the first --region, reached with the
+    /// AWS credentials (eks:DescribeCluster, and a token as `aws eks get-token` makes).
+    #[arg(long, value_name = "NAME", requires = "kubernetes", conflicts_with = "kube_context")]
+    pub eks_cluster: Option<String>,
 }
 
 /// Where the report goes, in which formats, and when the run fails: the same for an audit
@@ -414,11 +432,17 @@ impl TryFrom<&Cli> for Request {
         Ok(match &cli.command {
             Command::Audit(args) => {
                 let selection = args.select.settings();
-                selection.resolve()?;
+                selection.resolve_for(args.kubernetes)?;
                 let outputs = args.report.outputs()?;
                 let settings = Settings {
                     source: match &args.snapshot {
                         Some(path) => InventorySource::Snapshot(path.clone()),
+                        None if args.kubernetes => InventorySource::Kubernetes(Box::new(rampart::kubernetes::KubernetesSettings {
+                            context: args.kube_context.clone(),
+                            eks_cluster: args.eks_cluster.clone(),
+                            aws: args.aws.settings(),
+                            timeout: Duration::from_secs(args.aws.attempt_timeout),
+                        })),
                         None => InventorySource::Aws(args.aws.settings()),
                     },
                     selection,

@@ -42,6 +42,8 @@ pub enum RunError {
     Report { path: PathBuf, message: String },
     #[error("cannot write {path}: {source}")]
     Write { path: PathBuf, source: std::io::Error },
+    #[error("cannot audit the Kubernetes cluster: {0}")]
+    Kubernetes(String),
     #[error("{0}")]
     Usage(String),
 }

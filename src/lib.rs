@@ -39,6 +39,7 @@ pub mod merge;
 pub mod notify;
 mod collect;
 pub mod error;
+pub mod kubernetes;
 pub mod lambda;
 pub mod output;
 pub mod progress;
@@ -138,7 +139,7 @@ impl Verdict {
 pub async fn audit(settings: &Settings) -> Result<Outcome, RunError> {
     let started_at = Utc::now();
     settings.validate()?;
-    let (selection, framework) = settings.selection.resolve()?;
+    let (selection, framework) = settings.selection.resolve_for(settings.source.is_kubernetes())?;
     let mut config = load_config(&settings.config)?;
     if let Some(source) = &settings.mutelist {
         let list = load_mutelist(source)?;
@@ -153,6 +154,7 @@ pub async fn audit(settings: &Settings) -> Result<Outcome, RunError> {
     let aws_settings = match &settings.source {
         InventorySource::Aws(aws) => aws.clone(),
         InventorySource::Snapshot(_) => settings::AwsSettings::default(),
+        InventorySource::Kubernetes(k8s) => k8s.aws.clone(),
     };
     let s3 = prepare_outputs(&settings.outputs, &aws_settings).await?;
     let checks = selection.checks();
@@ -180,6 +182,14 @@ pub async fn audit(settings: &Settings) -> Result<Outcome, RunError> {
             regions.sort();
             regions.dedup();
             (collected_at, accounts, regions, evaluator.finish(), Some(aws::home_region(aws).await))
+        }
+        InventorySource::Kubernetes(k8s) => {
+            let collected_at = Utc::now();
+            let account = kubernetes::collect(k8s, &checks).await?;
+            let mut evaluator = Evaluator::new(&selection, &config, collected_at);
+            evaluator.account(&account);
+            let findings = evaluator.finish();
+            (collected_at, vec![account.account_id.clone()], account.regions.clone(), findings, None)
         }
     };
     let scope = Scope { accounts, regions, checks: checks.iter().map(|c| c.id.to_string()).collect() };
@@ -256,7 +266,7 @@ async fn deliver(report: &Report, outputs: &settings::Outputs, quiet: bool, s3: 
 /// settings' output (checked before collecting), then returns it.
 pub async fn collect(settings: &CollectSettings) -> Result<Inventory, RunError> {
     settings.validate()?;
-    let (selection, _) = settings.selection.resolve()?;
+    let (selection, _) = settings.selection.resolve_for(false)?;
     if let Some(to) = &settings.output {
         output::check_destination(to)?;
     }

@@ -64,6 +64,16 @@ pub enum InventorySource {
     Aws(AwsSettings),
     /// Read a snapshot written by `rampart collect`: no AWS at all.
     Snapshot(PathBuf),
+    /// Read one Kubernetes cluster through its API (`--kubernetes`): the Kubernetes checks
+    /// alone, and no AWS call but EKS's for `--eks-cluster`.
+    Kubernetes(Box<crate::kubernetes::KubernetesSettings>),
+}
+
+impl InventorySource {
+    /// Whether the run audits a Kubernetes cluster rather than AWS accounts.
+    pub fn is_kubernetes(&self) -> bool {
+        matches!(self, InventorySource::Kubernetes(_))
+    }
 }
 
 /// Where and how to reach AWS.
@@ -506,10 +516,18 @@ impl Settings {
     /// Every rule of the settings, checked before anything is read: region names, the
     /// endpoint URL, numeric bounds, check ids and framework names, and the outputs.
     pub fn validate(&self) -> Result<(), RunError> {
-        self.selection.resolve()?;
+        self.selection.resolve_for(self.source.is_kubernetes())?;
         self.outputs.validate()?;
         match &self.source {
             InventorySource::Aws(aws) => aws.validate()?,
+            InventorySource::Kubernetes(_) if self.security_hub => {
+                return Err(RunError::Usage(
+                    "--security-hub imports into AWS accounts, and an audit of a Kubernetes cluster reports on the cluster: \
+                     import the --format asff report of an EKS cluster yourself"
+                        .into(),
+                ));
+            }
+            InventorySource::Kubernetes(k8s) => k8s.validate()?,
             InventorySource::Snapshot(_) if self.security_hub => {
                 return Err(RunError::Usage(
                     "--security-hub imports into the audited accounts, which an audit of a snapshot does not reach: \
@@ -526,7 +544,7 @@ impl Settings {
 impl CollectSettings {
     /// The rules of [`Settings::validate`] that apply to a collection.
     pub fn validate(&self) -> Result<(), RunError> {
-        self.selection.resolve()?;
+        self.selection.resolve_for(false)?;
         if let Some(Destination::S3(target)) = &self.output {
             return Err(RunError::Usage(format!("collect writes its snapshot to a file or stdout, not to {target}")));
         }
@@ -567,6 +585,29 @@ impl AwsSettings {
 }
 
 impl SelectionSettings {
+    /// [`resolve`](Self::resolve), kept to the checks of one kind of audit: those of a
+    /// Kubernetes cluster (`kubernetes`) or those of AWS accounts. An audit of AWS never
+    /// selects a cluster's checks (they would only say that no cluster was read), and an
+    /// audit of a cluster selects nothing else.
+    pub fn resolve_for(&self, kubernetes: bool) -> Result<(Selection, Option<&'static Framework>), RunError> {
+        let (mut selection, framework) = self.resolve()?;
+        let ids: Vec<String> = selection
+            .checks()
+            .into_iter()
+            .filter(|c| rampart_checks::kubernetes::is_cluster_check(c) == kubernetes)
+            .map(|c| c.id.to_string())
+            .collect();
+        if ids.is_empty() {
+            return Err(RunError::Usage(if kubernetes {
+                "the selection matches no Kubernetes check (`rampart checks --measure containers` lists them)".into()
+            } else {
+                "the selection matches only Kubernetes checks: audit a cluster with --kubernetes".into()
+            }));
+        }
+        selection.check_ids = ids;
+        Ok((selection, framework))
+    }
+
     /// The check selection, with unknown ids and framework names rejected, and the
     /// framework of `compliance`.
     pub fn resolve(&self) -> Result<(Selection, Option<&'static Framework>), RunError> {

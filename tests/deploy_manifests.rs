@@ -318,7 +318,8 @@ fn the_namespace_enforces_the_restricted_pod_security_standard_and_holds_everyth
         "{}",
         ns.at
     );
-    for doc in docs.iter().filter(|d| !matches!(d.kind(), "Namespace" | "Kustomization")) {
+    // Cluster-wide kinds have no namespace (the in-cluster audit's read-only ClusterRole).
+    for doc in docs.iter().filter(|d| !matches!(d.kind(), "Namespace" | "Kustomization" | "ClusterRole" | "ClusterRoleBinding")) {
         assert_eq!(doc.value["metadata"]["namespace"].as_str(), Some(ns.name()), "{}: namespace", doc.at);
     }
 }

@@ -33,7 +33,10 @@ use crate::mutelist::{ExpiredMute, Mutelist, Subject};
 #[serde(default, deny_unknown_fields)]
 pub struct Config {
     pub iam: IamConfig,
+    /// What the container checks trust (ECS task definitions and Kubernetes workloads).
     pub containers: ContainersConfig,
+    /// The in-cluster audit (`rampart audit --kubernetes`).
+    pub kubernetes: KubernetesConfig,
     /// Findings to mute: they keep their status and carry `muted: true` and the reason.
     pub mute: Vec<MuteRule>,
     /// A mutelist in Prowler's format (`--mutelist FILE`), consulted after `mute`.
@@ -80,6 +83,15 @@ pub struct ContainersConfig {
     /// (`ghcr.io`, with `*` wildcards: `*.dkr.ecr.*.amazonaws.com`) or a path prefix that
     /// ends at a `/` (`docker.io/library/` for Docker Hub's official images, `ghcr.io/acme`).
     pub trusted_registries: Vec<String>,
+}
+
+/// `[kubernetes]`: how the in-cluster audit reads the cluster.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct KubernetesConfig {
+    /// Namespaces reported apart as system namespaces, besides `kube-system`, `kube-public`
+    /// and `kube-node-lease` (an add-on's: `amazon-cloudwatch`, `cert-manager`, …).
+    pub system_namespaces: Vec<String>,
 }
 
 /// One mute rule. `check`, `account`, `region` and `resource` match exactly or with `*`

@@ -34,6 +34,7 @@ pub mod eks;
 pub mod guardduty;
 pub mod iam;
 pub mod kms;
+pub mod kubernetes;
 pub mod macie;
 pub mod rds;
 pub mod s3;
@@ -64,6 +65,7 @@ pub fn all_checks() -> Vec<&'static registry::Check> {
         crate::ec2::CHECKS,
         crate::ec2::vpc::CHECKS,
         crate::ssm::CHECKS,
+        crate::kubernetes::CHECKS,
     ]
     .concat()
 }

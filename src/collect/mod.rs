@@ -29,6 +29,7 @@ mod eks;
 mod guardduty;
 mod iam;
 mod kms;
+mod kubernetes;
 mod logs;
 mod macie;
 mod rds;
@@ -93,6 +94,7 @@ const GLOBAL: &[(Collector, Global)] = &[
     (Collector::Iam, iam::global),
     (Collector::S3, s3::global),
     (Collector::CloudTrail, cloudtrail::global),
+    (Collector::Kubernetes, kubernetes::global),
 ];
 
 /// The collectors read in every audited region, one line each (a service is one file

@@ -18,6 +18,7 @@ pub mod eks;
 pub mod guardduty;
 pub mod iam;
 pub mod kms;
+pub mod kubernetes;
 pub mod logs;
 pub mod macie;
 pub mod rds;
@@ -47,6 +48,7 @@ pub use eks::EksInventory;
 pub use guardduty::GuardDutyInventory;
 pub use iam::IamInventory;
 pub use kms::KmsInventory;
+pub use kubernetes::KubernetesInventory;
 pub use logs::LogsInventory;
 pub use macie::MacieInventory;
 pub use rds::RdsInventory;
@@ -124,6 +126,10 @@ pub struct AccountInventory {
     /// AWS Account Management: contact details (presence only).
     #[serde(default)]
     pub account: AccountManagementInventory,
+    /// One Kubernetes cluster's reads (`rampart audit --kubernetes`); nothing collected in an
+    /// audit of AWS.
+    #[serde(default)]
+    pub kubernetes: KubernetesInventory,
     /// Regional services, keyed by region name.
     #[serde(default)]
     pub regional: BTreeMap<String, RegionInventory>,
@@ -181,6 +187,7 @@ source::sources! {
         Eks = "EKS",
         Macie = "Macie",
         Tagging = "Resource Groups Tagging",
+        Kubernetes = "Kubernetes API",
     ];
 
     /// iam:GenerateCredentialReport + GetCredentialReport.
@@ -326,6 +333,20 @@ source::sources! {
     MacieSession = ("Macie session", Macie, Regional, [], macie.session),
     /// tag:GetResources. Read by no check: every audit reads it for the findings' tags.
     ResourceTags = ("resource tags", Tagging, Regional, [], tagging.resources),
+    /// Kubernetes: list pods (GET /api/v1/pods), all namespaces.
+    KubernetesPods = ("Kubernetes pods", Kubernetes, Global, [], kubernetes.pods),
+    /// Kubernetes: list replicasets (GET /apis/apps/v1/replicasets), for their owners.
+    KubernetesReplicaSets = ("Kubernetes replica sets", Kubernetes, Global, [], kubernetes.replica_sets),
+    /// Kubernetes: list jobs (GET /apis/batch/v1/jobs), for their owners.
+    KubernetesJobs = ("Kubernetes jobs", Kubernetes, Global, [], kubernetes.jobs),
+    /// Kubernetes: list namespaces (GET /api/v1/namespaces).
+    KubernetesNamespaces = ("Kubernetes namespaces", Kubernetes, Global, [], kubernetes.namespaces),
+    /// Kubernetes: list networkpolicies (GET /apis/networking.k8s.io/v1/networkpolicies).
+    KubernetesNetworkPolicies = ("Kubernetes network policies", Kubernetes, Global, [], kubernetes.network_policies),
+    /// Kubernetes: list clusterrolebindings (GET /apis/rbac.authorization.k8s.io/v1/clusterrolebindings).
+    KubernetesClusterRoleBindings = ("Kubernetes cluster role bindings", Kubernetes, Global, [], kubernetes.cluster_role_bindings),
+    /// Kubernetes: list rolebindings (GET /apis/rbac.authorization.k8s.io/v1/rolebindings).
+    KubernetesRoleBindings = ("Kubernetes role bindings", Kubernetes, Global, [], kubernetes.role_bindings),
 }
 
 impl AccountInventory {
@@ -339,6 +360,7 @@ impl AccountInventory {
             s3: S3Inventory::default(),
             cloudtrail: CloudTrailInventory::default(),
             account: AccountManagementInventory::default(),
+            kubernetes: KubernetesInventory::default(),
             regional: BTreeMap::new(),
         }
     }

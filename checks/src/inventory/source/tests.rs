@@ -192,7 +192,7 @@ fn every_check_declares_a_source_once() {
 
 #[test]
 fn sources_name_their_collector_and_scope() {
-    let global = [Collector::Iam, Collector::S3, Collector::CloudTrail, Collector::Account];
+    let global = [Collector::Iam, Collector::S3, Collector::CloudTrail, Collector::Account, Collector::Kubernetes];
     for &source in Source::ALL {
         let expected = if global.contains(&source.collector()) { Scope::Global } else { Scope::Regional };
         assert_eq!(source.scope(), expected, "{source}");
