@@ -60,7 +60,7 @@ fn reports_go_to_s3_encrypted_whole() {
          for o in s3.list_objects_v2(Bucket='{bucket}', Prefix='nightly/')['Contents']:\n\
          \x20   head = s3.head_object(Bucket='{bucket}', Key=o['Key'])\n\
          \x20   body = s3.get_object(Bucket='{bucket}', Key=o['Key'])['Body'].read().decode()\n\
-         \x20   out[o['Key']] = [head.get('ServerSideEncryption'), head.get('ContentType'), body[:200000]]\n\
+         \x20   out[o['Key']] = [head.get('ServerSideEncryption'), head.get('ContentType'), body]\n\
          print(json.dumps(out))"
     ));
     let objects: Value = serde_json::from_str(&listing).unwrap();
