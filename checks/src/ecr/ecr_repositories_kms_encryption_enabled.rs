@@ -1,4 +1,4 @@
-use super::{repositories, repository_resource};
+use super::each_repository;
 use crate::declare_check;
 use crate::finding::{Measure, Severity};
 use crate::inventory::AccountInventory;
@@ -31,21 +31,17 @@ declare_check! {
 }
 
 fn evaluate(account: &AccountInventory, _ctx: &Context<'_>, out: &mut Findings) {
-    for (region, inv) in account.regions() {
-        let Some(repositories) = repositories(account, region, inv, out) else { continue };
-        for repo in repositories {
-            let resource = repository_resource(region, repo);
-            let kind = repo.encryption_type.to_ascii_uppercase();
-            match kind.as_str() {
-                "KMS" | "KMS_DSSE" => {
-                    let key = repo.kms_key.as_deref().unwrap_or("the AWS managed key aws/ecr");
-                    out.pass(resource, format!("encrypted with {kind} ({key})"));
-                }
-                "AES256" => out.fail(resource, "encrypted with AES256 (S3 managed keys), not a KMS key"),
-                other => out.error(resource, format!("unknown encryption type '{other}'")),
+    each_repository(account, out, |_, repo, resource, out| {
+        let kind = repo.encryption_type.to_ascii_uppercase();
+        match kind.as_str() {
+            "KMS" | "KMS_DSSE" => {
+                let key = repo.kms_key.as_deref().unwrap_or("the AWS managed key aws/ecr");
+                out.pass(resource, format!("encrypted with {kind} ({key})"));
             }
+            "AES256" => out.fail(resource, "encrypted with AES256 (S3 managed keys), not a KMS key"),
+            other => out.error(resource, format!("unknown encryption type '{other}'")),
         }
-    }
+    });
 }
 
 #[cfg(test)]

@@ -1,4 +1,4 @@
-use super::{repositories, repository_resource};
+use super::each_repository;
 use crate::declare_check;
 use crate::finding::{Measure, Severity};
 use crate::inventory::{AccountInventory, Collected};
@@ -30,17 +30,13 @@ declare_check! {
 }
 
 fn evaluate(account: &AccountInventory, _ctx: &Context<'_>, out: &mut Findings) {
-    for (region, inv) in account.regions() {
-        let Some(repositories) = repositories(account, region, inv, out) else { continue };
-        for repo in repositories {
-            let resource = repository_resource(region, repo);
-            match &repo.lifecycle_policy {
-                Collected::Unknown(why) => out.error(resource, format!("lifecycle policy could not be read: {why}")),
-                Collected::Known(Some(_)) => out.pass(resource, "lifecycle policy set"),
-                Collected::Known(None) => out.fail(resource, "no lifecycle policy"),
-            }
+    each_repository(account, out, |_, repo, resource, out| {
+        match &repo.lifecycle_policy {
+            Collected::Unknown(why) => out.error(resource, format!("lifecycle policy could not be read: {why}")),
+            Collected::Known(Some(_)) => out.pass(resource, "lifecycle policy set"),
+            Collected::Known(None) => out.fail(resource, "no lifecycle policy"),
         }
-    }
+    });
 }
 
 #[cfg(test)]

@@ -1,4 +1,4 @@
-use super::{repositories, repository_resource};
+use super::each_repository;
 use crate::declare_check;
 use crate::finding::{Measure, Severity};
 use crate::inventory::{AccountInventory, Collected};
@@ -36,27 +36,23 @@ declare_check! {
 }
 
 fn evaluate(account: &AccountInventory, _ctx: &Context<'_>, out: &mut Findings) {
-    for (region, inv) in account.regions() {
-        let Some(repositories) = repositories(account, region, inv, out) else { continue };
-        for repo in repositories {
-            let resource = repository_resource(region, repo);
-            match &repo.policy {
-                Collected::Unknown(why) => out.error(resource, format!("repository policy could not be read: {why}")),
-                Collected::Known(None) => out.pass(resource, "no repository policy"),
-                Collected::Known(Some(text)) => match policy::parse(text) {
-                    Err(e) => out.error(resource, format!("repository policy: {e}")),
-                    Ok(doc) => {
-                        let public = doc.public_statements();
-                        if public.is_empty() {
-                            out.pass(resource, "repository policy grants no public access");
-                        } else {
-                            out.fail(resource, format!("repository policy {} allows everyone", join_refs(&public)));
-                        }
+    each_repository(account, out, |_, repo, resource, out| {
+        match &repo.policy {
+            Collected::Unknown(why) => out.error(resource, format!("repository policy could not be read: {why}")),
+            Collected::Known(None) => out.pass(resource, "no repository policy"),
+            Collected::Known(Some(text)) => match policy::parse(text) {
+                Err(e) => out.error(resource, format!("repository policy: {e}")),
+                Ok(doc) => {
+                    let public = doc.public_statements();
+                    if public.is_empty() {
+                        out.pass(resource, "repository policy grants no public access");
+                    } else {
+                        out.fail(resource, format!("repository policy {} allows everyone", join_refs(&public)));
                     }
-                },
-            }
+                }
+            },
         }
-    }
+    });
 }
 
 #[cfg(test)]

@@ -1,4 +1,4 @@
-use super::{repositories, repository_resource, scanning::scanned_on_push};
+use super::{each_repository, scanning::scanned_on_push};
 use crate::declare_check;
 use crate::finding::{Measure, Severity};
 use crate::inventory::{AccountInventory, Collected};
@@ -34,22 +34,18 @@ declare_check! {
 }
 
 fn evaluate(account: &AccountInventory, _ctx: &Context<'_>, out: &mut Findings) {
-    for (region, inv) in account.regions() {
-        let Some(repositories) = repositories(account, region, inv, out) else { continue };
-        for repo in repositories {
-            let resource = repository_resource(region, repo);
-            match &inv.ecr.scanning {
-                Collected::Unknown(why) => out.error(resource, format!("registry scanning configuration could not be read: {why}")),
-                Collected::Known(registry) => match scanned_on_push(registry, repo) {
-                    Some(how) => out.pass(resource, format!("images scanned on push ({how})")),
-                    None if registry.scan_type.eq_ignore_ascii_case("ENHANCED") && repo.scan_on_push => {
-                        out.fail(resource, "no enhanced scanning rule covers the repository (its own scan on push is ignored with enhanced scanning)")
-                    }
-                    None => out.fail(resource, "images are not scanned on push"),
-                },
-            }
+    each_repository(account, out, |inv, repo, resource, out| {
+        match &inv.ecr.scanning {
+            Collected::Unknown(why) => out.error(resource, format!("registry scanning configuration could not be read: {why}")),
+            Collected::Known(registry) => match scanned_on_push(registry, repo) {
+                Some(how) => out.pass(resource, format!("images scanned on push ({how})")),
+                None if registry.scan_type.eq_ignore_ascii_case("ENHANCED") && repo.scan_on_push => {
+                    out.fail(resource, "no enhanced scanning rule covers the repository (its own scan on push is ignored with enhanced scanning)")
+                }
+                None => out.fail(resource, "images are not scanned on push"),
+            },
         }
-    }
+    });
 }
 
 #[cfg(test)]

@@ -1,4 +1,4 @@
-use super::{repositories, repository_resource, severe_findings};
+use super::{each_repository, severe_findings};
 use crate::declare_check;
 use crate::finding::{Measure, Severity};
 use crate::inventory::{AccountInventory, Collected};
@@ -33,37 +33,33 @@ declare_check! {
 }
 
 fn evaluate(account: &AccountInventory, _ctx: &Context<'_>, out: &mut Findings) {
-    for (region, inv) in account.regions() {
-        let Some(repositories) = repositories(account, region, inv, out) else { continue };
-        for repo in repositories {
-            let resource = repository_resource(region, repo);
-            let images = match &repo.images {
-                Collected::Known(images) => images,
-                Collected::Unknown(why) => {
-                    out.error(resource, format!("images could not be listed: {why}"));
-                    continue;
-                }
-            };
-            // The latest push; an image without a push time sorts first (oldest).
-            let Some(latest) = images.iter().max_by(|a, b| a.pushed_at.cmp(&b.pushed_at).then_with(|| a.digest.cmp(&b.digest))) else {
-                continue;
-            };
-            let name = match latest.tags.first() {
-                Some(tag) => format!("latest image {}:{tag} ({})", repo.name, latest.digest),
-                None => format!("latest image {} (untagged)", latest.digest),
-            };
-            if !latest.scanned() {
-                match latest.scan_status.as_deref() {
-                    None => out.fail(resource, format!("{name} was never scanned")),
-                    Some(status) => out.fail(resource, format!("{name} has no completed scan (status {status})")),
-                }
-            } else if let Some(severe) = severe_findings(latest) {
-                out.fail(resource, format!("{name} has vulnerabilities: {severe}"));
-            } else {
-                out.pass(resource, format!("{name} has no critical or high vulnerability"));
+    each_repository(account, out, |_, repo, resource, out| {
+        let images = match &repo.images {
+            Collected::Known(images) => images,
+            Collected::Unknown(why) => {
+                out.error(resource, format!("images could not be listed: {why}"));
+                return;
             }
+        };
+        // The latest push; an image without a push time sorts first (oldest).
+        let Some(latest) = images.iter().max_by(|a, b| a.pushed_at.cmp(&b.pushed_at).then_with(|| a.digest.cmp(&b.digest))) else {
+            return;
+        };
+        let name = match latest.tags.first() {
+            Some(tag) => format!("latest image {}:{tag} ({})", repo.name, latest.digest),
+            None => format!("latest image {} (untagged)", latest.digest),
+        };
+        if !latest.scanned() {
+            match latest.scan_status.as_deref() {
+                None => out.fail(resource, format!("{name} was never scanned")),
+                Some(status) => out.fail(resource, format!("{name} has no completed scan (status {status})")),
+            }
+        } else if let Some(severe) = severe_findings(latest) {
+            out.fail(resource, format!("{name} has vulnerabilities: {severe}"));
+        } else {
+            out.pass(resource, format!("{name} has no critical or high vulnerability"));
         }
-    }
+    });
 }
 
 #[cfg(test)]

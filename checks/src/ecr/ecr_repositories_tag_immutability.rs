@@ -1,4 +1,4 @@
-use super::{repositories, repository_resource};
+use super::each_repository;
 use crate::declare_check;
 use crate::finding::{Measure, Severity};
 use crate::inventory::AccountInventory;
@@ -31,19 +31,15 @@ declare_check! {
 }
 
 fn evaluate(account: &AccountInventory, _ctx: &Context<'_>, out: &mut Findings) {
-    for (region, inv) in account.regions() {
-        let Some(repositories) = repositories(account, region, inv, out) else { continue };
-        for repo in repositories {
-            let resource = repository_resource(region, repo);
-            match repo.tag_mutability.to_ascii_uppercase().as_str() {
-                "IMMUTABLE" => out.pass(resource, "tags are immutable"),
-                "IMMUTABLE_WITH_EXCLUSION" => out.pass(resource, "tags are immutable, except those its exclusion filters name"),
-                "MUTABLE_WITH_EXCLUSION" => out.fail(resource, "tags are mutable (only those its exclusion filters name are immutable)"),
-                "MUTABLE" => out.fail(resource, "tags are mutable"),
-                other => out.error(resource, format!("unknown tag mutability '{other}'")),
-            }
+    each_repository(account, out, |_, repo, resource, out| {
+        match repo.tag_mutability.to_ascii_uppercase().as_str() {
+            "IMMUTABLE" => out.pass(resource, "tags are immutable"),
+            "IMMUTABLE_WITH_EXCLUSION" => out.pass(resource, "tags are immutable, except those its exclusion filters name"),
+            "MUTABLE_WITH_EXCLUSION" => out.fail(resource, "tags are mutable (only those its exclusion filters name are immutable)"),
+            "MUTABLE" => out.fail(resource, "tags are mutable"),
+            other => out.error(resource, format!("unknown tag mutability '{other}'")),
         }
-    }
+    });
 }
 
 #[cfg(test)]

@@ -47,6 +47,17 @@ fn repositories<'a>(account: &AccountInventory, region: &str, inv: &'a RegionInv
     }
 }
 
+/// Calls `judge` for every repository of every region with the region's inventory and the
+/// repository's resource; an ERROR for a region whose repositories could not be listed.
+fn each_repository(account: &AccountInventory, out: &mut Findings, mut judge: impl FnMut(&RegionInventory, &Repository, Resource, &mut Findings)) {
+    for (region, inv) in account.regions() {
+        let Some(repositories) = repositories(account, region, inv, out) else { continue };
+        for repo in repositories {
+            judge(inv, repo, repository_resource(region, repo), out);
+        }
+    }
+}
+
 /// The critical and high findings of a scanned image, as words ("2 critical, 5 high").
 fn severe_findings(image: &Image) -> Option<String> {
     let (critical, high) = (image.findings_of("CRITICAL"), image.findings_of("HIGH"));
