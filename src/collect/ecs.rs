@@ -21,13 +21,21 @@ use crate::aws::{Session, client, read};
 /// DescribeClusters and DescribeTasks take at most 100 names per call.
 const BATCH: usize = 100;
 
-/// The reads of `plan`'s ECS sources, one region.
+/// The reads of `plan`'s ECS sources, one region. The cluster listing is made once for the
+/// clusters' settings and the running tasks.
 pub async fn collect(client: &Client, plan: &Plan, all_revisions: bool) -> EcsInventory {
-    let (clusters, task_definitions, running_images) = tokio::join!(
-        read(plan, Source::EcsClusters, clusters(client)),
-        read(plan, Source::EcsTaskDefinitions, task_definitions(client, all_revisions)),
-        read(plan, Source::EcsRunningImages, running_images(client)),
-    );
+    let per_cluster = async {
+        if !plan.reads(Source::EcsClusters) && !plan.reads(Source::EcsRunningImages) {
+            return (Collected::default(), Collected::default());
+        }
+        let arns = cluster_arns(client).await;
+        tokio::join!(
+            read(plan, Source::EcsClusters, clusters(client, &arns)),
+            read(plan, Source::EcsRunningImages, running_images(client, &arns)),
+        )
+    };
+    let ((clusters, running_images), task_definitions) =
+        tokio::join!(per_cluster, read(plan, Source::EcsTaskDefinitions, task_definitions(client, all_revisions)));
     EcsInventory { clusters, task_definitions, running_images }
 }
 
@@ -35,10 +43,10 @@ async fn cluster_arns(client: &Client) -> Result<Vec<String>, Unavailable> {
     read::all("ecs:ListClusters", client.list_clusters().into_paginator().items().send(), |arn| arn).await
 }
 
-async fn clusters(client: &Client) -> Collected<Vec<Cluster>> {
-    let arns = match cluster_arns(client).await {
+async fn clusters(client: &Client, arns: &Result<Vec<String>, Unavailable>) -> Collected<Vec<Cluster>> {
+    let arns = match arns {
         Ok(a) => a,
-        Err(why) => return Collected::Unknown(why),
+        Err(why) => return Collected::Unknown(why.clone()),
     };
     let mut clusters = Vec::new();
     for batch in arns.chunks(BATCH) {
@@ -158,17 +166,17 @@ async fn describe(client: &Client, arn: &str) -> Collected<TaskDefinition> {
     })
 }
 
-async fn running_images(client: &Client) -> Collected<Vec<RunningImage>> {
-    let arns = match cluster_arns(client).await {
+async fn running_images(client: &Client, arns: &Result<Vec<String>, Unavailable>) -> Collected<Vec<RunningImage>> {
+    let arns = match arns {
         Ok(a) => a,
-        Err(why) => return Collected::Unknown(why),
+        Err(why) => return Collected::Unknown(why.clone()),
     };
     let mut images = Vec::new();
-    for cluster in arns {
-        let name = cluster.rsplit('/').next().unwrap_or(&cluster).to_string();
+    for cluster in arns.iter() {
+        let name = cluster.rsplit('/').next().unwrap_or(cluster).to_string();
         let tasks = read::all(
             "ecs:ListTasks",
-            client.list_tasks().cluster(&cluster).desired_status(DesiredStatus::Running).into_paginator().items().send(),
+            client.list_tasks().cluster(cluster).desired_status(DesiredStatus::Running).into_paginator().items().send(),
             |arn| arn,
         )
         .await;
@@ -178,7 +186,7 @@ async fn running_images(client: &Client) -> Collected<Vec<RunningImage>> {
         };
         for batch in tasks.chunks(BATCH) {
             let described =
-                read::call("ecs:DescribeTasks", client.describe_tasks().cluster(&cluster).set_tasks(Some(batch.to_vec())).send()).await;
+                read::call("ecs:DescribeTasks", client.describe_tasks().cluster(cluster).set_tasks(Some(batch.to_vec())).send()).await;
             let out = match described {
                 Ok(out) => out,
                 Err(why) => return Collected::Unknown(why),
@@ -303,6 +311,7 @@ mod collector_tests {
         let stub = Stub::start(answer).await;
         let client = crate::aws::client!(&stub.session, aws_sdk_ecs, "ecs", "us-east-1");
         let inv = collect(&client, &plan(&[Source::EcsClusters, Source::EcsRunningImages]), false).await;
+        assert_eq!(stub.actions().iter().filter(|a| *a == "ListClusters").count(), 1, "one listing serves both reads");
         assert_eq!(known(&inv.clusters)[0].container_insights.as_deref(), Some("enhanced"));
         let running = known(&inv.running_images);
         assert_eq!((running[0].cluster.as_str(), running[0].digest.as_deref()), ("prod", Some("sha256:abc")));
