@@ -483,3 +483,58 @@ fn breaks_are_caught() {
     }
     assert!(dockerfile_violations(&dockerfile.replace("USER 1000:3000", "USER 0:0")).join("\n").contains("is root"));
 }
+
+#[test]
+fn the_cluster_audit_reads_its_own_cluster_with_a_projected_token_and_a_read_only_role() {
+    let docs = manifests();
+    // Every workload that runs `--kubernetes` projects a short-lived token at the service
+    // account path, into its own container only, read-only.
+    let cluster_audits: Vec<&Doc> = docs
+        .iter()
+        .filter(|d| pod_spec(d).is_some_and(|(pod, _)| main_container_args(pod).iter().any(|a| a == "--kubernetes")))
+        .collect();
+    assert!(!cluster_audits.is_empty(), "no workload audits its cluster");
+    let mut accounts = BTreeSet::new();
+    for doc in &cluster_audits {
+        let (pod, _) = pod_spec(doc).unwrap();
+        assert_eq!(pod["automountServiceAccountToken"].as_bool(), Some(false), "{}: automatic token", doc.at);
+        let mount = pod["containers"][0]["volumeMounts"]
+            .as_sequence()
+            .into_iter()
+            .flatten()
+            .find(|m| m["mountPath"].as_str() == Some("/var/run/secrets/kubernetes.io/serviceaccount"))
+            .unwrap_or_else(|| panic!("{}: no token at the service account path", doc.at));
+        assert_eq!(mount["readOnly"].as_bool(), Some(true), "{}", doc.at);
+        let volume = pod["volumes"]
+            .as_sequence()
+            .into_iter()
+            .flatten()
+            .find(|v| v["name"] == mount["name"])
+            .unwrap_or_else(|| panic!("{}: no volume {:?}", doc.at, mount["name"]));
+        let token = volume["projected"]["sources"]
+            .as_sequence()
+            .into_iter()
+            .flatten()
+            .find_map(|s| s.get("serviceAccountToken"))
+            .unwrap_or_else(|| panic!("{}: the volume projects no token", doc.at));
+        let lifetime = token["expirationSeconds"].as_u64().unwrap_or(u64::MAX);
+        assert!(lifetime <= 3600, "{}: a token of {lifetime} s", doc.at);
+        accounts.insert(s(&pod["serviceAccountName"]));
+    }
+    // The service account is bound to a ClusterRole that only gets and lists.
+    for binding in docs.iter().filter(|d| d.kind() == "ClusterRoleBinding") {
+        let role = binding.value["roleRef"]["name"].as_str().unwrap_or("");
+        let role_doc = docs.iter().find(|d| d.kind() == "ClusterRole" && d.name() == role).unwrap_or_else(|| panic!("{}: no ClusterRole {role}", binding.at));
+        for rule in role_doc.value["rules"].as_sequence().into_iter().flatten() {
+            let verbs = strings(&rule["verbs"]);
+            assert!(verbs.iter().all(|v| v == "get" || v == "list"), "{}: verbs {verbs:?}", role_doc.at);
+            assert!(!strings(&rule["resources"]).iter().any(|r| r == "secrets" || r == "*"), "{}: {rule:?}", role_doc.at);
+        }
+        for subject in binding.value["subjects"].as_sequence().into_iter().flatten() {
+            if subject["kind"].as_str() == Some("ServiceAccount") {
+                accounts.remove(&s(&subject["name"]));
+            }
+        }
+    }
+    assert!(accounts.is_empty(), "service accounts of cluster audits bound to no read-only ClusterRole: {accounts:?}");
+}
