@@ -1,4 +1,4 @@
-use super::{container_name, each_definition};
+use super::{container_name, each_definition, without_containers};
 use crate::declare_check;
 use crate::images::{ImageRef, trusted_by};
 use crate::finding::{Measure, Severity};
@@ -38,8 +38,7 @@ declare_check! {
 fn evaluate(account: &AccountInventory, ctx: &Context<'_>, out: &mut Findings) {
     let trusted = &ctx.config.containers.trusted_registries;
     each_definition(account, out, |_, definition, resource, out| {
-        if definition.containers.is_empty() {
-            out.error(resource, "the task definition lists no container");
+        if without_containers(definition, &resource, out) {
             return;
         }
         let (mut untrusted, mut unreadable) = (Vec::new(), Vec::new());

@@ -1,4 +1,4 @@
-use super::{container_name, each_definition};
+use super::{container_name, each_definition, without_containers};
 use crate::config_file::wildcard_match;
 use crate::declare_check;
 use crate::images::ImageRef;
@@ -60,8 +60,7 @@ fn immutable(account: &AccountInventory, region: &str, repository: &str, tag: &s
 
 fn evaluate(account: &AccountInventory, _ctx: &Context<'_>, out: &mut Findings) {
     each_definition(account, out, |_, definition, resource, out| {
-        if definition.containers.is_empty() {
-            out.error(resource, "the task definition lists no container");
+        if without_containers(definition, &resource, out) {
             return;
         }
         // The worst verdict decides: FAIL, then ERROR, then MANUAL.

@@ -1,4 +1,4 @@
-use super::{each_definition, windows};
+use super::{each_definition, windows, without_containers};
 use crate::declare_check;
 use crate::finding::{Measure, Severity};
 use crate::inventory::AccountInventory;
@@ -40,8 +40,7 @@ fn set(value: &Option<String>) -> bool {
 
 fn evaluate(account: &AccountInventory, _ctx: &Context<'_>, out: &mut Findings) {
     each_definition(account, out, |_, definition, resource, out| {
-        if definition.containers.is_empty() {
-            out.error(resource, "the task definition lists no container");
+        if without_containers(definition, &resource, out) {
             return;
         }
         let every = |f: &dyn Fn(&crate::inventory::ecs::Container) -> bool| definition.containers.iter().all(f);

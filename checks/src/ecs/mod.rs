@@ -77,8 +77,7 @@ fn each_definition(account: &AccountInventory, out: &mut Findings, mut judge: im
 /// if anything): FAIL naming each offending container, PASS with `good` otherwise. A
 /// definition without containers is an ERROR (ECS never registers one).
 fn per_container(definition: &TaskDefinition, resource: Resource, out: &mut Findings, good: &str, bad: impl Fn(&Container) -> Option<String>) {
-    if definition.containers.is_empty() {
-        out.error(resource, "the task definition lists no container");
+    if without_containers(definition, &resource, out) {
         return;
     }
     let problems: Vec<String> = definition.containers.iter().filter_map(|c| bad(c).map(|why| format!("{} {why}", container_name(c)))).collect();
@@ -89,6 +88,16 @@ fn per_container(definition: &TaskDefinition, resource: Resource, out: &mut Find
     }
 }
 
+/// Records an ERROR for a definition that lists no container (ECS never registers one), and
+/// says whether it did.
+fn without_containers(definition: &TaskDefinition, resource: &Resource, out: &mut Findings) -> bool {
+    let empty = definition.containers.is_empty();
+    if empty {
+        out.error(resource.clone(), "the task definition lists no container");
+    }
+    empty
+}
+
 /// `container 'web'`, the name quoted (it comes from the account).
 fn container_name(c: &Container) -> String {
     format!("container '{}'", c.name)
@@ -97,4 +106,24 @@ fn container_name(c: &Container) -> String {
 /// Whether the task runs Windows containers.
 fn windows(definition: &TaskDefinition) -> bool {
     definition.operating_system_family.as_deref().is_some_and(|f| f.to_ascii_uppercase().starts_with("WINDOWS"))
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::ecs::testing::*;
+    use crate::finding::Status;
+    use crate::testing::*;
+
+    #[test]
+    fn a_definition_without_containers_is_an_error_for_every_container_check() {
+        let mut account = account();
+        region(&mut account).ecs.task_definitions = families(vec![("empty", definition(vec![]))]);
+        let per_container = super::CHECKS.iter().filter(|c| {
+            !matches!(c.id, "ecs_task_definitions_no_host_network" | "ecs_task_definitions_host_namespace_not_shared" | "ecs_cluster_container_insights_enabled")
+        });
+        for check in per_container {
+            let (status, message) = verdict(check, &account);
+            assert_eq!((status, message.as_str()), (Status::Error, "the task definition lists no container"), "{}", check.id);
+        }
+    }
 }
