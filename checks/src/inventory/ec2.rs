@@ -24,19 +24,20 @@ pub struct Ec2Inventory {
     pub network_acls: Collected<Vec<NetworkAcl>>,
     /// DescribeVpcs.
     pub vpcs: Collected<Vec<Vpc>>,
-    /// DescribeSubnets. No check reads them yet: kept, with the internet gateways and every
-    /// route of the route tables, for effective network exposure (which subnets route to
-    /// the internet, and so which instances and ACLs face it).
+    /// DescribeSubnets: with the route tables and internet gateways, which subnets route to
+    /// the internet (effective exposure, `crate::net::exposure`).
     pub subnets: Collected<Vec<Subnet>>,
     /// DescribeRouteTables.
     pub route_tables: Collected<Vec<RouteTable>>,
     /// DescribeVpcPeeringConnections: both sides of each peering connection of the region.
     pub vpc_peering_connections: Collected<Vec<VpcPeeringConnection>>,
-    /// DescribeInternetGateways. No check reads them yet: kept for effective network
-    /// exposure (see `subnets`).
+    /// DescribeInternetGateways.
     pub internet_gateways: Collected<Vec<InternetGateway>>,
     /// DescribeFlowLogs.
     pub flow_logs: Collected<Vec<FlowLog>>,
+    /// DescribeNetworkInterfaces: every interface of the region (instances, load balancer
+    /// nodes, RDS, Lambda, NAT gateways, endpoints, …), with its groups and addresses.
+    pub network_interfaces: Collected<Vec<NetworkInterface>>,
     /// DescribeInstances (every reservation flattened).
     pub instances: Collected<Vec<Instance>>,
     /// GetInstanceMetadataDefaults (account-level IMDS defaults for new instances).
@@ -91,9 +92,8 @@ pub struct IpPermission {
     pub ipv6_ranges: Box<[String]>,
     /// Managed prefix list ids (`PrefixListIds[].PrefixListId`).
     pub prefix_list_ids: Box<[String]>,
-    /// Referenced security group ids (`UserIdGroupPairs[].GroupId`). No check reads them
-    /// yet; kept for effective network exposure, which follows a rule that admits another
-    /// group (a load balancer's) to what that group is exposed to.
+    /// Referenced security group ids (`UserIdGroupPairs[].GroupId`): effective exposure
+    /// follows a rule that admits a load balancer's group to the load balancer's exposure.
     pub referenced_group_ids: Box<[String]>,
 }
 
@@ -101,8 +101,7 @@ pub struct IpPermission {
 pub struct NetworkAcl {
     pub network_acl_id: String,
     pub entries: Vec<NetworkAclEntry>,
-    /// The subnets the ACL guards. No check reads them yet: kept for effective network
-    /// exposure, which judges a subnet's traffic by its own ACL.
+    /// The subnets the ACL guards (effective exposure judges a subnet's traffic by its ACL).
     pub associated_subnet_ids: Vec<String>,
 }
 
@@ -131,7 +130,7 @@ pub struct Vpc {
     pub vpc_id: String,
 }
 
-/// A subnet. Kept for effective network exposure (no check reads it yet).
+/// A subnet.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Subnet {
     pub subnet_id: String,
@@ -143,8 +142,7 @@ pub struct Subnet {
 pub struct RouteTable {
     pub route_table_id: String,
     pub vpc_id: Option<String>,
-    /// The VPC's main table, which routes every subnet no table names. With the
-    /// associations, kept for effective network exposure (no check reads them yet).
+    /// The VPC's main table, which routes every subnet no table names.
     pub main: bool,
     pub associated_subnet_ids: Vec<String>,
     pub routes: Vec<Route>,
@@ -155,17 +153,20 @@ pub struct Route {
     pub destination_cidr_block: Option<String>,
     pub destination_ipv6_cidr_block: Option<String>,
     pub destination_prefix_list_id: Option<String>,
-    /// The targets other than peering (an internet gateway is a `gateway_id`): kept for
-    /// effective network exposure (no check reads them yet).
+    /// The targets other than peering (an internet gateway is a `gateway_id`, as is a
+    /// virtual private gateway `vgw-…`).
     pub gateway_id: Option<String>,
     pub vpc_peering_connection_id: Option<String>,
     pub nat_gateway_id: Option<String>,
     pub transit_gateway_id: Option<String>,
+    /// An egress-only internet gateway (`eigw-…`): IPv6 out, nothing in.
+    #[serde(default)]
+    pub egress_only_internet_gateway_id: Option<String>,
+    /// `active` or `blackhole`.
     pub state: Option<String>,
 }
 
-/// An internet gateway and the VPCs it serves. Kept for effective network exposure (no
-/// check reads it yet).
+/// An internet gateway and the VPCs it serves.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct InternetGateway {
     pub internet_gateway_id: String,
@@ -195,8 +196,6 @@ pub struct Instance {
     /// `disabled` means no metadata service at all.
     pub metadata_http_endpoint: Option<String>,
     pub security_group_ids: Vec<String>,
-    /// No check reads it yet: kept for effective network exposure (the instance's subnet
-    /// says its route to the internet and its network ACL).
     pub subnet_id: Option<String>,
 }
 
@@ -228,4 +227,42 @@ pub struct PeeringSide {
     /// The VPC's IPv4 blocks (`CidrBlockSet`, or `CidrBlock` when the set is absent).
     pub cidr_blocks: Vec<String>,
     pub ipv6_cidr_blocks: Vec<String>,
+}
+
+/// A network interface as DescribeNetworkInterfaces shows it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NetworkInterface {
+    pub network_interface_id: String,
+    pub subnet_id: Option<String>,
+    pub vpc_id: Option<String>,
+    /// `interface`, `nat_gateway`, `network_load_balancer`, `lambda`, `vpc_endpoint`, … as
+    /// AWS spells it.
+    pub interface_type: Option<String>,
+    /// Free text, set by the owner or by the service that made the interface
+    /// (`ELB app/web/50dc6c495c0c9188`, `RDSNetworkInterface`, …): may hold anything.
+    pub description: Option<String>,
+    /// `in-use`, `available`, …
+    pub status: Option<String>,
+    /// The instance it is attached to, if any, and its device index (0 is the primary).
+    pub attached_instance_id: Option<String>,
+    pub device_index: Option<i32>,
+    pub security_group_ids: Vec<String>,
+    /// Private IPv4 addresses.
+    pub private_ip_addresses: Vec<String>,
+    /// Public IPv4 addresses mapped to the private ones (auto-assigned or Elastic IPs).
+    pub public_ips: Vec<PublicIp>,
+    /// IPv6 addresses of the interface.
+    pub ipv6_addresses: Vec<String>,
+}
+
+/// A public IPv4 address associated with a private address of an interface.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PublicIp {
+    pub public_ip: String,
+    pub private_ip: Option<String>,
+    /// The Elastic IP's allocation (`eipalloc-…`); `None` for an auto-assigned address.
+    pub allocation_id: Option<String>,
+    /// `amazon` for an auto-assigned address, `amazon-elb` for a load balancer node's, the
+    /// account id for an Elastic IP.
+    pub ip_owner_id: Option<String>,
 }

@@ -15,6 +15,7 @@ pub mod ecr;
 pub mod ecs;
 pub mod efs;
 pub mod eks;
+pub mod elb;
 pub mod guardduty;
 pub mod iam;
 pub mod kms;
@@ -45,6 +46,7 @@ pub use ecr::EcrInventory;
 pub use ecs::EcsInventory;
 pub use efs::EfsInventory;
 pub use eks::EksInventory;
+pub use elb::ElbInventory;
 pub use guardduty::GuardDutyInventory;
 pub use iam::IamInventory;
 pub use kms::KmsInventory;
@@ -155,6 +157,7 @@ pub struct RegionInventory {
     pub ecr: EcrInventory,
     pub ecs: EcsInventory,
     pub eks: EksInventory,
+    pub elb: ElbInventory,
     pub macie: MacieInventory,
     pub tagging: TaggingInventory,
 }
@@ -185,6 +188,7 @@ source::sources! {
         Ecr = "ECR",
         Ecs = "ECS",
         Eks = "EKS",
+        Elb = "Elastic Load Balancing",
         Macie = "Macie",
         Tagging = "Resource Groups Tagging",
         Kubernetes = "Kubernetes API",
@@ -270,6 +274,8 @@ source::sources! {
     FlowLogs = ("flow logs", Ec2, Regional, [], ec2.flow_logs),
     /// ec2:DescribeInstances.
     Instances = ("EC2 instances", Ec2, Regional, [], ec2.instances),
+    /// ec2:DescribeNetworkInterfaces.
+    NetworkInterfaces = ("network interfaces", Ec2, Regional, [], ec2.network_interfaces),
     /// ec2:GetInstanceMetadataDefaults.
     InstanceMetadataDefaults = ("instance metadata defaults", Ec2, Regional, [], ec2.instance_metadata_defaults),
     /// kms:ListKeys + DescribeKey.
@@ -329,6 +335,16 @@ source::sources! {
     EksVpcCniConfiguration = ("EKS VPC CNI configuration", Eks, Regional, [EksClusters], eks.clusters[].vpc_cni_configuration),
     /// eks:ListAccessEntries + ListAssociatedAccessPolicies per cluster and principal.
     EksAccessEntries = ("EKS access entries", Eks, Regional, [EksClusters], eks.clusters[].access_entries),
+    /// elasticloadbalancing:DescribeLoadBalancers (application, network, gateway).
+    LoadBalancers = ("load balancers", Elb, Regional, [], elb.load_balancers),
+    /// elasticloadbalancing:DescribeListeners per load balancer.
+    Listeners = ("load balancer listeners", Elb, Regional, [LoadBalancers], elb.load_balancers[].listeners),
+    /// elasticloadbalancing:DescribeTargetGroups.
+    TargetGroups = ("target groups", Elb, Regional, [], elb.target_groups),
+    /// elasticloadbalancing:DescribeTargetHealth per target group.
+    Targets = ("load balancer targets", Elb, Regional, [TargetGroups], elb.target_groups[].targets),
+    /// elasticloadbalancing:DescribeLoadBalancers (Classic), with listeners and instances.
+    ClassicLoadBalancers = ("Classic Load Balancers", Elb, Regional, [], elb.classic_load_balancers),
     /// macie2:GetMacieSession.
     MacieSession = ("Macie session", Macie, Regional, [], macie.session),
     /// tag:GetResources. Read by no check: every audit reads it for the findings' tags.
