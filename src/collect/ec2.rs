@@ -5,8 +5,8 @@ use aws_sdk_ec2::types::Filter;
 use rampart_checks::Collected;
 use rampart_checks::inventory::ec2::{
     Ec2Inventory, FlowLog, Instance, InstanceMetadataDefaults, InternetGateway, IpPermission,
-    NetworkAcl, NetworkAclEntry, PeeringSide, PortRange, PrefixList, Route, RouteTable, SecurityGroup, Snapshot, Subnet,
-    Volume, Vpc, VpcPeeringConnection,
+    NetworkAcl, NetworkAclEntry, NetworkInterface, PeeringSide, PortRange, PrefixList, PublicIp, Route, RouteTable,
+    SecurityGroup, Snapshot, Subnet, Volume, Vpc, VpcPeeringConnection,
 };
 
 use rampart_checks::inventory::{Plan, Source};
@@ -39,6 +39,7 @@ pub async fn collect(client: &Client, plan: &Plan) -> Ec2Inventory {
         (security_groups, managed_prefix_lists),
         ((ebs_encryption_by_default, ebs_default_kms_key_id), volumes, snapshots, public_snapshot_ids, snapshot_block_public_access, network_acls),
         (vpcs, subnets, route_tables, vpc_peering_connections, internet_gateways, flow_logs, instances, instance_metadata_defaults),
+        network_interfaces,
     ) = tokio::join!(
         groups_and_prefix_lists,
         async {
@@ -63,6 +64,7 @@ pub async fn collect(client: &Client, plan: &Plan) -> Ec2Inventory {
                 read(plan, Source::InstanceMetadataDefaults, instance_metadata_defaults(client)),
             )
         },
+        read(plan, Source::NetworkInterfaces, network_interfaces(client)),
     );
     Ec2Inventory {
         ebs_encryption_by_default,
@@ -78,6 +80,7 @@ pub async fn collect(client: &Client, plan: &Plan) -> Ec2Inventory {
         vpc_peering_connections,
         internet_gateways,
         flow_logs,
+        network_interfaces,
         instances,
         instance_metadata_defaults,
         managed_prefix_lists,
@@ -245,6 +248,7 @@ async fn route_tables(client: &Client) -> Collected<Vec<RouteTable>> {
                     vpc_peering_connection_id: r.vpc_peering_connection_id().map(str::to_string),
                     nat_gateway_id: r.nat_gateway_id().map(str::to_string),
                     transit_gateway_id: r.transit_gateway_id().map(str::to_string),
+                    egress_only_internet_gateway_id: r.egress_only_internet_gateway_id().map(str::to_string),
                     state: r.state().map(|s| s.as_str().to_string()),
                 })
                 .collect(),
@@ -300,6 +304,54 @@ async fn flow_logs(client: &Client) -> Collected<Vec<FlowLog>> {
         traffic_type: f.traffic_type().map(|t| t.as_str().to_string()),
     })
     .await
+}
+
+async fn network_interfaces(client: &Client) -> Collected<Vec<NetworkInterface>> {
+    read::items(
+        "ec2:DescribeNetworkInterfaces",
+        client.describe_network_interfaces().into_paginator().items().send(),
+        network_interface,
+    )
+    .await
+}
+
+fn network_interface(n: aws_sdk_ec2::types::NetworkInterface) -> NetworkInterface {
+    let public_ip = |a: &aws_sdk_ec2::types::NetworkInterfaceAssociation, private_ip: Option<&str>| {
+        a.public_ip().map(|ip| PublicIp {
+            public_ip: ip.to_string(),
+            private_ip: private_ip.map(str::to_string),
+            allocation_id: a.allocation_id().map(str::to_string),
+            ip_owner_id: a.ip_owner_id().map(str::to_string),
+        })
+    };
+    // Each private address names its own public one; an answer that lists no private
+    // address with an association says it only at the top, for the primary address.
+    let mut public_ips: Vec<PublicIp> = n
+        .private_ip_addresses()
+        .iter()
+        .filter_map(|p| p.association().and_then(|a| public_ip(a, p.private_ip_address())))
+        .collect();
+    if public_ips.is_empty() {
+        public_ips.extend(n.association().and_then(|a| public_ip(a, n.private_ip_address())));
+    }
+    let mut private_ip_addresses: Vec<String> = n.private_ip_addresses().iter().filter_map(|p| p.private_ip_address().map(str::to_string)).collect();
+    if private_ip_addresses.is_empty() {
+        private_ip_addresses.extend(n.private_ip_address().map(str::to_string));
+    }
+    NetworkInterface {
+        network_interface_id: n.network_interface_id().unwrap_or_default().to_string(),
+        subnet_id: n.subnet_id().map(str::to_string),
+        vpc_id: n.vpc_id().map(str::to_string),
+        interface_type: n.interface_type().map(|t| t.as_str().to_string()),
+        description: n.description().map(str::to_string),
+        status: n.status().map(|s| s.as_str().to_string()),
+        attached_instance_id: n.attachment().and_then(|a| a.instance_id()).map(str::to_string),
+        device_index: n.attachment().and_then(|a| a.device_index()),
+        security_group_ids: n.groups().iter().filter_map(|g| g.group_id().map(str::to_string)).collect(),
+        private_ip_addresses,
+        public_ips,
+        ipv6_addresses: n.ipv6_addresses().iter().filter_map(|a| a.ipv6_address().map(str::to_string)).collect(),
+    }
 }
 
 async fn instances(client: &Client) -> Collected<Vec<Instance>> {
@@ -366,9 +418,9 @@ pub(super) fn regional<'a>(session: &'a crate::aws::Session, region: &'a str, pl
 mod tests {
     use rampart_checks::Collected;
     use rampart_checks::inventory::ec2::{
-        FlowLog, Instance, InstanceMetadataDefaults, InternetGateway, IpPermission, NetworkAcl,
-        NetworkAclEntry, PeeringSide, PortRange, PrefixList, Route, RouteTable, SecurityGroup, Snapshot, Subnet, Volume, Vpc,
-        VpcPeeringConnection,
+        FlowLog, Instance, InstanceMetadataDefaults, InternetGateway, IpPermission, NetworkAcl, NetworkAclEntry,
+        NetworkInterface, PeeringSide, PortRange, PrefixList, PublicIp, Route, RouteTable, SecurityGroup, Snapshot, Subnet,
+        Volume, Vpc, VpcPeeringConnection,
     };
     use rampart_checks::inventory::{Cause, Plan, Source};
 
@@ -434,7 +486,9 @@ mod tests {
             }
             "DescribeRouteTables" => {
                 "<routeTableSet><item><routeTableId>rtb-1</routeTableId><vpcId>vpc-1</vpcId><routeSet><item>\
-                 <destinationCidrBlock>0.0.0.0/0</destinationCidrBlock><gatewayId>igw-1</gatewayId><state>active</state></item></routeSet>\
+                 <destinationCidrBlock>0.0.0.0/0</destinationCidrBlock><gatewayId>igw-1</gatewayId><state>active</state></item>\
+                 <item><destinationIpv6CidrBlock>::/0</destinationIpv6CidrBlock><egressOnlyInternetGatewayId>eigw-1</egressOnlyInternetGatewayId>\
+                 <state>active</state></item></routeSet>\
                  <associationSet><item><main>true</main></item><item><main>false</main><subnetId>subnet-1</subnetId></item></associationSet>\
                  </item></routeTableSet>"
             }
@@ -454,6 +508,29 @@ mod tests {
             "DescribeFlowLogs" => {
                 "<flowLogSet><item><flowLogId>fl-1</flowLogId><resourceId>vpc-1</resourceId><flowLogStatus>ACTIVE</flowLogStatus>\
                  <trafficType>REJECT</trafficType></item></flowLogSet>"
+            }
+            // An instance's interface with an auto-assigned address on its primary private
+            // address and an Elastic IP on its secondary one; a load balancer node's, whose
+            // address is named only at the top.
+            "DescribeNetworkInterfaces" => {
+                "<networkInterfaceSet><item><networkInterfaceId>eni-1</networkInterfaceId><subnetId>subnet-1</subnetId><vpcId>vpc-1</vpcId>\
+                 <description>Primary network interface</description><ownerId>123456789012</ownerId><status>in-use</status>\
+                 <privateIpAddress>10.0.0.5</privateIpAddress><interfaceType>interface</interfaceType>\
+                 <groupSet><item><groupId>sg-1</groupId><groupName>web</groupName></item></groupSet>\
+                 <attachment><attachmentId>eni-attach-1</attachmentId><instanceId>i-1</instanceId><deviceIndex>0</deviceIndex>\
+                 <status>attached</status></attachment>\
+                 <association><publicIp>198.51.100.7</publicIp><ipOwnerId>amazon</ipOwnerId></association>\
+                 <privateIpAddressesSet><item><privateIpAddress>10.0.0.5</privateIpAddress><primary>true</primary>\
+                 <association><publicIp>198.51.100.7</publicIp><ipOwnerId>amazon</ipOwnerId></association></item>\
+                 <item><privateIpAddress>10.0.0.6</privateIpAddress><primary>false</primary>\
+                 <association><publicIp>203.0.113.9</publicIp><ipOwnerId>123456789012</ipOwnerId><allocationId>eipalloc-1</allocationId>\
+                 <associationId>eipassoc-1</associationId></association></item></privateIpAddressesSet>\
+                 <ipv6AddressesSet><item><ipv6Address>2001:db8::5</ipv6Address></item></ipv6AddressesSet></item>\
+                 <item><networkInterfaceId>eni-2</networkInterfaceId><subnetId>subnet-1</subnetId><vpcId>vpc-1</vpcId>\
+                 <description>ELB app/web/50dc6c495c0c9188</description><status>in-use</status><privateIpAddress>10.0.0.9</privateIpAddress>\
+                 <interfaceType>interface</interfaceType><groupSet><item><groupId>sg-2</groupId></item></groupSet>\
+                 <association><publicIp>192.0.2.44</publicIp><ipOwnerId>amazon-elb</ipOwnerId></association></item>\
+                 </networkInterfaceSet>"
             }
             "DescribeInstances" => {
                 assert!(r.body.contains("Filter.1.Name=instance-state-name"), "{}", r.body);
@@ -564,6 +641,17 @@ mod tests {
                 vpc_peering_connection_id: None,
                 nat_gateway_id: None,
                 transit_gateway_id: None,
+                egress_only_internet_gateway_id: None,
+                state: Some("active".into()),
+            }, Route {
+                destination_cidr_block: None,
+                destination_ipv6_cidr_block: Some("::/0".into()),
+                destination_prefix_list_id: None,
+                gateway_id: None,
+                vpc_peering_connection_id: None,
+                nat_gateway_id: None,
+                transit_gateway_id: None,
+                egress_only_internet_gateway_id: Some("eigw-1".into()),
                 state: Some("active".into()),
             }],
         }]);
@@ -601,6 +689,44 @@ mod tests {
             security_group_ids: vec!["sg-1".into()],
             subnet_id: Some("subnet-1".into()),
         }]);
+        let public = |ip: &str, private: &str, allocation: Option<&str>, owner: &str| PublicIp {
+            public_ip: ip.into(),
+            private_ip: Some(private.into()),
+            allocation_id: allocation.map(str::to_string),
+            ip_owner_id: Some(owner.into()),
+        };
+        assert_eq!(known(&ec2.network_interfaces), &[NetworkInterface {
+            network_interface_id: "eni-1".into(),
+            subnet_id: Some("subnet-1".into()),
+            vpc_id: Some("vpc-1".into()),
+            interface_type: Some("interface".into()),
+            description: Some("Primary network interface".into()),
+            status: Some("in-use".into()),
+            attached_instance_id: Some("i-1".into()),
+            device_index: Some(0),
+            security_group_ids: vec!["sg-1".into()],
+            private_ip_addresses: vec!["10.0.0.5".into(), "10.0.0.6".into()],
+            // Per private address, not the top-level one again.
+            public_ips: vec![
+                public("198.51.100.7", "10.0.0.5", None, "amazon"),
+                public("203.0.113.9", "10.0.0.6", Some("eipalloc-1"), "123456789012"),
+            ],
+            ipv6_addresses: vec!["2001:db8::5".into()],
+        }, NetworkInterface {
+            network_interface_id: "eni-2".into(),
+            subnet_id: Some("subnet-1".into()),
+            vpc_id: Some("vpc-1".into()),
+            interface_type: Some("interface".into()),
+            description: Some("ELB app/web/50dc6c495c0c9188".into()),
+            status: Some("in-use".into()),
+            attached_instance_id: None,
+            device_index: None,
+            security_group_ids: vec!["sg-2".into()],
+            // No per-address list: the primary address, and the top-level association on it.
+            private_ip_addresses: vec!["10.0.0.9".into()],
+            public_ips: vec![public("192.0.2.44", "10.0.0.9", None, "amazon-elb")],
+            ipv6_addresses: vec![],
+        }]);
     }
 
     #[tokio::test]
@@ -626,6 +752,7 @@ mod tests {
         assert_eq!(of(unknown(&ec2.internet_gateways)), denied("DescribeInternetGateways"));
         assert_eq!(of(unknown(&ec2.flow_logs)), denied("DescribeFlowLogs"));
         assert_eq!(of(unknown(&ec2.instances)), denied("DescribeInstances"));
+        assert_eq!(of(unknown(&ec2.network_interfaces)), denied("DescribeNetworkInterfaces"));
         // Without the security groups no prefix list is known to be referenced.
         assert_eq!(known(&ec2.managed_prefix_lists), &[]);
     }
@@ -682,12 +809,14 @@ mod tests {
     #[tokio::test]
     async fn only_the_planned_reads_are_sent() {
         let stub = Stub::start(answer).await;
-        let ec2 = stub.regional(regional, &plan(&[Source::Snapshots, Source::Vpcs])).await.ec2;
+        let ec2 = stub.regional(regional, &plan(&[Source::Snapshots, Source::Vpcs, Source::NetworkInterfaces])).await.ec2;
         assert_eq!(known(&ec2.snapshots).len(), 2);
+        assert_eq!(known(&ec2.network_interfaces).len(), 2);
         assert_eq!(unknown(&ec2.public_snapshot_ids).0, Cause::NotCollected);
         assert_eq!(unknown(&ec2.security_groups).0, Cause::NotCollected);
+        assert_eq!(unknown(&ec2.instances).0, Cause::NotCollected);
         let mut actions = stub.actions();
         actions.sort();
-        assert_eq!(actions, ["DescribeSnapshots", "DescribeVpcs"]);
+        assert_eq!(actions, ["DescribeNetworkInterfaces", "DescribeSnapshots", "DescribeVpcs"]);
     }
 }

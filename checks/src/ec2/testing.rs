@@ -198,6 +198,7 @@ pub fn route(destination: &str, pcx: Option<&str>) -> Route {
         vpc_peering_connection_id: pcx.map(String::from),
         nat_gateway_id: None,
         transit_gateway_id: None,
+        egress_only_internet_gateway_id: None,
         state: Some("active".to_string()),
     }
 }
