@@ -26,6 +26,7 @@ mod ecr;
 mod ecs;
 mod efs;
 mod eks;
+mod elb;
 mod guardduty;
 mod iam;
 mod kms;
@@ -117,6 +118,7 @@ const REGIONAL: &[(Collector, Regional)] = &[
     (Collector::Ecr, ecr::regional),
     (Collector::Ecs, ecs::regional),
     (Collector::Eks, eks::regional),
+    (Collector::Elb, elb::regional),
     (Collector::Macie, macie::regional),
     (Collector::Tagging, tagging::regional),
 ];
