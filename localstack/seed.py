@@ -250,6 +250,14 @@ def seed_network(client, region, account):
                                 **extra)
         return out["Instances"][0]["InstanceId"]
 
+    # The public subnet really reaches the internet (an internet gateway route; the VPC's
+    # default NACL allows everything), so its instance is exposed by more than its groups.
+    igw = ec2.create_internet_gateway()["InternetGateway"]["InternetGatewayId"]
+    ec2.attach_internet_gateway(InternetGatewayId=igw, VpcId=vpc)
+    public_table = ec2.create_route_table(VpcId=vpc)["RouteTable"]["RouteTableId"]
+    ec2.create_route(RouteTableId=public_table, DestinationCidrBlock="0.0.0.0/0", GatewayId=igw)
+    ec2.associate_route_table(RouteTableId=public_table, SubnetId=public_subnet)
+
     weak = instance("demo-imdsv1-cifs", public_subnet, [office, cifs], "optional")
     strong = instance("demo-imdsv2", subnet, [office], "required", profile)
     plant("demo", "ec2_instance_imdsv2_enabled", weak, "FAIL")
@@ -260,6 +268,143 @@ def seed_network(client, region, account):
     plant("demo", "ec2_instance_public_ip", strong, "PASS")
     plant("demo", "ec2_instance_profile_attached", weak, "FAIL")
     plant("demo", "ec2_instance_profile_attached", strong, "PASS")
+
+
+def seed_exposure(client, region, account):
+    """Effective network exposure in a VPC of its own (10.50.0.0/16, an internet gateway, an
+    IPv6 block): instances whose security groups open SSH to the internet, reachable or not
+    by their subnet's routes and NACL, their public address and the load balancer in front.
+    Each instance's verdict is planted on its id."""
+    ec2 = client("ec2", region)
+    elbv2 = client("elbv2", region)
+    image = ec2.describe_images(Owners=["self"], Filters=[{"Name": "name", "Values": [f"demo-image-{region}"]}])["Images"][0]["ImageId"]
+    vpc_id = ec2.create_vpc(CidrBlock="10.50.0.0/16", AmazonProvidedIpv6CidrBlock=True)["Vpc"]["VpcId"]
+    ipv6_block = ec2.describe_vpcs(VpcIds=[vpc_id])["Vpcs"][0]["Ipv6CidrBlockAssociationSet"][0]["Ipv6CidrBlock"]
+    igw = ec2.create_internet_gateway()["InternetGateway"]["InternetGatewayId"]
+    ec2.attach_internet_gateway(InternetGatewayId=igw, VpcId=vpc_id)
+
+    def subnet(name, cidr, zone="a", table=None, public_ip=False, **extra):
+        sid = ec2.create_subnet(VpcId=vpc_id, CidrBlock=cidr, AvailabilityZone=f"{region}{zone}",
+                                TagSpecifications=[{"ResourceType": "subnet", "Tags": [{"Key": "Name", "Value": name}]}],
+                                **extra)["Subnet"]["SubnetId"]
+        if public_ip:
+            ec2.modify_subnet_attribute(SubnetId=sid, MapPublicIpOnLaunch={"Value": True})
+        if table:
+            ec2.associate_route_table(RouteTableId=table, SubnetId=sid)
+        return sid
+
+    def route_table(**route):
+        table = ec2.create_route_table(VpcId=vpc_id)["RouteTable"]["RouteTableId"]
+        if route:
+            ec2.create_route(RouteTableId=table, **route)
+        return table
+
+    def group(name, rules):
+        gid = ec2.create_security_group(GroupName=name, Description=name, VpcId=vpc_id)["GroupId"]
+        if rules:
+            ec2.authorize_security_group_ingress(GroupId=gid, IpPermissions=rules)
+        return gid
+
+    def tcp(port, *cidrs, v6=(), groups=()):
+        return {"IpProtocol": "tcp", "FromPort": port, "ToPort": port, "IpRanges": [{"CidrIp": c} for c in cidrs],
+                "Ipv6Ranges": [{"CidrIpv6": c} for c in v6], "UserIdGroupPairs": [{"GroupId": g} for g in groups]}
+
+    def nacl(subnet_id, entries):
+        acl = ec2.create_network_acl(VpcId=vpc_id)["NetworkAcl"]["NetworkAclId"]
+        for number, action, egress, cidr, ports in entries:
+            extra = {"Protocol": "6", "PortRange": {"From": ports[0], "To": ports[1]}} if ports else {"Protocol": "-1"}
+            ec2.create_network_acl_entry(NetworkAclId=acl, RuleNumber=number, RuleAction=action, Egress=egress,
+                                         CidrBlock=cidr, **extra)
+        current = ec2.describe_network_acls(Filters=[{"Name": "association.subnet-id", "Values": [subnet_id]}])["NetworkAcls"][0]
+        association = next(a["NetworkAclAssociationId"] for a in current["Associations"] if a["SubnetId"] == subnet_id)
+        ec2.replace_network_acl_association(AssociationId=association, NetworkAclId=acl)
+        return acl
+
+    def instance(name, subnet_id, groups, public_ip=None, **extra):
+        """An instance; `public_ip` True or False asks for a public address or none,
+        whatever the subnet's default."""
+        placement = {"SubnetId": subnet_id, "SecurityGroupIds": groups}
+        if public_ip is not None:
+            placement = {"NetworkInterfaces": [{"DeviceIndex": 0, "SubnetId": subnet_id, "Groups": groups,
+                                                "AssociatePublicIpAddress": public_ip}]}
+        out = ec2.run_instances(ImageId=image, MinCount=1, MaxCount=1, **placement, **extra,
+                                TagSpecifications=[{"ResourceType": "instance", "Tags": [{"Key": "Name", "Value": name}]}])
+        return out["Instances"][0]["InstanceId"]
+
+    ssh_check = "ec2_instance_port_ssh_exposed_to_internet"
+    reachable_check = "ec2_networkinterface_reachable_from_internet"
+
+    def verdict(instance_id, status):
+        plant("demo", ssh_check, instance_id, status)
+        plant("demo", reachable_check, instance_id, status)
+
+    to_internet = route_table(DestinationCidrBlock="0.0.0.0/0", GatewayId=igw)
+    ssh = group("exposure-ssh-open", [tcp(22, "0.0.0.0/0")])
+
+    # a. public: an internet gateway route, a public address at launch, the default NACL.
+    public = subnet("exposure-public", "10.50.1.0/24", table=to_internet, public_ip=True)
+    exposed = instance("exposure-public", public, [ssh])
+    verdict(exposed, "FAIL")
+    plant("demo", "ec2_instance_port_mysql_exposed_to_internet", exposed, "PASS")
+
+    # b. private: the VPC's main table (the local route only), a public address all the same.
+    private = subnet("exposure-private", "10.50.2.0/24")
+    verdict(instance("exposure-private", private, [ssh], public_ip=True), "PASS")
+
+    # c. nacl-deny-first: a lower-numbered NACL rule denies SSH before one allows everything.
+    deny_first = subnet("exposure-nacl-deny-first", "10.50.3.0/24", table=to_internet, public_ip=True)
+    nacl(deny_first, [(50, "deny", False, "0.0.0.0/0", (22, 22)), (100, "allow", False, "0.0.0.0/0", None),
+                      (100, "allow", True, "0.0.0.0/0", None)])
+    verdict(instance("exposure-nacl-deny-first", deny_first, [ssh]), "PASS")
+
+    # d. no-return: everything comes in, but the answers may only go to the VPC.
+    no_return = subnet("exposure-no-return", "10.50.4.0/24", table=to_internet, public_ip=True)
+    nacl(no_return, [(100, "allow", False, "0.0.0.0/0", None), (100, "allow", True, "10.50.0.0/16", None)])
+    verdict(instance("exposure-no-return", no_return, [ssh]), "PASS")
+
+    # e. nat-only: the default route goes to a NAT gateway, which lets nothing in.
+    nat_address = ec2.allocate_address(Domain="vpc")["AllocationId"]
+    nat = ec2.create_nat_gateway(SubnetId=public, AllocationId=nat_address)["NatGateway"]["NatGatewayId"]
+    nat_only = subnet("exposure-nat-only", "10.50.5.0/24", table=route_table(DestinationCidrBlock="0.0.0.0/0", NatGatewayId=nat))
+    verdict(instance("exposure-nat-only", nat_only, [ssh], public_ip=True), "PASS")
+
+    # f. eip: no public address at launch; an Elastic IP makes one instance reachable, not its twin.
+    eip_subnet = subnet("exposure-eip", "10.50.6.0/24", table=to_internet)
+    with_eip = instance("exposure-eip", eip_subnet, [ssh])
+    address = ec2.allocate_address(Domain="vpc")["AllocationId"]
+    ec2.associate_address(AllocationId=address, InstanceId=with_eip)
+    verdict(with_eip, "FAIL")
+    verdict(instance("exposure-eip-twin", eip_subnet, [ssh]), "PASS")
+
+    # g. split-groups: MySQL open to the internet only by two groups together, each half of it.
+    halves = [group("exposure-mysql-low-half", [tcp(3306, "0.0.0.0/1")]),
+              group("exposure-mysql-high-half", [tcp(3306, "128.0.0.0/1")])]
+    plant("demo", "ec2_instance_port_mysql_exposed_to_internet", instance("exposure-split-groups", public, halves), "FAIL")
+
+    # h. behind-alb: an internet-facing ALB in two public subnets forwards 443 to port 8080 of
+    # an instance in the private subnet, whose group admits the ALB's group only.
+    second = subnet("exposure-public-b", "10.50.7.0/24", zone="b", table=to_internet)
+    alb_group = group("exposure-alb", [tcp(443, "0.0.0.0/0")])
+    backend_group = group("exposure-alb-backend", [tcp(8080, groups=[alb_group])])
+    backend = instance("exposure-behind-alb", private, [backend_group])
+    alb = elbv2.create_load_balancer(Name="exposure-alb", Subnets=[public, second], SecurityGroups=[alb_group],
+                                     Scheme="internet-facing", Type="application")["LoadBalancers"][0]["LoadBalancerArn"]
+    target_group = elbv2.create_target_group(Name="exposure-backend", Protocol="HTTP", Port=8080, VpcId=vpc_id,
+                                             TargetType="instance")["TargetGroups"][0]["TargetGroupArn"]
+    # moto takes an HTTPS listener without a certificate (AWS requires one).
+    elbv2.create_listener(LoadBalancerArn=alb, Protocol="HTTPS", Port=443,
+                          DefaultActions=[{"Type": "forward", "TargetGroupArn": target_group}])
+    elbv2.register_targets(TargetGroupArn=target_group, Targets=[{"Id": backend}])
+    plant("demo", reachable_check, backend, "FAIL")
+    plant("demo", ssh_check, backend, "PASS")
+
+    # IPv6: SSH open to ::/0, but the only IPv6 route out is an egress-only gateway.
+    eigw = ec2.create_egress_only_internet_gateway(VpcId=vpc_id)["EgressOnlyInternetGateway"]["EgressOnlyInternetGatewayId"]
+    ipv6_subnet_block = ipv6_block.replace("::/56", "::/64")
+    v6_only_out = subnet("exposure-ipv6-egress-only", "10.50.8.0/24", Ipv6CidrBlock=ipv6_subnet_block,
+                         table=route_table(DestinationIpv6CidrBlock="::/0", EgressOnlyInternetGatewayId=eigw))
+    ssh_v6 = group("exposure-ssh-open-v6", [tcp(22, v6=["::/0"])])
+    verdict(instance("exposure-ipv6-egress-only", v6_only_out, [ssh_v6], Ipv6AddressCount=1), "PASS")
 
 
 def seed_storage(client, region, account, encrypted_by_default):
@@ -622,6 +767,7 @@ def seed_infrastructure(client, account):
     for region, encrypted in (("us-east-1", True), ("eu-west-1", False)):
         seed_network(client, region, account)
         seed_storage(client, region, account, encrypted)
+    seed_exposure(client, "us-east-1", account)
     trail_bucket, public_bucket = seed_buckets(client, account)
     seed_monitoring(client, account, trail_bucket, public_bucket)
     seed_iam_policies(client, account)
