@@ -270,6 +270,15 @@ def seed_network(client, region, account):
     plant("demo", "ec2_instance_profile_attached", strong, "PASS")
 
 
+# The services of the ec2_instance_port_*_exposed_to_internet checks, and one port of each
+# (protocol, port) that opens it (checks/src/exposure/).
+SERVICE_CHECKS = ["ssh", "rdp", "telnet", "ftp", "cifs", "kerberos", "ldap", "mysql", "postgresql", "sqlserver",
+                  "oracle", "mongodb", "redis", "memcached", "cassandra", "elasticsearch_kibana", "kafka", "rabbitmq"]
+SERVICE_PORTS_OPENED = [("tcp", 22), ("tcp", 3389), ("tcp", 23), ("tcp", 21), ("tcp", 445), ("udp", 88), ("tcp", 636),
+                        ("tcp", 3306), ("tcp", 5432), ("udp", 1434), ("tcp", 1521), ("tcp", 27017), ("tcp", 6379),
+                        ("udp", 11211), ("tcp", 9042), ("tcp", 5601), ("tcp", 9092), ("tcp", 5672)]
+
+
 def seed_exposure(client, region, account):
     """Effective network exposure in a VPC of its own (10.50.0.0/16, an internet gateway, an
     IPv6 block): instances whose security groups open SSH to the internet, reachable or not
@@ -349,7 +358,21 @@ def seed_exposure(client, region, account):
 
     # b. private: the VPC's main table (the local route only), a public address all the same.
     private = subnet("exposure-private", "10.50.2.0/24")
-    verdict(instance("exposure-private", private, [ssh], public_ip=True), "PASS")
+    private_instance = instance("exposure-private", private, [ssh], public_ip=True)
+    verdict(private_instance, "PASS")
+
+    # Every service port open to the world: reached on the public instance, on none of the
+    # private one (the same group, no route).
+    services = group("exposure-services-open", [
+        {"IpProtocol": protocol, "FromPort": port, "ToPort": port, "IpRanges": [{"CidrIp": "0.0.0.0/0"}]}
+        for protocol, port in SERVICE_PORTS_OPENED])
+    open_everywhere = instance("exposure-services", public, [services])
+    walled = instance("exposure-services-private", private, [services], public_ip=True)
+    for service in SERVICE_CHECKS:
+        plant("demo", f"ec2_instance_port_{service}_exposed_to_internet", open_everywhere, "FAIL")
+        plant("demo", f"ec2_instance_port_{service}_exposed_to_internet", walled, "PASS")
+    plant("demo", reachable_check, open_everywhere, "FAIL")
+    plant("demo", reachable_check, walled, "PASS")
 
     # c. nacl-deny-first: a lower-numbered NACL rule denies SSH before one allows everything.
     deny_first = subnet("exposure-nacl-deny-first", "10.50.3.0/24", table=to_internet, public_ip=True)
@@ -397,6 +420,8 @@ def seed_exposure(client, region, account):
     elbv2.register_targets(TargetGroupArn=target_group, Targets=[{"Id": backend}])
     plant("demo", reachable_check, backend, "FAIL")
     plant("demo", ssh_check, backend, "PASS")
+    # The load balancer itself: its HTTPS listener is reached.
+    plant("demo", reachable_check, "exposure-alb", "FAIL")
 
     # IPv6: SSH open to ::/0, but the only IPv6 route out is an egress-only gateway.
     eigw = ec2.create_egress_only_internet_gateway(VpcId=vpc_id)["EgressOnlyInternetGateway"]["EgressOnlyInternetGatewayId"]

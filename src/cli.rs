@@ -44,6 +44,11 @@ pub enum Command {
     /// Compare two JSON reports: new failures, fixed, still failing, gone, and the score of
     /// each measure. Exits 3 when anything got worse.
     Diff(DiffArgs),
+    /// Print what the internet actually reaches, per account and region: every instance,
+    /// network interface and load balancer with the protocols, ports and sources that get
+    /// through every layer (security groups, network ACLs both ways, routes to an internet
+    /// gateway, public addresses, load balancers), and the path of each.
+    Exposure(ExposureArgs),
     /// Combine JSON reports (one per account, or per shard of an organization) into one
     /// report with a score per account, in every format. Exits as an audit does.
     Merge(MergeArgs),
@@ -343,6 +348,29 @@ impl ReportArgs {
     }
 }
 
+/// `rampart exposure`.
+#[derive(Debug, Args)]
+pub struct ExposureArgs {
+    #[command(flatten)]
+    pub aws: AwsArgs,
+
+    /// Read a snapshot written by `rampart collect` instead of AWS.
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["profile", "regions", "endpoint_url", "role_arn", "org"])]
+    pub snapshot: Option<PathBuf>,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = rampart::exposure::ExposureFormat::Table)]
+    pub format: rampart::exposure::ExposureFormat,
+
+    /// File to write to ("-" for stdout; default: the terminal).
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
+    /// Also list what the internet does not reach, with the layer that closes the path.
+    #[arg(long)]
+    pub all: bool,
+}
+
 /// `rampart merge`.
 #[derive(Debug, Args)]
 pub struct MergeArgs {
@@ -418,6 +446,7 @@ pub enum Request {
     Explain(&'static Check),
     Diff { old: PathBuf, new: PathBuf, format: DiffFormat },
     Merge(MergeSettings),
+    Exposure(rampart::exposure::ExposureSettings),
     Completions(clap_complete::Shell),
     Man,
 }
@@ -487,6 +516,21 @@ impl TryFrom<&Cli> for Request {
                 };
                 settings.validate()?;
                 Request::Merge(settings)
+            }
+            Command::Exposure(args) => {
+                let output = settings::destination(args.output.clone());
+                if matches!(output, settings::Destination::S3(_)) {
+                    return Err(RunError::Usage("rampart exposure writes to a file, stdout or the terminal, not to S3".to_string()));
+                }
+                let source = match &args.snapshot {
+                    Some(path) => rampart::exposure::ExposureSource::Snapshot(path.clone()),
+                    None => {
+                        let aws = args.aws.settings();
+                        aws.validate()?;
+                        rampart::exposure::ExposureSource::Aws(aws)
+                    }
+                };
+                Request::Exposure(rampart::exposure::ExposureSettings { source, format: args.format, output, all: args.all, quiet: cli.quiet })
             }
             Command::Completions(args) => Request::Completions(args.shell),
             Command::Man => Request::Man,

@@ -39,6 +39,7 @@ pub mod merge;
 pub mod notify;
 mod collect;
 pub mod error;
+pub mod exposure;
 pub mod kubernetes;
 pub mod lambda;
 pub mod output;
@@ -158,12 +159,18 @@ pub async fn audit(settings: &Settings) -> Result<Outcome, RunError> {
     };
     let s3 = prepare_outputs(&settings.outputs, &aws_settings).await?;
     let checks = selection.checks();
+    // The exposure table of the HTML report, where its check runs on an inventory of AWS.
+    let with_exposure = checks.iter().any(|c| c.id == exposure::READS_OF);
+    let mut exposures = Vec::new();
     // Each account is judged as soon as it is collected and its inventory dropped: an
     // organization's audit holds the findings of every account, not every inventory.
     let (collected_at, accounts, regions, findings, home_region) = match &settings.source {
         InventorySource::Snapshot(path) => {
             let inventory = snapshot::load(path)?;
             let findings = evaluate(&inventory, &selection, &config);
+            if with_exposure {
+                exposures.extend(inventory.accounts.iter().map(|a| rampart_checks::exposure::account_exposure(a, false)));
+            }
             let accounts = inventory.accounts.iter().map(|a| a.account_id.clone()).collect();
             (inventory.collected_at, accounts, inventory.regions(), findings, None)
         }
@@ -174,6 +181,9 @@ pub async fn audit(settings: &Settings) -> Result<Outcome, RunError> {
             let (mut accounts, mut regions) = (Vec::new(), Vec::new());
             collect::collect_each(aws, &checks, settings.quiet, |account| {
                 evaluator.account(&account);
+                if with_exposure {
+                    exposures.push(rampart_checks::exposure::account_exposure(&account, false));
+                }
                 accounts.push(account.account_id.clone());
                 regions.extend(account.regions.iter().cloned());
             })
@@ -198,6 +208,10 @@ pub async fn audit(settings: &Settings) -> Result<Outcome, RunError> {
         diff::mark(&mut findings, baseline);
     }
     let mut report = Report::new(started_at, collected_at, scope, findings);
+    if with_exposure && !exposures.is_empty() {
+        exposures.sort_by(|a, b| a.account_id.cmp(&b.account_id));
+        report.exposure = Some(exposures);
+    }
     report.expired_mutes = config.expired_mutes(collected_at.date_naive());
     if let Some(home_region) = home_region {
         report.home_region = home_region;

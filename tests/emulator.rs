@@ -391,3 +391,55 @@ fn a_prowler_mutelist_mutes_by_tag_on_the_demo_account() {
     assert!(open.iter().all(|f| f["resource_tags"]["team"] != "data"), "untagged volumes stay unmuted");
     assert!(open.iter().any(|f| f["status"] == "FAIL"), "other unencrypted volumes still fail");
 }
+
+#[test]
+fn the_exposure_command_lists_the_planted_reachable_resources_and_none_of_the_unreachable() {
+    let em = emulator();
+    let check = "ec2_networkinterface_reachable_from_internet";
+    let planted: Vec<&(String, String, String)> = em.expected["demo"].iter().filter(|(c, _, _)| c == check).collect();
+    assert!(planted.iter().filter(|(_, _, s)| s == "FAIL").count() >= 4, "{planted:?}");
+    assert!(planted.iter().filter(|(_, _, s)| s == "PASS").count() >= 4, "{planted:?}");
+    let (code, out, err) = run(demo().args(["exposure", "--format", "json", "--endpoint-url", &em.endpoint]).args(REGIONS));
+    assert_eq!(code, 0, "{err}");
+    let document: Value = serde_json::from_str(&out).unwrap_or_else(|e| panic!("bad JSON ({e}): {out}"));
+    let resources: Vec<&Value> = document["accounts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|a| a["regions"].as_array().unwrap())
+        .inspect(|r| assert!(r.get("error").is_none(), "a region could not be judged: {r}"))
+        .flat_map(|r| r["resources"].as_array().unwrap())
+        .collect();
+    for (_, resource, status) in &planted {
+        let listed = resources.iter().find(|r| r["id"] == resource.as_str());
+        match status.as_str() {
+            "FAIL" => {
+                let listed = listed.unwrap_or_else(|| panic!("{resource} is reachable but not listed: {out}"));
+                let reachable = listed["reachable"].as_array().unwrap();
+                assert!(!reachable.is_empty(), "{listed}");
+                for entry in reachable {
+                    let path = entry["path"].as_str().unwrap();
+                    // Every path names its layers: the groups' rule and the route to the
+                    // internet gateway, or the load balancer in front.
+                    assert!((path.contains(" route ") && path.contains("igw-")) || path.contains("load balancer"), "{path}");
+                }
+            }
+            _ => assert!(listed.is_none(), "{resource} is not reachable but listed: {listed:?}"),
+        }
+    }
+    // The table says the same, with the path.
+    let (code, table, err) = run(demo().args(["exposure", "--endpoint-url", &em.endpoint]).args(REGIONS));
+    assert_eq!(code, 0, "{err}");
+    let (_, first, _) = planted.iter().find(|(_, _, s)| s == "FAIL").unwrap();
+    assert!(table.contains(first.as_str()) && table.contains("igw-"), "{table}");
+    // And the HTML report of an audit shows the exposure table.
+    let dir = tempfile::tempdir().unwrap();
+    let html = dir.path().join("report.html");
+    let (code, _, err) = run(demo()
+        .args(["audit", "--format", "html", "-o", html.to_str().unwrap(), "--endpoint-url", &em.endpoint])
+        .args(REGIONS));
+    assert!(code == 0 || code == 3, "{err}");
+    let page = std::fs::read_to_string(&html).unwrap();
+    assert!(page.contains("<section class=\"panel\" id=\"exposure\">"), "no exposure section");
+    assert!(page.contains(first.as_str()));
+}

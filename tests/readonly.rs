@@ -26,13 +26,6 @@ const NOT_REACHED: &[(&str, &str)] = &[
     ("ecs:DescribeTasks", "the seed runs no ECS task"),
     // The emulator answers ListAccessEntries 404: no principal's access policies are listed.
     ("eks:ListAssociatedAccessPolicies", "the emulator has no EKS access entries"),
-    // Collected for effective network exposure, which no check of this tree reads yet: an
-    // audit plans only the sources its checks read.
-    ("ec2:DescribeNetworkInterfaces", "no check reads network interfaces yet"),
-    ("elasticloadbalancing:DescribeLoadBalancers", "no check reads load balancers yet"),
-    ("elasticloadbalancing:DescribeListeners", "no check reads load balancer listeners yet"),
-    ("elasticloadbalancing:DescribeTargetGroups", "no check reads target groups yet"),
-    ("elasticloadbalancing:DescribeTargetHealth", "no check reads load balancer targets yet"),
 ];
 
 /// The audited regions.

@@ -63,7 +63,9 @@ fn an_audit_of_the_security_group_checks_reads_only_security_groups() {
     let services: BTreeSet<&str> = seen.iter().map(|s| s.service.as_str()).collect();
     assert_eq!(services, BTreeSet::from(["ec2", "sts", "tagging"]), "{seen:#?}");
     let ec2: BTreeSet<&str> = seen.iter().filter(|s| s.service == "ec2").map(|s| s.action.as_str()).collect();
-    assert_eq!(ec2, BTreeSet::from(["DescribeSecurityGroups"]));
+    // The groups, and the interfaces that say which groups are in use (a world-open rule on a
+    // group no interface uses is informational).
+    assert_eq!(ec2, BTreeSet::from(["DescribeNetworkInterfaces", "DescribeSecurityGroups"]));
 }
 
 fn collected(args: &[&str]) -> AccountInventory {
@@ -97,11 +99,14 @@ fn a_collection_makes_exactly_the_reads_its_checks_declare() {
         assert_eq!(left_uncollected(&all, source), !plan.reads(source), "{source} (all checks)");
     }
 
-    // The security-group checks: their two sources and the tags, nothing else.
+    // The security-group checks: their three sources and the tags, nothing else.
     let checks = security_group_checks();
     let sg = collected(&["--checks", &checks]);
     for &source in Source::ALL {
-        let read = matches!(source, Source::SecurityGroups | Source::ManagedPrefixLists | Source::ResourceTags);
+        let read = matches!(
+            source,
+            Source::SecurityGroups | Source::ManagedPrefixLists | Source::NetworkInterfaces | Source::ResourceTags
+        );
         assert_eq!(left_uncollected(&sg, source), !read, "{source} (security-group checks)");
     }
 

@@ -162,7 +162,29 @@ mod tests {
             "no FSBP or CIS AWS Foundations control; network policies are a Kubernetes practice of the source documents",
         ),
         ("eks_cluster_admin_access_only_roles", "no FSBP or CIS AWS Foundations control; RBAC is a Kubernetes practice of the source documents"),
+        ("ec2_instance_port_ssh_exposed_to_internet", EXPOSURE_REASON),
+        ("ec2_instance_port_rdp_exposed_to_internet", EXPOSURE_REASON),
+        ("ec2_instance_port_telnet_exposed_to_internet", EXPOSURE_REASON),
+        ("ec2_instance_port_ftp_exposed_to_internet", EXPOSURE_REASON),
+        ("ec2_instance_port_kerberos_exposed_to_internet", EXPOSURE_REASON),
+        ("ec2_instance_port_ldap_exposed_to_internet", EXPOSURE_REASON),
+        ("ec2_instance_port_mysql_exposed_to_internet", EXPOSURE_REASON),
+        ("ec2_instance_port_postgresql_exposed_to_internet", EXPOSURE_REASON),
+        ("ec2_instance_port_sqlserver_exposed_to_internet", EXPOSURE_REASON),
+        ("ec2_instance_port_oracle_exposed_to_internet", EXPOSURE_REASON),
+        ("ec2_instance_port_mongodb_exposed_to_internet", EXPOSURE_REASON),
+        ("ec2_instance_port_redis_exposed_to_internet", EXPOSURE_REASON),
+        ("ec2_instance_port_memcached_exposed_to_internet", EXPOSURE_REASON),
+        ("ec2_instance_port_cassandra_exposed_to_internet", EXPOSURE_REASON),
+        ("ec2_instance_port_elasticsearch_kibana_exposed_to_internet", EXPOSURE_REASON),
+        ("ec2_instance_port_kafka_exposed_to_internet", EXPOSURE_REASON),
+        ("ec2_instance_port_rabbitmq_exposed_to_internet", EXPOSURE_REASON),
+        ("ec2_networkinterface_reachable_from_internet", EXPOSURE_REASON),
     ];
+
+    /// Why the effective exposure checks map to no control (CIFS does, to CIS 5.1.2).
+    const EXPOSURE_REASON: &str = "CIS and FSBP judge security group and network ACL rules one by one (the ec2_securitygroup_* and \
+         ec2_networkacl_* checks map to them); whether the internet actually reaches a port through every layer is judged by no control";
 
     #[test]
     fn every_check_maps_to_a_framework_control_or_says_why_not() {

@@ -58,19 +58,23 @@ pub struct Evaluator<'a> {
     ctx: Context<'a>,
     shared: Interner,
     findings: Vec<Finding>,
+    /// A finding graded below this is left out, as its check would be.
+    min_severity: Option<Severity>,
 }
 
 impl<'a> Evaluator<'a> {
     /// Ages are measured from `collected_at`, never from the clock.
     pub fn new(selection: &Selection, config: &'a Config, collected_at: chrono::DateTime<chrono::Utc>) -> Self {
-        Evaluator { checks: selection.checks(), ctx: Context { now: collected_at, config }, shared: Interner::default(), findings: Vec::new() }
+        Evaluator { checks: selection.checks(), ctx: Context { now: collected_at, config }, shared: Interner::default(), findings: Vec::new(), min_severity: selection.min_severity }
     }
 
     /// Runs every selected check on one account.
     pub fn account(&mut self, account: &AccountInventory) {
         let tags = Tags::of(account);
         for check in &self.checks {
-            self.findings.extend(run_check(check, account, &self.ctx, &tags, &mut self.shared));
+            let found = run_check(check, account, &self.ctx, &tags, &mut self.shared);
+            let min = self.min_severity;
+            self.findings.extend(found.into_iter().filter(|f| min.is_none_or(|min| f.check.severity >= min)));
         }
     }
 
@@ -166,6 +170,7 @@ pub fn run_check(check: &'static Check, account: &AccountInventory, ctx: &Contex
             status: Status::Error,
             resource: account.resource(),
             message: format!("internal error in check {}: {what}", check.id),
+            severity: None,
         });
     }
     let finding_check = Arc::new(FindingCheck {
@@ -176,10 +181,24 @@ pub fn run_check(check: &'static Check, account: &AccountInventory, ctx: &Contex
         remediation: check.remediation(),
         compliance: compliance_of(check.id),
     });
+    // A finding graded apart from its check shares one copy of the check per severity.
+    let mut graded: Vec<Arc<FindingCheck>> = Vec::new();
+    let mut check_at = |severity: Option<Severity>| match severity {
+        Some(severity) if severity != finding_check.severity => {
+            if let Some(found) = graded.iter().find(|c| c.severity == severity) {
+                return found.clone();
+            }
+            let copy = Arc::new(FindingCheck { severity, ..(*finding_check).clone() });
+            graded.push(copy.clone());
+            copy
+        }
+        _ => finding_check.clone(),
+    };
     let account_id = shared.get(&account.account_id);
     recorded
         .into_iter()
         .map(|r| {
+            let check_of_finding = check_at(r.severity);
             let resource_tags = tags.get(r.resource.arn.as_deref());
             let subject = Subject::new(check.id, &account.account_id, r.resource.region.as_deref().unwrap_or("global"), &r.resource.id)
                 .arn(r.resource.arn.as_deref())
@@ -198,7 +217,7 @@ pub fn run_check(check: &'static Check, account: &AccountInventory, ctx: &Contex
                 tags: resource_tags.map(<[_]>::to_vec),
             };
             Finding {
-                check: finding_check.clone(),
+                check: check_of_finding,
                 resource: shared.resource(resource),
                 status: r.status,
                 message: shared.get(&r.message),

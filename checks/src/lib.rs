@@ -31,6 +31,7 @@ pub mod ecr;
 pub mod ecs;
 pub mod efs;
 pub mod eks;
+pub mod exposure;
 pub mod guardduty;
 pub mod iam;
 pub mod kms;
@@ -63,6 +64,7 @@ pub fn all_checks() -> Vec<&'static registry::Check> {
         crate::securityhub::CHECKS,
         crate::accessanalyzer::CHECKS,
         crate::ec2::CHECKS,
+        crate::exposure::CHECKS,
         crate::ec2::vpc::CHECKS,
         crate::ssm::CHECKS,
         crate::kubernetes::CHECKS,

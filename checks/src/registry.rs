@@ -118,6 +118,9 @@ pub struct Recorded {
     pub status: Status,
     pub resource: Resource,
     pub message: String,
+    /// The severity of this finding when it differs from the check's (a port the internet
+    /// reaches only through a load balancer is less severe than one it reaches directly).
+    pub severity: Option<Severity>,
 }
 
 /// What a check writes its results to.
@@ -132,7 +135,12 @@ impl Findings {
     }
 
     pub fn record(&mut self, status: Status, resource: Resource, message: impl Into<String>) {
-        self.recorded.push(Recorded { status, resource, message: message.into() });
+        self.recorded.push(Recorded { status, resource, message: message.into(), severity: None });
+    }
+
+    /// A FAIL whose severity is not the check's own: `severity` says how bad this one is.
+    pub fn fail_at(&mut self, severity: Severity, resource: Resource, message: impl Into<String>) {
+        self.recorded.push(Recorded { status: Status::Fail, resource, message: message.into(), severity: Some(severity) });
     }
 
     pub fn pass(&mut self, resource: Resource, message: impl Into<String>) {

@@ -6,6 +6,7 @@ mod checks;
 mod collect;
 mod diff;
 mod explain;
+mod exposure;
 mod merge;
 
 use std::process::ExitCode;
@@ -22,6 +23,7 @@ pub fn run(request: Request) -> Result<ExitCode, RunError> {
         Request::Explain(check) => explain::run(check),
         Request::Diff { old, new, format } => diff::run(&old, &new, format),
         Request::Merge(settings) => merge::run(&settings),
+        Request::Exposure(settings) => exposure::run(&settings),
         Request::Completions(shell) => {
             let mut command = <crate::cli::Cli as clap::CommandFactory>::command();
             let mut out = Vec::new();

@@ -81,6 +81,9 @@ impl Reporter for Html {
         if let Some(compliance) = &report.compliance {
             controls(&compliance.name, &compliance.version, &compliance.controls, out)?;
         }
+        if let Some(exposure) = &report.exposure {
+            exposure_section(exposure, out)?;
+        }
         if !report.expired_mutes.is_empty() {
             expired_mutes(report, out)?;
         }
@@ -415,6 +418,64 @@ fn accounts(report: &Report, out: &mut dyn Write) -> io::Result<()> {
         }
         let (fail, error) = (s.overall.counts.fail, s.overall.counts.error);
         writeln!(out, "<td class=\"n\">{}</td><td class=\"n\">{}</td></tr>", thousands(fail), thousands(error))?;
+    }
+    out.write_all(b"</tbody>\n</table>\n</div>\n</section>\n")
+}
+
+/// What the internet reaches: a row per reachable protocol and port range of each
+/// instance, interface and load balancer, with its path; regions that could not be judged.
+fn exposure_section(accounts: &[rampart_checks::exposure::AccountExposure], out: &mut dyn Write) -> io::Result<()> {
+    let reached: usize = accounts.iter().flat_map(|a| &a.regions).flat_map(|r| &r.resources).filter(|r| !r.reachable.is_empty()).count();
+    write!(
+        out,
+        "<section class=\"panel\" id=\"exposure\">\n<header><h2>Internet exposure</h2><p class=\"note\">{} reached from the internet \
+         through every layer: security groups, network ACLs both ways, routes to an internet gateway, public addresses, load balancers</p></header>\n",
+        if reached == 1 { "1 resource".to_string() } else { format!("{} resources", thousands(reached)) }
+    )?;
+    out.write_all(
+        b"<div class=\"scroll\">\n<table>\n<thead><tr><th>Account</th><th>Region</th><th>Resource</th><th>Reachable</th>\
+          <th>From</th><th>Path</th></tr></thead>\n<tbody>\n",
+    )?;
+    for account in accounts {
+        for region in &account.regions {
+            if let Some(error) = &region.error {
+                writeln!(
+                    out,
+                    "<tr><td class=\"mono\">{}</td><td class=\"mono\">{}</td><td colspan=\"4\"><span class=\"badge st-ERROR\">ERROR</span> {}</td></tr>",
+                    Esc(&account.account_id),
+                    Esc(&region.region),
+                    Esc(error)
+                )?;
+            }
+            for resource in &region.resources {
+                if resource.reachable.is_empty() {
+                    writeln!(
+                        out,
+                        "<tr><td class=\"mono\">{}</td><td class=\"mono\">{}</td><td>{}</td><td colspan=\"3\"><span class=\"badge st-ERROR\">ERROR</span> cannot tell: {}</td></tr>",
+                        Esc(&account.account_id),
+                        Esc(&region.region),
+                        Esc(&resource.label),
+                        Esc(&resource.problems.join("; "))
+                    )?;
+                }
+                for entry in &resource.reachable {
+                    let what = match &entry.ports {
+                        Some(ports) => format!("{} {ports}", entry.protocol.to_uppercase()),
+                        None => "other protocols".to_string(),
+                    };
+                    writeln!(
+                        out,
+                        "<tr><td class=\"mono\">{}</td><td class=\"mono\">{}</td><td>{}</td><td class=\"mono\">{}</td><td class=\"mono\">{}</td><td>{}</td></tr>",
+                        Esc(&account.account_id),
+                        Esc(&region.region),
+                        Esc(&resource.label),
+                        Esc(&what),
+                        Esc(&entry.sources),
+                        Esc(&entry.path)
+                    )?;
+                }
+            }
+        }
     }
     out.write_all(b"</tbody>\n</table>\n</div>\n</section>\n")
 }

@@ -174,6 +174,11 @@ pub struct Report {
     /// report.
     #[serde(skip)]
     pub home_region: String,
+    /// What the internet reaches, per account and region (when the exposure checks ran on
+    /// an inventory of AWS): the HTML report shows it. Not in the JSON report; `rampart
+    /// exposure --format json` writes it.
+    #[serde(skip)]
+    pub exposure: Option<Vec<rampart_checks::exposure::AccountExposure>>,
 }
 
 #[derive(Debug, Serialize)]
@@ -235,6 +240,7 @@ impl Report {
             expired_mutes: Vec::new(),
             findings,
             home_region,
+            exposure: None,
         }
     }
 

@@ -1,4 +1,4 @@
-use super::{security_groups, sg_resource};
+use super::{fail_unless_unused, security_groups, sg_resource, used_groups};
 use crate::declare_check;
 use crate::finding::{Measure, Severity};
 use crate::inventory::AccountInventory;
@@ -29,7 +29,7 @@ declare_check! {
         title: "Security groups do not allow ingress from the internet to all ports",
         measure: Measure::Network,
         severity: Severity::High,
-        reads: [Source::SecurityGroups, Source::ManagedPrefixLists],
+        reads: [Source::SecurityGroups, Source::ManagedPrefixLists, Source::NetworkInterfaces],
         eval: evaluate,
     }
 }
@@ -38,12 +38,17 @@ fn evaluate(account: &AccountInventory, _ctx: &Context<'_>, out: &mut Findings) 
     for (region, inv) in account.regions() {
         let Some(groups) = security_groups(account, region, inv, out) else { continue };
         let lists = PrefixLists::new(&inv.ec2.managed_prefix_lists);
+        let used = used_groups(inv);
         for group in groups {
             let resource = sg_resource(account, region, group);
+            let unused = used.as_ref().is_some_and(|used| !used.contains(group.group_id.as_str()));
             match all_tcp_ports_open(&[group], lists) {
-                Ok(Some(open)) => {
-                    out.fail(resource, format!("all TCP ports open to the internet from {}", open.describe(3)))
-                }
+                Ok(Some(open)) => fail_unless_unused(
+                    out,
+                    resource,
+                    format!("all TCP ports open to the internet from {}", open.describe(3)),
+                    unused,
+                ),
                 Ok(None) => out.pass(resource, "not every port is open to the internet"),
                 Err(e) => out.error(resource, format!("cannot tell whether all ports are open to the internet: {e}")),
             }

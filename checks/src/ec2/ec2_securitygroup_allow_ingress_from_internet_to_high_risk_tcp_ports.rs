@@ -57,7 +57,7 @@ declare_check! {
         title: "Security groups do not allow ingress from the internet to high-risk TCP ports",
         measure: Measure::Network,
         severity: Severity::High,
-        reads: [Source::SecurityGroups, Source::ManagedPrefixLists],
+        reads: [Source::SecurityGroups, Source::ManagedPrefixLists, Source::NetworkInterfaces],
         eval: evaluate,
     }
 }

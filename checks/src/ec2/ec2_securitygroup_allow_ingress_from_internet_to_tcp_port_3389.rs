@@ -30,7 +30,7 @@ declare_check! {
         title: "Security groups do not allow ingress from the internet to TCP port 3389 (RDP)",
         measure: Measure::Network,
         severity: Severity::High,
-        reads: [Source::SecurityGroups, Source::ManagedPrefixLists],
+        reads: [Source::SecurityGroups, Source::ManagedPrefixLists, Source::NetworkInterfaces],
         eval: evaluate,
     }
 }

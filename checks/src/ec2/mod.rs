@@ -18,7 +18,6 @@ pub(crate) mod vpc;
 mod ec2_instance_account_imdsv2_enabled;
 mod ec2_instance_imdsv2_enabled;
 mod ec2_instance_managed_by_ssm;
-mod ec2_instance_port_cifs_exposed_to_internet;
 mod ec2_instance_profile_attached;
 mod ec2_instance_public_ip;
 mod ec2_networkacl_allow_ingress_any_port;
@@ -40,7 +39,6 @@ pub(crate) const CHECKS: &[&Check] = &[
     &ec2_securitygroup_allow_ingress_from_internet_to_all_ports::CHECK,
     &ec2_securitygroup_allow_ingress_from_internet_to_high_risk_tcp_ports::CHECK,
     &ec2_securitygroup_default_restrict_traffic::CHECK,
-    &ec2_instance_port_cifs_exposed_to_internet::CHECK,
     &ec2_networkacl_allow_ingress_tcp_port_22::CHECK,
     &ec2_networkacl_allow_ingress_tcp_port_3389::CHECK,
     &ec2_networkacl_allow_ingress_any_port::CHECK,
@@ -56,7 +54,7 @@ pub(crate) fn ec2_arn(account: &AccountInventory, region: &str, path: &str) -> S
     format!("arn:{}:ec2:{region}:{}:{path}", account.partition, account.account_id)
 }
 
-fn ec2_resource(account: &AccountInventory, region: &str, kind: &'static str, kind_path: &str, id: &str) -> Resource {
+pub(crate) fn ec2_resource(account: &AccountInventory, region: &str, kind: &'static str, kind_path: &str, id: &str) -> Resource {
     Resource {
         id: id.to_string(),
         arn: Some(ec2_arn(account, region, &format!("{kind_path}/{id}"))),
@@ -176,8 +174,10 @@ fn sg_ports_check(account: &AccountInventory, out: &mut Findings, ports: &[Named
     for (region, inv) in account.regions() {
         let Some(groups) = security_groups(account, region, inv, out) else { continue };
         let lists = PrefixLists::new(&inv.ec2.managed_prefix_lists);
+        let used = used_groups(inv);
         for group in groups {
-            open_ports(&[group], lists, ports).record(out, sg_resource(account, region, group), &names);
+            let unused = used.as_ref().is_some_and(|used| !used.contains(group.group_id.as_str()));
+            open_ports(&[group], lists, ports).record(out, sg_resource(account, region, group), &names, unused);
         }
     }
 }
@@ -238,13 +238,13 @@ impl PortsOutcome {
     /// FAIL when a port is open (certain even if others are undecided), ERROR when none is
     /// open but some could not be decided, PASS otherwise. `names` are the ports asked about
     /// ([`port_names`]).
-    fn record(self, out: &mut Findings, resource: Resource, names: &str) {
+    fn record(self, out: &mut Findings, resource: Resource, names: &str, unused: bool) {
         if !self.open.is_empty() {
             let mut message = format!("open to the internet: {}", self.open.join("; "));
             if !self.problems.is_empty() {
                 message.push_str(&format!(" (also undecided: {})", self.problems.join("; ")));
             }
-            out.fail(resource, message);
+            fail_unless_unused(out, resource, message, unused);
         } else if !self.problems.is_empty() {
             out.error(
                 resource,
@@ -258,6 +258,39 @@ impl PortsOutcome {
             out.pass(resource, message);
         }
     }
+}
+
+/// The ids of the security groups some network interface of the region uses, or `None`
+/// when the interfaces could not be read. Every load balancer node, RDS instance, Lambda
+/// function in a VPC and endpoint has an interface carrying its groups.
+pub(crate) fn used_groups(inv: &RegionInventory) -> Option<std::collections::HashSet<&str>> {
+    let interfaces = inv.ec2.network_interfaces.as_result().ok()?;
+    Some(interfaces.iter().flat_map(|i| i.security_group_ids.iter().map(String::as_str)).collect())
+}
+
+/// A FAIL about a group's rules: informational when no network interface uses the group
+/// (the rule opens nothing today; the effective exposure checks judge what is reached).
+pub(crate) fn fail_unless_unused(out: &mut Findings, resource: Resource, message: String, unused: bool) {
+    if unused {
+        out.fail_at(crate::finding::Severity::Informational, resource, format!("{message}; no network interface uses the group"));
+    } else {
+        out.fail(resource, message);
+    }
+}
+
+/// The kinds of traffic among `ports` (each with its name for messages) that `groups` open
+/// to the internet, each as `TCP 22 (SSH) from 0.0.0.0/0 (sg-1 tcp 22)`. A source that could
+/// not be read only narrows what is listed.
+pub(crate) fn open_ports_of(
+    groups: &[&SecurityGroup],
+    lists: PrefixLists<'_>,
+    ports: impl IntoIterator<Item = (Traffic, String)>,
+) -> Vec<String> {
+    let ingress = ParsedIngress::named(groups);
+    ports
+        .into_iter()
+        .filter_map(|(traffic, name)| ingress.reach(lists, traffic).opening().map(|o| format!("{name} from {}", o.describe(3))))
+        .collect()
 }
 
 /// Records, for every NACL of every region, whether TCP `port` is reachable from the
@@ -289,9 +322,34 @@ mod tests {
     #[test]
     fn registered_with_the_measures_and_severities_of_the_brief() {
         let high = CHECKS.iter().filter(|c| c.severity == Severity::High).count();
-        assert_eq!(high, 7, "4 SG port checks, CIFS, IMDSv2 per instance and as the account default");
+        assert_eq!(high, 6, "4 SG port checks, IMDSv2 per instance and as the account default (CIFS moved to crate::exposure)");
         assert!(CHECKS.iter().all(|c| c.id.starts_with("ec2_")));
         let access: Vec<&str> = CHECKS.iter().filter(|c| c.measure == Measure::Access).map(|c| c.id).collect();
         assert_eq!(access, ["ec2_instance_profile_attached"]);
+    }
+
+    #[test]
+    fn a_world_open_group_no_interface_uses_is_informational() {
+        use crate::ec2::testing::*;
+        use crate::finding::Status;
+        use crate::net::exposure::testing::Topology;
+        use crate::testing::run;
+        let mut t = Topology::new();
+        t.public_subnet("subnet-pub")
+            .group("sg-used", vec![all_traffic(&["0.0.0.0/0"])])
+            .group("sg-unused", vec![all_traffic(&["0.0.0.0/0"])])
+            .interface("eni-1", "subnet-pub", &["sg-used"], None);
+        for check in CHECKS.iter().filter(|c| c.id.starts_with("ec2_securitygroup_allow_ingress")) {
+            let found = run(check, &t.account);
+            let used = found.iter().find(|f| f.resource.id == "sg-used").unwrap();
+            let unused = found.iter().find(|f| f.resource.id == "sg-unused").unwrap();
+            assert_eq!((used.status, used.severity), (Status::Fail, None), "{}", check.id);
+            assert_eq!((unused.status, unused.severity), (Status::Fail, Some(Severity::Informational)), "{}", check.id);
+            assert!(unused.message.ends_with("; no network interface uses the group"), "{}", unused.message);
+        }
+        // Interfaces that could not be read leave every group at the check's severity.
+        t.inv().ec2.network_interfaces = crate::testing::denied();
+        let found = run(CHECKS[0], &t.account);
+        assert!(found.iter().all(|f| f.severity.is_none()));
     }
 }

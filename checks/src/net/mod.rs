@@ -5,6 +5,8 @@
 //! - [`proto`]: protocols, port ranges and what a rule matches.
 //! - [`sg`]: security group ingress (allow-only, union of rules and groups, prefix lists).
 //! - [`nacl`]: network ACL inbound entries in rule order.
+//! - [`exposure`]: what the internet actually reaches on an interface or through a load
+//!   balancer: groups ∩ NACL in ∩ NACL replies ∩ route to an internet gateway ∩ address.
 //! - `cover`: whether a changing set of blocks covers the internet, in `log n` per change,
 //!   for sweeps over port segments.
 //!
@@ -13,6 +15,7 @@
 
 pub mod addr;
 mod cover;
+pub mod exposure;
 pub mod nacl;
 pub mod proto;
 pub mod sg;

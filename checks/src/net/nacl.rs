@@ -31,7 +31,7 @@ pub struct Entry {
 }
 
 impl Entry {
-    fn parse(entry: &NetworkAclEntry) -> Result<Entry, NetError> {
+    pub(crate) fn parse(entry: &NetworkAclEntry) -> Result<Entry, NetError> {
         let n = entry.rule_number;
         let bad = |why: String| NetError::MalformedRule(format!("entry {n}: {why}"));
         let allow = match entry.rule_action.to_ascii_lowercase().as_str() {
@@ -94,9 +94,7 @@ impl Inbound {
     /// Validates the inbound (`egress = false`) entries; any malformed one is an error, as
     /// it could change the outcome of every entry after it.
     pub fn of(acl: &NetworkAcl) -> Result<Inbound, NetError> {
-        let mut entries = acl.entries.iter().filter(|e| !e.egress).map(Entry::parse).collect::<Result<Vec<_>, _>>()?;
-        entries.sort_by_key(|e| e.rule_number);
-        Ok(Inbound { entries })
+        Ok(Inbound { entries: entries_of(acl, false)? })
     }
 
     /// Whether `traffic` from the internet gets through, and how (IPv4 first, then IPv6).
@@ -158,6 +156,41 @@ impl Inbound {
         }
         out
     }
+}
+
+/// The entries of one direction of a NACL (`egress`: outbound), validated, in evaluation
+/// order. Any malformed entry is an error, as it could change the outcome of every entry
+/// after it.
+pub fn entries_of(acl: &NetworkAcl, egress: bool) -> Result<Vec<Entry>, NetError> {
+    let mut entries =
+        acl.entries.iter().filter(|e| e.egress == egress).map(Entry::parse).collect::<Result<Vec<_>, _>>()?;
+    entries.sort_by_key(|e| e.rule_number);
+    Ok(entries)
+}
+
+/// The addresses of `family` whose packets of `traffic` the entries (in evaluation order)
+/// allow, and for each allow entry that decides some of them, its rule number and the part
+/// it decides. Inbound, the addresses are sources; outbound, destinations.
+pub fn allowed(entries: &[Entry], family: Family, traffic: Traffic) -> (AddrSet, Vec<(i32, AddrSet)>) {
+    let mut undecided: BTreeMap<u128, u128> = BTreeMap::from([(0, family.max())]);
+    let mut all = Vec::new();
+    let mut by_rule = Vec::new();
+    for entry in entries.iter().filter(|e| e.cidr.family == family && e.matcher.matches(traffic)) {
+        let decided = take(&mut undecided, entry.cidr.first, entry.cidr.last());
+        if entry.allow && !decided.is_empty() {
+            all.extend_from_slice(&decided);
+            by_rule.push((entry.rule_number, AddrSet::from_ranges(family, decided)));
+        }
+        if undecided.is_empty() {
+            break;
+        }
+    }
+    (AddrSet::from_ranges(family, all), by_rule)
+}
+
+/// Port segments of entries of one protocol (see [`segments`]).
+pub fn entry_segments(entries: &[Entry], protocol: Protocol) -> Vec<Ports> {
+    segments(entries.iter().filter(|e| e.matcher.protocol == protocol).filter_map(|e| e.matcher.ports))
 }
 
 /// Removes `first..=last` from the disjoint ranges of `set` (keyed by their first address)

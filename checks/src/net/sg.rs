@@ -166,6 +166,11 @@ impl<'a> ParsedIngress<'a> {
         ParsedIngress { rules, several: groups.len() > 1 }
     }
 
+    /// As [`ParsedIngress::new`], with every source naming its group, even of one group.
+    pub fn named(groups: &[&'a SecurityGroup]) -> Self {
+        ParsedIngress { several: true, ..Self::new(groups) }
+    }
+
     /// The rules (by position) whose protocol and ports admit `traffic`. Two kinds of
     /// traffic admitted by the same rules have the same [`ParsedIngress::reach`], sources and
     /// problems alike (a rule that cannot be read is a problem for any traffic).

@@ -217,26 +217,19 @@ fn a_plan_holds_what_its_sources_need() {
     assert_eq!(sg.len(), 5);
     let plan = Plan::of(&sg);
     // The resources' tags come with every plan of checks: findings carry them.
-    assert_eq!(plan.sources().collect::<Vec<_>>(), [Source::SecurityGroups, Source::ManagedPrefixLists, Source::ResourceTags]);
+    assert_eq!(
+        plan.sources().collect::<Vec<_>>(),
+        [Source::SecurityGroups, Source::ManagedPrefixLists, Source::NetworkInterfaces, Source::ResourceTags]
+    );
     assert!(Plan::of(&[]).is_empty());
     let iam = all_checks().into_iter().filter(|c| c.id == "iam_password_policy_minimum_length_14").collect::<Vec<_>>();
     assert!(!Plan::of(&iam).reads(Source::ResourceTags), "IAM is not in the tagging API: no tags for IAM alone");
 
     let everything = Plan::of(&all_checks());
     for &source in Source::ALL {
-        // Subnets, internet gateways, network interfaces and Elastic Load Balancing are
-        // collected by no check's reads yet: they are kept for effective network exposure.
-        let expected = !matches!(
-            source,
-            Source::Subnets
-                | Source::InternetGateways
-                | Source::NetworkInterfaces
-                | Source::LoadBalancers
-                | Source::Listeners
-                | Source::TargetGroups
-                | Source::Targets
-                | Source::ClassicLoadBalancers
-        );
+        // Subnets are collected by no check's reads (exposure reads the route tables' and
+        // network ACLs' associations instead).
+        let expected = !matches!(source, Source::Subnets);
         assert_eq!(everything.reads(source), expected, "{source}");
     }
     assert_eq!(Plan::everything().len(), Source::ALL.len());
