@@ -98,20 +98,24 @@ pub fn render_table(accounts: &[AccountExposure]) -> String {
             table.set_width(table.width().filter(|w| *w >= 60).unwrap_or(160));
             table.set_header(["resource", "reachable", "from", "path"]);
             for resource in &region.resources {
+                let label = match &resource.name {
+                    Some(name) => format!("{} ({name})", resource.label),
+                    None => resource.label.clone(),
+                };
                 if resource.reachable.is_empty() {
                     let why = if resource.problems.is_empty() {
                         format!("closed: {}", resource.closed_by.as_deref().unwrap_or("nothing admits it"))
                     } else {
                         format!("cannot tell: {}", resource.problems.join("; "))
                     };
-                    table.add_row([clean(&resource.label), "-".to_string(), "-".to_string(), clean(&why)]);
+                    table.add_row([clean(&label), "-".to_string(), "-".to_string(), clean(&why)]);
                 }
                 for entry in &resource.reachable {
                     let what = match &entry.ports {
                         Some(ports) => format!("{} {ports}", entry.protocol.to_uppercase()),
                         None => "other protocols".to_string(),
                     };
-                    table.add_row([clean(&resource.label), what, clean(&entry.sources), clean(&entry.path)]);
+                    table.add_row([clean(&label), what, clean(&entry.sources), clean(&entry.path)]);
                 }
             }
             out.push_str(&table.to_string());
@@ -122,4 +126,54 @@ pub fn render_table(accounts: &[AccountExposure]) -> String {
         out.push_str("no account\n");
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use rampart_checks::exposure::{AccountExposure, ReachEntry, RegionExposure, ResourceExposure};
+
+    use super::render_table;
+
+    #[test]
+    fn the_table_shows_each_reach_and_why_the_rest_is_closed_with_no_control_character() {
+        let reached = ResourceExposure {
+            kind: "AwsEc2Instance".into(),
+            id: "i-1".into(),
+            arn: None,
+            label: "instance i-1".into(),
+            name: Some("web\u{1b}[31m".into()),
+            reachable: vec![ReachEntry {
+                protocol: "tcp".into(),
+                ports: Some("22".into()),
+                family: "ipv4".into(),
+                sources: "0.0.0.0/0".into(),
+                via: "direct".into(),
+                path: "eni-1 public IPv4 198.51.100.1 (auto-assigned); sg-1 tcp 22 from 0.0.0.0/0".into(),
+            }],
+            problems: Vec::new(),
+            closed_by: None,
+        };
+        let closed = ResourceExposure {
+            id: "i-2".into(),
+            label: "instance i-2".into(),
+            name: None,
+            reachable: Vec::new(),
+            closed_by: Some("no public IPv4 or global IPv6 address".into()),
+            ..reached.clone()
+        };
+        let accounts = [AccountExposure {
+            account_id: "123456789012".into(),
+            regions: vec![
+                RegionExposure { region: "eu-west-1".into(), error: None, resources: vec![reached, closed] },
+                RegionExposure { region: "us-east-1".into(), error: None, resources: Vec::new() },
+                RegionExposure { region: "eu-north-1".into(), error: Some("route tables could not be read: denied".into()), resources: Vec::new() },
+            ],
+        }];
+        let text = render_table(&accounts);
+        assert!(!text.contains('\u{1b}'), "{text}");
+        assert!(text.contains("instance i-1 (web [31m)") && text.contains("TCP 22") && text.contains("sg-1 tcp 22"), "{text}");
+        assert!(text.contains("closed: no public IPv4 or global IPv6 address"), "{text}");
+        assert!(text.contains("123456789012 us-east-1\n  the internet reaches nothing"), "{text}");
+        assert!(text.contains("cannot tell what the internet reaches: route tables could not be read: denied"), "{text}");
+    }
 }

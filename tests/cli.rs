@@ -449,3 +449,40 @@ fn compliance_selects_a_framework_and_reports_its_controls() {
     let list: Value = serde_json::from_str(&list).unwrap();
     assert!(list.as_array().unwrap().iter().all(|c| c["compliance"].get("AWS-FSBP").is_some()));
 }
+
+#[test]
+fn exposure_reads_a_snapshot_and_writes_json_or_a_table() {
+    let snapshot = common::root().join("checks/src/inventory/source/complete-account.json");
+    let snapshot = snapshot.to_str().unwrap();
+    let (code, out, err) = run(rampart().args(["exposure", "--snapshot", snapshot, "--format", "json"]));
+    assert_eq!(code, 0, "{err}");
+    let document: Value = serde_json::from_str(&out).unwrap();
+    let regions = document["accounts"][0]["regions"].as_array().unwrap();
+    assert_eq!(regions.len(), 2);
+    for region in regions {
+        let name = region["region"].as_str().unwrap();
+        let resources = region["resources"].as_array().unwrap();
+        // The fixture's public instance: CIFS (440-450) open, an auto-assigned address, a
+        // route to the internet gateway.
+        let public = resources
+            .iter()
+            .find(|r| r["reachable"].as_array().unwrap().iter().any(|e| e["ports"] == "440-450"))
+            .unwrap_or_else(|| panic!("{name}: the public instance is not listed: {region}"));
+        assert_eq!(public["kind"], "AwsEc2Instance");
+        let path = public["reachable"][0]["path"].as_str().unwrap();
+        assert!(path.contains(&format!("eni-fixture-public-{name} public IPv4")) && path.contains(&format!("→ igw-fixture-{name}")), "{path}");
+        // The load balancer's listener is reached.
+        assert!(resources.iter().any(|r| r["kind"] == "AwsElbv2LoadBalancer" && r["id"] == "demo-alb"), "{region}");
+        // The private instance only with --all.
+        assert!(!resources.iter().any(|r| r["reachable"].as_array().unwrap().is_empty() && r["problems"].is_null()), "{region}");
+    }
+    let (code, all, _) = run(rampart().args(["exposure", "--snapshot", snapshot, "--format", "json", "--all"]));
+    assert_eq!(code, 0);
+    assert!(all.contains("\"closed_by\""), "{all}");
+    let (code, table, _) = run(rampart().args(["exposure", "--snapshot", snapshot]));
+    assert_eq!(code, 0);
+    assert!(table.contains("123456789012 eu-west-1") && table.contains("TCP 440-450"), "{table}");
+    let (code, _, err) = run(rampart().args(["exposure", "--snapshot", snapshot, "-o", "s3://bucket/exposure.json"]));
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("not to S3"), "{err}");
+}

@@ -454,7 +454,7 @@ fn exposure_section(accounts: &[rampart_checks::exposure::AccountExposure], out:
                         "<tr><td class=\"mono\">{}</td><td class=\"mono\">{}</td><td>{}</td><td colspan=\"3\"><span class=\"badge st-ERROR\">ERROR</span> cannot tell: {}</td></tr>",
                         Esc(&account.account_id),
                         Esc(&region.region),
-                        Esc(&resource.label),
+                        Esc(&resource_label(resource)),
                         Esc(&resource.problems.join("; "))
                     )?;
                 }
@@ -468,7 +468,7 @@ fn exposure_section(accounts: &[rampart_checks::exposure::AccountExposure], out:
                         "<tr><td class=\"mono\">{}</td><td class=\"mono\">{}</td><td>{}</td><td class=\"mono\">{}</td><td class=\"mono\">{}</td><td>{}</td></tr>",
                         Esc(&account.account_id),
                         Esc(&region.region),
-                        Esc(&resource.label),
+                        Esc(&resource_label(resource)),
                         Esc(&what),
                         Esc(&entry.sources),
                         Esc(&entry.path)
@@ -478,6 +478,14 @@ fn exposure_section(accounts: &[rampart_checks::exposure::AccountExposure], out:
         }
     }
     out.write_all(b"</tbody>\n</table>\n</div>\n</section>\n")
+}
+
+/// `instance i-1 (web)`: the label and the `Name` tag.
+fn resource_label(resource: &rampart_checks::exposure::ResourceExposure) -> String {
+    match &resource.name {
+        Some(name) => format!("{} ({name})", resource.label),
+        None => resource.label.clone(),
+    }
 }
 
 /// The controls of the framework asked for with `--compliance`, and their status.
@@ -935,6 +943,52 @@ pub(crate) mod tests {
         assert_eq!(base64(b"foo"), "Zm9v");
         assert_eq!(base64(b"foobar"), "Zm9vYmFy");
         assert_eq!(base64(&[0xfb, 0xff, 0xbf]), "+/+/");
+    }
+
+    #[test]
+    fn the_exposure_table_is_shown_when_present_and_escaped() {
+        use rampart_checks::exposure::{AccountExposure, ReachEntry, RegionExposure, ResourceExposure};
+        let mut report = crate::report::tests::hostile_report();
+        let plain = render_to_string(&Html, &report, &RenderContext::PLAIN);
+        assert!(!plain.contains("id=\"exposure\""), "no section without exposure");
+        let entry = |path: String| ReachEntry {
+            protocol: "tcp".into(),
+            ports: Some("22".into()),
+            family: "ipv4".into(),
+            sources: "0.0.0.0/0".into(),
+            via: "direct".into(),
+            path,
+        };
+        report.exposure = Some(vec![AccountExposure {
+            account_id: "123456789012".into(),
+            regions: vec![
+                RegionExposure {
+                    region: "eu-west-1".into(),
+                    error: None,
+                    resources: vec![ResourceExposure {
+                        kind: "AwsEc2NetworkInterface".into(),
+                        id: "eni-1".into(),
+                        arn: None,
+                        label: hostile("label"),
+                        name: Some(hostile("name")),
+                        reachable: vec![entry(hostile("path"))],
+                        problems: Vec::new(),
+                        closed_by: None,
+                    }],
+                },
+                RegionExposure { region: "us-east-1".into(), error: Some(hostile("error")), resources: Vec::new() },
+            ],
+        }]);
+        let html = render_to_string(&Html, &report, &RenderContext::PLAIN);
+        let section = &html[html.find("id=\"exposure\"").expect("the section")..];
+        let section = &section[..section.find("</section>").unwrap()];
+        assert!(section.contains("1 resource reached from the internet"), "{section}");
+        assert!(section.contains("<td class=\"mono\">TCP 22</td><td class=\"mono\">0.0.0.0/0</td>"), "{section}");
+        assert!(section.contains("label &lt;img src=x onerror=alert(1)&gt;") && section.contains("(name &lt;img"), "{section}");
+        assert!(section.contains("path &lt;img") && section.contains("error &lt;img"), "{section}");
+        for raw in [IMG, SCRIPT, COMMENT, "<img", "<!--"] {
+            assert!(!section.contains(raw), "{raw:?} unescaped: {section}");
+        }
     }
 
     #[test]

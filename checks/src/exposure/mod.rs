@@ -408,6 +408,9 @@ pub struct ResourceExposure {
     pub arn: Option<String>,
     /// `instance i-1`, `lambda interface eni-2 (…)`, `application load balancer web`.
     pub label: String,
+    /// The resource's `Name` tag, where the tagging API lists it.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub name: Option<String>,
     /// Every reachable protocol, port range and source range, with its path.
     pub reachable: Vec<ReachEntry>,
     /// What could not be read on the way (the reach may be wider).
@@ -463,6 +466,7 @@ fn entry_of(r: &Reached, via: &str, prefix: &str) -> ReachEntry {
 /// What the internet reaches in every region of an account; with `all`, the resources it
 /// does not reach too (with what closes their path).
 pub fn account_exposure(account: &AccountInventory, all: bool) -> AccountExposure {
+    let tags = crate::engine::Tags::of(account);
     let mut regions = Vec::new();
     for (region, inv) in account.regions() {
         let view = match RegionView::new(inv) {
@@ -502,11 +506,16 @@ pub fn account_exposure(account: &AccountInventory, all: bool) -> AccountExposur
                 continue;
             }
             let closed_by = (reachable.is_empty() && problems.is_empty()).then(|| a.blocked.map_or("nothing admits it", |b| b.describe()).to_string());
+            let name = tags
+                .get(subject.resource.arn.as_deref())
+                .and_then(|t| t.iter().find(|(k, _)| k == "Name"))
+                .map(|(_, v)| v.clone());
             resources.push(ResourceExposure {
                 kind: subject.resource.kind.to_string(),
                 id: subject.resource.id.clone(),
                 arn: subject.resource.arn.clone(),
                 label: subject.label.clone(),
+                name,
                 reachable,
                 problems,
                 closed_by,
