@@ -25,6 +25,17 @@ fn main() {
     let findings = evaluate(&inventory, &Selection::default(), &Config::default());
     let evaluated = started.elapsed() - parsed;
     println!("{} findings; parse {:.2} s, evaluate {:.2} s", findings.len(), parsed.as_secs_f64(), evaluated.as_secs_f64());
+    if std::env::var_os("RAMPART_TIME_EXPOSURE").is_some() {
+        // What `rampart exposure --all` computes: every interface, every protocol and port.
+        let started = Instant::now();
+        let rows: usize = inventory
+            .accounts
+            .iter()
+            .map(|a| rampart_checks::exposure::account_exposure(a, true))
+            .map(|e| e.regions.iter().flat_map(|r| &r.resources).map(|r| r.reachable.len().max(1)).sum::<usize>())
+            .sum();
+        println!("exposure: {rows} rows in {:.2} s", started.elapsed().as_secs_f64());
+    }
     if std::env::var_os("RAMPART_TIME_CHECKS").is_some() {
         // Each check on its own, slowest first.
         let config = Config::default();

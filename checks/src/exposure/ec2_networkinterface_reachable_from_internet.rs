@@ -110,7 +110,7 @@ fn evaluate(account: &AccountInventory, _ctx: &Context<'_>, out: &mut Findings) 
                 out.error(subject.resource, format!("cannot tell whether the internet reaches {}: {}", subject.label, unknown.join("; ")));
                 continue;
             }
-            out.pass(subject.resource, format!("{} is not reachable from the internet{}", subject.label, blocked_note(a.blocked)));
+            out.pass(subject.resource, format!("not reachable from the internet{}", blocked_note(a.blocked)));
         }
     }
 }

@@ -63,7 +63,7 @@ fn a_service_port_fails_where_the_internet_reaches_it_and_says_why_elsewhere() {
     assert_eq!((private.status, private.severity), (Status::Pass, None));
     assert_eq!(
         private.message,
-        "the internet reaches none of TCP 22 (SSH) on instance i-private (no public IPv4 or global IPv6 address); \
+        "the internet reaches none of TCP 22 (SSH) (no public IPv4 or global IPv6 address); \
          its security groups would admit TCP 22 (SSH) from 0.0.0.0/0 (sg-ssh tcp 22) were the path open"
     );
     let closed = find(&found, "i-closed");
@@ -71,7 +71,7 @@ fn a_service_port_fails_where_the_internet_reaches_it_and_says_why_elsewhere() {
     assert!(closed.message.contains("(its subnet's network ACL denies the traffic inbound); its security groups would admit"), "{}", closed.message);
     let app = find(&found, "i-app");
     assert_eq!(app.status, Status::Pass);
-    assert_eq!(app.message, "the internet reaches none of TCP 22 (SSH) on instance i-app (no public IPv4 or global IPv6 address)");
+    assert_eq!(app.message, "the internet reaches none of TCP 22 (SSH) (no public IPv4 or global IPv6 address)");
     assert_eq!(find(&found, "eni-db").status, Status::Pass);
 }
 
@@ -135,7 +135,7 @@ fn the_any_port_check_grades_what_is_reached() {
     assert!(lb.message.starts_with("application load balancer web is reachable from the internet: listener HTTPS 443 from 0.0.0.0/0 via"), "{}", lb.message);
     let private = find(&found, "i-private");
     assert_eq!(private.status, Status::Pass);
-    assert_eq!(private.message, "instance i-private is not reachable from the internet (no public IPv4 or global IPv6 address)");
+    assert_eq!(private.message, "not reachable from the internet (no public IPv4 or global IPv6 address)");
     assert_eq!(find(&found, "eni-db").severity, Some(Severity::Critical), "PostgreSQL is a data port");
 }
 

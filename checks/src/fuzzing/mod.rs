@@ -18,6 +18,7 @@
 
 mod config;
 mod containers;
+mod exposure;
 mod filter_pattern;
 mod net;
 mod policy;
@@ -25,6 +26,7 @@ mod snapshot;
 
 pub use config::{config, credential_report};
 pub use containers::containers;
+pub use exposure::exposure;
 pub use filter_pattern::filter_pattern;
 pub use net::net;
 pub use policy::{glob, policy};
@@ -43,6 +45,7 @@ pub const TARGETS: &[(&str, Harness)] = &[
     ("config", config),
     ("credential_report", credential_report),
     ("containers", containers),
+    ("exposure", exposure),
 ];
 
 /// Splits `data` at the first `0xFF` byte (never part of UTF-8 text): the part before and,
