@@ -272,6 +272,37 @@ mod tests {
     }
 
     #[test]
+    fn a_finding_graded_apart_carries_its_severity_and_obeys_the_minimum() {
+        use crate::net::exposure::testing::Topology;
+        let mut t = Topology::new();
+        t.public_subnet("subnet-pub")
+            .group("sg-web", vec![crate::ec2::testing::tcp(443, 443, &["0.0.0.0/0"])])
+            .group("sg-ssh", vec![crate::ec2::testing::tcp(22, 22, &["0.0.0.0/0"])])
+            .interface("eni-web", "subnet-pub", &["sg-web"], Some("198.51.100.1"))
+            .of_instance("i-web")
+            .interface("eni-ssh", "subnet-pub", &["sg-ssh"], Some("198.51.100.2"))
+            .of_instance("i-ssh");
+        let mut inventory = Inventory::new(crate::testing::now());
+        inventory.accounts.push(t.account);
+        let only = |min: Option<Severity>| Selection {
+            check_ids: vec!["ec2_networkinterface_reachable_from_internet".into()],
+            min_severity: min,
+            ..Default::default()
+        };
+        let found = evaluate(&inventory, &only(None), &Config::default());
+        let severity = |id: &str| found.iter().find(|f| f.resource.id == id).map(|f| f.check.severity);
+        assert_eq!(severity("i-web"), Some(Severity::Low), "web ports only");
+        assert_eq!(severity("i-ssh"), Some(Severity::Critical), "an admin port");
+        let web = found.iter().find(|f| f.resource.id == "i-web").unwrap();
+        let ssh = found.iter().find(|f| f.resource.id == "i-ssh").unwrap();
+        assert_eq!((web.check.id.as_str(), web.check.title.as_str()), (ssh.check.id.as_str(), ssh.check.title.as_str()));
+        // The check is high: selected by a high minimum, its low finding is not.
+        let high = evaluate(&inventory, &only(Some(Severity::High)), &Config::default());
+        let ids: Vec<&str> = high.iter().map(|f| f.resource.id.as_str()).collect();
+        assert_eq!(ids, ["i-ssh"]);
+    }
+
+    #[test]
     fn findings_carry_metadata_compliance_and_mutes() {
         let mut inventory = Inventory::new(crate::testing::now());
         inventory.accounts.push(account_with_report(&[user("alice").console(true).mfa(false)]));

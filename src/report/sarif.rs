@@ -344,6 +344,8 @@ fn rule(f: &Finding) -> Rule<'_> {
         None if check.remediation.is_empty() => format!("{}\n", check.title),
         None => format!("{}\n\n## Remediation\n\n{}\n", check.title, check.remediation),
     };
+    // The check's own severity (a finding may be graded apart from it: its result's level says so).
+    let severity = registered.map_or(check.severity, |c| c.severity);
     let mut tags = vec!["security".to_string(), check.measure.as_str().to_string()];
     for (framework, controls) in &check.compliance {
         tags.extend(controls.iter().map(|control| format!("{framework}:{control}")));
@@ -355,11 +357,11 @@ fn rule(f: &Finding) -> Rule<'_> {
         full_description: Text::new(clip(&full, MAX_DESCRIPTION).into_owned()),
         help: Help { text: page.clone(), markdown: page },
         help_uri: registered.map(|c| check_doc_url(c.id)),
-        default_configuration: Configuration { level: level(check.severity) },
+        default_configuration: Configuration { level: level(severity) },
         properties: RuleProperties {
-            security_severity: security_severity(check.severity),
+            security_severity: security_severity(severity),
             tags,
-            severity: check.severity,
+            severity,
             measure: check.measure,
             compliance: &check.compliance,
         },

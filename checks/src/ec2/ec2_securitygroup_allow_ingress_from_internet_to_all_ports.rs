@@ -11,6 +11,9 @@ declare_check! {
     /// `-1` (all traffic), a `tcp` rule for `0-65535`, or several `tcp` rules whose ranges
     /// add up to every port, with sources that cover the whole public IPv4 or IPv6 space.
     /// `1-65535` counts as all ports (port 0 is not usable). Prefix lists are resolved.
+    /// A group that no network interface uses (no instance, load balancer node, database,
+    /// function or endpoint carries it) opens nothing today: its FAIL is informational and says
+    /// so; `ec2_instance_port_*_exposed_to_internet` judge what the internet actually reaches.
     /// ## Why it matters
     /// A group open on every port exposes every service on every instance that uses it,
     /// including the ones nobody knows are listening: databases, debug consoles, agents.

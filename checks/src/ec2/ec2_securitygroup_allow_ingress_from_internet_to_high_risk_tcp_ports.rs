@@ -40,6 +40,9 @@ declare_check! {
     /// 5601 (Kibana), 8080, 8088, 8888, 9200 and 9300 (Elasticsearch): for each port, the sources of the group's ingress rules that cover it
     /// (`tcp` ranges containing it, `-1` all traffic, resolved prefix lists) must not together
     /// cover the whole public IPv4 or IPv6 space. The finding names every open port.
+    /// A group that no network interface uses (no instance, load balancer node, database,
+    /// function or endpoint carries it) opens nothing today: its FAIL is informational and says
+    /// so; `ec2_instance_port_*_exposed_to_internet` judge what the internet actually reaches.
     /// ## Why it matters
     /// These ports belong to file transfer, Telnet, mail, Windows file sharing and RPC,
     /// databases, search clusters, remote desktops and development servers: services that are rarely hardened for the open internet, are

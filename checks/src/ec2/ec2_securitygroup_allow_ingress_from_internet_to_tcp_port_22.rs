@@ -12,6 +12,9 @@ declare_check! {
     /// IPv4 space (`0.0.0.0/0`, or e.g. `0.0.0.0/1` + `128.0.0.0/1`) or the whole public IPv6
     /// space (`::/0`). Managed prefix lists are resolved to their CIDRs; a prefix list that
     /// could not be read makes the group ERROR unless it is already open without it.
+    /// A group that no network interface uses (no instance, load balancer node, database,
+    /// function or endpoint carries it) opens nothing today: its FAIL is informational and says
+    /// so; `ec2_instance_port_*_exposed_to_internet` judge what the internet actually reaches.
     /// ## Why it matters
     /// SSH open to the world is scanned within minutes of an instance coming up: every weak
     /// key, reused password or unpatched sshd becomes a way in, and the attempts drown the

@@ -11,6 +11,9 @@ declare_check! {
     /// that, together with the other rules of the group for that port, cover the whole public
     /// IPv4 space (`0.0.0.0/0`, or several ranges adding up to it) or the whole public IPv6
     /// space (`::/0`). Managed prefix lists are resolved to their CIDRs.
+    /// A group that no network interface uses (no instance, load balancer node, database,
+    /// function or endpoint carries it) opens nothing today: its FAIL is informational and says
+    /// so; `ec2_instance_port_*_exposed_to_internet` judge what the internet actually reaches.
     /// ## Why it matters
     /// Remote Desktop exposed to the internet is one of the most common ways ransomware
     /// crews get in: password spraying, stolen credentials and RDP vulnerabilities
