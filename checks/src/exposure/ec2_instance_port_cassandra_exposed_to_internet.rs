@@ -1,62 +1,17 @@
-use super::{ServicePort, port_check, tcp};
-use crate::declare_check;
-use crate::finding::{Measure, Severity};
-use crate::inventory::AccountInventory;
-use crate::registry::{Context, Findings};
+use super::{service_port_check, tcp};
 
-/// The ports of the service.
-pub(crate) const PORTS: &[ServicePort] = &[
+service_port_check! {
+    id: "ec2_instance_port_cassandra_exposed_to_internet",
+    service: "Cassandra",
+    ports_text: "TCP 7000, TCP 7001, TCP 7199, TCP 9042, TCP 9160",
+    why: "Cassandra's default configuration has no authentication on CQL and JMX: an open port gives away the data and, through JMX, code execution.",
+    remediation: "Keep the cluster in private subnets and reach CQL from the application only; never expose JMX.",
+    reference: "https://cassandra.apache.org/doc/latest/cassandra/managing/operating/security.html",
+    ports: [
     tcp(7000, "Cassandra inter-node"),
     tcp(7001, "Cassandra inter-node (TLS)"),
     tcp(7199, "Cassandra JMX"),
     tcp(9042, "Cassandra CQL"),
     tcp(9160, "Cassandra Thrift"),
-];
-
-declare_check! {
-    /// ## What it checks
-    /// The internet cannot reach Cassandra (TCP 7000, TCP 7001, TCP 7199, TCP 9042, TCP 9160) on any instance or network interface: the
-    /// effective exposure of every interface — its security groups, its subnet's network ACL
-    /// in both directions (replies on ephemeral ports), a route to an internet gateway, and
-    /// a public IPv4 or global IPv6 address — and of the targets behind internet-facing load
-    /// balancers. An instance is judged with all its interfaces; other interfaces (RDS,
-    /// Lambda, EKS, …) on their own. Reached directly: FAIL (critical), with the whole path;
-    /// reached only through a load balancer's listener: FAIL (high); not reached: PASS,
-    /// saying what closes the path (and when a group of the interface opens the port, that
-    /// it would be open were that layer to change); unreadable on the way: ERROR.
-    /// ## Why it matters
-    /// Cassandra's default configuration has no authentication on CQL and JMX: an open port gives away the data and, through JMX, code execution.
-    /// ## Remediation
-    /// Keep the cluster in private subnets and reach CQL from the application only; never expose JMX. The finding names the layer to change: revoke the security group rule it quotes
-    /// (`aws ec2 revoke-security-group-ingress`), deny the port in the subnet's network ACL,
-    /// remove the public address, or move the interface to a subnet without a route to the
-    /// internet gateway.
-    /// ## References
-    /// - https://cassandra.apache.org/doc/latest/cassandra/managing/operating/security.html
-    /// - https://docs.aws.amazon.com/vpc/latest/userguide/infrastructure-security.html
-    /// - How reachability is computed and what it does not model: [docs/exposure.md](../exposure.md)
-    pub static CHECK = {
-        id: "ec2_instance_port_cassandra_exposed_to_internet",
-        title: "The internet does not reach Cassandra (TCP 7000, TCP 7001, TCP 7199, TCP 9042, TCP 9160) on any instance or interface",
-        measure: Measure::Network,
-        severity: Severity::Critical,
-        reads: [
-            Source::NetworkInterfaces,
-            Source::SecurityGroups,
-            Source::ManagedPrefixLists,
-            Source::NetworkAcls,
-            Source::RouteTables,
-            Source::InternetGateways,
-            Source::LoadBalancers,
-            Source::Listeners,
-            Source::TargetGroups,
-            Source::Targets,
-            Source::ClassicLoadBalancers,
-        ],
-        eval: evaluate,
-    }
-}
-
-fn evaluate(account: &AccountInventory, _ctx: &Context<'_>, out: &mut Findings) {
-    port_check(account, out, PORTS);
+    ],
 }

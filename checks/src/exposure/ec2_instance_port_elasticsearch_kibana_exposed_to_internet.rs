@@ -1,60 +1,15 @@
-use super::{ServicePort, port_check, tcp};
-use crate::declare_check;
-use crate::finding::{Measure, Severity};
-use crate::inventory::AccountInventory;
-use crate::registry::{Context, Findings};
+use super::{service_port_check, tcp};
 
-/// The ports of the service.
-pub(crate) const PORTS: &[ServicePort] = &[
+service_port_check! {
+    id: "ec2_instance_port_elasticsearch_kibana_exposed_to_internet",
+    service: "Elasticsearch and Kibana",
+    ports_text: "TCP 9200, TCP 9300, TCP 5601",
+    why: "Open Elasticsearch clusters are among the largest sources of data breaches (billions of records), and Kibana exposes them through a browser.",
+    remediation: "Keep the cluster in private subnets (or use OpenSearch Service in a VPC) behind authentication.",
+    reference: "https://www.elastic.co/guide/en/elasticsearch/reference/current/secure-cluster.html",
+    ports: [
     tcp(9200, "Elasticsearch"),
     tcp(9300, "Elasticsearch transport"),
     tcp(5601, "Kibana"),
-];
-
-declare_check! {
-    /// ## What it checks
-    /// The internet cannot reach Elasticsearch and Kibana (TCP 9200, TCP 9300, TCP 5601) on any instance or network interface: the
-    /// effective exposure of every interface — its security groups, its subnet's network ACL
-    /// in both directions (replies on ephemeral ports), a route to an internet gateway, and
-    /// a public IPv4 or global IPv6 address — and of the targets behind internet-facing load
-    /// balancers. An instance is judged with all its interfaces; other interfaces (RDS,
-    /// Lambda, EKS, …) on their own. Reached directly: FAIL (critical), with the whole path;
-    /// reached only through a load balancer's listener: FAIL (high); not reached: PASS,
-    /// saying what closes the path (and when a group of the interface opens the port, that
-    /// it would be open were that layer to change); unreadable on the way: ERROR.
-    /// ## Why it matters
-    /// Open Elasticsearch clusters are among the largest sources of data breaches (billions of records), and Kibana exposes them through a browser.
-    /// ## Remediation
-    /// Keep the cluster in private subnets (or use OpenSearch Service in a VPC) behind authentication. The finding names the layer to change: revoke the security group rule it quotes
-    /// (`aws ec2 revoke-security-group-ingress`), deny the port in the subnet's network ACL,
-    /// remove the public address, or move the interface to a subnet without a route to the
-    /// internet gateway.
-    /// ## References
-    /// - https://www.elastic.co/guide/en/elasticsearch/reference/current/secure-cluster.html
-    /// - https://docs.aws.amazon.com/vpc/latest/userguide/infrastructure-security.html
-    /// - How reachability is computed and what it does not model: [docs/exposure.md](../exposure.md)
-    pub static CHECK = {
-        id: "ec2_instance_port_elasticsearch_kibana_exposed_to_internet",
-        title: "The internet does not reach Elasticsearch and Kibana (TCP 9200, TCP 9300, TCP 5601) on any instance or interface",
-        measure: Measure::Network,
-        severity: Severity::Critical,
-        reads: [
-            Source::NetworkInterfaces,
-            Source::SecurityGroups,
-            Source::ManagedPrefixLists,
-            Source::NetworkAcls,
-            Source::RouteTables,
-            Source::InternetGateways,
-            Source::LoadBalancers,
-            Source::Listeners,
-            Source::TargetGroups,
-            Source::Targets,
-            Source::ClassicLoadBalancers,
-        ],
-        eval: evaluate,
-    }
-}
-
-fn evaluate(account: &AccountInventory, _ctx: &Context<'_>, out: &mut Findings) {
-    port_check(account, out, PORTS);
+    ],
 }

@@ -1,59 +1,14 @@
-use super::{ServicePort, port_check, tcp};
-use crate::declare_check;
-use crate::finding::{Measure, Severity};
-use crate::inventory::AccountInventory;
-use crate::registry::{Context, Findings};
+use super::{service_port_check, tcp};
 
-/// The ports of the service.
-pub(crate) const PORTS: &[ServicePort] = &[
+service_port_check! {
+    id: "ec2_instance_port_ftp_exposed_to_internet",
+    service: "FTP",
+    ports_text: "TCP 20, TCP 21",
+    why: "FTP sends credentials and files in clear text, and anonymous or weak FTP logins are scanned for constantly.",
+    remediation: "Move file transfer to SFTP or S3 with presigned URLs; keep FTP, if at all, to trusted networks.",
+    reference: "https://attack.mitre.org/techniques/T1071/002/",
+    ports: [
     tcp(20, "FTP data"),
     tcp(21, "FTP"),
-];
-
-declare_check! {
-    /// ## What it checks
-    /// The internet cannot reach FTP (TCP 20, TCP 21) on any instance or network interface: the
-    /// effective exposure of every interface — its security groups, its subnet's network ACL
-    /// in both directions (replies on ephemeral ports), a route to an internet gateway, and
-    /// a public IPv4 or global IPv6 address — and of the targets behind internet-facing load
-    /// balancers. An instance is judged with all its interfaces; other interfaces (RDS,
-    /// Lambda, EKS, …) on their own. Reached directly: FAIL (critical), with the whole path;
-    /// reached only through a load balancer's listener: FAIL (high); not reached: PASS,
-    /// saying what closes the path (and when a group of the interface opens the port, that
-    /// it would be open were that layer to change); unreadable on the way: ERROR.
-    /// ## Why it matters
-    /// FTP sends credentials and files in clear text, and anonymous or weak FTP logins are scanned for constantly.
-    /// ## Remediation
-    /// Move file transfer to SFTP or S3 with presigned URLs; keep FTP, if at all, to trusted networks. The finding names the layer to change: revoke the security group rule it quotes
-    /// (`aws ec2 revoke-security-group-ingress`), deny the port in the subnet's network ACL,
-    /// remove the public address, or move the interface to a subnet without a route to the
-    /// internet gateway.
-    /// ## References
-    /// - https://attack.mitre.org/techniques/T1071/002/
-    /// - https://docs.aws.amazon.com/vpc/latest/userguide/infrastructure-security.html
-    /// - How reachability is computed and what it does not model: [docs/exposure.md](../exposure.md)
-    pub static CHECK = {
-        id: "ec2_instance_port_ftp_exposed_to_internet",
-        title: "The internet does not reach FTP (TCP 20, TCP 21) on any instance or interface",
-        measure: Measure::Network,
-        severity: Severity::Critical,
-        reads: [
-            Source::NetworkInterfaces,
-            Source::SecurityGroups,
-            Source::ManagedPrefixLists,
-            Source::NetworkAcls,
-            Source::RouteTables,
-            Source::InternetGateways,
-            Source::LoadBalancers,
-            Source::Listeners,
-            Source::TargetGroups,
-            Source::Targets,
-            Source::ClassicLoadBalancers,
-        ],
-        eval: evaluate,
-    }
-}
-
-fn evaluate(account: &AccountInventory, _ctx: &Context<'_>, out: &mut Findings) {
-    port_check(account, out, PORTS);
+    ],
 }

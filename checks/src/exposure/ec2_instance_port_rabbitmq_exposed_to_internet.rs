@@ -1,60 +1,15 @@
-use super::{ServicePort, port_check, tcp};
-use crate::declare_check;
-use crate::finding::{Measure, Severity};
-use crate::inventory::AccountInventory;
-use crate::registry::{Context, Findings};
+use super::{service_port_check, tcp};
 
-/// The ports of the service.
-pub(crate) const PORTS: &[ServicePort] = &[
+service_port_check! {
+    id: "ec2_instance_port_rabbitmq_exposed_to_internet",
+    service: "RabbitMQ",
+    ports_text: "TCP 5671, TCP 5672, TCP 15672",
+    why: "A message broker on the internet takes password guesses (the `guest` account of old versions), and its management interface gives away the queues.",
+    remediation: "Keep brokers in private subnets (or use Amazon MQ without public accessibility) reached from the application only.",
+    reference: "https://www.rabbitmq.com/docs/access-control",
+    ports: [
     tcp(5671, "AMQP (TLS)"),
     tcp(5672, "AMQP"),
     tcp(15672, "RabbitMQ management"),
-];
-
-declare_check! {
-    /// ## What it checks
-    /// The internet cannot reach RabbitMQ (TCP 5671, TCP 5672, TCP 15672) on any instance or network interface: the
-    /// effective exposure of every interface — its security groups, its subnet's network ACL
-    /// in both directions (replies on ephemeral ports), a route to an internet gateway, and
-    /// a public IPv4 or global IPv6 address — and of the targets behind internet-facing load
-    /// balancers. An instance is judged with all its interfaces; other interfaces (RDS,
-    /// Lambda, EKS, …) on their own. Reached directly: FAIL (critical), with the whole path;
-    /// reached only through a load balancer's listener: FAIL (high); not reached: PASS,
-    /// saying what closes the path (and when a group of the interface opens the port, that
-    /// it would be open were that layer to change); unreadable on the way: ERROR.
-    /// ## Why it matters
-    /// A message broker on the internet takes password guesses (the `guest` account of old versions), and its management interface gives away the queues.
-    /// ## Remediation
-    /// Keep brokers in private subnets (or use Amazon MQ without public accessibility) reached from the application only. The finding names the layer to change: revoke the security group rule it quotes
-    /// (`aws ec2 revoke-security-group-ingress`), deny the port in the subnet's network ACL,
-    /// remove the public address, or move the interface to a subnet without a route to the
-    /// internet gateway.
-    /// ## References
-    /// - https://www.rabbitmq.com/docs/access-control
-    /// - https://docs.aws.amazon.com/vpc/latest/userguide/infrastructure-security.html
-    /// - How reachability is computed and what it does not model: [docs/exposure.md](../exposure.md)
-    pub static CHECK = {
-        id: "ec2_instance_port_rabbitmq_exposed_to_internet",
-        title: "The internet does not reach RabbitMQ (TCP 5671, TCP 5672, TCP 15672) on any instance or interface",
-        measure: Measure::Network,
-        severity: Severity::Critical,
-        reads: [
-            Source::NetworkInterfaces,
-            Source::SecurityGroups,
-            Source::ManagedPrefixLists,
-            Source::NetworkAcls,
-            Source::RouteTables,
-            Source::InternetGateways,
-            Source::LoadBalancers,
-            Source::Listeners,
-            Source::TargetGroups,
-            Source::Targets,
-            Source::ClassicLoadBalancers,
-        ],
-        eval: evaluate,
-    }
-}
-
-fn evaluate(account: &AccountInventory, _ctx: &Context<'_>, out: &mut Findings) {
-    port_check(account, out, PORTS);
+    ],
 }

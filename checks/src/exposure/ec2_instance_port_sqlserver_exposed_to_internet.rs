@@ -1,60 +1,15 @@
-use super::{ServicePort, port_check, tcp, udp};
-use crate::declare_check;
-use crate::finding::{Measure, Severity};
-use crate::inventory::AccountInventory;
-use crate::registry::{Context, Findings};
+use super::{service_port_check, tcp, udp};
 
-/// The ports of the service.
-pub(crate) const PORTS: &[ServicePort] = &[
+service_port_check! {
+    id: "ec2_instance_port_sqlserver_exposed_to_internet",
+    service: "SQL Server",
+    ports_text: "TCP 1433, TCP 1434, UDP 1434",
+    why: "SQL Server on the internet takes password guesses for `sa` and other logins, and its browser service (UDP 1434) is the path the Slammer worm took.",
+    remediation: "Put the database in a private subnet and reach it from the application's security group only.",
+    reference: "https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_VPC.WorkingWithRDSInstanceinaVPC.html",
+    ports: [
     tcp(1433, "SQL Server"),
     tcp(1434, "SQL Server admin"),
     udp(1434, "SQL Server browser"),
-];
-
-declare_check! {
-    /// ## What it checks
-    /// The internet cannot reach SQL Server (TCP 1433, TCP 1434, UDP 1434) on any instance or network interface: the
-    /// effective exposure of every interface — its security groups, its subnet's network ACL
-    /// in both directions (replies on ephemeral ports), a route to an internet gateway, and
-    /// a public IPv4 or global IPv6 address — and of the targets behind internet-facing load
-    /// balancers. An instance is judged with all its interfaces; other interfaces (RDS,
-    /// Lambda, EKS, …) on their own. Reached directly: FAIL (critical), with the whole path;
-    /// reached only through a load balancer's listener: FAIL (high); not reached: PASS,
-    /// saying what closes the path (and when a group of the interface opens the port, that
-    /// it would be open were that layer to change); unreadable on the way: ERROR.
-    /// ## Why it matters
-    /// SQL Server on the internet takes password guesses for `sa` and other logins, and its browser service (UDP 1434) is the path the Slammer worm took.
-    /// ## Remediation
-    /// Put the database in a private subnet and reach it from the application's security group only. The finding names the layer to change: revoke the security group rule it quotes
-    /// (`aws ec2 revoke-security-group-ingress`), deny the port in the subnet's network ACL,
-    /// remove the public address, or move the interface to a subnet without a route to the
-    /// internet gateway.
-    /// ## References
-    /// - https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_VPC.WorkingWithRDSInstanceinaVPC.html
-    /// - https://docs.aws.amazon.com/vpc/latest/userguide/infrastructure-security.html
-    /// - How reachability is computed and what it does not model: [docs/exposure.md](../exposure.md)
-    pub static CHECK = {
-        id: "ec2_instance_port_sqlserver_exposed_to_internet",
-        title: "The internet does not reach SQL Server (TCP 1433, TCP 1434, UDP 1434) on any instance or interface",
-        measure: Measure::Network,
-        severity: Severity::Critical,
-        reads: [
-            Source::NetworkInterfaces,
-            Source::SecurityGroups,
-            Source::ManagedPrefixLists,
-            Source::NetworkAcls,
-            Source::RouteTables,
-            Source::InternetGateways,
-            Source::LoadBalancers,
-            Source::Listeners,
-            Source::TargetGroups,
-            Source::Targets,
-            Source::ClassicLoadBalancers,
-        ],
-        eval: evaluate,
-    }
-}
-
-fn evaluate(account: &AccountInventory, _ctx: &Context<'_>, out: &mut Findings) {
-    port_check(account, out, PORTS);
+    ],
 }

@@ -70,6 +70,79 @@ pub(crate) const CHECKS: &[&Check] = &[
     &ec2_networkinterface_reachable_from_internet::CHECK,
 ];
 
+/// The sources every exposure check reads.
+pub(crate) const READS: &[crate::inventory::Source] = {
+    use crate::inventory::Source;
+    &[
+        Source::NetworkInterfaces,
+        Source::SecurityGroups,
+        Source::ManagedPrefixLists,
+        Source::NetworkAcls,
+        Source::RouteTables,
+        Source::InternetGateways,
+        Source::LoadBalancers,
+        Source::Listeners,
+        Source::TargetGroups,
+        Source::Targets,
+        Source::ClassicLoadBalancers,
+    ]
+};
+
+/// One `ec2_instance_port_<service>_exposed_to_internet` check: its ports (`PORTS`) and its
+/// `CHECK`, whose documentation is the shared model with the service's own reasons. The
+/// sections are those `declare_check!` documents (one leading space per line, as rustdoc
+/// stores a doc comment).
+macro_rules! service_port_check {
+    (
+        id: $id:literal,
+        service: $service:literal,
+        ports_text: $ports_text:literal,
+        why: $why:literal,
+        remediation: $remediation:literal,
+        reference: $reference:literal,
+        ports: [$($port:expr),+ $(,)?] $(,)?
+    ) => {
+        /// The ports of the service.
+        pub(crate) const PORTS: &[super::ServicePort] = &[$($port),+];
+
+        pub static CHECK: $crate::registry::Check = $crate::registry::Check {
+            id: $id,
+            title: concat!("The internet does not reach ", $service, " (", $ports_text, ") on any instance or interface"),
+            measure: $crate::finding::Measure::Network,
+            severity: $crate::finding::Severity::Critical,
+            reads: super::READS,
+            raw_doc: concat!(
+                " ## What it checks\n",
+                " The internet cannot reach ", $service, " (", $ports_text, ") on any instance or network\n",
+                " interface: the effective exposure of every interface — its security groups, its subnet's\n",
+                " network ACL in both directions (replies on ephemeral ports), a route to an internet\n",
+                " gateway, and a public IPv4 or global IPv6 address — and of the targets behind\n",
+                " internet-facing load balancers. An instance is judged with all its interfaces; other\n",
+                " interfaces (RDS, Lambda, EKS, …) on their own. Reached directly: FAIL (critical), with the\n",
+                " whole path; reached only through a load balancer's listener: FAIL (high); not reached:\n",
+                " PASS, saying what closes the path (and when a group of the interface opens the port, that\n",
+                " it would be open were that layer to change); unreadable on the way: ERROR.\n",
+                " ## Why it matters\n ", $why, "\n",
+                " ## Remediation\n ", $remediation, "\n",
+                " The finding names the layer to change: revoke the security group rule it quotes\n",
+                " (`aws ec2 revoke-security-group-ingress`), deny the port in the subnet's network ACL,\n",
+                " remove the public address, or move the interface to a subnet without a route to the\n",
+                " internet gateway.\n",
+                " ## References\n",
+                " - ", $reference, "\n",
+                " - https://docs.aws.amazon.com/vpc/latest/userguide/infrastructure-security.html\n",
+                " - How reachability is computed and what it does not model: [docs/exposure.md](../exposure.md)\n",
+            ),
+            eval: evaluate,
+        };
+
+        fn evaluate(account: &$crate::inventory::AccountInventory, _ctx: &$crate::registry::Context<'_>, out: &mut $crate::registry::Findings) {
+            super::port_check(account, out, PORTS);
+        }
+    };
+}
+use service_port_check;
+
 /// A port of a service: `TCP 22 (SSH)`.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct ServicePort {
