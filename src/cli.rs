@@ -204,6 +204,22 @@ pub enum ListFormat {
 }
 
 /// The shape of the `--notify` message.
+/// `rampart exposure --format`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ExposureFormat {
+    Table,
+    Json,
+}
+
+impl From<ExposureFormat> for rampart::exposure::ExposureFormat {
+    fn from(f: ExposureFormat) -> Self {
+        match f {
+            ExposureFormat::Table => rampart::exposure::ExposureFormat::Table,
+            ExposureFormat::Json => rampart::exposure::ExposureFormat::Json,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum NotifyFormat {
     /// Slack's for a Slack webhook URL, JSON otherwise.
@@ -359,8 +375,8 @@ pub struct ExposureArgs {
     pub snapshot: Option<PathBuf>,
 
     /// Output format.
-    #[arg(long, value_enum, default_value_t = rampart::exposure::ExposureFormat::Table)]
-    pub format: rampart::exposure::ExposureFormat,
+    #[arg(long, value_enum, default_value_t = ExposureFormat::Table)]
+    pub format: ExposureFormat,
 
     /// File to write to ("-" for stdout; default: the terminal).
     #[arg(short, long, value_name = "FILE")]
@@ -530,7 +546,13 @@ impl TryFrom<&Cli> for Request {
                         rampart::exposure::ExposureSource::Aws(aws)
                     }
                 };
-                Request::Exposure(rampart::exposure::ExposureSettings { source, format: args.format, output, all: args.all, quiet: cli.quiet })
+                Request::Exposure(rampart::exposure::ExposureSettings {
+                    source,
+                    format: args.format.into(),
+                    output,
+                    all: args.all,
+                    quiet: cli.quiet,
+                })
             }
             Command::Completions(args) => Request::Completions(args.shell),
             Command::Man => Request::Man,

@@ -22,7 +22,8 @@ pub enum ExposureSource {
     Snapshot(PathBuf),
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+/// How the exposure is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ExposureFormat {
     Table,
     Json,
