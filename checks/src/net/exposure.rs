@@ -57,7 +57,7 @@ pub struct Network<'a> {
     /// Internet gateway id → the VPCs it is attached to.
     igw_vpcs: HashMap<&'a str, &'a [String]>,
     lists: PrefixLists<'a>,
-    /// Interfaces by id, and the primary interface of each instance.
+    /// Every network interface of the region.
     pub interfaces: &'a [NetworkInterface],
 }
 

@@ -242,11 +242,13 @@ pub fn behind(network: &Network<'_>, inv: &RegionInventory, fronts: &[Front<'_>]
     let classic = inv.elb.classic_load_balancers.as_result().map(Vec::as_slice).unwrap_or(&[]);
     let mut behinds = Behinds::default();
     for front in fronts {
-        if front.listeners.is_empty() && !front.problems.is_empty() {
+        let listeners: Vec<String> = front.reached().map(|l| l.label.clone()).collect();
+        // A front that reaches nothing as far as could be read may reach its targets all
+        // the same: what it would forward to is unknown, not safe.
+        if listeners.is_empty() && !front.problems.is_empty() {
             behinds.unknown.push(format!("{}: {}", front.label(), front.problems.join("; ")));
             continue;
         }
-        let listeners: Vec<String> = front.reached().map(|l| l.label.clone()).collect();
         if listeners.is_empty() {
             continue;
         }

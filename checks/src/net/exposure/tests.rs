@@ -240,6 +240,24 @@ fn a_target_behind_a_load_balancer_is_reached_only_through_its_listener() {
 }
 
 #[test]
+fn a_load_balancer_whose_group_is_unknown_leaves_its_targets_unknown() {
+    let mut t = base();
+    t.public_subnet("subnet-pub-b")
+        .group("sg-app", vec![via_group(tcp(8080, 8080, &[]), "sg-lb")])
+        .interface("eni-app", "subnet-pub", &["sg-app"], None)
+        .of_instance("i-app")
+        .alb(&["subnet-pub", "subnet-pub-b"], &["sg-lb"], &[("HTTPS", 443)], &["i-app"], 8080);
+    let inv = t.inv().clone();
+    let network = Network::new(&inv).unwrap();
+    let fronts = fronts(&network, &inv).unwrap();
+    assert_eq!(fronts[0].reached().count(), 0);
+    assert_eq!(fronts[0].problems, ["security group sg-lb is not among the groups collected"]);
+    let behinds = behind(&network, &inv, &fronts).unwrap();
+    assert!(behinds.by_interface.is_empty());
+    assert_eq!(behinds.unknown, ["application load balancer web: security group sg-lb is not among the groups collected"]);
+}
+
+#[test]
 fn a_load_balancer_in_private_subnets_reaches_nothing() {
     let mut t = base();
     let mut entries = allow_all(false);
