@@ -110,7 +110,9 @@ fn a_port_reached_only_through_a_load_balancer_is_high() {
         app.message,
         "instance i-app is reachable from the internet only through a load balancer: TCP 22 (SSH) through network load balancer web \
          (listener TCP 22, target group tg-web) on TCP 22, admitted by sg-nlb-target tcp 22 from 10.0.0.0/16 \
-         (the load balancer keeps the client's address)"
+         (the load balancer keeps the client's address); the way in: TCP 22 from 0.0.0.0/0 via network load balancer web \
+         node in subnet-pub; no security group; acl-subnet-pub inbound rule 100, outbound rule 100; rtb-subnet-pub route \
+         0.0.0.0/0 → igw-1"
     );
 }
 
@@ -127,7 +129,9 @@ fn the_any_port_check_grades_what_is_reached() {
     assert_eq!(
         app.message,
         "instance i-app is reachable from the internet: through application load balancer web (listener HTTPS 443, target group tg-web) \
-         on TCP 8080, admitted by sg-app tcp 8080 from sg-lb"
+         on TCP 8080, admitted by sg-app tcp 8080 from sg-lb; the way in: HTTPS 443 from 0.0.0.0/0 via application load \
+         balancer web node in subnet-pub; sg-lb tcp 443 from 0.0.0.0/0; acl-subnet-pub inbound rule 100, outbound rule 100; \
+         rtb-subnet-pub route 0.0.0.0/0 → igw-1"
     );
     let lb = find(&found, "web");
     assert_eq!((lb.status, lb.severity), (Status::Fail, Some(Severity::Low)));

@@ -189,7 +189,12 @@ impl Reached {
     /// `TCP 22 from 0.0.0.0/0 via public IPv4 …; sg-1 tcp 22 from 0.0.0.0/0; acl-1 inbound
     /// rule 100, outbound rule 100; rtb-1 route 0.0.0.0/0 → igw-1`.
     pub fn describe(&self) -> String {
-        format!("{} from {} via {}", self.traffic_label(), self.sources_label(), self.path.describe())
+        format!("{} {}", self.traffic_label(), self.describe_from())
+    }
+
+    /// `from 0.0.0.0/0 via …`: the sources and the path, without the traffic.
+    pub fn describe_from(&self) -> String {
+        format!("from {} via {}", self.sources_label(), self.path.describe())
     }
 }
 

@@ -78,6 +78,8 @@ pub struct Behind {
     pub target_group: Option<String>,
     /// The rule of the target's groups that admits the load balancer.
     pub admitted_by: String,
+    /// The way in to the front: its first reached listener's sources and path.
+    pub way_in: String,
 }
 
 impl Behind {
@@ -85,11 +87,12 @@ impl Behind {
     pub fn describe(&self) -> String {
         let group = self.target_group.as_deref().map(|g| format!(", target group {g}")).unwrap_or_default();
         format!(
-            "through {} (listener {}{group}) on {}, admitted by {}",
+            "through {} (listener {}{group}) on {}, admitted by {}; the way in: {}",
             self.front,
             self.listeners.join(", "),
             self.traffic,
-            self.admitted_by
+            self.admitted_by,
+            self.way_in
         )
     }
 }
@@ -252,6 +255,11 @@ pub fn behind(network: &Network<'_>, inv: &RegionInventory, fronts: &[Front<'_>]
         if listeners.is_empty() {
             continue;
         }
+        let way_in = front
+            .reached()
+            .flat_map(|l| l.reached.first().map(|r| format!("{} {}", l.label, r.describe_from())))
+            .next()
+            .unwrap_or_default();
         let nodes = node_addresses(network.interfaces, front);
         let mut targets: Vec<(&NetworkInterface, Traffic, Option<String>)> = Vec::new();
         match front.arn {
@@ -306,6 +314,7 @@ pub fn behind(network: &Network<'_>, inv: &RegionInventory, fronts: &[Front<'_>]
                     traffic,
                     target_group,
                     admitted_by,
+                    way_in: way_in.clone(),
                 });
             }
         }

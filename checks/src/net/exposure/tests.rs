@@ -232,6 +232,9 @@ fn a_target_behind_a_load_balancer_is_reached_only_through_its_listener() {
                 traffic: Traffic::Tcp(8080),
                 target_group: Some("tg-web".to_string()),
                 admitted_by: "sg-app tcp 8080 from sg-lb".to_string(),
+                way_in: "HTTPS 443 from 0.0.0.0/0 via application load balancer web node in subnet-pub; sg-lb tcp 443 from 0.0.0.0/0; \
+                         acl-subnet-pub inbound rule 100, outbound rule 100; rtb-subnet-pub route 0.0.0.0/0 → igw-1"
+                    .to_string(),
             }][..]
         )
     );
