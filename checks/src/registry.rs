@@ -78,7 +78,8 @@ impl Check {
 
 /// Declares a check: its doc comment (with the sections `## What it checks`,
 /// `## Why it matters`, `## Remediation`, `## References`) and its fields, among them
-/// `reads: [Source::…]`, the inventory sources its evaluation reads (at least one).
+/// `reads: [Source::…]`, the inventory sources its evaluation reads (at least one), or a
+/// slice of them that several checks share.
 #[macro_export]
 macro_rules! declare_check {
     (
@@ -92,13 +93,37 @@ macro_rules! declare_check {
             eval: $eval:path $(,)?
         }
     ) => {
+        $crate::declare_check! {
+            $(#[doc = $doc])*
+            pub static $name = {
+                id: $id,
+                title: $title,
+                measure: $measure,
+                severity: $severity,
+                reads: &[$($crate::inventory::Source::$read),+],
+                eval: $eval,
+            }
+        }
+    };
+    // `reads` given as a slice shared by several checks (`reads: super::READS`).
+    (
+        $(#[doc = $doc:literal])*
+        pub static $name:ident = {
+            id: $id:literal,
+            title: $title:literal,
+            measure: $measure:expr,
+            severity: $severity:expr,
+            reads: $reads:expr,
+            eval: $eval:path $(,)?
+        }
+    ) => {
         $(#[doc = $doc])*
         pub static $name: $crate::registry::Check = $crate::registry::Check {
             id: $id,
             title: $title,
             measure: $measure,
             severity: $severity,
-            reads: &[$($crate::inventory::Source::$read),+],
+            reads: $reads,
             raw_doc: concat!($($doc, "\n"),*),
             eval: $eval,
         };

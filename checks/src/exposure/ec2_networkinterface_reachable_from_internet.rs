@@ -38,19 +38,7 @@ declare_check! {
         title: "Instances, interfaces and load balancers the internet reaches, with the path",
         measure: Measure::Network,
         severity: Severity::High,
-        reads: [
-            Source::NetworkInterfaces,
-            Source::SecurityGroups,
-            Source::ManagedPrefixLists,
-            Source::NetworkAcls,
-            Source::RouteTables,
-            Source::InternetGateways,
-            Source::LoadBalancers,
-            Source::Listeners,
-            Source::TargetGroups,
-            Source::Targets,
-            Source::ClassicLoadBalancers,
-        ],
+        reads: super::READS,
         eval: evaluate,
     }
 }
